@@ -1,0 +1,99 @@
+// Argument parsing → one command function. Turns typed errors into one sentence and an exit code.
+import { parseArgs } from 'node:util';
+import kleur from 'kleur';
+import { InputError, Interrupted } from './errors.js';
+import type { Command, CommandContext } from './commands/command.js';
+import { VERSION } from './version.js';
+
+const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  wizard: () => import('./commands/wizard.js'),
+  demo: () => import('./commands/demo.js'),
+  explore: () => import('./commands/explore.js'),
+  inspect: () => import('./commands/inspect.js'),
+  analyze: () => import('./commands/analyze.js'),
+  sessions: () => import('./commands/sessions.js'),
+  resume: () => import('./commands/resume.js'),
+  export: () => import('./commands/export.js'),
+};
+
+/** Options every command accepts. */
+const GLOBAL_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  debug: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
+} as const;
+
+async function mainHelp(): Promise<string> {
+  const lines = [
+    `bms-wizard ${VERSION} — find how a BMS encodes a switch or a reading in its Bluetooth LE traffic.`,
+    '',
+    'Usage: bms-wizard [command] [options]',
+    '',
+    'Commands:',
+  ];
+  for (const [name, load] of Object.entries(COMMANDS)) {
+    const { command } = await load();
+    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+  }
+  lines.push('', 'Without a command, the guided wizard starts.', 'Global options: --help, --debug (stack traces), --yes (accept defaults, never prompt), --version.');
+  lines.push("Run 'bms-wizard COMMAND --help' for a command's options.");
+  return lines.join('\n') + '\n';
+}
+
+function commandHelp(c: Command): string {
+  return `Usage: ${c.usage}\n\n${c.summary}\n\n${c.help.trimEnd()}\n\nGlobal options: --help, --debug, --yes\n`;
+}
+
+export async function main(argv: string[], ctx: Omit<CommandContext, 'debug' | 'yes'>): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    if (argv[0] === '--version' || argv[0] === '-V') {
+      ctx.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    if (argv[0] === 'help' || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
+      ctx.stdout.write(await mainHelp());
+      return 0;
+    }
+    const named = argv[0] !== undefined && !argv[0].startsWith('-');
+    const name = named ? argv[0]! : 'wizard';
+    const load = COMMANDS[name];
+    if (!load) throw new InputError(`unknown command '${name}'. Run 'bms-wizard --help' for the list`);
+    const { command } = await load();
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: named ? argv.slice(1) : argv,
+        options: { ...GLOBAL_OPTIONS, ...command.options },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (err) {
+      throw new InputError(`${(err as Error).message.replace(/\. To specify.*$/s, '')}. Run 'bms-wizard ${name} --help' for its options`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      ctx.stdout.write(commandHelp(command));
+      return 0;
+    }
+    return await command.run(values, positionals, { ...ctx, debug, yes: Boolean(values.yes) });
+  } catch (err) {
+    return report(err, ctx.stderr, debug);
+  }
+}
+
+/** One sentence on stderr and an exit code; the stack only with --debug. */
+export function report(err: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+  if (err instanceof Interrupted) {
+    return 130;
+  }
+  if (err instanceof InputError) {
+    stderr.write(`${kleur.red('error:')} ${err.message}\n`);
+    if (debug && err.stack) stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  stderr.write(`${kleur.red('error:')} unexpected failure: ${message}${debug ? '' : ' (run again with --debug for details)'}\n`);
+  if (debug && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
+  return 1;
+}

@@ -1,0 +1,96 @@
+// The names every room shares. One name for one thing: HciPacket, AttEvent, Connection,
+// Round, Message, Candidate, Session (the last three live in analysis/ and session/).
+
+export type Direction = 'app-to-device' | 'device-to-app';
+
+/** µs since the Unix epoch, or null when the capture has no absolute clock. */
+export type Micros = number | null;
+
+interface PacketBase {
+  /** 1-based record/packet number in the capture file. */
+  record: number;
+  t: Micros;
+}
+
+/** H4 packet types. */
+export const HCI_COMMAND = 1;
+export const HCI_ACL = 2;
+export const HCI_SCO = 3;
+export const HCI_EVENT = 4;
+export const HCI_ISO = 5;
+
+/** An HCI packet as seen between host and controller (btsnoop, PacketLogger, pcap 187/201, H4 hex). */
+export interface HciPacket extends PacketBase {
+  kind: 'hci';
+  /** H4 packet type: HCI_COMMAND, HCI_ACL, HCI_SCO, HCI_EVENT, HCI_ISO. */
+  type: number;
+  /** true: host → controller (the phone/app side sends); false: controller → host. */
+  sent: boolean;
+  /** Bytes after the H4 type byte (ACL: handle+flags, length, payload). A view, not a copy. */
+  data: Uint8Array;
+  /** Controller index when the format has several (btmon datalink 2001). */
+  adapter?: number;
+}
+
+/** A BLE link-layer PDU from an air sniffer (pcap 256 / 272). */
+export interface LinkLayerPacket extends PacketBase {
+  kind: 'll';
+  accessAddress: number;
+  channel: number;
+  /** Central → peripheral is app-to-device; null when the sniffer does not say. */
+  dir: Direction | null;
+  /** LL header (2 bytes) + payload, without CRC. A view, not a copy. */
+  pdu: Uint8Array;
+  /** false when the sniffer flags a bad CRC. */
+  crcOk: boolean;
+  /** true when the sniffer says the PDU is (or was) encrypted and not decrypted. */
+  encrypted: boolean;
+}
+
+/** An ATT PDU read from a text export that shows only the ATT layer (no HCI bytes). */
+export interface AttPacket extends PacketBase {
+  kind: 'att';
+  dir: Direction;
+  /** ATT opcode followed by its parameters (handle 0 when the export gives none). */
+  pdu: Uint8Array;
+  peer: string | null;
+  /** Characteristic UUID when the export names it (nRF Connect logs name no handles). */
+  uuid: string | null;
+}
+
+/** What a capture reader yields, one per record. */
+export type Packet = HciPacket | LinkLayerPacket | AttPacket;
+
+/** One ATT PDU that carries a value, attributed to a connection. */
+export interface AttEvent {
+  /** Record of the packet that completed the PDU. */
+  record: number;
+  t: Micros;
+  /** 1-based connection number within the capture (one per app restart). */
+  conn: number;
+  /** Peer device address (aa:bb:cc:dd:ee:ff, lowercase) or null when unknown. */
+  peer: string | null;
+  dir: Direction;
+  /** ATT operation name, e.g. 'Handle Value Notification'. */
+  op: string;
+  opcode: number;
+  handle: number;
+  /** Characteristic UUID when GATT discovery was seen (lowercase; 16-bit as 4 hex digits). */
+  uuid: string | null;
+  /** An owned copy: safe to keep after the capture buffer is gone. */
+  value: Uint8Array;
+}
+
+/** One link between the phone/host and a device, as seen in a capture. */
+export interface Connection {
+  conn: number;
+  /** HCI connection handle, or the LL access address for air captures. */
+  link: number;
+  peer: string | null;
+  /** Name from advertising or GAP Device Name reads, when seen. */
+  name: string | null;
+  start: Micros;
+  end: Micros;
+  firstRecord: number;
+  lastRecord: number;
+}
