@@ -94,3 +94,52 @@ export interface Connection {
   firstRecord: number;
   lastRecord: number;
 }
+
+/** GATT table of a device, from live exploration (ble/) or discovery seen in a capture (hci/). */
+export interface GattDescriptor {
+  uuid: string;
+  handle: number | null;
+  /** Lowercase hex of the value read, or null when not read. */
+  value: string | null;
+}
+
+export interface GattCharacteristic {
+  uuid: string;
+  /** Known name ("Nordic UART RX", "JBD notify"…) or null. */
+  name: string | null;
+  /** Value handle when the platform gives it. */
+  handle: number | null;
+  /** 'read', 'write', 'writeWithoutResponse', 'notify', 'indicate', 'broadcast', 'authenticatedSignedWrites', 'extendedProperties'. */
+  properties: string[];
+  value: string | null;
+  descriptors: GattDescriptor[];
+}
+
+export interface GattService {
+  uuid: string;
+  name: string | null;
+  characteristics: GattCharacteristic[];
+}
+
+/** Where a round's traffic came from. */
+export interface SourceInfo {
+  /** 'file', 'gatt', 'adb', 'btmon', 'folder', 'sim', … */
+  kind: string;
+  /** Capture files read for this round, with their SHA-256 (hex). */
+  files: { path: string; sha256: string }[];
+  /** Part of the capture used: seconds from capture start or record numbers, inclusive. */
+  window?: { unit: 'seconds' | 'records'; from: number; to: number };
+  /** Connection number within the capture when one file holds several rounds. */
+  conn?: number;
+  /** Free text for the report ("adb: Pixel 7, bugreport"). */
+  note?: string;
+}
+
+/** One recording of one state: one app session (normally one connection). */
+export interface Round {
+  state: string;
+  /** 1-based within its state. */
+  index: number;
+  source: SourceInfo;
+  events: AttEvent[];
+}
