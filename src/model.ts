@@ -30,6 +30,12 @@ export interface HciPacket extends PacketBase {
   data: Uint8Array;
   /** Controller index when the format has several (btmon datalink 2001). */
   adapter?: number;
+  /**
+   * false when the format does not record the direction (pcap link type 187, H4 without
+   * pseudo-header): `sent` is then only guessed from the type (commands sent, events received,
+   * ACL/SCO/ISO assumed sent). Absent means the direction is recorded.
+   */
+  directionKnown?: boolean;
 }
 
 /** A BLE link-layer PDU from an air sniffer (pcap 256 / 272). */
@@ -39,7 +45,11 @@ export interface LinkLayerPacket extends PacketBase {
   channel: number;
   /** Central → peripheral is app-to-device; null when the sniffer does not say. */
   dir: Direction | null;
-  /** LL header (2 bytes) + payload, without CRC. A view, not a copy. */
+  /**
+   * LL header (2 bytes) + payload, without CRC (and without the MIC when the sniffer decrypted
+   * the PDU, so the payload is pdu.length - 2 bytes even where the header length byte counts the
+   * MIC). A view, not a copy.
+   */
   pdu: Uint8Array;
   /** false when the sniffer flags a bad CRC. */
   crcOk: boolean;
