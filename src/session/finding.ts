@@ -1,0 +1,38 @@
+// An accepted candidate phrased the way a decoder needs it:
+// "frame starting `DD 03`, byte 24, mask 0x02: 1 = discharge switch on, 0 = discharge switch off".
+import type { AcceptedFinding, StoredAnalysisResult, StoredCandidate, StoredGroup } from './schema.js';
+
+/** "dd03001d" → "DD 03" (the first `bytes` bytes, uppercase, spaced). */
+export function prefixWords(prefixHex: string, bytes = 2): string {
+  const pairs = prefixHex.toUpperCase().match(/../g) ?? [];
+  return pairs.slice(0, bytes).join(' ');
+}
+
+export function maskOf(c: Pick<StoredCandidate, 'mask' | 'bit'>): string {
+  return typeof c.mask === 'string' && /^0x[0-9a-f]+$/i.test(c.mask) ? c.mask.toLowerCase() : `0x${(1 << c.bit).toString(16).padStart(2, '0')}`;
+}
+
+export function decoderRule(c: StoredCandidate, g: StoredGroup | undefined, targetName: string): string {
+  const mask = maskOf(c);
+  const start = g && g.prefix ? `frame starting \`${prefixWords(g.prefix)}\`` : `frames of group ${c.group}`;
+  const singleBit = Number.parseInt(mask, 16) === 1 << c.bit;
+  const states = Object.entries(c.values);
+  const meaning = states
+    .map(([state, v]) => (singleBit ? `${v} = ${targetName} ${state}` : `0x${Number(v).toString(16).padStart(2, '0')} = ${targetName} ${state}`))
+    .join(', ');
+  return `${start}, byte ${c.byte}, mask ${mask}: ${meaning}`;
+}
+
+export function acceptCandidate(c: StoredCandidate, result: StoredAnalysisResult, targetName: string): AcceptedFinding {
+  const g = result.groups.find((x) => x.id === c.group);
+  return {
+    group: c.group,
+    byte: c.byte,
+    bit: c.bit,
+    mask: maskOf(c),
+    values: { ...c.values },
+    prefix: g?.prefix ?? '',
+    handle: g?.handle ?? 0,
+    rule: decoderRule(c, g, targetName),
+  };
+}

@@ -1,0 +1,112 @@
+// The report as markdown for a maintainer's issue: device and GATT, the app's queries, rounds
+// per state, the candidate table, hex views with the bits marked, the decoder rule, notes.
+import { prefixWords, maskOf } from './finding.js';
+import type { Report } from './report.js';
+import type { StoredCandidate, StoredGroup } from './schema.js';
+
+const MAX_CANDIDATES = 15;
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function hexWords(hex: string): string {
+  return (hex.toUpperCase().match(/../g) ?? []).join(' ');
+}
+
+/**
+ * A hex view of one message, 16 bytes a row, candidate bytes in brackets, then the bits
+ * named: "byte 24 bit 1 (0x02)".
+ */
+export function markedHexView(exampleHex: string, marks: StoredCandidate[]): string {
+  const bytes = exampleHex.match(/../g) ?? [];
+  const marked = new Set(marks.map((c) => c.byte));
+  const lines: string[] = [];
+  for (let row = 0; row < bytes.length; row += 16) {
+    const cells = bytes.slice(row, row + 16).map((b, i) => (marked.has(row + i) ? `[${b.toUpperCase()}]` : ` ${b.toUpperCase()} `));
+    lines.push(`${String(row).padStart(4, ' ')}: ${cells.join('')}`);
+  }
+  for (const c of marks) {
+    const v = bytes[c.byte];
+    const bit = v === undefined ? '?' : (Number.parseInt(v, 16) >> c.bit) & 1;
+    lines.push(`      byte ${c.byte} bit ${c.bit} (${maskOf(c)}) = ${bit} here; ${Object.entries(c.values).map(([s, x]) => `${s}: ${x}`).join(', ')}${c.label ? ` [${c.label}]` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+export function reportMarkdown(r: Report): string {
+  const out: string[] = [];
+  const t = r.target;
+  out.push(`# BMS protocol finding: ${t.name}`, '');
+  out.push(`Made with bms-wizard ${r.tool.version} (session \`${r.session.id}\`, ${r.session.updated.slice(0, 10)}${r.session.demo ? ', **simulated BMS (demo)**' : ''}${r.redacted ? ', addresses redacted' : ''}).`, '');
+
+  if (r.accepted) {
+    out.push('## Finding', '', `- ${r.accepted.rule}`, `- handle 0x${r.accepted.handle.toString(16).padStart(4, '0')}, group ${r.accepted.group}, byte ${r.accepted.byte} bit ${r.accepted.bit} (mask ${r.accepted.mask}); bit 0 is the least significant bit`, '');
+  } else {
+    out.push('## Finding', '', '_No candidate accepted yet._', '');
+  }
+
+  out.push('## Device', '');
+  out.push(`- Name: ${r.device.name ?? 'unknown'}`, `- Address: ${r.device.address ?? 'unknown'}`);
+  if (r.device.gatt && r.device.gatt.length > 0) {
+    out.push('', '| Service | Characteristic | Handle | Properties | Name |', '|---|---|---|---|---|');
+    for (const s of r.device.gatt) {
+      for (const c of s.characteristics) {
+        out.push(`| ${s.uuid} | ${c.uuid} | ${c.handle === null ? '' : `0x${c.handle.toString(16).padStart(4, '0')}`} | ${c.properties.join(', ')} | ${cell(c.name ?? s.name ?? '')} |`);
+      }
+    }
+  } else {
+    out.push('- GATT table: not explored (run `bms-wizard explore` to add it)');
+  }
+  out.push('');
+
+  out.push('## Query commands the app sent', '');
+  if (r.queries.length === 0) out.push('_None seen: the device streams without requests, or only notifications were kept._');
+  else {
+    out.push('| Handle | UUID | Operation | Value | Times |', '|---|---|---|---|---|');
+    for (const q of r.queries.slice(0, 20)) out.push(`| 0x${q.handle.toString(16).padStart(4, '0')} | ${q.uuid ?? ''} | ${q.op} | \`${hexWords(q.value)}\` | ${q.count} |`);
+    if (r.queries.length > 20) out.push('', `_…and ${r.queries.length - 20} more distinct writes._`);
+  }
+  out.push('');
+
+  out.push('## Rounds', '', `Method: for each state, set the ${t.name} in the app, verify it by restarting the app, then record ${t.roundsPerState} rounds (restart the app, open the page with the switch, do not touch it).`, '');
+  out.push('| State | Round | Source | Files | Connections | From device | To device | Warnings |', '|---|---|---|---|---|---|---|---|');
+  for (const [state, s] of Object.entries(r.states)) {
+    for (const round of s.rounds) {
+      const files = round.files.map((f) => `\`${f.path}\` (sha256 ${f.sha256.slice(0, 12)}…)`).join('<br>');
+      out.push(`| ${state} | ${round.index} | ${round.source} | ${files} | ${round.connections} | ${round.messages.fromDevice} | ${round.messages.toDevice} | ${cell(round.warnings.join('; '))} |`);
+    }
+  }
+  out.push('');
+
+  const a = r.analysis;
+  out.push('## Analysis', '');
+  if (!a) out.push('_Not run yet._', '');
+  else {
+    const settings = Object.entries(a.settings).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+    out.push(`Settings: ${settings || 'defaults'}. Messages per state: ${Object.entries(a.result.states).map(([s, x]) => `${s} ${x.messages}`).join(', ')}.`, '');
+    const groups = new Map<string, StoredGroup>(a.result.groups.map((g) => [g.id, g]));
+    const cands = a.result.candidates.slice(0, MAX_CANDIDATES);
+    if (cands.length === 0) out.push('No bit is constant within each state and different between them.', '');
+    else {
+      const states = t.states;
+      out.push(`| # | Group | Frame start | Byte | Bit | Mask | ${states.join(' | ')} | Support | Agreement | Label |`, `|---|---|---|---|---|---|${states.map(() => '---|').join('')}---|---|---|`);
+      cands.forEach((c, i) => {
+        const g = groups.get(c.group);
+        out.push(`| ${i + 1} | ${c.group} | ${g ? `\`${prefixWords(g.prefix, 4)}\`` : ''} | ${c.byte} | ${c.bit} | ${maskOf(c)} | ${states.map((s) => String(c.values[s] ?? '')).join(' | ')} | ${states.map((s) => c.support[s] ?? 0).join('/')} | ${c.agreement.toFixed(2)} | ${c.label ?? ''} |`);
+      });
+      if (a.result.candidates.length > cands.length) out.push('', `_…and ${a.result.candidates.length - cands.length} more candidates in the JSON export._`);
+      out.push('', '### Hex views', '', 'One message of each group with candidates; candidate bytes in brackets, offsets in decimal.', '');
+      const byGroup = new Map<string, StoredCandidate[]>();
+      for (const c of cands) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
+      for (const [id, marks] of byGroup) {
+        const g = groups.get(id);
+        if (!g) continue;
+        out.push(`Group ${id}: handle 0x${g.handle.toString(16).padStart(4, '0')}, ${g.dir}, ${g.length} bytes, key ${g.key}, frames ${g.frames}, messages ${Object.entries(g.messages).map(([s, n]) => `${s} ${n}`).join(', ')}`, '', '```', markedHexView(g.example, marks), '```', '');
+      }
+    }
+  }
+
+  out.push('## Notes', '', r.notes.trim() === '' ? '_None._' : r.notes.trim(), '');
+  return out.join('\n');
+}

@@ -1,0 +1,116 @@
+// The export: one report object (JSON as is, markdown rendered from it), optionally redacted.
+import { basename } from 'node:path';
+import type { GattService } from '../model.js';
+import type { AcceptedFinding, Session, StoredAnalysis } from './schema.js';
+
+/** Version of the export's own shape (not of the session file). */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportQuery {
+  handle: number;
+  uuid: string | null;
+  op: string;
+  /** Lowercase hex of the written value. */
+  value: string;
+  count: number;
+}
+
+export interface ReportRound {
+  index: number;
+  source: string;
+  files: { path: string; sha256: string }[];
+  connections: number;
+  messages: { fromDevice: number; toDevice: number };
+  warnings: string[];
+}
+
+export interface Report {
+  schemaVersion: number;
+  kind: 'bms-wizard-report';
+  tool: { name: string; version: string };
+  session: { id: string; created: string; updated: string; step: string; demo: boolean };
+  redacted: boolean;
+  device: { name: string | null; address: string | null; gatt: GattService[] | null };
+  target: { name: string; states: string[]; roundsPerState: number };
+  /** What the app wrote to the device: the query commands. */
+  queries: ReportQuery[];
+  states: Record<string, { rounds: ReportRound[]; messages: number }>;
+  analysis: StoredAnalysis | null;
+  accepted: AcceptedFinding | null;
+  notes: string;
+}
+
+const MAC = /\b[0-9a-f]{2}(?::[0-9a-f]{2}){5}\b/gi;
+
+/** Replaces every address in every string of `value` (deep), consistently. */
+function scrub<T>(value: T, names: Map<string, string>): T {
+  const rename = (s: string): string =>
+    s.replace(MAC, (m) => {
+      const k = m.toLowerCase();
+      if (!names.has(k)) names.set(k, `xx:xx:xx:xx:xx:${(names.size + 1).toString(16).padStart(2, '0')}`);
+      return names.get(k)!;
+    });
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return rename(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+export function buildReport(session: Session, opts: { redact?: boolean } = {}): Report {
+  const redact = Boolean(opts.redact);
+  const device = session.device.address;
+  const isDevice = (peer: string | null): boolean => !redact || device === null || peer === null || peer === device;
+
+  const queries = new Map<string, ReportQuery>();
+  const states: Report['states'] = {};
+  for (const state of session.target.states) states[state] = { rounds: [], messages: 0 };
+  for (const r of [...session.rounds].sort((a, b) => a.index - b.index)) {
+    const events = r.events.filter((e) => isDevice(e.peer));
+    for (const e of events) {
+      if (e.dir !== 'app-to-device') continue;
+      const k = `${e.handle}:${e.value}`;
+      const q = queries.get(k);
+      if (q) q.count++;
+      else queries.set(k, { handle: e.handle, uuid: e.uuid, op: e.op, value: e.value, count: 1 });
+    }
+    const fromDevice = events.filter((e) => e.dir === 'device-to-app').length;
+    const conns = r.connections.filter((c) => isDevice(c.peer)).length;
+    const s = (states[r.state] ??= { rounds: [], messages: 0 });
+    s.messages += fromDevice;
+    s.rounds.push({
+      index: r.index,
+      source: r.source.kind,
+      files: r.source.files.map((f) => ({ path: redact ? basename(f.path) : f.path, sha256: f.sha256 })),
+      connections: conns,
+      messages: { fromDevice, toDevice: events.length - fromDevice },
+      warnings: r.warnings,
+    });
+  }
+
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    kind: 'bms-wizard-report',
+    tool: { ...session.tool },
+    session: { id: session.id, created: session.created, updated: session.updated, step: session.step, demo: session.demo },
+    redacted: redact,
+    device: { ...session.device },
+    target: { ...session.target, states: [...session.target.states] },
+    queries: [...queries.values()].sort((a, b) => b.count - a.count || a.handle - b.handle),
+    states,
+    analysis: session.analysis,
+    accepted: session.accepted,
+    notes: session.notes,
+  };
+  if (!redact) return report;
+  // The device gets the first placeholder, so the report reads the same across sessions.
+  const names = new Map<string, string>();
+  if (device) names.set(device.toLowerCase(), 'xx:xx:xx:xx:xx:01');
+  return scrub(report, names);
+}
+
+export function reportJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

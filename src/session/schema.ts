@@ -1,0 +1,154 @@
+// The session file: one JSON document per wizard session. Everything needed to re-run the
+// analysis lives here (the device's ATT events as hex), so the capture files may disappear.
+import type { Direction, GattService, SourceInfo } from '../model.js';
+
+export const SCHEMA_VERSION = 2;
+
+/** The next step the wizard runs when the session is resumed. */
+export const STEPS = ['target', 'source', 'record', 'analyze', 'results', 'accept', 'export', 'done'] as const;
+export type Step = (typeof STEPS)[number];
+
+/** An ATT event as stored: the value is lowercase hex. */
+export interface StoredEvent {
+  record: number;
+  t: number | null;
+  conn: number;
+  peer: string | null;
+  dir: Direction;
+  op: string;
+  opcode: number;
+  handle: number;
+  uuid: string | null;
+  value: string;
+}
+
+export interface StoredConnection {
+  conn: number;
+  peer: string | null;
+  name: string | null;
+  start: number | null;
+  end: number | null;
+}
+
+export interface StoredRound {
+  state: string;
+  /** 1-based within its state. */
+  index: number;
+  source: SourceInfo;
+  recordedAt: string;
+  /** The device this round's traffic came from (dominant peer), or null when unknown. */
+  device: string | null;
+  connections: StoredConnection[];
+  /** Value events of other peers that were dropped (only the device's events are kept). */
+  otherEvents: number;
+  warnings: string[];
+  events: StoredEvent[];
+}
+
+/** The analysis JSON (issue 3's `--json` shape); only the fields the wizard and exports read are typed. */
+export interface StoredGroup {
+  id: string;
+  handle: number;
+  dir: Direction;
+  key: string;
+  prefix: string;
+  length: number;
+  frames: string;
+  messages: Record<string, number>;
+  example: string;
+  [more: string]: unknown;
+}
+
+export interface StoredCandidate {
+  group: string;
+  byte: number;
+  bit: number;
+  mask: string;
+  values: Record<string, number>;
+  support: Record<string, number>;
+  agreement: number;
+  label: string | null;
+  score: number;
+  [more: string]: unknown;
+}
+
+export interface StoredAnalysisResult {
+  states: Record<string, { captures: number; messages: number }>;
+  groups: StoredGroup[];
+  candidates: StoredCandidate[];
+  findings: unknown[];
+  [more: string]: unknown;
+}
+
+export interface StoredAnalysis {
+  settings: Record<string, string | number | boolean | null>;
+  ranAt: string;
+  result: StoredAnalysisResult;
+}
+
+export interface AcceptedFinding {
+  group: string;
+  byte: number;
+  bit: number;
+  mask: string;
+  /** Value of the bit in each state. */
+  values: Record<string, number>;
+  /** Leading bytes of the frames it lives in (hex). */
+  prefix: string;
+  handle: number;
+  /** "frame starting `DD 03`, byte 24, mask 0x02: 1 = discharge on" */
+  rule: string;
+}
+
+export interface Session {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: 'bms-wizard'; version: string };
+  id: string;
+  created: string;
+  updated: string;
+  step: Step;
+  device: { name: string | null; address: string | null; gatt: GattService[] | null };
+  target: { name: string; states: string[]; roundsPerState: number };
+  /** Round source id ('import', 'sim', 'adb'…) and what the source needs to continue. */
+  source: { id: string; options: Record<string, string> } | null;
+  rounds: StoredRound[];
+  analysis: StoredAnalysis | null;
+  accepted: AcceptedFinding | null;
+  notes: string;
+  exports: { format: 'md' | 'json'; path: string; at: string }[];
+  /** true for sessions made by `bms-wizard demo`. */
+  demo: boolean;
+}
+
+export function newSession(id: string, version: string, now: Date = new Date()): Session {
+  const at = now.toISOString();
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'bms-wizard', version },
+    id,
+    created: at,
+    updated: at,
+    step: 'target',
+    device: { name: null, address: null, gatt: null },
+    target: { name: 'discharge switch', states: ['on', 'off'], roundsPerState: 3 },
+    source: null,
+    rounds: [],
+    analysis: null,
+    accepted: null,
+    notes: '',
+    exports: [],
+    demo: false,
+  };
+}
+
+/** Rounds recorded for a state (sorted by index). */
+export function roundsOf(session: Session, state: string): StoredRound[] {
+  return session.rounds.filter((r) => r.state === state).sort((a, b) => a.index - b.index);
+}
+
+/** "3/6 rounds" style progress. */
+export function progressOf(session: Session): { rounds: number; needed: number } {
+  const needed = session.target.states.length * session.target.roundsPerState;
+  const rounds = session.target.states.reduce((n, s) => n + Math.min(roundsOf(session, s).length, session.target.roundsPerState), 0);
+  return { rounds, needed };
+}
