@@ -11,6 +11,12 @@ export interface RecordParser {
    * `base` is the file offset of buf[0], for error messages.
    */
   parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number;
+  /**
+   * Records consumed so far, including the ones that yield no packet (notes, index records…), so
+   * that record numbers match Wireshark's frame numbers. When absent the driver reports the
+   * highest record number emitted.
+   */
+  readonly records?: number;
 }
 
 export interface CaptureFormat {

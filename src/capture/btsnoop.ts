@@ -1,0 +1,90 @@
+// btsnoop v1 (RFC 1761 style, big-endian): Android HCI snoop logs (datalink 1002, sometimes 1001)
+// and Linux btmon -w files (datalink 2001, the monitor format with opcodes in the record flags).
+import { CaptureError } from '../errors.js';
+import { HCI_ACL, HCI_COMMAND, HCI_EVENT, type HciPacket, type Micros, type Packet } from '../model.js';
+import type { CaptureFormat, RecordParser } from './format.js';
+import { h4Packet } from './h4.js';
+import { MONITOR_OPCODES } from './monitor.js';
+import { corruptRecord, MAX_RECORD_BYTES, truncatedHeader, truncatedRecord } from './record-errors.js';
+
+const FILE_HEADER = 16;
+const RECORD_HEADER = 24;
+
+// btsnoop counts µs from midnight 1 Jan of year 0; this is 1970-01-01 in that clock, split into two
+// 32-bit halves because the full value is beyond exact double precision (2^53).
+const EPOCH_HI = 0x00dcddb3;
+const EPOCH_LO = 0x0f2f8000;
+const TWO_32 = 4294967296;
+
+const DATALINKS: Record<number, string> = {
+  1001: 'HCI without H4 type byte',
+  1002: 'HCI UART (H4)',
+  2001: 'Linux monitor (btmon -w)',
+};
+
+class BtsnoopParser implements RecordParser {
+  records = 0;
+  constructor(private readonly datalink: number) {}
+
+  parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
+    const end = buf.length;
+    const datalink = this.datalink;
+    let off = offset;
+    while (end - off >= RECORD_HEADER) {
+      const orig = buf.readUInt32BE(off);
+      const incl = buf.readUInt32BE(off + 4);
+      const record = this.records + 1;
+      if (incl > MAX_RECORD_BYTES) throw corruptRecord(record, base + off, `included length ${incl} is impossible`);
+      if (incl > orig) throw corruptRecord(record, base + off, `included length ${incl} exceeds original length ${orig}`);
+      if (end - off - RECORD_HEADER < incl) break;
+      const flags = buf.readUInt32BE(off + 8);
+      const hi = buf.readUInt32BE(off + 16);
+      const lo = buf.readUInt32BE(off + 20);
+      const t: Micros = hi === 0 && lo === 0 ? null : (hi - EPOCH_HI) * TWO_32 + (lo - EPOCH_LO);
+      const data = off + RECORD_HEADER;
+      let p: HciPacket | null = null;
+      if (datalink === 1002) {
+        p = h4Packet(buf, data, incl, record, t, (flags & 1) === 0);
+      } else if (datalink === 1001) {
+        // bit 0: received; bit 1: command/event (else ACL data)
+        const received = (flags & 1) !== 0;
+        const type = (flags & 2) !== 0 ? (received ? HCI_EVENT : HCI_COMMAND) : HCI_ACL;
+        p = { kind: 'hci', record, t, type, sent: !received, data: buf.subarray(data, data + incl) };
+      } else {
+        const op = MONITOR_OPCODES[flags & 0xffff];
+        if (op !== undefined) {
+          p = { kind: 'hci', record, t, type: op[0], sent: op[1], data: buf.subarray(data, data + incl), adapter: flags >>> 16 };
+        }
+      }
+      this.records = record;
+      off = data + incl;
+      if (p !== null) emit(p);
+    }
+    if (final && off < end) throw truncatedRecord(this.records + 1, base + off);
+    return off;
+  }
+}
+
+export const btsnoop: CaptureFormat = {
+  id: 'btsnoop',
+  name: 'btsnoop (Android HCI log, btmon -w)',
+  probe(head) {
+    // "btsnoop\0"
+    return head.length >= 8 && head.readUInt32BE(0) === 0x6274736e && head.readUInt32BE(4) === 0x6f6f7000;
+  },
+  open(head) {
+    if (head.length < FILE_HEADER) throw truncatedHeader('btsnoop', FILE_HEADER, head.length);
+    const version = head.readUInt32BE(8);
+    if (version !== 1) {
+      throw new CaptureError(`btsnoop version ${version} is not supported`, { offset: 8, hint: 'Only btsnoop version 1 exists in practice; the header may be damaged' });
+    }
+    const datalink = head.readUInt32BE(12);
+    if (DATALINKS[datalink] === undefined) {
+      throw new CaptureError(`btsnoop datalink ${datalink} is not supported`, {
+        offset: 12,
+        hint: `Supported datalinks: ${Object.entries(DATALINKS).map(([k, v]) => `${k} (${v})`).join(', ')}`,
+      });
+    }
+    return { headerLength: FILE_HEADER, variant: `btsnoop/${datalink}`, parser: new BtsnoopParser(datalink) };
+  },
+};

@@ -1,0 +1,62 @@
+// pcap/pcapng link types this tool reads, and how each record body becomes a Packet.
+import { CaptureError } from '../errors.js';
+import type { Micros, Packet } from '../model.js';
+import { h4Packet, h4PacketGuessed } from './h4.js';
+import { decodeLeLl, decodeLeLlPhdr, decodeNordic } from './link-layer.js';
+import { MONITOR_OPCODES } from './monitor.js';
+
+/** Turns one record body (buf[off, off+len)) into a packet, or null when it carries none. */
+export type LinkDecoder = (buf: Buffer, off: number, len: number, record: number, t: Micros) => Packet | null;
+
+/** LINKTYPE_BLUETOOTH_HCI_H4_WITH_PHDR: a big-endian u32 direction (0 sent, 1 received), then H4. */
+function decodeH4Phdr(buf: Buffer, off: number, len: number, record: number, t: Micros): Packet | null {
+  if (len < 5) return null;
+  return h4Packet(buf, off + 4, len - 4, record, t, (buf.readUInt32BE(off) & 1) === 0);
+}
+
+/** LINKTYPE_BLUETOOTH_LINUX_MONITOR: big-endian u16 adapter index and u16 opcode, then the payload. */
+function decodeMonitor(buf: Buffer, off: number, len: number, record: number, t: Micros): Packet | null {
+  if (len < 4) return null;
+  const op = MONITOR_OPCODES[buf.readUInt16BE(off + 2)];
+  if (op === undefined) return null;
+  return { kind: 'hci', record, t, type: op[0], sent: op[1], data: buf.subarray(off + 4, off + len), adapter: buf.readUInt16BE(off) };
+}
+
+interface LinkType {
+  name: string;
+  decode: LinkDecoder;
+}
+
+const LINK_TYPES: Record<number, LinkType> = {
+  187: { name: 'Bluetooth HCI H4', decode: (b, o, l, r, t) => h4PacketGuessed(b, o, l, r, t) },
+  201: { name: 'Bluetooth HCI H4 with direction header', decode: decodeH4Phdr },
+  251: { name: 'Bluetooth LE link layer', decode: decodeLeLl },
+  254: { name: 'Bluetooth Linux monitor', decode: decodeMonitor },
+  256: { name: 'Bluetooth LE link layer with pseudo-header', decode: decodeLeLlPhdr },
+  272: { name: 'Nordic BLE sniffer', decode: decodeNordic },
+};
+
+// Names of common link types that are not Bluetooth, to say what the file is instead.
+const OTHER_NAMES: Record<number, string> = {
+  0: 'BSD loopback', 1: 'Ethernet', 101: 'raw IP', 105: 'IEEE 802.11', 113: 'Linux cooked', 127: 'IEEE 802.11 radiotap',
+  189: 'USB (Linux)', 220: 'USB (Linux, memory-mapped)', 249: 'USBPcap (Windows USB)', 276: 'Linux cooked v2',
+};
+
+export function linkDecoder(linkType: number): LinkDecoder | undefined {
+  return LINK_TYPES[linkType]?.decode;
+}
+
+export function linkTypeName(linkType: number): string {
+  return LINK_TYPES[linkType]?.name ?? OTHER_NAMES[linkType] ?? 'unknown';
+}
+
+export const SUPPORTED_LINK_TYPES = Object.entries(LINK_TYPES).map(([k, v]) => `${k} (${v.name})`).join(', ');
+
+/** The error for a pcap/pcapng whose link type(s) carry no Bluetooth this tool reads. */
+export function unsupportedLinkTypes(container: string, linkTypes: number[]): CaptureError {
+  const list = linkTypes.map((lt) => `${lt} (${linkTypeName(lt)})`).join(', ');
+  const usb = linkTypes.some((lt) => lt === 189 || lt === 220 || lt === 249);
+  return new CaptureError(`${container} link type ${list} is not a Bluetooth link type this tool reads`, {
+    hint: `Supported link types: ${SUPPORTED_LINK_TYPES}${usb ? '. Capture the Bluetooth interface (bluetooth0, bluetooth-monitor or the nRF Sniffer), not the USB bus' : ''}`,
+  });
+}

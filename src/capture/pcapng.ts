@@ -1,0 +1,154 @@
+// pcapng: a sequence of blocks [type u32][total length u32][body][total length u32] in the byte
+// order announced by each Section Header Block. Interface Description Blocks give each interface
+// its link type and timestamp resolution; Enhanced, Simple and (obsolete) Packet Blocks hold the
+// packets. Everything else (statistics, name resolution, secrets, custom blocks) is skipped.
+import { CaptureError } from '../errors.js';
+import type { Micros, Packet } from '../model.js';
+import type { CaptureFormat, RecordParser } from './format.js';
+import { linkDecoder, type LinkDecoder, unsupportedLinkTypes } from './link-types.js';
+import { corruptRecord, MAX_RECORD_BYTES, truncatedHeader, truncatedRecord } from './record-errors.js';
+
+const SHB = 0x0a0d0d0a;
+const IDB = 0x00000001;
+const PB = 0x00000002; // obsolete Packet Block
+const SPB = 0x00000003;
+const EPB = 0x00000006;
+const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+const OPT_TSRESOL = 9;
+const OPT_TSOFFSET = 14;
+const TWO_32 = 4294967296;
+
+interface Interface {
+  linkType: number;
+  decode: LinkDecoder | undefined;
+  /** µs per timestamp unit, split for the high and low 32-bit words. */
+  hiScale: number;
+  loScale: number;
+  /** if_tsoffset, in µs. */
+  offsetUs: number;
+}
+
+/** Reads an Interface Description Block whose body starts at off+8 and whose options end at optEnd. */
+function readInterface(buf: Buffer, off: number, optEnd: number, le: boolean): Interface {
+  const linkType = le ? buf.readUInt16LE(off + 8) : buf.readUInt16BE(off + 8);
+  let unitsPerSecond = 1e6;
+  let offsetUs = 0;
+  let o = off + 16;
+  while (optEnd - o >= 4) {
+    const code = le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
+    const len = le ? buf.readUInt16LE(o + 2) : buf.readUInt16BE(o + 2);
+    if (code === 0 || o + 4 + len > optEnd) break;
+    if (code === OPT_TSRESOL && len >= 1) {
+      const r = buf[o + 4];
+      unitsPerSecond = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
+    } else if (code === OPT_TSOFFSET && len >= 8) {
+      const hi = le ? buf.readInt32LE(o + 8) : buf.readInt32BE(o + 4);
+      const lo = le ? buf.readUInt32LE(o + 4) : buf.readUInt32BE(o + 8);
+      offsetUs = (hi * TWO_32 + lo) * 1e6;
+    }
+    o += 4 + ((len + 3) & ~3);
+  }
+  const loScale = 1e6 / unitsPerSecond;
+  return { linkType, decode: linkDecoder(linkType), hiScale: TWO_32 * loScale, loScale, offsetUs };
+}
+
+/** Byte order of the Section Header Block at off (true: little-endian), or null when its magic is wrong. */
+function sectionOrder(buf: Buffer, off: number): boolean | null {
+  if (buf.readUInt32LE(off + 8) === BYTE_ORDER_MAGIC) return true;
+  if (buf.readUInt32BE(off + 8) === BYTE_ORDER_MAGIC) return false;
+  return null;
+}
+
+class PcapngParser implements RecordParser {
+  records = 0;
+  private le = true;
+  private interfaces: Interface[] = [];
+
+  parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
+    const end = buf.length;
+    let off = offset;
+    while (end - off >= 12) {
+      const record = this.records + 1;
+      const isSection = buf.readUInt32LE(off) === SHB;
+      if (isSection) {
+        const order = sectionOrder(buf, off);
+        if (order === null) throw corruptRecord(record, base + off, 'section header block with a wrong byte-order magic');
+        this.le = order;
+      }
+      const le = this.le;
+      const type = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
+      const len = le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
+      if (len < 12 || len % 4 !== 0 || len > MAX_RECORD_BYTES) throw corruptRecord(record, base + off, `block length ${len} is impossible`);
+      if (end - off < len) break;
+      const trailer = le ? buf.readUInt32LE(off + len - 4) : buf.readUInt32BE(off + len - 4);
+      if (trailer !== len) throw corruptRecord(record, base + off, `block length ${len} does not match its trailer ${trailer}`);
+      const bodyEnd = off + len - 4;
+      if (isSection) {
+        this.interfaces = [];
+      } else if (type === IDB) {
+        if (len < 20) throw corruptRecord(record, base + off, 'interface description block too short');
+        this.interfaces.push(readInterface(buf, off, bodyEnd, le));
+      } else if (type === EPB || type === PB) {
+        if (len < 32) throw corruptRecord(record, base + off, 'packet block too short');
+        const ifId = type === EPB ? (le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8)) : le ? buf.readUInt16LE(off + 8) : buf.readUInt16BE(off + 8);
+        const iface = this.interfaces[ifId];
+        if (iface === undefined) throw corruptRecord(record, base + off, `packet for interface ${ifId}, but ${this.interfaces.length} interface(s) are described`);
+        const cap = le ? buf.readUInt32LE(off + 20) : buf.readUInt32BE(off + 20);
+        if (cap > bodyEnd - off - 28) throw corruptRecord(record, base + off, `captured length ${cap} overruns its block`);
+        this.records = record;
+        if (iface.decode !== undefined) {
+          const hi = le ? buf.readUInt32LE(off + 12) : buf.readUInt32BE(off + 12);
+          const lo = le ? buf.readUInt32LE(off + 16) : buf.readUInt32BE(off + 16);
+          const t: Micros = Math.floor(hi * iface.hiScale + lo * iface.loScale + iface.offsetUs);
+          const p = iface.decode(buf, off + 28, cap, record, t);
+          if (p !== null) emit(p);
+        }
+      } else if (type === SPB) {
+        const iface = this.interfaces[0];
+        if (iface === undefined) throw corruptRecord(record, base + off, 'simple packet block before any interface description');
+        const orig = le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
+        const room = bodyEnd - off - 12;
+        this.records = record;
+        if (iface.decode !== undefined) {
+          const p = iface.decode(buf, off + 12, orig < room ? orig : room, record, null);
+          if (p !== null) emit(p);
+        }
+      }
+      off += len;
+    }
+    if (final && off < end) throw truncatedRecord(this.records + 1, base + off);
+    return off;
+  }
+}
+
+/** Link types of the interfaces described before the first packet in head, and the first section's byte order. */
+function scanHead(head: Buffer): { le: boolean; linkTypes: number[] } {
+  if (head.length < 12) throw truncatedHeader('pcapng', 28, head.length);
+  const le = sectionOrder(head, 0);
+  if (le === null) throw new CaptureError('pcapng section header has a wrong byte-order magic', { offset: 8 });
+  const linkTypes: number[] = [];
+  let off = 0;
+  while (head.length - off >= 12) {
+    const type = le ? head.readUInt32LE(off) : head.readUInt32BE(off);
+    const len = le ? head.readUInt32LE(off + 4) : head.readUInt32BE(off + 4);
+    if (type === EPB || type === PB || type === SPB || len < 12 || len % 4 !== 0 || head.length - off < len) break;
+    if (type === IDB && len >= 20) linkTypes.push(le ? head.readUInt16LE(off + 8) : head.readUInt16BE(off + 8));
+    off += len;
+  }
+  return { le, linkTypes };
+}
+
+export const pcapng: CaptureFormat = {
+  id: 'pcapng',
+  name: 'pcapng (Wireshark)',
+  probe(head) {
+    return head.length >= 12 && head.readUInt32LE(0) === SHB && sectionOrder(head, 0) !== null;
+  },
+  open(head) {
+    const { le, linkTypes } = scanHead(head);
+    const unique = [...new Set(linkTypes)];
+    if (unique.length > 0 && !unique.some((lt) => linkDecoder(lt) !== undefined)) throw unsupportedLinkTypes('pcapng', unique);
+    const variant = `pcapng/${unique.length ? unique.join('+') : '?'}${le ? '' : ' big-endian'}`;
+    return { headerLength: 0, variant, parser: new PcapngParser() };
+  },
+};

@@ -1,0 +1,197 @@
+// The capture driver: picks the reader by content, streams the file through it in chunks and
+// reports what it read. Packets are views into the current chunk: a consumer that keeps bytes
+// after its emit callback returns must copy them.
+import { open as openFile, stat } from 'node:fs/promises';
+import { CaptureError } from '../errors.js';
+import type { Packet } from '../model.js';
+import type { CaptureFormat, RecordParser } from './format.js';
+import { FORMATS } from './formats.js';
+
+export interface CaptureInfo {
+  file: string | null;
+  /** CaptureFormat.id */
+  format: string;
+  formatName: string;
+  /** e.g. 'btsnoop/1002', 'pklg-LE', 'pcap/201', 'pcapng/272'. */
+  variant: string;
+  bytes: number;
+  /** Records read (including the ones that carry no packet), up to the damage if any. */
+  records: number;
+  /** Why reading stopped before the end of the file (truncated or corrupt record), or null. */
+  damage: CaptureError | null;
+}
+
+/** Formats look at no more than this many leading bytes. */
+export const HEAD_BYTES = 64 * 1024;
+const DEFAULT_CHUNK = 8 * 1024 * 1024;
+
+function firstBytes(head: Buffer): string {
+  if (head.length === 0) return 'it is empty';
+  return `it starts with ${[...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+}
+
+/** The reader for a file that starts with head. Throws CaptureError naming the file when none fits. */
+export function detectFormat(head: Buffer, file?: string): CaptureFormat {
+  const h = head.length > HEAD_BYTES ? head.subarray(0, HEAD_BYTES) : head;
+  for (const f of FORMATS) if (f.probe(h)) return f;
+  return fail(
+    new CaptureError(`not a capture this tool reads (${firstBytes(h)})`, {
+      hint: `Supported: ${FORMATS.map((f) => f.name).join(', ')}`,
+    }),
+    file,
+  );
+}
+
+function fail(e: CaptureError, file?: string): never {
+  throw file === undefined ? e : e.inFile(file);
+}
+
+/** The same error with the file and format filled in. */
+function located(e: unknown, file: string | null, format: CaptureFormat): CaptureError {
+  if (!(e instanceof CaptureError)) throw e;
+  return new CaptureError(e.problem, { ...e.detail, format: e.detail.format ?? format.id, ...(file !== null ? { file } : {}) });
+}
+
+function recordsOf(parser: RecordParser, highest: number): number {
+  return parser.records ?? highest;
+}
+
+/** Reads a whole capture held in memory. */
+export function readCaptureBuffer(buf: Buffer, emit: (p: Packet) => void, name?: string): CaptureInfo {
+  const file = name ?? null;
+  if (buf.length === 0) fail(new CaptureError('the file is empty (0 bytes)', { hint: 'Copy the capture again' }), name);
+  const format = detectFormat(buf, name);
+  let opened: ReturnType<CaptureFormat['open']>;
+  try {
+    opened = format.open(buf.subarray(0, HEAD_BYTES));
+  } catch (e) {
+    throw located(e, file, format);
+  }
+  const { parser, variant, headerLength } = opened;
+  let highest = 0;
+  const counting = (p: Packet): void => {
+    highest = p.record;
+    emit(p);
+  };
+  let damage: CaptureError | null = null;
+  try {
+    if (headerLength > buf.length) throw new CaptureError('the file ends inside its file header', { offset: buf.length });
+    parser.parse(buf, headerLength, counting, true, 0);
+  } catch (e) {
+    damage = located(e, file, format);
+  }
+  return { file, format: format.id, formatName: format.name, variant, bytes: buf.length, records: recordsOf(parser, highest), damage };
+}
+
+/**
+ * Streams a capture file through its reader, calling emit for every packet. Memory stays bounded
+ * by the chunk size (plus the largest record). A truncated or corrupt record ends the reading:
+ * everything before it has been emitted and `damage` says where it stopped.
+ */
+export async function readCaptureFile(path: string, emit: (p: Packet) => void, opts: { chunkSize?: number } = {}): Promise<CaptureInfo> {
+  const chunk = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw new CaptureError('is a directory, not a capture file', { hint: 'Give the path of a capture file inside it' });
+    size = st.size;
+  } catch (e) {
+    throw e instanceof CaptureError ? e.inFile(path) : unreadable(e, path);
+  }
+  if (size === 0) fail(new CaptureError('the file is empty (0 bytes)', { hint: 'Copy the capture again' }), path);
+
+  let fh;
+  try {
+    fh = await openFile(path, 'r');
+  } catch (e) {
+    throw unreadable(e, path);
+  }
+  try {
+    const headBuf = Buffer.allocUnsafe(Math.min(HEAD_BYTES, size));
+    let headLen = 0;
+    while (headLen < headBuf.length) {
+      const { bytesRead } = await readAt(fh, headBuf, headLen, headBuf.length - headLen, headLen, path);
+      if (bytesRead === 0) break;
+      headLen += bytesRead;
+    }
+    const head = headBuf.subarray(0, headLen);
+    const format = detectFormat(head, path);
+    let opened: ReturnType<CaptureFormat['open']>;
+    try {
+      opened = format.open(head);
+    } catch (e) {
+      throw located(e, path, format);
+    }
+    const { parser, variant, headerLength } = opened;
+
+    let highest = 0;
+    const counting = (p: Packet): void => {
+      highest = p.record;
+      emit(p);
+    };
+    // buf[start, filled) holds file bytes [base + start, base + filled) not yet consumed.
+    let buf = Buffer.allocUnsafe(Math.max(chunk * 2, 64));
+    let base = 0;
+    let filled = 0;
+    let start = headerLength;
+    let bytes = 0;
+    let damage: CaptureError | null = null;
+    for (;;) {
+      if (buf.length - filled < chunk) {
+        // Move the unconsumed tail to the front; grow only when one record is larger than a chunk.
+        const keep = start < filled ? filled - start : 0;
+        const skip = start < filled ? start : filled;
+        if (keep + chunk > buf.length) {
+          const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, keep + chunk));
+          buf.copy(bigger, 0, skip, filled);
+          buf = bigger;
+        } else {
+          buf.copy(buf, 0, skip, filled);
+        }
+        base += skip;
+        start -= skip;
+        filled = keep;
+      }
+      const { bytesRead } = await readAt(fh, buf, filled, chunk, base + filled, path);
+      filled += bytesRead;
+      bytes = base + filled;
+      const final = bytesRead === 0;
+      if (start <= filled) {
+        try {
+          start = parser.parse(buf.subarray(0, filled), start, counting, final, base);
+        } catch (e) {
+          damage = located(e, path, format);
+          break;
+        }
+      } else if (final) {
+        damage = located(new CaptureError('the file ends inside its file header', { offset: base + filled }), path, format);
+        break;
+      }
+      if (final) break;
+    }
+    return { file: path, format: format.id, formatName: format.name, variant, bytes, records: recordsOf(parser, highest), damage };
+  } finally {
+    await fh.close();
+  }
+}
+
+type Handle = Awaited<ReturnType<typeof openFile>>;
+
+async function readAt(fh: Handle, buf: Buffer, off: number, len: number, pos: number, path: string): Promise<{ bytesRead: number }> {
+  try {
+    return await fh.read(buf, off, len, pos);
+  } catch (e) {
+    throw unreadable(e, path);
+  }
+}
+
+function unreadable(e: unknown, path: string): CaptureError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const problem =
+    code === 'ENOENT' ? 'no such file'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied: the file cannot be read'
+    : code === 'EISDIR' ? 'is a directory, not a capture file'
+    : `cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
+  const hint = code === 'ENOENT' ? 'Check the path' : code === 'EACCES' || code === 'EPERM' ? 'Check the file permissions or copy it somewhere readable' : undefined;
+  return new CaptureError(problem, { file: path, ...(hint ? { hint } : {}) });
+}

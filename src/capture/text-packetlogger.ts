@@ -1,0 +1,190 @@
+// Apple PacketLogger "Save as text" export:
+//   Nov 12 13:49:07.061  ATT Send  0x0055  46:64:01:02:04:8E  Write Command - Handle:0x0010 - FFF2 - Value: D206 00A6 0001 BB8A
+// Only the ATT lines are used (the L2CAP line after them fills in values the ATT line cut with "…").
+// Record numbers are 1-based line numbers. The export prints no year: see yearFor().
+import type { Direction, Packet } from '../model.js';
+import type { CaptureFormat } from './format.js';
+import { attOpcode, attPacket, attPdu, normalizeAddress, normalizeUuid } from './text-att.js';
+import { TextLineParser, textLines } from './text-lines.js';
+import { isoMicros, monthIndex, utcMicros } from './text-time.js';
+
+const STAMP = String.raw`(?:([A-Z][a-z]{2}) +(\d{1,2})|(\d{4}-\d{2}-\d{2})) +(\d{1,2}:\d{2}:\d{2}(?:\.\d+)?)`;
+const LINE = new RegExp(`^${STAMP} +(ATT|L2CAP|ACL|SMP|HCI|SDP|RFCOMM)\\b *(\\w*) *(.*)$`);
+const CONN = /^0x[0-9A-Fa-f]{4}\b/;
+const OPERATIONS = new RegExp(
+  String.raw`(?:^|\s)(Signed Write Command|Write Command|Write Request|Write Response|Multiple Handle Value Notification|` +
+    String.raw`Handle Value Notification|Handle Value Indication|Handle Value Confirmation|Read Blob Request|Read Blob Response|` +
+    String.raw`Read Request|Read Response|Prepare Write Request|Prepare Write Response|Execute Write Request|Execute Write Response)\b`,
+  'i',
+);
+const L2CAP_ATT = /Channel ID: 0x0004\s+Length: 0x([0-9A-Fa-f]+)[^[]*\[\s*([0-9A-Fa-f ]*?)\s*\]/;
+const UUID = /^(?:[0-9A-Fa-f]{4}|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$/;
+/** Operations rebuilt into PDUs (the others have parameters the export does not show). */
+const EMITTED = new Set([0x0a, 0x0b, 0x0c, 0x0d, 0x12, 0x13, 0x16, 0x17, 0x18, 0x19, 0x1b, 0x1d, 0x1e, 0x52]);
+const HALF_YEAR_US = 183 * 86400 * 1e6;
+
+interface Pending {
+  record: number;
+  t: number | null;
+  dir: Direction;
+  opcode: number;
+  prefix: Buffer;
+  peer: string | null;
+  uuid: string | null;
+}
+
+class PacketLoggerTextParser extends TextLineParser {
+  /** Values cut by the exporter ("…") and not recovered from an L2CAP line. */
+  truncated = 0;
+  private year: number | null = null;
+  private lastT: number | null = null;
+  private pending: Pending | null = null;
+  /** The last L2CAP line on channel 4, when it was the line just before. */
+  private lastL2cap: { dir: Direction; pdu: Buffer; stamp: number } | null = null;
+  /** Count of timestamped lines, to tell whether an L2CAP line came right before an ATT line. */
+  private stamps = 0;
+
+  protected line(text: string, lineNo: number, emit: (p: Packet) => void): void {
+    const m = LINE.exec(text);
+    if (!m) {
+      // Detail lines (indented) and free text around the export are not packets.
+      if (text.trim() !== '' && !/^\s/.test(text)) this.skippedLines++;
+      return;
+    }
+    const [, mon, day, iso, time, layer, way, rest] = m;
+    this.stamps++;
+    const dir: Direction = /^s/i.test(way) ? 'app-to-device' : 'device-to-app';
+    if (layer === 'L2CAP') {
+      const l = L2CAP_ATT.exec(rest);
+      if (!l) return;
+      const pdu = Buffer.from(l[2].replace(/\s+/g, ''), 'hex');
+      if (pdu.length !== parseInt(l[1], 16)) return;
+      this.lastL2cap = { dir, pdu, stamp: this.stamps };
+      const p = this.pending;
+      if (p && p.dir === dir && pdu[0] === p.opcode && pdu.includes(p.prefix)) {
+        emit(attPacket(p.record, p.t, p.dir, pdu, p.peer, p.uuid));
+        this.pending = null;
+      }
+      return;
+    }
+    if (layer !== 'ATT') return;
+    this.dropPending();
+    const t = iso ? isoMicros(`${iso} ${time}`) : this.stamp(mon, Number(day), time);
+    const c = CONN.exec(rest);
+    const afterConn = c ? rest.slice(c[0].length) : rest;
+    const op = OPERATIONS.exec(afterConn);
+    if (!op) {
+      this.skippedLines++;
+      return;
+    }
+    const opStart = op.index + op[0].length - op[1].length;
+    const peer = normalizeAddress(afterConn.slice(0, opStart));
+    const opcode = attOpcode(op[1]);
+    if (opcode === undefined || !EMITTED.has(opcode)) {
+      this.skippedLines++;
+      return;
+    }
+    const fields = afterConn.slice(opStart + op[1].length).split(/\s+-\s+/);
+    let handle = 0;
+    let uuid: string | null = null;
+    let value: Buffer = Buffer.alloc(0);
+    let cut = false;
+    let offset: number | null = null;
+    let flags: number | null = null;
+    for (const f of fields) {
+      const field = f.trim();
+      let x: RegExpExecArray | null;
+      if ((x = /^Handle:\s*0x([0-9A-Fa-f]+)/.exec(field))) handle = parseInt(x[1], 16);
+      else if ((x = /^Value:\s*(.*)$/.exec(field))) ({ value, cut } = parseValue(x[1]));
+      else if ((x = /^Offset:\s*(0x[0-9A-Fa-f]+|\d+)/.exec(field))) offset = Number(x[1]);
+      else if ((x = /^Flags:\s*(0x[0-9A-Fa-f]+|\d+)/.exec(field))) flags = Number(x[1]);
+      else if (UUID.test(field)) uuid = normalizeUuid(field);
+    }
+    // Prepare Write and Read Blob carry a value offset before the value; Execute Write a flags byte.
+    if (opcode === 0x16 || opcode === 0x17 || opcode === 0x0c) {
+      value = Buffer.concat([Buffer.from([(offset ?? 0) & 0xff, ((offset ?? 0) >> 8) & 0xff]), value]);
+    } else if (opcode === 0x18) {
+      value = Buffer.from([flags ?? (/cancel/i.test(afterConn) ? 0 : 1)]);
+    }
+    if (cut) {
+      const l = this.lastL2cap;
+      if (l && l.stamp === this.stamps - 1 && l.dir === dir && l.pdu[0] === opcode && l.pdu.includes(value)) {
+        emit(attPacket(lineNo, t, dir, l.pdu, peer, uuid));
+      } else {
+        this.pending = { record: lineNo, t, dir, opcode, prefix: value, peer, uuid };
+      }
+      return;
+    }
+    emit(attPacket(lineNo, t, dir, attPdu(opcode, handle, value), peer, uuid));
+  }
+
+  protected override finish(): void {
+    this.dropPending();
+  }
+
+  private dropPending(): void {
+    if (this.pending) {
+      this.truncated++;
+      this.pending = null;
+    }
+  }
+
+  /**
+   * The export has month, day and time but no year. The first packet is placed in the current
+   * (UTC) year, or the year before when that date is still to come: captures are never from the
+   * future. A jump back of more than half a year means the capture crossed New Year.
+   */
+  private stamp(mon: string, day: number, time: string): number | null {
+    const month = monthIndex(mon);
+    if (month < 0) return null;
+    if (this.year === null) {
+      const now = Date.now() * 1000;
+      this.year = new Date().getUTCFullYear();
+      const t = utcMicros(this.year, month, day, time);
+      if (t !== null && t > now) this.year--;
+    }
+    let t = utcMicros(this.year, month, day, time);
+    if (t !== null && this.lastT !== null && t < this.lastT - HALF_YEAR_US) {
+      this.year++;
+      t = utcMicros(this.year, month, day, time);
+    }
+    if (t !== null) this.lastT = t;
+    return t;
+  }
+}
+
+/** Hex words up to the first thing that is not hex; `cut` when the exporter shortened the value. */
+function parseValue(text: string): { value: Buffer; cut: boolean } {
+  let hex = '';
+  let cut = false;
+  for (const token of text.trim().split(/\s+/)) {
+    if (token === '') continue;
+    const m = /^([0-9A-Fa-f]*)(…|\.\.\.)?$/.exec(token);
+    if (!m) break;
+    hex += m[1];
+    if (m[2]) {
+      cut = true;
+      break;
+    }
+  }
+  if (hex.length % 2 !== 0) {
+    // A cut in the middle of a byte: keep the whole bytes only.
+    hex = hex.slice(0, -1);
+    cut = true;
+  }
+  return { value: Buffer.from(hex, 'hex'), cut };
+}
+
+const PROBE = new RegExp(`^${STAMP} +(?:ATT|L2CAP|ACL|SMP|HCI|SDP|RFCOMM) +(?:Send|Receive|Command|Event)\\b`);
+
+export const packetLoggerText: CaptureFormat = {
+  id: 'packetlogger-text',
+  name: 'PacketLogger text export',
+  probe(head: Buffer): boolean {
+    const lines = textLines(head);
+    return lines !== null && lines.some((l) => PROBE.test(l));
+  },
+  open() {
+    return { headerLength: 0, variant: 'PacketLogger text', parser: new PacketLoggerTextParser() };
+  },
+};
