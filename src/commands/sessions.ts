@@ -1,14 +1,54 @@
-import { InputError } from '../errors.js';
+import { progressOf } from '../session/schema.js';
+import { listSessions, resolveSessionsDir } from '../session/store.js';
 import type { Command } from './command.js';
 
-// Placeholder until its issue lands; replaced by the real command.
 export const command: Command = {
   name: 'sessions',
-  summary: '(not built yet)',
-  usage: 'bms-wizard sessions',
-  help: '',
-  options: {},
-  async run() {
-    throw new InputError("'sessions' is not built yet");
+  summary: 'list saved sessions, newest first',
+  usage: 'bms-wizard sessions [--json] [--sessions-dir DIR]',
+  help: `Shows id, device, target, progress (rounds recorded / needed), step reached and last update.
+Files that cannot be read are listed with the reason.
+
+Options:
+  --json               one JSON array on stdout
+  --sessions-dir DIR   where sessions are kept (default: $BMS_WIZARD_SESSIONS or ./sessions)`,
+  options: { json: { type: 'boolean' }, 'sessions-dir': { type: 'string' } },
+  async run(values, _positionals, ctx) {
+    const dir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
+    const all = await listSessions(dir);
+    const rows = all.map((l) => {
+      const s = l.session;
+      const p = s ? progressOf(s) : null;
+      return {
+        id: l.id,
+        file: l.file,
+        device: s ? { name: s.device.name, address: s.device.address } : null,
+        target: s ? s.target.name : null,
+        states: s ? s.target.states : null,
+        rounds: p ? p.rounds : null,
+        roundsNeeded: p ? p.needed : null,
+        step: s ? s.step : null,
+        accepted: s?.accepted?.rule ?? null,
+        updated: l.updated,
+        error: l.error,
+      };
+    });
+    if (values.json) {
+      ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      return 0;
+    }
+    if (rows.length === 0) {
+      ctx.stderr.write(`no sessions in ${dir}. Run 'bms-wizard' to start one, or 'bms-wizard demo' to try it\n`);
+      return 0;
+    }
+    for (const r of rows) {
+      if (r.error) {
+        ctx.stdout.write(`${r.id}  (unreadable: ${r.error})\n`);
+        continue;
+      }
+      const device = r.device?.name ?? r.device?.address ?? 'device ?';
+      ctx.stdout.write(`${r.id}  ${device}  ${r.target}  ${r.rounds}/${r.roundsNeeded} rounds  step ${r.step}  updated ${r.updated.slice(0, 16).replace('T', ' ')}\n`);
+    }
+    return 0;
   },
 };

@@ -1,14 +1,26 @@
-import { InputError } from '../errors.js';
+import { resolveSessionsDir } from '../session/store.js';
+import { realEngine } from '../wizard/engine.js';
+import { terminalIO } from '../wizard/io.js';
+import { runWizard } from '../wizard/run.js';
 import type { Command } from './command.js';
 
-// Placeholder until its issue lands; replaced by the real command.
 export const command: Command = {
   name: 'wizard',
-  summary: '(not built yet)',
-  usage: 'bms-wizard wizard',
-  help: '',
-  options: {},
-  async run() {
-    throw new InputError("'wizard' is not built yet");
+  summary: 'the guided wizard: record ON/OFF rounds, isolate the bits, write a report (the default)',
+  usage: 'bms-wizard [wizard] [--sessions-dir DIR] [--yes]',
+  help: `Walks you through the method step by step: what to find, where the traffic comes from,
+the rounds per state (with instructions and feedback after each), the analysis, the result,
+and a report. Everything is kept in a session file; Ctrl+C saves it and prints how to resume.
+
+Options:
+  --sessions-dir DIR   where sessions are kept (default: $BMS_WIZARD_SESSIONS or ./sessions)
+
+Without a terminal, pass --yes to accept every default (questions without a default then fail).`,
+  options: { 'sessions-dir': { type: 'string' } },
+  async run(values, _positionals, ctx) {
+    const io = terminalIO(ctx, 'wizard');
+    const sessionsDir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
+    await runWizard({ io, engine: await realEngine(), sessionsDir, env: ctx.env, mode: 'choose', handleSignals: true });
+    return 0;
   },
 };

@@ -1,0 +1,130 @@
+// Round source: capture files the user already has. Paths, globs (in the file name) or a folder;
+// one round per file, or one per connection to the device when a file holds several app sessions
+// (the seed's way: one capture per state with 3 restarts). Extra rounds wait for the next requests.
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import type { AttEvent, Connection } from '../model.js';
+import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
+
+export type ExtractFile = (path: string) => Promise<{ events: AttEvent[]; result: { connections: Connection[]; warnings: string[] } }>;
+
+export async function sha256File(path: string): Promise<string> {
+  return createHash('sha256').update(await readFile(path)).digest('hex');
+}
+
+function globRegex(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`^${body}$`);
+}
+
+/** "a.btsnoop, caps/*.pklg, folder" → existing files, sorted within each pattern. */
+export async function expandPaths(answer: string, cwd: string): Promise<string[]> {
+  const parts = answer
+    .split(/[,\n]/)
+    .map((p) => p.trim().replace(/^(['"])(.*)\1$/, '$2'))
+    .filter((p) => p !== '');
+  if (parts.length === 0) throw new InputError('no capture file given');
+  const files: string[] = [];
+  for (const part of parts) {
+    const full = resolve(cwd, part.replace(/^~(?=\/)/, process.env.HOME ?? '~'));
+    if (/[*?]/.test(basename(full))) {
+      const dir = dirname(full);
+      if (/[*?]/.test(dir)) throw new InputError(`${part}: wildcards are allowed in the file name only`);
+      const re = globRegex(basename(full));
+      const names = await readdir(dir).catch(() => {
+        throw new InputError(`${part}: folder ${dir} not found`);
+      });
+      const hits = names.filter((n) => re.test(n) && !n.startsWith('.')).sort();
+      if (hits.length === 0) throw new InputError(`${part}: no file matches`);
+      files.push(...hits.map((n) => join(dir, n)));
+      continue;
+    }
+    const st = await stat(full).catch(() => null);
+    if (!st) throw new InputError(`${part}: no such file or folder`);
+    if (st.isDirectory()) {
+      const names = (await readdir(full)).filter((n) => !n.startsWith('.')).sort();
+      const inside: string[] = [];
+      for (const n of names) if ((await stat(join(full, n))).isFile()) inside.push(join(full, n));
+      if (inside.length === 0) throw new InputError(`${part}: the folder holds no files`);
+      files.push(...inside);
+    } else files.push(full);
+  }
+  return [...new Set(files)];
+}
+
+function busiestPeer(events: AttEvent[]): string | null {
+  const n = new Map<string, number>();
+  for (const e of events) if (e.peer) n.set(e.peer, (n.get(e.peer) ?? 0) + 1);
+  return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}
+
+/** Splits one capture into rounds: one per connection that carries the device's traffic. */
+function splitByConnection(path: string, sha256: string, x: Awaited<ReturnType<ExtractFile>>, device: string | null): RecordedRound[] {
+  const peer = device ?? busiestPeer(x.events);
+  const mine = peer === null ? x.events : x.events.filter((e) => e.peer === peer || e.peer === null);
+  const conns = [...new Set(mine.map((e) => e.conn))].sort((a, b) => a - b);
+  if (conns.length <= 1) {
+    return [{ source: { kind: 'file', files: [{ path, sha256 }] }, events: x.events, connections: x.result.connections, warnings: [...x.result.warnings] }];
+  }
+  return conns.map((conn) => ({
+    source: { kind: 'file', files: [{ path, sha256 }], conn, note: `connection ${conn} of ${conns.length}` },
+    events: x.events.filter((e) => e.conn === conn),
+    connections: x.result.connections.filter((c) => c.conn === conn),
+    warnings: [...x.result.warnings],
+  }));
+}
+
+export class ImportSource implements RoundSource {
+  readonly id = 'import';
+  readonly label = 'Import capture files (btsnoop, PacketLogger, pcap/pcapng, text exports)';
+  /** Rounds read ahead from multi-round files, per state. */
+  private pending = new Map<string, RecordedRound[]>();
+  private lastIndex = new Map<string, number>();
+
+  constructor(private readonly opts: { extract: ExtractFile; cwd?: string }) {}
+
+  async unavailableReason(): Promise<string | null> {
+    return null;
+  }
+
+  async recordRound(request: RoundRequest, ui: SourceUI): Promise<RecordedRound> {
+    const { state, index } = request;
+    // The same index again is a redo: forget what was read ahead and ask.
+    if ((this.lastIndex.get(state) ?? 0) >= index) this.pending.delete(state);
+    this.lastIndex.set(state, index);
+    const queued = this.pending.get(state);
+    if (queued && queued.length > 0) {
+      const next = queued.shift()!;
+      ui.info(`round ${index} of '${state}' comes from ${basename(next.source.files[0]!.path)}${next.source.conn ? ` (connection ${next.source.conn})` : ''}`);
+      return next;
+    }
+    const answer = await ui.ask(`Capture file(s) for '${state}' round ${index} (paths, globs or a folder; a file with several app sessions fills several rounds)`);
+    const files = await expandPaths(answer, this.opts.cwd ?? process.cwd());
+    const progress = ui.progress(`reading ${files.length} file${files.length === 1 ? '' : 's'}`);
+    const rounds: RecordedRound[] = [];
+    try {
+      for (const f of files) {
+        progress.update(`reading ${basename(f)}`);
+        const [x, sha] = await Promise.all([this.opts.extract(f), sha256File(f)]);
+        rounds.push(...splitByConnection(f, sha, x, request.device));
+      }
+    } finally {
+      progress.stop();
+    }
+    const stillNeeded = request.roundsPerState - index + 1;
+    if (rounds.length > stillNeeded) {
+      ui.warn(`${rounds.length} rounds found, ${stillNeeded} still needed for '${state}': the last ${rounds.length - stillNeeded} are not used`);
+      rounds.length = stillNeeded;
+    } else if (rounds.length > 1 && rounds.length < stillNeeded) {
+      rounds[0]!.warnings.push(`${rounds.length} app sessions (connections) found, fewer than the ${stillNeeded} restarts still needed for '${state}': the next rounds will ask for more files`);
+    }
+    this.pending.set(state, rounds.slice(1));
+    return rounds[0]!;
+  }
+
+  async close(): Promise<void> {
+    this.pending.clear();
+  }
+}

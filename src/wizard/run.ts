@@ -1,0 +1,121 @@
+// Runs the wizard over a session: pick or create it, lock it, run the steps from the one
+// reached, save after each. Ctrl+C at a prompt saves and prints the exact resume command.
+import { unlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Interrupted } from '../errors.js';
+import type { RoundSource } from '../recorders/source.js';
+import { newSession, progressOf, type Session } from '../session/schema.js';
+import { findSessionFile, listSessions, loadSession, lockSession, newSessionId, saveSession, sessionPath } from '../session/store.js';
+import { VERSION } from '../version.js';
+import type { Engine } from './engine.js';
+import type { WizardIO } from './io.js';
+import { sourceFor, STEP_HANDLERS, type WizardRun } from './steps.js';
+
+export interface WizardOptions {
+  io: WizardIO;
+  engine: Engine;
+  sessionsDir: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** 'choose': offer the existing sessions; 'new': always a new one; 'resume': the one named by `session`. */
+  mode: 'choose' | 'new' | 'resume';
+  /** Id, file path or 'latest' (mode 'resume'). */
+  session?: string;
+  demo?: boolean;
+  /** Exit 130 on SIGINT outside prompts (commands set it; tests do not). */
+  handleSignals?: boolean;
+  /** Stop after this step is reached (tests of interruption at each step). */
+  stopAt?: Session['step'];
+}
+
+/** The command that continues this session, with --sessions-dir when it is not the default. */
+export function resumeCommand(id: string, sessionsDir: string, cwd: string, env: NodeJS.ProcessEnv): string {
+  const defaultDir = resolve(cwd, env.BMS_WIZARD_SESSIONS || 'sessions');
+  const q = (s: string): string => (/^[\w./:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return `bms-wizard resume ${id}${resolve(sessionsDir) === defaultDir ? '' : ` --sessions-dir ${q(sessionsDir)}`}`;
+}
+
+function describe(s: Session): string {
+  const p = progressOf(s);
+  return `${s.id}  ${s.device.name ?? s.device.address ?? 'device ?'}  ${s.target.name}  ${p.rounds}/${p.needed} rounds  step ${s.step}  ${s.updated.slice(0, 16).replace('T', ' ')}`;
+}
+
+async function chooseSession(o: WizardOptions): Promise<{ session: Session; file: string }> {
+  const create = (): { session: Session; file: string } => {
+    const id = newSessionId();
+    const session = newSession(id, VERSION);
+    session.demo = Boolean(o.demo);
+    return { session, file: sessionPath(o.sessionsDir, id) };
+  };
+  if (o.mode === 'new') return create();
+  if (o.mode === 'resume') {
+    const file = await findSessionFile(o.sessionsDir, o.session);
+    const { session, migratedFrom } = await loadSession(file);
+    if (migratedFrom !== null) o.io.out(o.io.style.dim(`(session upgraded from schema ${migratedFrom} to ${session.schemaVersion})`));
+    return { session, file };
+  }
+  const listed = (await listSessions(o.sessionsDir)).filter((l) => l.session && l.session.step !== 'done');
+  if (listed.length === 0) return create();
+  const pick = await o.io.prompter.select({
+    message: 'Start a new session or continue one?',
+    choices: [{ name: 'Start a new session', value: '' }, ...listed.slice(0, 15).map((l) => ({ name: `Continue ${describe(l.session!)}`, value: l.file }))],
+    default: '',
+  });
+  if (pick === '') return create();
+  const { session } = await loadSession(pick);
+  return { session, file: pick };
+}
+
+export async function runWizard(o: WizardOptions): Promise<{ session: Session; file: string }> {
+  const cwd = o.cwd ?? process.cwd();
+  const env = o.env ?? process.env;
+  const { io } = o;
+  const { session, file } = await chooseSession(o);
+  const lock = await lockSession(file);
+  const holder: { source: RoundSource | null } = { source: null };
+  const resume = resumeCommand(session.id, o.sessionsDir, cwd, env);
+  const onSigint = (): void => {
+    // Outside a prompt (a spinner, a recording): the file on disk is the last saved step.
+    io.out(`\nInterrupted. Session saved up to its last step: ${file}\nResume with: ${resume}`);
+    try {
+      unlinkSync(lock.file);
+    } catch {
+      /* already gone */
+    }
+    process.exit(130);
+  };
+  if (o.handleSignals) process.on('SIGINT', onSigint);
+  const w: WizardRun = {
+    session,
+    file,
+    io,
+    engine: o.engine,
+    cwd,
+    env,
+    save: () => saveSession(file, session),
+    source: async () => (holder.source ??= await sourceFor(w)),
+  };
+  try {
+    io.out(io.style.bold(`Session ${session.id}`) + io.style.dim(`  (${file})`));
+    await w.save();
+    while (session.step !== 'done' && session.step !== o.stopAt) {
+      session.step = await STEP_HANDLERS[session.step](w);
+      await w.save();
+    }
+    if (session.step === 'done') {
+      if (session.accepted) io.out(`\n${io.style.bold('Finding:')} ${session.accepted.rule}`);
+      io.out(io.style.dim(`Session complete: ${file}. Export again with: bms-wizard export ${session.id} --format md`));
+    }
+    return { session, file };
+  } catch (err) {
+    await w.save().catch(() => undefined);
+    if (err instanceof Interrupted) {
+      io.out(`\nInterrupted. Session saved: ${file}\nResume with: ${resume}`);
+    }
+    throw err;
+  } finally {
+    if (o.handleSignals) process.off('SIGINT', onSigint);
+    await holder.source?.close().catch(() => undefined);
+    await lock.release();
+  }
+}

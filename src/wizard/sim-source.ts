@@ -1,0 +1,62 @@
+// Round source of the demo: a simulated phone app talks to a simulated BMS while a simulated
+// sniffer writes real capture bytes next to the session; those files then go through the real
+// import (reader, ATT extraction), exactly like a user's captures.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ImportSource } from '../recorders/import.js';
+import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from '../recorders/source.js';
+import type { SourceContext } from './sources.js';
+
+export const SIM_DEFAULTS = { protocol: 'jbd', seed: '7', format: 'btsnoop' } as const;
+
+export class SimSource implements RoundSource {
+  readonly id = 'sim';
+  readonly label = 'Simulated BMS (demo)';
+  private readonly inner: ImportSource;
+  private attempts = 0;
+
+  constructor(private readonly ctx: SourceContext) {
+    this.inner = new ImportSource({ extract: ctx.engine.extract, cwd: ctx.cwd });
+  }
+
+  async unavailableReason(): Promise<string | null> {
+    return null;
+  }
+
+  private options(): { protocol: string; seed: number; format: string } {
+    const o = this.ctx.session.source?.options ?? {};
+    return { protocol: o.protocol ?? SIM_DEFAULTS.protocol, seed: Number(o.seed ?? SIM_DEFAULTS.seed), format: o.format ?? SIM_DEFAULTS.format };
+  }
+
+  /** Writes one capture holding the remaining app sessions of this state; returns its path. */
+  private async capture(request: RoundRequest, ui: SourceUI): Promise<string> {
+    const { protocol, seed, format } = this.options();
+    const states = this.ctx.session.target.states;
+    const switchOn = request.state === states[0];
+    const rounds = request.roundsPerState - request.index + 1;
+    const attempt = this.attempts++;
+    const progress = ui.progress(`simulated phone: restarting the app ${rounds} time${rounds === 1 ? '' : 's'} with the switch ${switchOn ? 'on' : 'off'}, sniffer recording`);
+    try {
+      // A redo is a new recording: new seed for the drifting values, same device.
+      const sim = await this.ctx.engine.simulate({ protocol, switchOn, rounds, seed: seed * 1000 + attempt, format });
+      await mkdir(this.ctx.capturesDir, { recursive: true });
+      const file = join(this.ctx.capturesDir, `${request.state}-round${request.index}${attempt > 0 ? `-take${attempt + 1}` : ''}.${format === 'pklg' ? 'pklg' : format}`);
+      await writeFile(file, sim.bytes);
+      progress.stop();
+      ui.info(`sniffer saved ${file} (${sim.bytes.length} bytes)`);
+      return file;
+    } finally {
+      progress.stop();
+    }
+  }
+
+  async recordRound(request: RoundRequest, ui: SourceUI): Promise<RecordedRound> {
+    const proxy: SourceUI = { ...ui, ask: async () => this.capture(request, ui) };
+    const round = await this.inner.recordRound(request, proxy);
+    return { ...round, source: { ...round.source, kind: 'sim' } };
+  }
+
+  async close(): Promise<void> {
+    await this.inner.close();
+  }
+}

@@ -1,0 +1,43 @@
+// The wizard's list of round sources. To add one: one line in SOURCES with a lazy import, so
+// that a source's heavy dependencies (noble, child processes) load only when it is chosen.
+import type { RoundSource } from '../recorders/source.js';
+import type { Session } from '../session/schema.js';
+import type { Engine } from './engine.js';
+
+/** What a source may use when it is created. */
+export interface SourceContext {
+  engine: Engine;
+  session: Session;
+  /** Folder for files the source writes (next to the session file). */
+  capturesDir: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface SourceEntry {
+  id: string;
+  label: string;
+  /** Not offered in the list (the demo's simulator); still used when a session names it. */
+  hidden?: boolean;
+  create(ctx: SourceContext): Promise<RoundSource>;
+}
+
+export const SOURCES: SourceEntry[] = [
+  {
+    id: 'import',
+    label: 'Import capture files (btsnoop, PacketLogger, pcap/pcapng, text exports)',
+    create: async (c) => new (await import('../recorders/import.js')).ImportSource({ extract: c.engine.extract, cwd: c.cwd }),
+  },
+  {
+    id: 'sim',
+    label: 'Simulated BMS (demo)',
+    hidden: true,
+    create: async (c) => new (await import('./sim-source.js')).SimSource(c),
+  },
+  // Live sources add their line here, e.g.
+  // { id: 'adb', label: 'Android phone over adb', create: async (c) => new (await import('../recorders/adb.js')).AdbSource(c) },
+];
+
+export function findSource(id: string): SourceEntry | undefined {
+  return SOURCES.find((s) => s.id === id);
+}

@@ -1,0 +1,307 @@
+// The wizard's steps, one function each. A step reads and changes the session, sets
+// `session.step` to the next one, and the runner saves after it returns.
+import { writeFile } from 'node:fs/promises';
+import type { AnalysisOptions, FramesOption, KeyOption } from '../analysis/types.js';
+import { InputError } from '../errors.js';
+import { parseHex } from '../hex.js';
+import type { RoundSource } from '../recorders/source.js';
+import { acceptCandidate } from '../session/finding.js';
+import { reportMarkdown } from '../session/markdown.js';
+import { buildReport, reportJson } from '../session/report.js';
+import { checkRound, putRound, sessionRounds, storeRound } from '../session/rounds.js';
+import { roundsOf, type Session, type Step, type StoredAnalysisResult } from '../session/schema.js';
+import { sessionArtifacts } from '../session/store.js';
+import type { Engine } from './engine.js';
+import { sourceUI, type WizardIO } from './io.js';
+import { findSource, SOURCES } from './sources.js';
+import { SIM_DEFAULTS } from './sim-source.js';
+import { candidateLine, nextSteps, resultsView, roundFeedback } from './view.js';
+
+export interface WizardRun {
+  session: Session;
+  file: string;
+  io: WizardIO;
+  engine: Engine;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  save(): Promise<void>;
+  /** The session's round source, created on first use. */
+  source(): Promise<RoundSource>;
+}
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+
+async function stepTarget(w: WizardRun): Promise<Step> {
+  const { prompter, out, style } = w.io;
+  const t = w.session.target;
+  out(style.bold('\nWhat do you want to find?'));
+  out('Pick one switch of the BMS app (e.g. the discharge switch). You will record the app\'s traffic several times in each of its states.');
+  t.name = (await prompter.input({ message: 'Name of the switch or reading', default: t.name, validate: (s) => (s.trim() ? null : 'give it a name') })).trim();
+  const states = await prompter.input({
+    message: 'States to compare (comma-separated, first = the one to record first)',
+    default: t.states.join(','),
+    validate: (s) => {
+      const list = s.split(',').map((x) => x.trim()).filter(Boolean);
+      if (list.length < 2) return 'at least two states';
+      if (new Set(list).size !== list.length) return 'the states must differ';
+      if (list.some((x) => !/^[\w.-]+$/.test(x))) return 'letters, digits, dot, dash, underscore only';
+      return null;
+    },
+  });
+  t.states = states.split(',').map((x) => x.trim()).filter(Boolean);
+  const n = await prompter.input({
+    message: 'Rounds per state (each round = one app session)',
+    default: String(t.roundsPerState),
+    validate: (s) => (/^\d+$/.test(s.trim()) && Number(s) >= 2 && Number(s) <= 50 ? null : 'a number from 2 to 50'),
+  });
+  t.roundsPerState = Number(n);
+  const device = await prompter.input({
+    message: 'Device address if you know it (empty: find it from the traffic)',
+    default: w.session.device.address ?? '',
+    validate: (s) => (s.trim() === '' || MAC.test(s.trim()) ? null : 'an address like a4:c1:38:12:34:56, or empty'),
+  });
+  w.session.device.address = device.trim() === '' ? null : device.trim().toLowerCase();
+  // Rounds of states that are no longer in the target are dropped.
+  w.session.rounds = w.session.rounds.filter((r) => t.states.includes(r.state));
+  return 'source';
+}
+
+async function stepSource(w: WizardRun): Promise<Step> {
+  const { prompter, out, style } = w.io;
+  if (w.session.demo) {
+    const protocols = await w.engine.protocols();
+    out(style.bold('\nWhere the traffic comes from'));
+    out('The demo records from a simulated BMS: a simulated phone app talks to it and a simulated sniffer writes real capture files next to the session.');
+    const protocol = await prompter.select({
+      message: 'Simulated BMS protocol',
+      choices: (protocols.length ? protocols : [SIM_DEFAULTS.protocol]).map((p) => ({ name: p, value: p })),
+      default: protocols.includes(SIM_DEFAULTS.protocol) ? SIM_DEFAULTS.protocol : protocols[0],
+    });
+    w.session.source = { id: 'sim', options: { protocol, seed: SIM_DEFAULTS.seed, format: SIM_DEFAULTS.format } };
+    return 'record';
+  }
+  out(style.bold('\nWhere does the traffic come from?'));
+  const visible = SOURCES.filter((s) => !s.hidden);
+  const choices: { name: string; value: string; disabled: string | false }[] = [];
+  for (const s of visible) {
+    let reason: string | null = null;
+    try {
+      reason = await (await s.create(sourceContext(w))).unavailableReason();
+    } catch (err) {
+      reason = (err as Error).message;
+    }
+    choices.push({ name: s.label, value: s.id, disabled: reason ?? false });
+  }
+  const id = await prompter.select({ message: 'Source of the rounds', choices, default: w.session.source?.id ?? 'import' });
+  w.session.source = { id, options: {} };
+  return 'record';
+}
+
+export function sourceContext(w: WizardRun) {
+  return { engine: w.engine, session: w.session, capturesDir: sessionArtifacts(w.file).captures, cwd: w.cwd, env: w.env };
+}
+
+function instructions(w: WizardRun, state: string, resumed: boolean): string[] {
+  const t = w.session.target;
+  const n = t.roundsPerState;
+  if (w.session.demo) {
+    return [
+      `State '${state}': the simulated phone sets the ${t.name} to ${state.toUpperCase()} in the app and restarts the app to verify it took.`,
+      `Then it records ${n} rounds: each round restarts the app and opens the page with the switch without touching it.`,
+    ];
+  }
+  return [
+    `State '${state}'${resumed ? ' (continuing)' : ''}:`,
+    `  1. In the vendor app, set the ${t.name} to ${state.toUpperCase()}.`,
+    `  2. Verify it took: close the app completely, start it again, and check the switch still shows ${state.toUpperCase()}.`,
+    `  3. Start capturing (HCI snoop log, PacketLogger, sniffer). Then for each of the ${n} rounds: restart the app,`,
+    `     open the page with the switch, wait a few seconds, and do NOT touch the switch.`,
+    `  4. Stop the capture and save it (e.g. ${state}.btsnoop). One file with ${n} app restarts fills all ${n} rounds.`,
+  ];
+}
+
+async function stepRecord(w: WizardRun): Promise<Step> {
+  const { prompter, out, style } = w.io;
+  const t = w.session.target;
+  const source = await w.source();
+  const ui = sourceUI(w.io);
+  for (const state of t.states) {
+    const have = roundsOf(w.session, state).length;
+    if (have >= t.roundsPerState) continue;
+    out(style.bold(`\nRecording '${state}' (${have}/${t.roundsPerState} rounds so far)`));
+    for (const line of instructions(w, state, have > 0)) out(line);
+    if (!w.session.demo) await ui.waitForUser(`Switch set to ${state.toUpperCase()} and verified?`);
+    for (let index = have + 1; index <= t.roundsPerState; index++) {
+      for (;;) {
+        out(style.accent(`\nRound ${index}/${t.roundsPerState} of '${state}'`));
+        let recorded;
+        try {
+          recorded = await source.recordRound({ state, index, roundsPerState: t.roundsPerState, device: w.session.device.address }, ui);
+        } catch (err) {
+          if (!(err instanceof InputError) || !w.io.interactive) throw err;
+          out(`  ${style.bad(`✖ ${err.message}`)}`);
+          continue;
+        }
+        const other = w.session.rounds.find((r) => r.device !== null)?.device ?? null;
+        const check = checkRound(recorded.events, recorded.connections, { device: w.session.device.address, restarts: 1, otherRoundsDevice: other });
+        const name = recorded.connections.find((c) => c.peer === check.device && c.name)?.name ?? null;
+        for (const line of roundFeedback({ ...check, warnings: [...recorded.warnings, ...check.warnings] }, style, name)) out(line);
+        const redo = await prompter.confirm({ message: 'Redo this round?', default: false });
+        if (redo) continue;
+        if (w.session.device.address === null && check.device !== null) {
+          w.session.device.address = check.device;
+          out(`  the device is ${check.device}: later rounds keep only its traffic`);
+        }
+        if (w.session.device.name === null && name) w.session.device.name = name;
+        putRound(w.session, storeRound({ state, index, source: recorded.source, device: check.device, events: recorded.events, connections: recorded.connections, warnings: [...recorded.warnings, ...check.warnings] }));
+        // The analysis is stale once a round changes.
+        w.session.analysis = null;
+        await w.save();
+        break;
+      }
+    }
+  }
+  return 'analyze';
+}
+
+/** "frames=auto key=auto minAgreement=0.9" settings → the analysis options. */
+export function analysisOptions(session: Session): AnalysisOptions {
+  const s = session.analysis?.settings ?? {};
+  const opts: AnalysisOptions = { device: session.device.address };
+  const frames = typeof s.frames === 'string' ? parseFrames(s.frames) : null;
+  if (frames) opts.frames = frames;
+  const key = typeof s.key === 'string' ? parseKey(s.key) : null;
+  if (key) opts.key = key;
+  if (typeof s.minAgreement === 'number') opts.minAgreement = s.minAgreement;
+  return opts;
+}
+
+export function parseFrames(v: string): FramesOption | null {
+  if (v === 'auto' || v === 'none' || v === 'request') return { kind: v };
+  let m = /^gap:(\d+(?:\.\d+)?)$/.exec(v);
+  if (m) return { kind: 'gap', ms: Number(m[1]) };
+  m = /^marker:([0-9a-fA-F]+)$/.exec(v);
+  const bytes = m ? parseHex(m[1]!) : null;
+  return bytes && bytes.length > 0 ? { kind: 'marker', marker: bytes } : null;
+}
+
+export function parseKey(v: string): KeyOption | null {
+  if (v === 'auto' || v === 'request' || v === 'length' || v === 'handle') return { kind: v };
+  const m = /^prefix:(\d+)$/.exec(v);
+  return m && Number(m[1]) > 0 ? { kind: 'prefix', n: Number(m[1]) } : null;
+}
+
+async function stepAnalyze(w: WizardRun): Promise<Step> {
+  const { out, style } = w.io;
+  const settings = w.session.analysis?.settings ?? { frames: 'auto', key: 'auto', minAgreement: 0.9 };
+  out(style.bold('\nAnalysis'));
+  const spin = w.io.spinner(`analysing ${w.session.rounds.length} rounds`);
+  let result: StoredAnalysisResult;
+  try {
+    // Yield once so the spinner draws before the synchronous analysis runs.
+    await new Promise((r) => setImmediate(r));
+    const raw = w.engine.analyze(sessionRounds(w.session), analysisOptions({ ...w.session, analysis: w.session.analysis && { ...w.session.analysis, settings } }));
+    result = JSON.parse(JSON.stringify(raw)) as StoredAnalysisResult;
+    spin.succeed(`analysed: ${result.groups.length} groups, ${result.candidates.length} candidates`);
+  } catch (err) {
+    spin.fail('analysis failed');
+    throw err;
+  }
+  w.session.analysis = { settings, ranAt: new Date().toISOString(), result };
+  if (w.session.device.address === null && typeof result.device === 'string') w.session.device.address = result.device;
+  return 'results';
+}
+
+async function stepResults(w: WizardRun): Promise<Step> {
+  const { prompter, out, style } = w.io;
+  const a = w.session.analysis;
+  if (!a) return 'analyze';
+  const t = w.session.target;
+  out('');
+  for (const line of resultsView(a.result, t.states, style)) out(line);
+  const tips = nextSteps(a.result, t.states, t.roundsPerState);
+  if (tips.length) {
+    out('');
+    out(style.bold('What next'));
+    for (const tip of tips) out(`  • ${tip}`);
+  }
+  const next = await prompter.select({
+    message: 'What now?',
+    choices: [
+      { name: 'Accept a candidate and write the report', value: 'accept' },
+      { name: 'Record one more round per state', value: 'more' },
+      { name: 'Change analysis settings (framing, grouping, agreement) and re-run', value: 'settings' },
+    ],
+    default: 'accept',
+  });
+  if (next === 'more') {
+    t.roundsPerState += 1;
+    return 'record';
+  }
+  if (next === 'settings') {
+    const s = a.settings;
+    const frames = await prompter.input({ message: 'Framing: auto, none, request, gap:MS or marker:HEX', default: String(s.frames ?? 'auto'), validate: (v) => (parseFrames(v.trim()) ? null : 'auto, none, request, gap:50 or marker:dd') });
+    const key = await prompter.input({ message: 'Grouping key: auto, prefix:N, request, length or handle', default: String(s.key ?? 'auto'), validate: (v) => (parseKey(v.trim()) ? null : 'auto, prefix:4, request, length or handle') });
+    const agree = await prompter.input({ message: 'Minimum agreement within a state (0.5–1)', default: String(s.minAgreement ?? 0.9), validate: (v) => (Number(v) >= 0.5 && Number(v) <= 1 ? null : 'a number from 0.5 to 1') });
+    a.settings = { frames: frames.trim(), key: key.trim(), minAgreement: Number(agree) };
+    return 'analyze';
+  }
+  return 'accept';
+}
+
+async function stepAccept(w: WizardRun): Promise<Step> {
+  const { prompter, out, style } = w.io;
+  const a = w.session.analysis;
+  if (!a) return 'analyze';
+  const t = w.session.target;
+  const top = a.result.candidates.slice(0, 10);
+  const firstClean = top.findIndex((c) => !c.label);
+  const choices = top.map((c, i) => ({ name: candidateLine(c, i + 1, t.states), value: i }));
+  choices.push({ name: 'None of these (keep the session without a finding)', value: -1 });
+  const pick = await prompter.select({ message: `Which candidate is the ${t.name}?`, choices, default: top.length ? Math.max(0, firstClean) : -1 });
+  w.session.accepted = pick >= 0 ? acceptCandidate(top[pick]!, a.result, t.name) : null;
+  if (w.session.accepted) out(`  ${style.ok('✔')} ${w.session.accepted.rule}`);
+  w.session.notes = await prompter.input({ message: 'Notes for the report (app version, BMS model, anything odd; empty for none)', default: w.session.notes });
+  return 'export';
+}
+
+/** Writes both reports next to the session file; returns their paths. */
+export async function writeExports(session: Session, file: string, now = new Date()): Promise<{ md: string; json: string }> {
+  const paths = sessionArtifacts(file);
+  const report = buildReport(session);
+  await writeFile(paths.md, reportMarkdown(report));
+  await writeFile(paths.json, reportJson(report));
+  const at = now.toISOString();
+  session.exports = session.exports.filter((e) => e.path !== paths.md && e.path !== paths.json);
+  session.exports.push({ format: 'md', path: paths.md, at }, { format: 'json', path: paths.json, at });
+  return paths;
+}
+
+async function stepExport(w: WizardRun): Promise<Step> {
+  const { prompter, out, style } = w.io;
+  const yes = await prompter.confirm({ message: 'Write the report (markdown and JSON) next to the session?', default: true });
+  if (yes) {
+    const paths = await writeExports(w.session, w.file);
+    out(`  ${style.ok('✔')} ${paths.md}`, );
+    out(`  ${style.ok('✔')} ${paths.json}`);
+    out('  Paste the markdown into an issue of the BMS integration you want to extend.');
+  }
+  return 'done';
+}
+
+export const STEP_HANDLERS: Record<Exclude<Step, 'done'>, (w: WizardRun) => Promise<Step>> = {
+  target: stepTarget,
+  source: stepSource,
+  record: stepRecord,
+  analyze: stepAnalyze,
+  results: stepResults,
+  accept: stepAccept,
+  export: stepExport,
+};
+
+export function sourceFor(w: WizardRun): Promise<RoundSource> {
+  const id = w.session.source?.id ?? 'import';
+  const entry = findSource(id);
+  if (!entry) throw new InputError(`session ${w.session.id} uses the round source '${id}', which this bms-wizard does not have`);
+  return entry.create(sourceContext(w));
+}

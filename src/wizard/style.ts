@@ -1,0 +1,69 @@
+// Colour and spinners, only on a terminal: NO_COLOR / TERM=dumb turn colour off, FORCE_COLOR on;
+// ora spins only on an interactive stderr with CI unset.
+import kleur from 'kleur';
+import ora from 'ora';
+
+export interface Style {
+  enabled: boolean;
+  bold(s: string): string;
+  dim(s: string): string;
+  ok(s: string): string;
+  warn(s: string): string;
+  bad(s: string): string;
+  accent(s: string): string;
+  /** Highlight for candidate bits in hex views. */
+  mark(s: string): string;
+}
+
+export function colourEnabled(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  if (env.TERM === 'dumb') return false;
+  return Boolean((stream as { isTTY?: boolean }).isTTY);
+}
+
+export function makeStyle(enabled: boolean): Style {
+  // kleur's own switch follows process.stdout; ours follows the stream we write to.
+  const k = enabled ? (kleur.enabled = true, kleur) : null;
+  const wrap = (f: (s: string) => string) => (s: string) => (k ? f(s) : s);
+  return {
+    enabled,
+    bold: wrap((s) => kleur.bold(s)),
+    dim: wrap((s) => kleur.dim(s)),
+    ok: wrap((s) => kleur.green(s)),
+    warn: wrap((s) => kleur.yellow(s)),
+    bad: wrap((s) => kleur.red(s)),
+    accent: wrap((s) => kleur.cyan(s)),
+    mark: wrap((s) => kleur.black().bgYellow(s)),
+  };
+}
+
+export interface Spinner {
+  update(text: string): void;
+  succeed(text: string): void;
+  fail(text: string): void;
+  stop(): void;
+}
+
+/** An ora spinner on an interactive stderr; otherwise plain lines on `out` when it ends. */
+export function startSpinner(text: string, opts: { stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; out: (line: string) => void }): Spinner {
+  const interactive = Boolean((opts.stderr as { isTTY?: boolean }).isTTY) && !opts.env.CI && opts.env.TERM !== 'dumb';
+  if (!interactive) {
+    return {
+      update() {},
+      succeed: (t) => opts.out(`✔ ${t}`),
+      fail: (t) => opts.out(`✖ ${t}`),
+      stop() {},
+    };
+  }
+  // discardStdin would swallow the keys of the next prompt; the wizard handles SIGINT itself.
+  const s = ora({ text, stream: opts.stderr as NodeJS.WriteStream, discardStdin: false, isEnabled: true }).start();
+  return {
+    update: (t) => {
+      s.text = t;
+    },
+    succeed: (t) => void s.succeed(t),
+    fail: (t) => void s.fail(t),
+    stop: () => void s.stop(),
+  };
+}
