@@ -1,0 +1,116 @@
+// Well-known READ-ONLY queries of BMS protocols, and the guard that refuses anything that looks like
+// a settings write. A blind write to a BMS can switch its MOSFETs: the tool only sends requests that
+// read, and only with the user's consent.
+import { toHex } from '../hex.js';
+
+export interface KnownQuery {
+  protocol: string;
+  /** What the device answers with. */
+  what: string;
+  value: Uint8Array;
+}
+
+function jbdRead(register: number): Uint8Array {
+  // DD A5 REG 00 CHK_HI CHK_LO 77; checksum = 0x10000 − (REG + LEN).
+  const chk = (0x10000 - register) & 0xffff;
+  return Uint8Array.from([0xdd, 0xa5, register, 0x00, chk >> 8, chk & 0xff, 0x77]);
+}
+
+function jkCommand(cmd: number): Uint8Array {
+  // AA 55 90 EB CMD LEN VALUE(4) 00×9 SUM8 — 20 bytes.
+  const b = new Uint8Array(20);
+  b.set([0xaa, 0x55, 0x90, 0xeb, cmd, 0x00]);
+  let s = 0;
+  for (let i = 0; i < 19; i++) s += b[i]!;
+  b[19] = s & 0xff;
+  return b;
+}
+
+function dalyRead(cmd: number, address = 0x80): Uint8Array {
+  // A5 ADDR CMD 08 DATA(8) SUM8 — 13 bytes; address 0x80 is the Bluetooth module, 0x40 the PC port.
+  const b = new Uint8Array(13);
+  b.set([0xa5, address, cmd, 0x08]);
+  let s = 0;
+  for (let i = 0; i < 12; i++) s += b[i]!;
+  b[12] = s & 0xff;
+  return b;
+}
+
+function modbusRead(unit: number, register: number, count: number): Uint8Array {
+  const b = new Uint8Array(8);
+  b.set([unit, 0x03, register >> 8, register & 0xff, count >> 8, count & 0xff]);
+  let crc = 0xffff;
+  for (let i = 0; i < 6; i++) {
+    crc ^= b[i]!;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
+  }
+  b[6] = crc & 0xff;
+  b[7] = crc >> 8;
+  return b;
+}
+
+export const KNOWN_QUERIES: KnownQuery[] = [
+  { protocol: 'jbd', what: 'basic info (pack voltage, current, capacity, MOSFET status)', value: jbdRead(0x03) },
+  { protocol: 'jbd', what: 'cell voltages', value: jbdRead(0x04) },
+  { protocol: 'jbd', what: 'hardware version', value: jbdRead(0x05) },
+  { protocol: 'jk', what: 'device info', value: jkCommand(0x97) },
+  { protocol: 'jk', what: 'cell info (starts the frame stream)', value: jkCommand(0x96) },
+  { protocol: 'daly', what: 'SOC, pack voltage and current', value: dalyRead(0x90) },
+  { protocol: 'daly', what: 'min/max cell voltage', value: dalyRead(0x91) },
+  { protocol: 'daly', what: 'MOSFET status', value: dalyRead(0x93) },
+  { protocol: 'daly', what: 'status info', value: dalyRead(0x94) },
+  { protocol: 'daly', what: 'cell voltages', value: dalyRead(0x95) },
+  { protocol: 'daly', what: 'Modbus status registers (newer firmware)', value: modbusRead(0xd2, 0x0000, 0x003e) },
+];
+
+export function knownQueries(protocols: string[]): KnownQuery[] {
+  return KNOWN_QUERIES.filter((q) => protocols.includes(q.protocol));
+}
+
+export interface QueryVerdict {
+  /** true: a known read-only query; false: looks like a settings write (refuse); null: unknown frame. */
+  readOnly: boolean | null;
+  /** Protocol the frame belongs to when recognised. */
+  protocol: string | null;
+  /** One sentence for the user. */
+  reason: string;
+}
+
+/** Recognises frames of the known protocols and says whether they only read. */
+export function checkQuery(value: Uint8Array): QueryVerdict {
+  const known = KNOWN_QUERIES.find((q) => toHex(q.value) === toHex(value));
+  if (known) return { readOnly: true, protocol: known.protocol, reason: `${known.protocol.toUpperCase()} read: ${known.what}` };
+  const b = value;
+  // JBD: DD A5 … reads a register, DD 5A … writes one (MOSFET control is DD 5A E1 …).
+  if (b[0] === 0xdd && b.length >= 4 && b[b.length - 1] === 0x77) {
+    if (b[1] === 0xa5) return { readOnly: true, protocol: 'jbd', reason: `JBD read of register 0x${b[2]!.toString(16).padStart(2, '0')}` };
+    return { readOnly: false, protocol: 'jbd', reason: 'a JBD write (DD 5A …) changes settings or switches MOSFETs' };
+  }
+  // JK02: AA 55 90 EB CMD …: 0x96/0x97 ask for data, every other command writes a setting or a switch.
+  if (b[0] === 0xaa && b[1] === 0x55 && b[2] === 0x90 && b[3] === 0xeb && b.length >= 5) {
+    if (b[4] === 0x96 || b[4] === 0x97) return { readOnly: true, protocol: 'jk', reason: `JK request 0x${b[4]!.toString(16)}` };
+    return { readOnly: false, protocol: 'jk', reason: `JK command 0x${b[4]!.toString(16).padStart(2, '0')} writes a setting or a switch` };
+  }
+  // Daly: A5 ADDR CMD 08 …: 0x90–0x98 read; 0xD9/0xDA switch MOSFETs, 0x00 resets, others set values.
+  if (b[0] === 0xa5 && b.length === 13 && b[3] === 0x08) {
+    if (b[2]! >= 0x90 && b[2]! <= 0x98) return { readOnly: true, protocol: 'daly', reason: `Daly read 0x${b[2]!.toString(16)}` };
+    return { readOnly: false, protocol: 'daly', reason: `Daly command 0x${b[2]!.toString(16).padStart(2, '0')} writes a setting or a switch` };
+  }
+  // Modbus RTU (Daly newer firmware, Seplos): function 3/4 read, 5/6/15/16 write.
+  if (b.length >= 8 && (b[1] === 0x03 || b[1] === 0x04) && b.length === 8 && modbusCrcOk(b)) {
+    return { readOnly: true, protocol: 'modbus', reason: `Modbus read of ${(b[4]! << 8) | b[5]!} registers from 0x${((b[2]! << 8) | b[3]!).toString(16)}` };
+  }
+  if (b.length >= 8 && [0x05, 0x06, 0x0f, 0x10].includes(b[1]!) && modbusCrcOk(b)) {
+    return { readOnly: false, protocol: 'modbus', reason: `a Modbus write (function ${b[1]}) changes registers` };
+  }
+  return { readOnly: null, protocol: null, reason: 'not a frame of a protocol the tool knows' };
+}
+
+function modbusCrcOk(b: Uint8Array): boolean {
+  let crc = 0xffff;
+  for (let i = 0; i < b.length - 2; i++) {
+    crc ^= b[i]!;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
+  }
+  return b[b.length - 2] === (crc & 0xff) && b[b.length - 1] === crc >> 8;
+}

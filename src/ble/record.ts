@@ -1,0 +1,295 @@
+// "Direct GATT" round source: the tool itself plays the app. It connects, subscribes to the notify
+// characteristic(s), sends the chosen READ-ONLY queries, keeps every notification, and hands the
+// round over as ATT events, so rounds recorded this way are stored and analysed like imported ones.
+import { InputError } from '../errors.js';
+import { parseHex, spacedHex, toHex } from '../hex.js';
+import type { AttEvent, Connection, GattService } from '../model.js';
+import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from '../recorders/source.js';
+import type { BleClient, BleConnection, ScannedDevice } from './client.js';
+import { chooseDevice, describeDevice, nothingFound, readGattTable, scanFor } from './explore.js';
+import { displayUuid, likelyPair, normalizeUuid, type GattPair } from './known-services.js';
+import { checkQuery, knownQueries } from './queries.js';
+import { BluetoothUnavailable } from './unavailable.js';
+
+export const ATT_WRITE_REQUEST = 0x12;
+export const ATT_WRITE_COMMAND = 0x52;
+export const ATT_NOTIFICATION = 0x1b;
+export const ATT_INDICATION = 0x1d;
+
+export interface GattSourceOptions {
+  /** Opens the client: noble on the adapter, or on simulated peripherals. Called once. */
+  openClient(): Promise<BleClient>;
+  /** Writes the app made in an imported capture: offered first as the queries to send. */
+  appWrites?: Uint8Array[];
+  /** How long each round records. */
+  durationMs?: number;
+  /** Every query is sent once per poll. */
+  pollIntervalMs?: number;
+  scanMs?: number;
+  readyTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** The user consented beforehand (an explicit command-line flag): confirm() is not asked. */
+  consentGiven?: boolean;
+}
+
+/** What the first round settles and every later round reuses, so all rounds are alike. */
+interface Plan {
+  device: ScannedDevice;
+  services: GattService[];
+  pair: GattPair;
+  /** Characteristics to subscribe to: the pair's notify one and every other notifier of its service. */
+  notify: { uuid: string; handle: number | null; indicateOnly: boolean }[];
+  write: { uuid: string; handle: number | null; withoutResponse: boolean };
+  queries: Uint8Array[];
+}
+
+export const ONE_CENTRAL_REMINDER =
+  'BLE allows one central at a time: close the vendor app completely (swipe it away) and keep other BLE tools disconnected while the tool records.';
+
+export class GattRoundSource implements RoundSource {
+  readonly id = 'gatt';
+  readonly label = 'Direct GATT: the tool connects to the BMS and sends the queries itself (no sniffer)';
+  private client: BleClient | null = null;
+  private plan: Plan | null = null;
+  private closed = false;
+  private readonly durationMs: number;
+  private readonly pollIntervalMs: number;
+
+  constructor(private readonly options: GattSourceOptions) {
+    this.durationMs = options.durationMs ?? 8000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+  }
+
+  /** The GATT table read on the first round (for the session and the export). */
+  get gattTable(): GattService[] | null {
+    return this.plan?.services ?? null;
+  }
+
+  get device(): ScannedDevice | null {
+    return this.plan?.device ?? null;
+  }
+
+  async unavailableReason(): Promise<string | null> {
+    try {
+      await this.openClient();
+      return null;
+    } catch (err) {
+      if (err instanceof BluetoothUnavailable) return err.message;
+      throw err;
+    }
+  }
+
+  private async openClient(): Promise<BleClient> {
+    if (this.closed) throw new InputError('the direct GATT source was closed');
+    if (!this.client) {
+      const client = await this.options.openClient();
+      try {
+        await client.ready(this.options.readyTimeoutMs ?? 4000);
+      } catch (err) {
+        await client.close();
+        throw err;
+      }
+      this.client = client;
+    }
+    return this.client;
+  }
+
+  async recordRound(request: RoundRequest, ui: SourceUI): Promise<RecordedRound> {
+    const client = await this.openClient();
+    if (!this.plan) {
+      ui.info(ONE_CENTRAL_REMINDER);
+      this.plan = await this.makePlan(client, request, ui);
+    }
+    return this.record(client, this.plan, request, ui);
+  }
+
+  private async findDevice(client: BleClient, wanted: string | null, ui: SourceUI): Promise<ScannedDevice> {
+    const scanMs = this.options.scanMs ?? 10_000;
+    const filter = wanted ? { address: wanted } : {};
+    const progress = ui.progress(`Scanning for ${wanted ?? 'a BMS'}…`);
+    let devices: ScannedDevice[];
+    try {
+      devices = await scanFor(client, {
+        durationMs: scanMs,
+        filter,
+        settleMs: wanted ? 0 : 1500,
+        onUpdate: (_d, all) => progress.update(`Scanning for ${wanted ?? 'a BMS'}… ${all.length} device(s) heard`),
+      });
+    } finally {
+      progress.stop();
+    }
+    const device = chooseDevice(devices, filter);
+    if (!device) throw nothingFound(devices, filter, Math.round(scanMs / 1000));
+    return device;
+  }
+
+  private async makePlan(client: BleClient, request: RoundRequest, ui: SourceUI): Promise<Plan> {
+    const device = await this.findDevice(client, request.device, ui);
+    ui.info(`Device: ${describeDevice(device)}`);
+    const connection = await client.connect(device, this.options.connectTimeoutMs ?? 10_000);
+    let services: GattService[];
+    try {
+      services = await readGattTable(connection);
+    } finally {
+      await connection.disconnect();
+    }
+    const pair = likelyPair(services);
+    if (!pair) {
+      throw new InputError(
+        `${device.name ?? device.address ?? device.id} has no service with a notify and a write characteristic, so the tool cannot talk to it directly; import captures of the vendor app instead`,
+      );
+    }
+    ui.info(`Using ${pair.reason}: notifications from ${displayUuid(pair.notify)}, queries to ${displayUuid(pair.write)}.`);
+    const service = services.find((s) => normalizeUuid(s.uuid) === pair.service)!;
+    const notify = service.characteristics
+      .filter((c) => c.properties.includes('notify') || c.properties.includes('indicate'))
+      .sort((a, b) => Number(normalizeUuid(b.uuid) === pair.notify) - Number(normalizeUuid(a.uuid) === pair.notify))
+      .map((c) => ({ uuid: normalizeUuid(c.uuid), handle: c.handle, indicateOnly: !c.properties.includes('notify') }));
+    const writeChar = service.characteristics.find((c) => normalizeUuid(c.uuid) === pair.write)!;
+    const write = { uuid: pair.write, handle: writeChar.handle, withoutResponse: writeChar.properties.includes('writeWithoutResponse') };
+    const queries = await this.chooseQueries(pair, ui);
+    return { device, services, pair, notify, write, queries };
+  }
+
+  /** Asks which queries to send. Refuses anything that looks like a settings write. */
+  private async chooseQueries(pair: GattPair, ui: SourceUI): Promise<Uint8Array[]> {
+    const consent = (message: string) => (this.options.consentGiven ? Promise.resolve(true) : ui.confirm(message, false));
+    const show = (qs: Uint8Array[]) => qs.map((q) => spacedHex(q)).join(' | ');
+
+    const fromCapture = dedupe(this.options.appWrites ?? []);
+    if (fromCapture.length) {
+      const refused = fromCapture.filter((q) => checkQuery(q).readOnly === false);
+      for (const q of refused) ui.warn(`Not sending ${spacedHex(q)}: ${checkQuery(q).reason}; the tool never sends commands that change settings.`);
+      const usable = fromCapture.filter((q) => checkQuery(q).readOnly !== false);
+      if (usable.length && (await consent(`Send the ${usable.length} quer${usable.length === 1 ? 'y' : 'ies'} the app sent in your capture (${show(usable)}) to the BMS?`))) {
+        return usable;
+      }
+    }
+
+    const known = knownQueries(pair.protocols);
+    if (known.length) {
+      const list = known.map((q) => `${spacedHex(q.value)} (${q.protocol.toUpperCase()} ${q.what})`).join('; ');
+      if (await consent(`Send these well-known read-only queries to the BMS: ${list}? They only ask for data and change no setting.`)) {
+        return known.map((q) => q.value);
+      }
+    }
+
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const answer = (await ui.ask('Query to send, in hex (several separated by |; empty: send nothing and only listen)', '')).trim();
+      if (!answer) return [];
+      const parts = answer.split('|').map((p) => parseHex(p.trim()));
+      if (parts.some((p) => p === null || p.length === 0)) {
+        ui.warn(`'${answer}' is not hex (e.g. DD A5 03 00 FF FD 77).`);
+        continue;
+      }
+      const queries = parts as Uint8Array[];
+      const refused = queries.find((q) => checkQuery(q).readOnly === false);
+      if (refused) {
+        ui.warn(`Refusing ${spacedHex(refused)}: ${checkQuery(refused).reason}; the tool never sends commands that change settings.`);
+        continue;
+      }
+      const unknown = queries.filter((q) => checkQuery(q).readOnly === null);
+      const caution = unknown.length ? ' The tool does not recognise it, so it cannot tell whether it only reads: send it only if you know it does.' : '';
+      if (await consent(`Send ${show(queries)} to the BMS at every poll?${caution}`)) return queries;
+      return [];
+    }
+    throw new InputError('no valid query was given: type the query in hex (e.g. DD A5 03 00 FF FD 77), or leave it empty to only listen');
+  }
+
+  private async record(client: BleClient, plan: Plan, request: RoundRequest, ui: SourceUI): Promise<RecordedRound> {
+    const events: AttEvent[] = [];
+    const warnings: string[] = [];
+    const peer = plan.device.address;
+    const push = (e: Omit<AttEvent, 'record' | 'conn' | 'peer'>) => events.push({ record: events.length + 1, conn: 1, peer, ...e });
+
+    const progress = ui.progress(`Round ${request.index}/${request.roundsPerState} (${request.state}): connecting…`);
+    let connection: BleConnection | null = null;
+    const start = Date.now() * 1000;
+    try {
+      connection = await client.connect(plan.device, this.options.connectTimeoutMs ?? 10_000);
+      await connection.discover();
+      connection.onNotification((n) => {
+        const spec = plan.notify.find((c) => c.uuid === n.characteristic);
+        push({
+          t: n.t,
+          dir: 'device-to-app',
+          op: spec?.indicateOnly ? 'Handle Value Indication' : 'Handle Value Notification',
+          opcode: spec?.indicateOnly ? ATT_INDICATION : ATT_NOTIFICATION,
+          handle: n.handle ?? spec?.handle ?? 0,
+          uuid: n.characteristic,
+          value: n.value,
+        });
+      });
+      for (const c of plan.notify) await connection.subscribe(plan.pair.service, c.uuid);
+      progress.update(`Round ${request.index}/${request.roundsPerState} (${request.state}): recording for ${Math.round(this.durationMs / 1000)} s…`);
+
+      const until = Date.now() + this.durationMs;
+      let polls = 0;
+      while (Date.now() < until && !connection.lost) {
+        for (const q of plan.queries) {
+          if (connection.lost) break;
+          push({
+            t: Date.now() * 1000,
+            dir: 'app-to-device',
+            op: plan.write.withoutResponse ? 'Write Command' : 'Write Request',
+            opcode: plan.write.withoutResponse ? ATT_WRITE_COMMAND : ATT_WRITE_REQUEST,
+            handle: plan.write.handle ?? 0,
+            uuid: plan.write.uuid,
+            value: Uint8Array.from(q),
+          });
+          await connection.write(plan.pair.service, plan.write.uuid, q, plan.write.withoutResponse);
+        }
+        polls++;
+        await sleep(Math.min(this.pollIntervalMs, Math.max(0, until - Date.now())));
+      }
+      if (connection.lost) warnings.push(`${plan.device.name ?? peer ?? 'the device'} dropped the connection after ${polls} poll(s)`);
+    } finally {
+      await connection?.disconnect();
+      progress.stop();
+    }
+    const end = Date.now() * 1000;
+    const notifications = events.filter((e) => e.dir === 'device-to-app').length;
+    if (notifications === 0) {
+      warnings.push(
+        plan.queries.length
+          ? `no notification came back to ${plan.queries.length} quer${plan.queries.length === 1 ? 'y' : 'ies'}: check the query, or record once with the vendor app to see what it sends`
+          : 'no notification came in: this device needs a query; take it from a capture of the vendor app',
+      );
+    }
+    const connections: Connection[] = [
+      { conn: 1, link: 0, peer, name: plan.device.name, start, end, firstRecord: 1, lastRecord: Math.max(1, events.length) },
+    ];
+    const queries = plan.queries.map((q) => toHex(q)).join(',') || 'none';
+    return {
+      source: {
+        kind: 'gatt',
+        files: [],
+        note: `direct GATT: ${plan.device.name ?? ''} ${peer ?? plan.device.id}, notify ${displayUuid(plan.pair.notify)}, write ${displayUuid(plan.write.uuid)}, queries ${queries} every ${this.pollIntervalMs} ms for ${this.durationMs} ms`.replace(/\s+/g, ' '),
+      },
+      events,
+      connections,
+      warnings,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = null;
+    await client?.close();
+  }
+}
+
+function dedupe(values: Uint8Array[]): Uint8Array[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const k = toHex(v);
+    if (seen.has(k) || v.length === 0) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
