@@ -1,0 +1,222 @@
+// The analysis: rounds → device → streams → frames → groups → bit statistics → labelled, ranked candidates.
+import { InputError } from '../errors.js';
+import { toHex } from '../hex.js';
+import type { Direction, Round } from '../model.js';
+import { countGroup, findBitCandidates } from './bits.js';
+import { describeChecksum } from './checksums.js';
+import { chooseDevice, deviceEvents, streamId } from './device.js';
+import { findValues, parseQuery } from './find.js';
+import { assemble, chooseRule, describeRule, type FrameRule, type StreamValue } from './frames.js';
+import { commonPrefix, groupStream } from './groups.js';
+import { isNumberPart, labelGroup } from './labels.js';
+import { buildCandidates, sortCandidates } from './rank.js';
+import type { AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, StateSummary } from './types.js';
+
+export function describeFramesOption(f: FramesOption): string {
+  switch (f.kind) {
+    case 'marker':
+      return `marker:${toHex(f.marker)}`;
+    case 'gap':
+      return `gap:${f.ms}`;
+    default:
+      return f.kind;
+  }
+}
+
+export function describeKeyOption(k: KeyOption): string {
+  return k.kind === 'prefix' ? `prefix:${k.n}` : k.kind;
+}
+
+interface Stream {
+  handle: number;
+  dir: Direction;
+  /** Per round (index into the rounds array). */
+  values: Map<number, StreamValue[]>;
+}
+
+/** Splits each round's device events into streams (handle × direction), noting the app's writes. */
+function buildStreams(rounds: Round[], device: string | null): Map<string, Stream> {
+  const streams = new Map<string, Stream>();
+  rounds.forEach((round, ri) => {
+    const evs = deviceEvents(round.events, device).slice().sort((a, b) => a.record - b.record);
+    let writes = 0;
+    let lastWrite: string | null = null;
+    const seenWrites = new Map<string, number>();
+    for (const e of evs) {
+      const id = streamId(e.handle, e.dir);
+      let s = streams.get(id);
+      if (!s) streams.set(id, (s = { handle: e.handle, dir: e.dir, values: new Map() }));
+      let list = s.values.get(ri);
+      if (!list) s.values.set(ri, (list = []));
+      const fromApp = e.dir === 'app-to-device';
+      list.push({
+        bytes: e.value,
+        t: e.t,
+        record: e.record,
+        afterWrite: !fromApp && writes > (seenWrites.get(id) ?? 0),
+        request: fromApp ? null : lastWrite,
+      });
+      seenWrites.set(id, writes);
+      if (fromApp) {
+        writes++;
+        lastWrite = toHex(e.value);
+      }
+    }
+  });
+  return streams;
+}
+
+function modal(xs: number[]): number {
+  const c = new Map<number, number>();
+  let best = 0;
+  let n = 0;
+  for (const x of xs) {
+    const k = (c.get(x) ?? 0) + 1;
+    c.set(x, k);
+    if (k > n || (k === n && x > best)) [best, n] = [x, k];
+  }
+  return best;
+}
+
+/** A message typical of the group: the most frequent one of the first state (from a sample). */
+function example(msgs: Message[], state: string): string {
+  const pool = msgs.filter((m) => m.state === state);
+  const from = pool.length ? pool : msgs;
+  const step = Math.max(1, Math.floor(from.length / 500));
+  const c = new Map<string, number>();
+  let best = '';
+  let n = 0;
+  for (let i = 0; i < from.length; i += step) {
+    const h = toHex(from[i]!.bytes);
+    const k = (c.get(h) ?? 0) + 1;
+    c.set(h, k);
+    if (k > n) [best, n] = [h, k];
+  }
+  return best;
+}
+
+export function analyze(rounds: Round[], options: AnalysisOptions = {}): AnalysisResult {
+  const frames = options.frames ?? { kind: 'auto' };
+  const key = options.key ?? { kind: 'auto' };
+  const minAgreement = options.minAgreement ?? 0.9;
+  if (!(minAgreement > 0.5 && minAgreement <= 1)) throw new InputError(`--min-agreement ${minAgreement} is out of range; give a share between 0.5 (exclusive) and 1`);
+  const queries = (options.find ?? []).map(parseQuery);
+  const states: string[] = [];
+  for (const r of rounds) if (!states.includes(r.state)) states.push(r.state);
+  if (states.length < 2) throw new InputError(`at least two states are needed to compare (got ${states.length ? states.join(', ') : 'none'}); give --state on=… --state off=…`);
+
+  const { device } = chooseDevice(rounds, options.device);
+  const streams = [...buildStreams(rounds, device).values()]
+    .filter((s) => options.handle === null || options.handle === undefined || s.handle === options.handle)
+    .sort((a, b) => Number(a.dir === 'app-to-device') - Number(b.dir === 'app-to-device') || a.handle - b.handle);
+  if (options.handle !== null && options.handle !== undefined && streams.length === 0) {
+    throw new InputError(`handle ${options.handle} (0x${options.handle.toString(16).padStart(4, '0')}) carries no values of the device in these captures`);
+  }
+
+  const groups: GroupResult[] = [];
+  const candidates: CandidateResult[] = [];
+  const groupMessages: { id: string; messages: Message[] }[] = [];
+  const messagesPerState = new Map<string, number>(states.map((s) => [s, 0]));
+  const notes: string[] = [];
+
+  for (const s of streams) {
+    const roundIdx = [...s.values.keys()].sort((a, b) => a - b);
+    const perRound = roundIdx.map((i) => s.values.get(i)!);
+    const fromApp = s.dir === 'app-to-device';
+    const rule: FrameRule = chooseRule(perRound, frames, fromApp);
+    const ruleText = describeRule(rule);
+    const msgs: Message[] = [];
+    roundIdx.forEach((ri, k) => {
+      for (const f of assemble(perRound[k]!, rule)) {
+        msgs.push({ state: rounds[ri]!.state, round: ri, handle: s.handle, dir: s.dir, bytes: f.bytes, t: f.t, record: f.record, parts: f.parts, request: f.request });
+      }
+    });
+    for (const m of msgs) messagesPerState.set(m.state, messagesPerState.get(m.state)! + 1);
+    const parts = groupStream(msgs, key, rule.marker?.length ?? 0).sort((a, b) => b.messages.length - a.messages.length);
+    for (const part of parts) {
+      const id = `g${groups.length + 1}`;
+      const gm = part.messages;
+      const stats = countGroup(gm, states);
+      const length = modal(gm.map((m) => m.bytes.length));
+      const labels = labelGroup(gm, stats, rule.length, length);
+      const perState: Record<string, number> = {};
+      states.forEach((st, i) => (perState[st] = stats.messages[i]!));
+      groups.push({
+        id,
+        handle: s.handle,
+        dir: s.dir,
+        key: part.key,
+        prefix: commonPrefix(gm),
+        length,
+        lengths: { min: Math.min(...gm.map((m) => m.bytes.length)), max: stats.length },
+        frames: ruleText,
+        messages: perState,
+        example: example(gm, states[0]!),
+        checksum: labels.checksum ? describeChecksum(labels.checksum, length) : null,
+        labels: [...labels.bytes.entries()].sort((a, b) => a[0] - b[0]).map(([byte, label]) => ({ byte, label })),
+      });
+      groupMessages.push({ id, messages: gm });
+      const bits = findBitCandidates(stats, minAgreement);
+      if (bits.length === 0) continue;
+      candidates.push(
+        ...buildCandidates(bits, {
+          group: id,
+          stats,
+          labelOf: (byte, mask) => labels.bytes.get(byte) ?? (isNumberPart(gm, stats, byte, mask) ? 'number' : null),
+        }),
+      );
+    }
+  }
+
+  const order = new Map(groups.map((g, i) => [g.id, i]));
+  const sorted = sortCandidates(candidates, order);
+  const findings = queries.length ? findValues(queries, groupMessages) : [];
+
+  const summary: Record<string, StateSummary> = {};
+  for (const st of states) {
+    const rs = rounds.filter((r) => r.state === st);
+    const files = new Set(rs.flatMap((r) => r.source.files.map((f) => f.path)));
+    const withDevice = rs.filter((r) => deviceEvents(r.events, device).length > 0).length;
+    summary[st] = { captures: files.size || rs.length, rounds: withDevice, messages: messagesPerState.get(st)! };
+  }
+  notes.push(...adviseOn(summary, groups, sorted, states));
+  return {
+    states: summary,
+    device,
+    groups,
+    candidates: sorted,
+    findings,
+    notes,
+    settings: { frames: describeFramesOption(frames), key: describeKeyOption(key), minAgreement, handle: options.handle ?? null, device: options.device ?? null },
+  };
+}
+
+/** What would make the answer clearer. */
+function adviseOn(summary: Record<string, StateSummary>, groups: GroupResult[], cands: CandidateResult[], states: string[]): string[] {
+  const notes: string[] = [];
+  for (const st of states) {
+    if (summary[st]!.rounds === 0) notes.push(`state ${st} has no traffic from the device: check the captures of that state`);
+    else if (summary[st]!.rounds < 2) notes.push(`state ${st} has only ${summary[st]!.rounds} round: record at least 2 (3 is better) so that bits that merely drift can be told apart`);
+  }
+  const shared = groups.filter((g) => states.filter((s) => g.messages[s]! > 0).length >= 2);
+  if (groups.length > 0 && shared.length === 0) {
+    notes.push('no group has messages in more than one state: the key splits the states apart (try --key auto or --key length)');
+  }
+  const top = cands.filter((c) => c.label === null);
+  if (top.length === 0) {
+    notes.push(
+      cands.length
+        ? 'only labelled bits (checksums, counters, lengths, parts of numbers) differ between the states: the switch may not have changed, or it is not reported in this traffic'
+        : 'no bit is constant within each state and different between them: check that the switch really changed between the rounds, or try other --frames/--key settings',
+    );
+    return notes;
+  }
+  const best = top[0]!;
+  const minSupport = Math.min(...Object.values(best.support).filter((n) => n > 0));
+  if (minSupport < 3) notes.push(`support is low (${minSupport} message${minSupport === 1 ? '' : 's'} in a state for the best candidate): record more rounds`);
+  const ties = top.filter((c) => Math.abs(c.score - best.score) < 0.005 && (c.group !== best.group || c.byte !== best.byte));
+  if (ties.length > 0) {
+    notes.push(`${ties.length + 1} candidates rank equally: a third state (or a round where only this switch changes) would separate them`);
+  }
+  return notes;
+}

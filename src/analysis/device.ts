@@ -1,0 +1,69 @@
+// Which device and which handles to analyse: the peer present in every state with the most value traffic.
+import { InputError } from '../errors.js';
+import type { AttEvent, Direction, Round } from '../model.js';
+
+const UNKNOWN = '(unknown)';
+
+function peerKey(e: AttEvent): string {
+  return e.peer ?? UNKNOWN;
+}
+
+/** Values the device sends (notifications, indications, read responses) weigh more than the app's writes. */
+function weight(e: AttEvent): number {
+  return e.dir === 'device-to-app' ? 1 : 0.25;
+}
+
+export interface DeviceChoice {
+  /** Peer address, or null when the captures name no peer (ACL-only logs). */
+  device: string | null;
+  /** Peers seen, with their value counts, best first. */
+  peers: { peer: string | null; events: number; states: number }[];
+}
+
+export function chooseDevice(rounds: Round[], wanted?: string | null): DeviceChoice {
+  const states = new Set(rounds.map((r) => r.state));
+  const score = new Map<string, { w: number; n: number; states: Set<string> }>();
+  for (const r of rounds) {
+    for (const e of r.events) {
+      const k = peerKey(e);
+      let s = score.get(k);
+      if (!s) score.set(k, (s = { w: 0, n: 0, states: new Set() }));
+      s.w += weight(e);
+      s.n++;
+      s.states.add(r.state);
+    }
+  }
+  const peers = [...score.entries()]
+    .sort((a, b) => b[1].states.size - a[1].states.size || b[1].w - a[1].w)
+    .map(([k, s]) => ({ peer: k === UNKNOWN ? null : k, events: s.n, states: s.states.size }));
+  if (wanted) {
+    const w = wanted.toLowerCase();
+    if (!score.has(w)) {
+      const seen = peers.map((p) => p.peer ?? UNKNOWN).join(', ') || 'none';
+      throw new InputError(`device ${wanted} has no ATT values in these captures (peers seen: ${seen})`);
+    }
+    return { device: w, peers };
+  }
+  if (peers.length === 0) throw new InputError('the captures hold no ATT values from any device; check that they contain BLE GATT traffic');
+  // Prefer a named peer present in every state; an unnamed one only when no named one qualifies.
+  const everywhere = peers.filter((p) => p.states === states.size);
+  const best = everywhere[0] ?? peers[0]!;
+  return { device: best.peer, peers };
+}
+
+/** The device's events, optionally only one handle (writes on every handle are kept: they delimit requests). */
+export function deviceEvents(events: AttEvent[], device: string | null, handle?: number | null): AttEvent[] {
+  const key = device ?? UNKNOWN;
+  return events.filter(
+    (e) => peerKey(e) === key && (handle === null || handle === undefined || e.handle === handle || e.dir === 'app-to-device'),
+  );
+}
+
+export interface StreamKey {
+  handle: number;
+  dir: Direction;
+}
+
+export function streamId(handle: number, dir: Direction): string {
+  return `${handle}/${dir}`;
+}

@@ -1,0 +1,323 @@
+// Reassembly of application frames from consecutive ATT values on one handle and direction.
+// A frame rule combines: a start marker, a length field (or a fixed length), request boundaries
+// (the app's writes), a time gap. The rule is learnt per stream from the data and reported.
+import { toHex } from '../hex.js';
+import type { Micros } from '../model.js';
+import type { FramesOption } from './types.js';
+
+/** Total frame length = field value + add; the field sits at offset (size 1 or 2 bytes). */
+export interface LengthRule {
+  offset: number;
+  size: 1 | 2;
+  le: boolean;
+  add: number;
+}
+
+export interface FrameRule {
+  marker: Uint8Array | null;
+  length: LengthRule | null;
+  /** A fixed frame length (learnt from marker frames when no length field is found). */
+  fixed: number | null;
+  /** Each app write ends the frame being built. */
+  request: boolean;
+  /** A pause longer than this (µs) ends the frame being built. */
+  gapUs: number | null;
+}
+
+/** One ATT value of a stream, with what happened before it in its round. */
+export interface StreamValue {
+  bytes: Uint8Array;
+  t: Micros;
+  record: number;
+  /** An app write came between the previous value of this stream and this one. */
+  afterWrite: boolean;
+  /** Hex of the last app write before this value in the round, or null. */
+  request: string | null;
+}
+
+export interface Frame {
+  bytes: Uint8Array;
+  t: Micros;
+  record: number;
+  parts: number;
+  request: string | null;
+}
+
+export const NO_RULE: FrameRule = { marker: null, length: null, fixed: null, request: false, gapUs: null };
+
+export function describeRule(r: FrameRule): string {
+  const parts: string[] = [];
+  if (r.request) parts.push('request');
+  if (r.marker) parts.push(`marker:${toHex(r.marker)}`);
+  if (r.length) {
+    const l = r.length;
+    const where = l.size === 1 ? `${l.offset}` : `${l.offset}..${l.offset + 1}${l.le ? 'le' : 'be'}`;
+    parts.push(`length@${where}+${l.add}`);
+  } else if (r.fixed !== null) parts.push(`fixed:${r.fixed}`);
+  if (r.gapUs !== null) parts.push(`gap:${r.gapUs / 1000}`);
+  return parts.length ? parts.join('+') : 'none';
+}
+
+function startsWith(b: Uint8Array, m: Uint8Array): boolean {
+  if (b.length < m.length) return false;
+  for (let i = 0; i < m.length; i++) if (b[i] !== m[i]) return false;
+  return true;
+}
+
+function readField(b: Uint8Array, l: LengthRule): number | null {
+  if (b.length < l.offset + l.size) return null;
+  if (l.size === 1) return b[l.offset]!;
+  const x = b[l.offset]!;
+  const y = b[l.offset + 1]!;
+  return l.le ? x | (y << 8) : (x << 8) | y;
+}
+
+function concat(parts: Uint8Array[], len: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(len);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Builds the frames of one round's stream under a rule. */
+export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
+  const out: Frame[] = [];
+  let parts: Uint8Array[] = [];
+  let len = 0;
+  let first: StreamValue | null = null;
+  let nParts = 0;
+  const plain = !rule.marker && !rule.request && rule.gapUs === null;
+  const emit = (bytes: Uint8Array, from: StreamValue, n: number): void => {
+    out.push({ bytes, t: from.t, record: from.record, parts: n, request: from.request });
+  };
+  const flush = (): void => {
+    if (len > 0 && first) emit(concat(parts, len), first, nParts);
+    parts = [];
+    len = 0;
+    first = null;
+    nParts = 0;
+  };
+  const push = (v: StreamValue, bytes: Uint8Array): void => {
+    if (!first) first = v;
+    parts.push(bytes);
+    len += bytes.length;
+    nParts++;
+  };
+  let prev: StreamValue | null = null;
+  for (const v of values) {
+    if (v.bytes.length === 0) continue;
+    if (rule.request && v.afterWrite) flush();
+    if (rule.gapUs !== null && prev && v.t !== null && prev.t !== null && v.t - prev.t > rule.gapUs) flush();
+    prev = v;
+    if (rule.marker) {
+      if (startsWith(v.bytes, rule.marker)) {
+        flush();
+        push(v, v.bytes);
+      } else if (len === 0) {
+        emit(v.bytes, v, 1); // a value outside any frame
+        continue;
+      } else push(v, v.bytes);
+    } else push(v, v.bytes);
+
+    if (rule.length || rule.fixed !== null) {
+      // Cut every complete frame; a value may hold several frames or end one and start the next.
+      for (;;) {
+        const buf = concat(parts, len);
+        parts = [buf];
+        let expected: number | null;
+        if (rule.length) {
+          const f = readField(buf, rule.length);
+          expected = f === null ? null : f + rule.length.add;
+          if (expected !== null && (expected < rule.length.offset + rule.length.size || expected > 65_535)) {
+            flush(); // not a frame this rule describes
+            break;
+          }
+        } else expected = rule.fixed;
+        if (expected === null || len < expected) break;
+        if (len === expected) {
+          flush();
+          break;
+        }
+        const rest = buf.subarray(expected);
+        const restOk = rule.marker ? startsWith(rest, rule.marker) : rest[0] === buf[0];
+        if (!restOk) {
+          if (plain) flush();
+          break; // the rule does not fit this frame: keep it whole until the next boundary
+        }
+        const from = first!;
+        emit(buf.subarray(0, expected), from, nParts);
+        parts = [rest];
+        len = rest.length;
+        nParts = 1;
+        first = v;
+      }
+    } else if (plain) flush();
+  }
+  flush();
+  return out;
+}
+
+// ---- learning the rule of a stream ----
+
+function mostCommonPrefix(values: Uint8Array[], k: number): { prefix: Uint8Array; count: number } | null {
+  const counts = new Map<string, number>();
+  for (const v of values) {
+    if (v.length < k) continue;
+    const key = toHex(v.subarray(0, k));
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let best: string | null = null;
+  let bestN = 0;
+  for (const [key, n] of counts) if (n > bestN || (n === bestN && best !== null && key < best)) [best, bestN] = [key, n];
+  return best === null ? null : { prefix: Uint8Array.from(Buffer.from(best, 'hex')), count: bestN };
+}
+
+/** A start marker: a leading byte sequence common to many values, with other values continuing them. */
+export function learnMarker(rounds: StreamValue[][]): Uint8Array | null {
+  const all = rounds.flat().map((v) => v.bytes).filter((b) => b.length > 0);
+  if (all.length < 3) return null;
+  const one = mostCommonPrefix(all, 1);
+  if (!one || one.count < 2 || one.count / all.length < 0.15) return null;
+  let marker = one.prefix;
+  for (let k = 2; k <= 4; k++) {
+    const c = mostCommonPrefix(all, k);
+    if (!c || c.prefix[0] !== marker[0] || c.count < one.count * 0.9 || !startsWith(c.prefix, marker)) break;
+    marker = c.prefix;
+  }
+  // Evidence that the other values continue a marker frame: they follow one, and the value before
+  // them filled the largest size seen (a notification cut at the MTU) or marker frames become consistent.
+  const maxLen = Math.max(...all.map((b) => b.length));
+  let cont = 0;
+  let fullBefore = 0;
+  for (const r of rounds) {
+    let inFrame = false;
+    let prevLen = 0;
+    for (const v of r) {
+      if (startsWith(v.bytes, marker)) inFrame = true;
+      else if (inFrame) {
+        cont++;
+        if (prevLen === maxLen) fullBefore++;
+      }
+      prevLen = v.bytes.length;
+    }
+  }
+  if (cont === 0) return null;
+  if (fullBefore / cont >= 0.5) return marker;
+  const frames = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker }));
+  const mode = modeShare(frames.map((f) => f.bytes.length));
+  return mode.value > maxLen && mode.share >= 0.6 ? marker : null;
+}
+
+function modeShare(xs: number[]): { value: number; share: number } {
+  const c = new Map<number, number>();
+  for (const x of xs) c.set(x, (c.get(x) ?? 0) + 1);
+  let value = 0;
+  let n = 0;
+  for (const [k, m] of c) if (m > n || (m === n && k > value)) [value, n] = [k, m];
+  return { value, share: xs.length ? n / xs.length : 0 };
+}
+
+/** A length field predicting the total frame length across the candidate frames. */
+export function learnLength(frames: Uint8Array[], marker: Uint8Array | null): LengthRule | null {
+  const usable = frames.filter((f) => f.length >= 2);
+  if (usable.length < 3) return null;
+  let best: { rule: LengthRule; hits: number; lengths: number } | null = null;
+  const start = marker ? marker.length : 0;
+  for (let offset = start; offset <= start + 6; offset++) {
+    for (const size of [1, 2] as const) {
+      for (const le of size === 1 ? [false] : [false, true]) {
+        for (let add = offset + size; add <= offset + size + 8; add++) {
+          const rule: LengthRule = { offset, size, le, add };
+          let hits = 0;
+          const lengths = new Set<number>();
+          for (const f of usable) {
+            const v = readField(f, rule);
+            if (v === null) continue;
+            const exp = v + add;
+            if (exp === f.length) {
+              hits++;
+              lengths.add(exp);
+            } else if (exp > offset + size && exp < f.length && (marker ? startsWith(f.subarray(exp), marker) : f[exp] === f[0])) {
+              hits++; // several frames in one value
+              lengths.add(exp);
+            }
+          }
+          const better =
+            !best ||
+            hits > best.hits ||
+            (hits === best.hits && lengths.size > best.lengths);
+          if (better) best = { rule, hits, lengths: lengths.size };
+        }
+      }
+    }
+  }
+  if (!best || best.hits < Math.max(3, usable.length * 0.7)) return null;
+  return best.rule;
+}
+
+/** The rule for one stream: explicit from --frames, or learnt (auto). */
+export function chooseRule(rounds: StreamValue[][], option: FramesOption, fromApp: boolean): FrameRule {
+  switch (option.kind) {
+    case 'none':
+      return NO_RULE;
+    case 'marker':
+      return { ...NO_RULE, marker: option.marker };
+    case 'gap':
+      return { ...NO_RULE, gapUs: option.ms * 1000 };
+    case 'request':
+      return fromApp ? NO_RULE : { ...NO_RULE, request: true };
+    case 'auto':
+      return learnRule(rounds, fromApp);
+  }
+}
+
+function hasWrites(rounds: StreamValue[][]): boolean {
+  let n = 0;
+  for (const r of rounds) for (const v of r) if (v.afterWrite) n++;
+  return n >= 2;
+}
+
+export function learnRule(rounds: StreamValue[][], fromApp: boolean): FrameRule {
+  const marker = learnMarker(rounds);
+  if (marker) {
+    const frames = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker })).map((f) => f.bytes);
+    const length = learnLength(frames.filter((f) => startsWith(f, marker)), marker);
+    if (length) return { ...NO_RULE, marker, length };
+    const mode = modeShare(frames.filter((f) => startsWith(f, marker)).map((f) => f.length));
+    return { ...NO_RULE, marker, fixed: mode.share >= 0.6 && frames.length >= 3 ? mode.value : null };
+  }
+  const requestable = !fromApp && hasWrites(rounds);
+  if (requestable) {
+    const byRequest = rounds.flatMap((r) => assemble(r, { ...NO_RULE, request: true }));
+    const length = learnLength(byRequest.map((f) => f.bytes), null);
+    if (length && byRequest.some((f) => f.parts > 1)) return { ...NO_RULE, request: true, length };
+    if (requestAnswersConsistent(byRequest)) return { ...NO_RULE, request: true };
+  }
+  // Several frames packed in one value (or none): a length field seen in the raw values.
+  const raw = rounds.flat().map((v) => v.bytes);
+  const length = learnLength(raw, null);
+  if (length && raw.some((b) => (readField(b, length) ?? 0) + length.add < b.length)) return { ...NO_RULE, length };
+  return NO_RULE;
+}
+
+/** Request framing helps when answers are split (several values per request) and the same request gets the same answer length. */
+function requestAnswersConsistent(frames: Frame[]): boolean {
+  if (frames.length < 3) return false;
+  const multi = frames.filter((f) => f.parts > 1).length;
+  if (multi / frames.length < 0.3) return false;
+  if (frames.some((f) => f.parts > 64)) return false; // a stream, not answers
+  const byReq = new Map<string, number[]>();
+  for (const f of frames) {
+    const k = f.request ?? '';
+    let l = byReq.get(k);
+    if (!l) byReq.set(k, (l = []));
+    l.push(f.bytes.length);
+  }
+  let consistent = 0;
+  for (const l of byReq.values()) consistent += modeShare(l).share * l.length;
+  return consistent / frames.length >= 0.7;
+}

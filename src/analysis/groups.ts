@@ -1,0 +1,190 @@
+// Grouping messages of one stream by a key. The automatic key splits by length and by leading
+// bytes of low cardinality (frame types), but never by a byte that only separates the states.
+import { toHex } from '../hex.js';
+import type { KeyOption, Message } from './types.js';
+
+export interface MessageGroup {
+  key: string;
+  messages: Message[];
+}
+
+/** Leading byte positions examined for the key (after the marker, when there is one). */
+const KEY_POSITIONS = 6;
+/** A feature with more distinct values than this is data, not a frame type. */
+const MAX_TYPES = 8;
+
+type Feature = { name: string; get: (m: Message) => number };
+
+function lengthFeature(): Feature {
+  return { name: 'length', get: (m) => m.bytes.length };
+}
+
+function byteFeature(p: number): Feature {
+  return { name: `b${p}`, get: (m) => (p < m.bytes.length ? m.bytes[p]! : -1) };
+}
+
+function split(msgs: Message[], f: Feature): Map<number, Message[]> {
+  const out = new Map<number, Message[]>();
+  for (const m of msgs) {
+    const v = f.get(m);
+    let l = out.get(v);
+    if (!l) out.set(v, (l = []));
+    l.push(m);
+  }
+  return out;
+}
+
+/** True when most messages carry a value that occurs (almost) only in their own state. */
+function separatesStates(classes: Map<number, Message[]>): boolean {
+  let exclusive = 0;
+  let total = 0;
+  const states = new Set<string>();
+  for (const l of classes.values()) {
+    const c = new Map<string, number>();
+    for (const m of l) {
+      c.set(m.state, (c.get(m.state) ?? 0) + 1);
+      states.add(m.state);
+    }
+    const top = Math.max(...c.values());
+    if (top / l.length >= 0.9) exclusive += l.length;
+    total += l.length;
+  }
+  return states.size >= 2 && exclusive / total >= 0.9;
+}
+
+/** Per position: modal value and its share, over a sample of messages. */
+function profile(msgs: Message[], len: number): { mode: Int16Array; share: Float64Array } {
+  const sample = msgs.length > 2000 ? msgs.filter((_, i) => i % Math.ceil(msgs.length / 2000) === 0) : msgs;
+  const mode = new Int16Array(len).fill(-1);
+  const share = new Float64Array(len);
+  const counts = new Uint32Array(256);
+  for (let p = 0; p < len; p++) {
+    counts.fill(0);
+    let n = 0;
+    for (const m of sample) {
+      if (p < m.bytes.length) {
+        counts[m.bytes[p]!]!++;
+        n++;
+      }
+    }
+    let best = 0;
+    for (let v = 1; v < 256; v++) if (counts[v]! > counts[best]!) best = v;
+    mode[p] = n ? best : -1;
+    share[p] = n ? counts[best]! / n : 0;
+  }
+  return { mode, share };
+}
+
+/** Different frame types differ at many stable positions; states differ at a few (the switch, a checksum). */
+function differentStructures(classes: Map<number, Message[]>, skip: number): boolean {
+  const lists = [...classes.values()].filter((l) => l.length >= 2);
+  if (lists.length < 2) return false;
+  const len = Math.min(...lists.map((l) => Math.max(...l.map((m) => m.bytes.length))));
+  const profiles = lists.map((l) => profile(l, len));
+  const need = Math.max(4, Math.ceil(len * 0.15));
+  for (let i = 0; i < profiles.length; i++) {
+    for (let j = i + 1; j < profiles.length; j++) {
+      let diff = 0;
+      for (let p = 0; p < len; p++) {
+        if (p === skip) continue;
+        const a = profiles[i]!;
+        const b = profiles[j]!;
+        if (a.share[p]! >= 0.9 && b.share[p]! >= 0.9 && a.mode[p] !== b.mode[p]) diff++;
+      }
+      if (diff < need) return false;
+    }
+  }
+  return true;
+}
+
+interface Part {
+  msgs: Message[];
+  desc: string[];
+  /** Data reached: later leading bytes are not examined. */
+  done: boolean;
+}
+
+/** Splits msgs feature by feature; a feature that only tells the states apart is not used. */
+function autoPartition(msgs: Message[], features: Feature[]): Part[] {
+  let parts: Part[] = [{ msgs, desc: [], done: false }];
+  for (const f of features) {
+    const next: Part[] = [];
+    for (const part of parts) {
+      if (part.done) {
+        next.push(part);
+        continue;
+      }
+      const classes = split(part.msgs, f);
+      if (classes.size === 1) {
+        next.push(part);
+        continue;
+      }
+      const isLength = f.name === 'length';
+      const tooMany = classes.size > MAX_TYPES || [...classes.values()].some((l) => l.length === 1 && part.msgs.length > 20);
+      const skip = isLength ? -1 : Number(f.name.slice(1));
+      const keep = !tooMany && (!separatesStates(classes) || differentStructures(classes, skip));
+      if (!keep) {
+        next.push({ msgs: part.msgs, desc: [...part.desc, `${f.name}=*`], done: tooMany && !isLength });
+        continue;
+      }
+      for (const [v, l] of [...classes.entries()].sort((a, b) => a[0] - b[0])) {
+        const val = isLength ? String(v) : v < 0 ? '-' : v.toString(16).padStart(2, '0');
+        next.push({ msgs: l, desc: [...part.desc, `${f.name}=${val}`], done: false });
+      }
+    }
+    parts = next;
+  }
+  return parts;
+}
+
+/** Groups the messages of one stream (one handle and direction). markerLength: bytes of the frame marker. */
+export function groupStream(msgs: Message[], option: KeyOption, markerLength = 0): MessageGroup[] {
+  const by = (k: (m: Message) => string): MessageGroup[] => {
+    const map = new Map<string, Message[]>();
+    for (const m of msgs) {
+      const key = k(m);
+      let l = map.get(key);
+      if (!l) map.set(key, (l = []));
+      l.push(m);
+    }
+    return [...map.entries()].map(([key, messages]) => ({ key, messages }));
+  };
+  switch (option.kind) {
+    case 'prefix':
+      return by((m) => `prefix:${option.n}=${toHex(m.bytes.subarray(0, option.n))}`);
+    case 'length':
+      return by((m) => `length=${m.bytes.length}`);
+    case 'request':
+      return by((m) => `request=${m.request ?? 'none'}`);
+    case 'handle':
+      return [{ key: 'handle', messages: msgs }];
+    case 'auto': {
+      const features = [lengthFeature()];
+      const maxLen = Math.max(0, ...msgs.map((m) => m.bytes.length));
+      for (let p = markerLength; p < Math.min(maxLen, markerLength + KEY_POSITIONS); p++) features.push(byteFeature(p));
+      return autoPartition(msgs, features).map((p) => ({
+        key: `auto:${p.desc.filter((d) => !d.endsWith('=*') || d.startsWith('length')).join(',') || 'all'}`,
+        messages: p.msgs,
+      }));
+    }
+  }
+}
+
+/** Hex of the leading bytes every message shares. */
+export function commonPrefix(msgs: Message[]): string {
+  if (msgs.length === 0) return '';
+  const first = msgs[0]!.bytes;
+  let n = first.length;
+  for (const m of msgs) {
+    const b = m.bytes;
+    n = Math.min(n, b.length);
+    for (let i = 0; i < n; i++) {
+      if (b[i] !== first[i]) {
+        n = i;
+        break;
+      }
+    }
+    if (n === 0) break;
+  }
+  return toHex(first.subarray(0, n));
+}

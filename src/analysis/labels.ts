@@ -1,0 +1,136 @@
+// Labels for bytes that change for reasons other than the state: checksums, counters, length fields,
+// and the upper parts of multi-byte numbers whose lower part varies.
+import { toHex } from '../hex.js';
+import { byteProfile, type GroupStats } from './bits.js';
+import { detectChecksum, type ChecksumMatch } from './checksums.js';
+import type { LengthRule } from './frames.js';
+import type { Label, Message } from './types.js';
+
+export interface GroupLabels {
+  checksum: ChecksumMatch | null;
+  /** Byte offset → label (checksum, counter, length). */
+  bytes: Map<number, Label>;
+}
+
+function distinctSamples(msgs: Message[], max: number): Uint8Array[] {
+  const seen = new Set<string>();
+  const out: Uint8Array[] = [];
+  // Spread the sample over the whole group (all rounds and states).
+  const step = Math.max(1, Math.floor(msgs.length / (max * 4)));
+  for (let i = 0; i < msgs.length && out.length < max; i += step) {
+    const b = msgs[i]!.bytes;
+    const k = toHex(b);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(b);
+  }
+  return out;
+}
+
+/** A byte that steps by the same small amount from one message to the next within a round. */
+export function isCounter(msgs: Message[], byte: number): boolean {
+  const byRound = new Map<number, Message[]>();
+  for (const m of msgs) {
+    if (byte >= m.bytes.length) continue;
+    let l = byRound.get(m.round);
+    if (!l) byRound.set(m.round, (l = []));
+    l.push(m);
+  }
+  const deltas = new Map<number, number>();
+  let pairs = 0;
+  for (const l of byRound.values()) {
+    l.sort((a, b) => a.record - b.record);
+    for (let i = 1; i < l.length; i++) {
+      const d = (l[i]!.bytes[byte]! - l[i - 1]!.bytes[byte]! + 256) & 0xff;
+      deltas.set(d, (deltas.get(d) ?? 0) + 1);
+      pairs++;
+    }
+  }
+  if (pairs < 4) return false;
+  let bestD = 0;
+  let bestN = 0;
+  for (const [d, n] of deltas) if (d !== 0 && n > bestN) [bestD, bestN] = [d, n];
+  const step = bestD > 128 ? 256 - bestD : bestD;
+  return step > 0 && step <= 16 && bestN / pairs >= 0.6;
+}
+
+export function labelGroup(msgs: Message[], gs: GroupStats, lengthRule: LengthRule | null, modalLength: number): GroupLabels {
+  const bytes = new Map<number, Label>();
+  const checksum = detectChecksum(distinctSamples(msgs, 48));
+  if (checksum) {
+    const at = modalLength - checksum.fromEnd - checksum.size;
+    for (let i = 0; i < checksum.size; i++) if (at + i >= 0) bytes.set(at + i, 'checksum');
+  }
+  if (lengthRule) for (let i = 0; i < lengthRule.size; i++) bytes.set(lengthRule.offset + i, 'length');
+  // Length fields in groups whose messages differ in length.
+  const lengths = new Set(msgs.map((m) => m.bytes.length));
+  if (lengths.size >= 2) {
+    const minLen = Math.min(...lengths);
+    for (let p = 0; p < Math.min(minLen, 8); p++) {
+      const diffs = new Set(msgs.map((m) => m.bytes.length - m.bytes[p]!));
+      if (diffs.size === 1 && !bytes.has(p)) bytes.set(p, 'length');
+    }
+  }
+  for (let p = 0; p < gs.length; p++) {
+    if (bytes.has(p)) continue;
+    const prof = byteProfile(gs, p);
+    if (prof.distinct.every((d) => d <= 1) && prof.support.filter((n) => n > 0).length >= 2 && new Set(prof.mode.filter((v) => v >= 0)).size === 1) continue;
+    if (isCounter(msgs, p)) bytes.set(p, 'counter');
+  }
+  return { checksum, bytes };
+}
+
+/** Per state: [min, max] of a value read from each message; null when a state has no message with it. */
+function ranges(msgs: Message[], states: string[], read: (b: Uint8Array) => number | null): ([number, number] | null)[] {
+  const idx = new Map(states.map((s, i) => [s, i]));
+  const r: ([number, number] | null)[] = states.map(() => null);
+  for (const m of msgs) {
+    const v = read(m.bytes);
+    const s = idx.get(m.state);
+    if (v === null || s === undefined) continue;
+    const cur = r[s];
+    if (!cur) r[s] = [v, v];
+    else {
+      if (v < cur[0]) cur[0] = v;
+      if (v > cur[1]) cur[1] = v;
+    }
+  }
+  return r;
+}
+
+/** The states' ranges touch or overlap, as when a number's upper part changes by a carry. */
+function adjacent(rs: ([number, number] | null)[]): boolean {
+  const present = rs.filter((r): r is [number, number] => r !== null).sort((a, b) => a[0] - b[0]);
+  if (present.length < 2) return false;
+  const width = Math.max(...present.map((r) => r[1] - r[0]));
+  if (width === 0) return false; // nothing varies within a state: no evidence of a number
+  for (let i = 1; i < present.length; i++) if (present[i]![0] - present[i - 1]![1] > width) return false;
+  return true;
+}
+
+/**
+ * True when a candidate byte behaves like the upper part of a number: a neighbouring byte (or the
+ * byte's own low bits) varies within the states, and the combined value of the states is contiguous.
+ */
+export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitMask: number): boolean {
+  const states = gs.states;
+  const noisy = (p: number): boolean => {
+    if (p < 0 || p >= gs.length) return false;
+    const prof = byteProfile(gs, p);
+    return prof.distinct.some((d) => d >= 3);
+  };
+  // Low bits of the same byte vary: 8-bit number.
+  const lowMask = (bitMask & -bitMask) - 1;
+  if (lowMask && noisy(byte)) {
+    const prof = byteProfile(gs, byte);
+    // Only when the bits below the candidate vary (a flag byte may have an unrelated flickering bit above).
+    const rs = ranges(msgs, states, (b) => (byte < b.length ? b[byte]! : null));
+    if (prof.distinct.some((d) => d >= 3) && adjacent(rs)) return true;
+  }
+  for (const low of [byte + 1, byte - 1]) {
+    if (!noisy(low)) continue;
+    const rs = ranges(msgs, states, (b) => (byte < b.length && low < b.length ? b[byte]! * 256 + b[low]! : null));
+    if (adjacent(rs)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,98 @@
+// Scores candidates so that the switch comes first: isolated flag bits and whole-byte enum changes
+// above pieces of numbers; labelled bytes (checksum, counter, length, number) last.
+import { byteProfile, type BitCandidate, type GroupStats } from './bits.js';
+import type { CandidateResult, Label } from './types.js';
+
+export interface RankContext {
+  group: string;
+  stats: GroupStats;
+  /** Label of a byte, or null. */
+  labelOf(byte: number, mask: number): Label | null;
+}
+
+const LABEL_FACTOR: Record<Label, number> = { checksum: 0.1, counter: 0.1, length: 0.1, number: 0.3 };
+
+function hex2(v: number): string {
+  return `0x${v.toString(16).padStart(2, '0')}`;
+}
+
+/** Merges the bits of one byte into one candidate when several change together (an enum), then scores. */
+export function buildCandidates(bits: BitCandidate[], ctx: RankContext): CandidateResult[] {
+  const states = ctx.stats.states;
+  const byByte = new Map<number, BitCandidate[]>();
+  for (const b of bits) {
+    let l = byByte.get(b.byte);
+    if (!l) byByte.set(b.byte, (l = []));
+    l.push(b);
+  }
+  const out: CandidateResult[] = [];
+  for (const [byte, list] of byByte) {
+    const prof = byteProfile(ctx.stats, byte);
+    const support: Record<string, number> = {};
+    states.forEach((s, i) => (support[s] = list[0]!.support[i]!));
+    const agreement = Math.min(...list.map((b) => b.agreement));
+    const mask = list.reduce((m, b) => m | (1 << b.bit), 0);
+    const values: Record<string, number> = {};
+    let kind: 'bit' | 'byte';
+    if (list.length === 1) {
+      kind = 'bit';
+      states.forEach((s, i) => (values[s] = list[0]!.values[i]!));
+    } else {
+      kind = 'byte';
+      states.forEach((s, i) => (values[s] = prof.mode[i]!));
+    }
+    const label = ctx.labelOf(byte, mask);
+    const why: string[] = [];
+    // Score parts, each in (0, 1].
+    const minSupport = Math.min(...list[0]!.support.filter((n) => n > 0));
+    let score = agreement * (0.5 + (0.5 * minSupport) / (minSupport + 2));
+    if (kind === 'bit') why.push('one bit differs');
+    else {
+      score *= Math.max(0.7, 0.97 - 0.03 * (list.length - 2));
+      why.push(`byte values ${states.map((s) => `${s} ${hex2(values[s]!)}`).join(', ')}`);
+    }
+    // Other bits of the byte flicker within a state: looks like part of a number.
+    if (prof.distinct.some((d) => d >= 3)) {
+      score *= 0.75;
+      why.push('other bits of the byte vary');
+    }
+    const neighbours = [byte - 1, byte + 1].filter((p) => p >= 0 && p < ctx.stats.length);
+    const noisyNeighbours = neighbours.filter((p) => byteProfile(ctx.stats, p).distinct.some((d) => d >= 3)).length;
+    if (noisyNeighbours > 0) {
+      score *= noisyNeighbours === 2 ? 0.8 : 0.9;
+      why.push('next to bytes that vary');
+    }
+    if (label) {
+      score *= LABEL_FACTOR[label];
+      why.push(`labelled ${label}`);
+    }
+    const bitsOf = list.map((b) => b.bit).sort((a, b) => a - b);
+    out.push({
+      group: ctx.group,
+      byte,
+      bit: bitsOf[0]!,
+      mask: hex2(mask),
+      kind,
+      values,
+      support,
+      agreement: Math.round(agreement * 1000) / 1000,
+      label,
+      score: Math.round(score * 1000) / 1000,
+      bits: bitsOf,
+      why,
+    });
+  }
+  return out;
+}
+
+/** Best first: unlabelled before labelled, then by score; ties keep group and byte order. */
+export function sortCandidates(cands: CandidateResult[], groupOrder: Map<string, number>): CandidateResult[] {
+  return [...cands].sort(
+    (a, b) =>
+      Number(a.label !== null) - Number(b.label !== null) ||
+      b.score - a.score ||
+      (groupOrder.get(a.group) ?? 0) - (groupOrder.get(b.group) ?? 0) ||
+      a.byte - b.byte ||
+      a.bit - b.bit,
+  );
+}

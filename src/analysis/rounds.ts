@@ -1,0 +1,81 @@
+// Rounds from captures: "state=FILE@window" arguments, time/record windows, one round per connection.
+import { InputError } from '../errors.js';
+import type { AttEvent, Micros, Round, SourceInfo } from '../model.js';
+
+export type RoundWindow = NonNullable<SourceInfo['window']>;
+
+export interface FileSpec {
+  path: string;
+  window: RoundWindow | null;
+}
+
+const NUM = '(\\d+(?:\\.\\d+)?)';
+const SECONDS = new RegExp(`^${NUM}?\\.\\.${NUM}?$`);
+const RECORDS = /^#(\d+)?\.\.(?:#)?(\d+)?$/;
+
+/** "capture.btsnoop", "capture.btsnoop@12.5..20" (seconds from capture start) or "capture.btsnoop@#195..#209" (records). */
+export function parseFileSpec(text: string): FileSpec {
+  const at = text.lastIndexOf('@');
+  if (at > 0) {
+    const w = text.slice(at + 1);
+    const rec = RECORDS.exec(w);
+    const sec = rec ? null : SECONDS.exec(w);
+    if (rec || sec) {
+      const m = (rec ?? sec)!;
+      const from = m[1] === undefined ? 0 : Number(m[1]);
+      const to = m[2] === undefined ? Number.POSITIVE_INFINITY : Number(m[2]);
+      if (to < from) throw new InputError(`window '${w}' of '${text.slice(0, at)}' ends before it starts; write FROM..TO with FROM ≤ TO`);
+      return { path: text.slice(0, at), window: { unit: rec ? 'records' : 'seconds', from, to } };
+    }
+    if (/^[#\d.]*\.\./.test(w)) {
+      throw new InputError(`window '${w}' is not understood; write FILE@12.5..20 (seconds) or FILE@#195..#209 (records)`);
+    }
+  }
+  if (!text) throw new InputError('an empty file name was given to --state');
+  return { path: text, window: null };
+}
+
+/** "on=A.btsnoop,B.pklg@#10..#20" → state and file specs. */
+export function parseStateArg(arg: string): { state: string; files: FileSpec[] } {
+  const eq = arg.indexOf('=');
+  if (eq <= 0) throw new InputError(`--state '${arg}' needs a label and files, e.g. --state on=on1.btsnoop,on2.btsnoop`);
+  const state = arg.slice(0, eq).trim();
+  if (!/^[\w.+-]+$/.test(state)) throw new InputError(`state label '${state}' may hold only letters, digits, '.', '+', '-' and '_'`);
+  const files = arg
+    .slice(eq + 1)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(parseFileSpec);
+  if (files.length === 0) throw new InputError(`--state ${state}= names no capture file`);
+  return { state, files };
+}
+
+/** The events inside a window; seconds count from captureStart (the first record's time). */
+export function windowEvents(events: AttEvent[], window: RoundWindow | null, captureStart: Micros, file = 'capture'): AttEvent[] {
+  if (!window) return events;
+  if (window.unit === 'records') return events.filter((e) => e.record >= window.from && e.record <= window.to);
+  if (captureStart === null || events.some((e) => e.t === null)) {
+    throw new InputError(`${file} has no timestamps, so a window in seconds cannot be cut; use records instead (FILE@#FROM..#TO)`);
+  }
+  const from = captureStart + window.from * 1e6;
+  const to = captureStart + window.to * 1e6;
+  return events.filter((e) => (e.t as number) >= from && (e.t as number) <= to);
+}
+
+/** One round per connection (app session) of one capture; `index` counts from firstIndex. */
+export function roundsFromCapture(state: string, events: AttEvent[], source: SourceInfo, firstIndex = 1): Round[] {
+  const byConn = new Map<number, AttEvent[]>();
+  for (const e of events) {
+    let list = byConn.get(e.conn);
+    if (!list) byConn.set(e.conn, (list = []));
+    list.push(e);
+  }
+  const conns = [...byConn.keys()].sort((a, b) => a - b);
+  return conns.map((conn, i) => ({
+    state,
+    index: firstIndex + i,
+    source: conns.length > 1 ? { ...source, conn } : source,
+    events: byConn.get(conn)!,
+  }));
+}

@@ -1,0 +1,119 @@
+// The analysis room's own names: Message, Group, Candidate, Finding and the result's JSON shape (issue 3).
+import type { Direction, Micros } from '../model.js';
+
+/** One application frame: one or more consecutive values on one handle, reassembled. */
+export interface Message {
+  state: string;
+  /** Index of the round in the analysis input (0-based, across all states). */
+  round: number;
+  handle: number;
+  dir: Direction;
+  bytes: Uint8Array;
+  t: Micros;
+  /** Record of the first value of the frame. */
+  record: number;
+  /** Number of ATT values joined into this frame. */
+  parts: number;
+  /** Hex of the last app write that came before this frame in its round (the request it answers), or null. */
+  request: string | null;
+}
+
+export type FramesOption =
+  | { kind: 'auto' }
+  | { kind: 'none' }
+  | { kind: 'marker'; marker: Uint8Array }
+  | { kind: 'gap'; ms: number }
+  | { kind: 'request' };
+
+export type KeyOption =
+  | { kind: 'auto' }
+  | { kind: 'prefix'; n: number }
+  | { kind: 'request' }
+  | { kind: 'length' }
+  | { kind: 'handle' };
+
+export interface AnalysisOptions {
+  /** Peer address of the device; chosen automatically when absent. */
+  device?: string | null;
+  /** Only this attribute handle (value messages; writes on other handles still delimit requests). */
+  handle?: number | null;
+  frames?: FramesOption;
+  key?: KeyOption;
+  /** Share of a state's messages that must agree on a bit (default 0.9). */
+  minAgreement?: number;
+  /** Value searches such as "13.28V" or "80%". */
+  find?: string[];
+}
+
+export interface StateSummary {
+  captures: number;
+  rounds: number;
+  messages: number;
+}
+
+export interface GroupResult {
+  id: string;
+  handle: number;
+  dir: Direction;
+  key: string;
+  /** Hex of the leading bytes that every message of the group shares. */
+  prefix: string;
+  /** Most common message length. */
+  length: number;
+  lengths: { min: number; max: number };
+  frames: string;
+  messages: Record<string, number>;
+  /** Hex of a representative message. */
+  example: string;
+  /** Detected checksum, e.g. "crc16-modbus over 0..33 at 34 (le)". */
+  checksum: string | null;
+  /** Byte offsets labelled in this group: checksum, counter, length. */
+  labels: { byte: number; label: Label }[];
+}
+
+export type Label = 'checksum' | 'counter' | 'length' | 'number';
+
+export interface CandidateResult {
+  group: string;
+  byte: number;
+  /** Lowest bit of the mask (bit 0 = least significant). */
+  bit: number;
+  mask: string;
+  /** 'bit': one bit differs; 'byte': several bits of one byte change together (an enum), reported once. */
+  kind: 'bit' | 'byte';
+  /** Per state: the bit's value (kind 'bit') or the byte's value (kind 'byte'). */
+  values: Record<string, number>;
+  support: Record<string, number>;
+  agreement: number;
+  label: Label | null;
+  score: number;
+  /** Bits of the byte included in this candidate (for 'byte', all bits that differ). */
+  bits: number[];
+  /** Why the score is what it is, in a few words. */
+  why: string[];
+}
+
+export interface FindingResult {
+  query: string;
+  group: string;
+  offset: number;
+  encoding: string;
+  scale: number;
+  /** Raw = value × scale + add. */
+  add: number;
+  matches: number;
+  of: number;
+  /** Matches per state. */
+  perState: Record<string, number>;
+}
+
+export interface AnalysisResult {
+  states: Record<string, StateSummary>;
+  device: string | null;
+  groups: GroupResult[];
+  candidates: CandidateResult[];
+  findings: FindingResult[];
+  /** Hints for the user: what would make the answer clearer. */
+  notes: string[];
+  settings: { frames: string; key: string; minAgreement: number; handle: number | null; device: string | null };
+}
