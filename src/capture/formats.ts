@@ -6,6 +6,7 @@ import type { CaptureFormat } from './format.js';
 import { pcap } from './pcap.js';
 import { pcapng } from './pcapng.js';
 import { pklg } from './pklg.js';
+import { TEXT_FORMATS } from './text-formats.js';
 
 export const FORMATS: CaptureFormat[] = [
   // binary readers; pklg last among them because it has no magic number
@@ -14,4 +15,5 @@ export const FORMATS: CaptureFormat[] = [
   pcapng,
   pklg,
   // text readers (appended by their owner)
+  ...TEXT_FORMATS,
 ];

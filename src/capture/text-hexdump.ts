@@ -64,7 +64,8 @@ class HexDumpParser extends TextLineParser {
 /** One dumped message: an H4 ATT packet when it is one, otherwise a notification value. */
 export function dumpPacket(record: number, bytes: Buffer): Packet {
   if (isH4AttPacket(bytes)) {
-    return { kind: 'hci', record, t: null, type: bytes[0], sent: isClientOpcode(bytes[9]), data: bytes.subarray(1) };
+    // Dumps do not record the direction: the phone is the GATT client, so requests and commands are sent.
+    return { kind: 'hci', record, t: null, type: bytes[0], sent: isClientOpcode(bytes[9]), data: bytes.subarray(1), directionKnown: false };
   }
   return attPacket(record, null, 'device-to-app', attPdu(ATT_NOTIFICATION, 0, bytes), null, null);
 }

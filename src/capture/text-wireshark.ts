@@ -7,7 +7,7 @@
 // numbers ("No."). Times: absolute formats (date and time, epoch seconds, or an expanded Frame tree
 // with "Epoch Time") give t; relative times ("seconds since beginning of capture") give null.
 import { CaptureError } from '../errors.js';
-import type { Packet } from '../model.js';
+import type { HciPacket, Packet } from '../model.js';
 import type { CaptureFormat } from './format.js';
 import { parseDumpLine } from './text-hex.js';
 import { TextLineParser, textLines } from './text-lines.js';
@@ -129,9 +129,13 @@ class WiresharkTextParser extends TextLineParser {
     // LINKTYPE 201 frames start with a 4-byte big-endian direction (0 = sent by the host).
     if (start === 4) sent = bytes.readUInt32BE(0) === 0;
     const type = bytes[start];
-    // Without a direction, commands go to the controller and everything else is taken as received.
-    if (sent === null) sent = type === 1;
-    emit({ kind: 'hci', record: b.frame, t: b.t, type, sent, data: bytes.subarray(start + 1) });
+    const packet: HciPacket = { kind: 'hci', record: b.frame, t: b.t, type, sent: sent ?? false, data: bytes.subarray(start + 1) };
+    if (sent === null) {
+      // Without a direction, commands go to the controller and everything else is taken as received.
+      packet.sent = type === 1;
+      packet.directionKnown = false;
+    }
+    emit(packet);
   }
 }
 
