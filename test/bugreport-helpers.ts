@@ -124,6 +124,7 @@ export function encodeBtsnooz(records: SnoopRecord[], version: 1 | 2 = 2, cutAcl
     const h = Buffer.alloc(version === 1 ? 7 : 9);
     h.writeUInt16LE(included + 1, 0);
     if (version === 2) h.writeUInt16LE(data.length + 1, 2);
+    if (r.t - last > 0xffffffff) throw new Error('a gap over 71 minutes does not fit a btsnooz delta');
     h.writeUInt32LE(r.t - last, version === 1 ? 2 : 4);
     h[h.length - 1] = snoozType(r);
     parts.push(h, data.subarray(0, included));

@@ -63,10 +63,16 @@ export function extractCaptureFromZip(zip: Buffer, prefer?: (name: string) => bo
 /** Buffers the whole zip (the directory is at its end), then reads the chosen entry with its own reader. */
 class ZipParser implements RecordParser {
   private chunks: Buffer[] = [];
+  private innerParser: RecordParser | null = null;
   constructor(private readonly inner: () => CaptureFormat[]) {}
 
+  get records(): number | undefined {
+    return this.innerParser?.records;
+  }
+
   parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean): number {
-    this.chunks.push(buf.subarray(offset));
+    // The driver reuses its buffer: keep a copy.
+    this.chunks.push(Buffer.from(buf.subarray(offset)));
     if (!final) return buf.length;
     const zip = Buffer.concat(this.chunks);
     this.chunks = [];
@@ -78,6 +84,7 @@ class ZipParser implements RecordParser {
     }
     try {
       const opened = format.open(head);
+      this.innerParser = opened.parser;
       opened.parser.parse(found.bytes, opened.headerLength, emit, true, 0);
     } catch (e) {
       if (e instanceof CaptureError) {

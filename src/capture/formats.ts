@@ -2,6 +2,8 @@
 // probe() accepts the file's first bytes. Binary formats come first: they have magic numbers or
 // strict structure checks; text readers come after them because their probes are looser.
 import { btsnoop } from './btsnoop.js';
+import { btsnoozFormat } from './btsnooz.js';
+import { createZipFormat } from './bugreport-zip.js';
 import type { CaptureFormat } from './format.js';
 import { pcap } from './pcap.js';
 import { pcapng } from './pcapng.js';
@@ -13,7 +15,10 @@ export const FORMATS: CaptureFormat[] = [
   btsnoop,
   pcap,
   pcapng,
+  // Android bug report zips: the log inside is read with this same list (lazily: no import cycle)
+  createZipFormat(() => FORMATS),
   pklg,
   // text readers (appended by their owner)
+  btsnoozFormat,
   ...TEXT_FORMATS,
 ];
