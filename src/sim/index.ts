@@ -1,0 +1,10 @@
+// The simulator's public surface: protocol models, the simulated battery, app traffic, writers.
+export type { BmsProtocol, SwitchTruth } from './protocol.js';
+export { PROTOCOLS, getProtocol } from './protocols/index.js';
+export { SimulatedBms, packMv, socPermille, type BmsState, type SimulatedBmsOptions } from './state.js';
+export { buildGatt, toModelGatt, type SimGatt, type SimService, type SimCharacteristic } from './gatt.js';
+export { simulateAppSession, appSessionTimeline, deviceAddressFor, type AppSessionOptions } from './session.js';
+export { simulateRounds, type RoundsOptions, type RoundsResult } from './rounds.js';
+export { simulateCapture, type SimulateCaptureOptions, type SimulatedCapture } from './capture.js';
+export { writeCapture, writeBtsnoop, writePklg, writePcap, CAPTURE_FORMATS, FORMAT_EXTENSION, type SimCaptureFormat } from './writers/index.js';
+export { Prng } from './prng.js';

@@ -1,0 +1,48 @@
+// What every simulated BMS protocol provides: its GATT layout, the app's requests, the device's
+// answers (split into notification values the way the real device splits them) and the ground truth.
+import type { Prng } from './prng.js';
+import type { SimGatt } from './gatt.js';
+import type { BmsState } from './state.js';
+
+/** Where the simulated switch lives in the device's frames: what the analysis should find. */
+export interface SwitchTruth {
+  /** What the switch is ("discharge MOSFET"). */
+  what: string;
+  /** ATT handle of the notifications that carry it. */
+  handle: number;
+  /** Hex of the leading bytes that identify the frame ("dd03"). */
+  prefix: string;
+  /** Length of the reassembled frame. */
+  length: number;
+  /** Byte offset in the reassembled frame, bit number (0 = least significant), mask. */
+  byte: number;
+  bit: number;
+  mask: number;
+  /** Bit value when the switch is on (the other state has the opposite value). */
+  on: 0 | 1;
+  /** A decoder rule a maintainer can use. */
+  rule: string;
+}
+
+export interface BmsProtocol {
+  id: string;
+  name: string;
+  /** Where the protocol comes from and what is made up. */
+  notes: string;
+  advertisedName(serial: string): string;
+  /** First three bytes of the device's public address (an OUI seen on such devices). */
+  addressPrefix: string;
+  gatt: SimGatt;
+  /** ATT opcode the app writes with: 0x52 Write Command or 0x12 Write Request. */
+  writeOpcode: 0x12 | 0x52;
+  /** What the app writes once after subscribing. */
+  appConnect(prng: Prng): Uint8Array[];
+  /** What the app writes at each poll (index from 0). May be empty for streaming devices. */
+  appPoll(index: number, prng: Prng): Uint8Array[];
+  /** Notification values the device sends after a write (empty when it ignores it). */
+  respond(state: BmsState, write: Uint8Array, mtu: number): Uint8Array[];
+  /** Unsolicited frames the device sends at each stream tick once streaming (JK). */
+  stream?(state: BmsState, mtu: number): Uint8Array[];
+  streamIntervalMs?: number;
+  truth: SwitchTruth;
+}

@@ -1,0 +1,61 @@
+// Several app sessions (one per app restart) with one simulated BMS in one capture, optionally
+// with an unrelated device connected the whole time.
+import { HCI_ACL, type HciPacket } from '../model.js';
+import { heartRateStrap } from './other-device.js';
+import { Prng } from './prng.js';
+import type { BmsProtocol } from './protocol.js';
+import { appSessionTimeline, deviceAddressFor, type AppSessionOptions } from './session.js';
+import { SimulatedBms } from './state.js';
+import { Timeline } from './link/timeline.js';
+
+export interface RoundsOptions extends Omit<AppSessionOptions, 'start' | 'seed' | 'deviceAddress' | 'connectionHandle'> {
+  protocol: BmsProtocol;
+  switchOn: boolean;
+  rounds: number;
+  seed: number;
+  /** µs since the Unix epoch; default a fixed date shifted by the seed. */
+  start?: number;
+  /** Adds a heart-rate strap on its own connection. */
+  otherDevice?: boolean;
+  /** Use an existing simulated BMS (to keep its state across captures). */
+  bms?: SimulatedBms;
+}
+
+export interface RoundsResult {
+  packets: HciPacket[];
+  deviceAddress: string;
+  otherAddress: string | null;
+  bms: SimulatedBms;
+  mtu: number;
+}
+
+export function simulateRounds(o: RoundsOptions): RoundsResult {
+  const p = new Prng(o.seed);
+  const bms = o.bms ?? new SimulatedBms(o.protocol, { switchOn: o.switchOn, seed: o.seed });
+  bms.setSwitch(o.switchOn);
+  const address = deviceAddressFor(o.protocol.addressPrefix, o.seed);
+  const start = o.start ?? (Date.UTC(2025, 2, 14, 10, 0, 0) + (o.seed % 1000) * 60_000) * 1000;
+  const all = new Timeline();
+  let t = start + 2_000_000;
+  let handle = 0x0040 + p.int(0, 8);
+  let mtu = 23;
+  for (let r = 0; r < o.rounds; r++) {
+    const s = appSessionTimeline(bms, { ...o, start: t, seed: p.int(1, 1 << 30), deviceAddress: address, connectionHandle: handle });
+    all.merge(s.timeline);
+    mtu = s.mtu;
+    // The user restarts the app: a few seconds without a connection; the controller hands out a new handle.
+    const gap = p.int(2000, 6000);
+    bms.advance((s.end - t) / 1000 + gap);
+    t = s.end + gap * 1000;
+    handle = 0x0040 + ((handle - 0x0040 + 1 + p.int(0, 3)) & 0x3f);
+  }
+  let otherAddress: string | null = null;
+  if (o.otherDevice) {
+    const other = heartRateStrap({ start, end: t, seed: o.seed, aclOnly: o.aclOnly });
+    all.merge(other.timeline);
+    otherAddress = other.address;
+  }
+  let packets = all.packets();
+  if (o.aclOnly) packets = packets.filter((x) => x.type === HCI_ACL).map((x, i) => ({ ...x, record: i + 1 }));
+  return { packets, deviceAddress: address, otherAddress, bms, mtu };
+}

@@ -1,0 +1,126 @@
+// The simulated battery: values that drift like a real pack, a switch, and per-connection state.
+import type { BmsProtocol } from './protocol.js';
+import { Prng } from './prng.js';
+
+export interface BmsState {
+  /** Cell voltages in mV. */
+  cellsMv: number[];
+  /** Temperature sensors in 0.1 °C. */
+  tempsDeciC: number[];
+  /** MOSFET/board temperature in 0.1 °C. */
+  mosDeciC: number;
+  /** Pack current in mA, positive when charging. */
+  currentMa: number;
+  nominalMah: number;
+  remainingMah: number;
+  cycles: number;
+  /** Seconds since the BMS powered up (fractional). */
+  uptimeS: number;
+  powerOnCount: number;
+  chargeOn: boolean;
+  /** The simulated switch: the discharge MOSFET. */
+  dischargeOn: boolean;
+  /** Device-side frame counter (JK byte 5), incremented by the protocol per frame sent. */
+  frameCounter: number;
+  serial: string;
+  /** Per-connection state: reset on connect. */
+  session: { streaming: boolean; writes: number; flags: Set<string> };
+}
+
+export interface SimulatedBmsOptions {
+  switchOn: boolean;
+  seed: number;
+  cells?: number;
+}
+
+export function packMv(s: BmsState): number {
+  return s.cellsMv.reduce((a, v) => a + v, 0);
+}
+export function socPermille(s: BmsState): number {
+  return Math.max(0, Math.min(1000, Math.round((s.remainingMah / s.nominalMah) * 1000)));
+}
+
+export class SimulatedBms {
+  readonly state: BmsState;
+  readonly prng: Prng;
+  private targetMa: number;
+
+  constructor(
+    readonly protocol: BmsProtocol,
+    opts: SimulatedBmsOptions,
+  ) {
+    this.prng = new Prng(opts.seed);
+    const p = this.prng;
+    const n = opts.cells ?? 4 * p.int(1, 4);
+    const base = p.int(3260, 3330);
+    const nominal = p.int(5, 30) * 10000;
+    this.targetMa = -p.int(800, 6000);
+    this.state = {
+      cellsMv: Array.from({ length: n }, () => base + p.int(-12, 12)),
+      tempsDeciC: Array.from({ length: 3 }, () => p.int(180, 260)),
+      mosDeciC: p.int(220, 300),
+      currentMa: opts.switchOn ? this.targetMa : 0,
+      nominalMah: nominal,
+      remainingMah: Math.round(nominal * p.range(0.35, 0.9)),
+      cycles: p.int(3, 400),
+      uptimeS: p.int(3600, 3600 * 24 * 90),
+      powerOnCount: p.int(2, 60),
+      chargeOn: true,
+      dischargeOn: opts.switchOn,
+      frameCounter: p.int(0, 255),
+      serial: String(p.int(100000, 999999)),
+      session: { streaming: false, writes: 0, flags: new Set() },
+    };
+  }
+
+  setSwitch(on: boolean): void {
+    this.state.dischargeOn = on;
+  }
+
+  /** A new connection: the device forgets what the previous app session asked for. */
+  connect(): void {
+    this.state.session = { streaming: false, writes: 0, flags: new Set() };
+  }
+
+  /** Lets time pass: the load changes, cells wander by a few mV, temperatures creep, counters count. */
+  advance(ms: number): void {
+    if (ms <= 0) return;
+    const s = this.state;
+    const p = this.prng;
+    const steps = Math.max(1, Math.min(20, Math.round(ms / 250)));
+    const dt = ms / steps / 1000;
+    for (let i = 0; i < steps; i++) {
+      // The load (or a solar charger) changes now and then; with the discharge MOSFET off only
+      // charging or nothing can flow.
+      // Mean dwell of about 5 s, charge or discharge equally often, so that no status byte that
+      // follows the current's direction stays constant within a state.
+      if (p.chance(dt / 5)) this.targetMa = p.chance(0.5) ? p.int(300, 5000) : -p.int(300, 9000);
+      const target = s.dischargeOn ? this.targetMa : Math.max(0, this.targetMa);
+      s.currentMa = Math.round(s.currentMa + (target - s.currentMa) * 0.3 + p.gauss(90));
+      if (!s.dischargeOn && s.currentMa < 0) s.currentMa = p.int(0, 30);
+      s.remainingMah = Math.max(0, Math.min(s.nominalMah, s.remainingMah + (s.currentMa * dt) / 3600));
+      const sag = Math.round(s.currentMa / 2000);
+      for (let c = 0; c < s.cellsMv.length; c++) {
+        s.cellsMv[c] = clamp(s.cellsMv[c]! + p.int(-2, 2) + (p.chance(0.1) ? sag : 0), 3150, 3450);
+      }
+      for (let t = 0; t < s.tempsDeciC.length; t++) s.tempsDeciC[t] = clamp(s.tempsDeciC[t]! + p.int(-1, 1), 100, 450);
+      s.mosDeciC = clamp(s.mosDeciC + p.int(-1, 1) + (Math.abs(s.currentMa) > 5000 ? 1 : 0), 150, 600);
+    }
+    s.uptimeS += ms / 1000;
+  }
+
+  /** Notification values the device sends in answer to a write from the app. */
+  handleWrite(value: Uint8Array, mtu: number): Uint8Array[] {
+    this.state.session.writes++;
+    return this.protocol.respond(this.state, value, mtu);
+  }
+
+  /** Unsolicited notification values at a stream tick (empty unless the device streams). */
+  tick(mtu: number): Uint8Array[] {
+    return this.protocol.stream && this.state.session.streaming ? this.protocol.stream(this.state, mtu) : [];
+  }
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}
