@@ -1,0 +1,264 @@
+// Packet stream → AttEvent stream + connections, handles and counts. Pure and streaming: push one
+// packet at a time (views are fine: values are copied), call finish() at the end.
+//
+// Connections: one per link lifetime. With HCI events, LE (Enhanced) Connection Complete, classic
+// Connection Complete and Disconnection Complete delimit them (a handle reused after a disconnection
+// is a new connection). Without them (ACL-only Android logs), a connection starts at the first ACL
+// packet of a handle, and an app restart on the same handle is recognised when the app restarts GATT:
+// a second Exchange MTU Request (the spec allows one per connection), or an MTU request or a primary
+// service discovery from handle 0x0001 after value traffic was seen.
+import type { AttEvent, Direction, Micros, Packet } from '../model.js';
+import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO } from '../model.js';
+import { L2capReassembler, PB_CONTINUING } from './acl.js';
+import { ATT_MTU_REQ, ATT_READ_BY_GROUP_REQ, attSender } from './att.js';
+import { ConnectionTable, type LinkState } from './connections.js';
+import { propertyNames as propertyList } from './gatt.js';
+import type { ExtractorCore } from './core.js';
+import { handleHciEvent, hciLinkKey } from './hci-events.js';
+import { CID_ATT, CID_LE_SIGNALLING, CID_SIGNALLING, PSM_ATT, channelName, learnChannels } from './l2cap.js';
+import { LinkLayerDecoder } from './ll.js';
+import type { ExtractCounts, ExtractOptions, ExtractResult, HandleInfo } from './types.js';
+import { type AttSink, decodeAtt } from './values.js';
+
+export interface AttExtractor {
+  push(p: Packet): void;
+  finish(): ExtractResult;
+}
+
+const MAX_WARNINGS = 50;
+const READS = new Set([0x0b, 0x0d, 0x0f, 0x21]);
+/** Broadcom-based Android controllers log link-manager traces as ACL on this handle: not a link. */
+const VENDOR_DIAGNOSTICS_HANDLE = 0x0edc;
+
+export function createAttExtractor(onEvent: (e: AttEvent) => void, opts: ExtractOptions = {}): AttExtractor {
+  const x = new Extractor(onEvent, opts.copyValues !== false);
+  return { push: (p) => x.push(p), finish: () => x.finish() };
+}
+
+class Extractor implements ExtractorCore, AttSink {
+  readonly table = new ConnectionTable();
+  readonly reassembler = new L2capReassembler();
+  readonly counts: ExtractCounts = {
+    packets: 0,
+    hciCommands: 0,
+    hciEvents: 0,
+    acl: 0,
+    att: 0,
+    attWithValue: 0,
+    otherChannels: {},
+    encrypted: 0,
+    badCrc: 0,
+    orphanFragments: 0,
+  };
+  private readonly hciLinks = new Map<number | string, LinkState>();
+  private readonly attLinks = new Map<number | string, LinkState>();
+  private readonly ll: LinkLayerDecoder;
+  private readonly warnings: string[] = [];
+  private suppressed = 0;
+  private shortAcl = 0;
+  /** The last HCI link used: consecutive packets are nearly always on the same handle. */
+  private lastKey = -1;
+  private lastLink: LinkState | null = null;
+
+  constructor(
+    private readonly onEvent: (e: AttEvent) => void,
+    private readonly copyValues: boolean,
+  ) {
+    this.ll = new LinkLayerDecoder(this);
+  }
+
+  push(p: Packet): void {
+    this.counts.packets++;
+    if (p.kind === 'hci') {
+      const type = p.type;
+      if (type === HCI_ACL) this.acl(p.data, p.sent, p.directionKnown !== false, p.record, p.t, p.adapter);
+      else if (type === HCI_EVENT) {
+        this.counts.hciEvents++;
+        handleHciEvent(this, this.hciLinks, p.data, p.record, p.t, p.adapter);
+        this.lastKey = -1;
+        this.lastLink = null;
+      } else if (type === HCI_COMMAND) this.counts.hciCommands++;
+      else if (type === HCI_SCO) this.other('SCO/audio');
+      else if (type === HCI_ISO) this.other('ISO/audio');
+      else this.other(`HCI type ${type}`);
+    } else if (p.kind === 'll') {
+      this.ll.push(p);
+    } else {
+      this.textAtt(p.pdu, p.dir, p.peer, p.uuid, p.record, p.t);
+    }
+  }
+
+  private acl(d: Uint8Array, sent: boolean, dirKnown: boolean, record: number, t: Micros, adapter: number | undefined): void {
+    this.counts.acl++;
+    if (d.length < 4) {
+      this.shortAcl++;
+      return;
+    }
+    const hf = d[0]! | (d[1]! << 8);
+    if ((hf & 0x0fff) === VENDOR_DIAGNOSTICS_HANDLE) {
+      this.other('vendor diagnostics (handle 0x0edc)');
+      return;
+    }
+    const key = adapter === undefined ? hf & 0x0fff : hciLinkKey(adapter, hf & 0x0fff);
+    let link = key === this.lastKey ? this.lastLink : null;
+    if (!link) {
+      link = this.hciLinks.get(key) ?? this.table.open(this.hciLinks, key, key & 0x0fff, null, -1, false, record, t);
+      this.lastKey = key;
+      this.lastLink = link;
+    }
+    const c = link.connection;
+    c.end = t;
+    c.lastRecord = record;
+    const len = d[2]! | (d[3]! << 8);
+    let payload = d.subarray(4, 4 + len);
+    if (payload.length < len) {
+      this.shortAcl++;
+      payload = d.subarray(4);
+    }
+    const frame = this.reassembler.push(key * 2 + (sent ? 0 : 1), ((hf >> 12) & 3) !== PB_CONTINUING, payload);
+    if (!frame) return;
+    let dir: Direction = sent ? 'app-to-device' : 'device-to-app';
+    // H4 without a direction header (pcap 187): ATT opcodes tell who sent them.
+    if (!dirKnown && frame.length > 4 && frame[2] === CID_ATT && frame[3] === 0) dir = attSender(frame[4]!) === 'server' ? 'device-to-app' : 'app-to-device';
+    this.l2cap(link, dir, frame, record, t);
+  }
+
+  l2cap(link: LinkState, dir: Direction, frame: Uint8Array, record: number, t: Micros): void {
+    const len = frame[0]! | (frame[1]! << 8);
+    const cid = frame[2]! | (frame[3]! << 8);
+    if (cid === CID_ATT || (cid >= 0x0040 && link.channels?.get(cid) === PSM_ATT)) {
+      this.att(link, dir, frame.subarray(4, 4 + len), record, t, null);
+      return;
+    }
+    if (cid === CID_SIGNALLING || cid === CID_LE_SIGNALLING) {
+      learnChannels(frame.subarray(4, 4 + len), (link.signals ??= new Map()), (link.channels ??= new Map()));
+    }
+    this.other(channelName(cid, link.channels));
+  }
+
+  private att(link: LinkState, dir: Direction, pdu: Uint8Array, record: number, t: Micros, uuid: string | null): void {
+    this.counts.att++;
+    const op = pdu[0];
+    if (!link.fromEvent) {
+      if (op === ATT_MTU_REQ || (op === ATT_READ_BY_GROUP_REQ && dir === 'app-to-device')) link = this.restartCheck(link, op, dir, pdu, record, t);
+    }
+    decodeAtt(this, link, dir, pdu, record, t, uuid);
+  }
+
+  /**
+   * Links not opened by a connection event (ACL-only captures, text exports): a new connection when
+   * GATT starts over on the same link. Signals: a second Exchange MTU Request from the same side (the
+   * spec allows one per connection), or an MTU request or a primary service discovery from handle
+   * 0x0001 after the app wrote data (a write to anything but a CCCD: it was past setting up).
+   * Notifications alone do not count: some devices send them while the app is still discovering.
+   */
+  private restartCheck(link: LinkState, op: number, dir: Direction, pdu: Uint8Array, record: number, t: Micros): LinkState {
+    const side = dir === 'app-to-device' ? 1 : 2;
+    const active = link.sawData;
+    const restart =
+      op === ATT_MTU_REQ
+        ? (link.sawMtu & side) !== 0 || active
+        : active && pdu.length === 7 && pdu[1] === 1 && pdu[2] === 0 && pdu[5] === 0x00 && pdu[6] === 0x28;
+    if (restart) {
+      const old = link.connection;
+      link = this.table.open(link.owner, link.key, old.link, old.peer, link.peerKey, false, record, t);
+      if (this.lastLink && this.lastLink.owner === link.owner && this.lastLink.key === link.key) this.lastLink = link;
+    }
+    if (op === ATT_MTU_REQ) link.sawMtu |= side;
+    return link;
+  }
+
+  /** An ATT PDU from a text export: links are told apart by peer address only. */
+  private textAtt(pdu: Uint8Array, dir: Direction, peer: string | null, uuid: string | null, record: number, t: Micros): void {
+    const key = peer ?? '';
+    const link = this.attLinks.get(key) ?? this.table.open(this.attLinks, key, 0, peer, -1, false, record, t);
+    link.connection.end = t;
+    link.connection.lastRecord = record;
+    this.att(link, dir, pdu, record, t, uuid);
+  }
+
+  emit(link: LinkState, dir: Direction, opcode: number, op: string, handle: number, value: Uint8Array, record: number, t: Micros, uuid: string | null): void {
+    const c = link.connection;
+    const known = uuid ?? link.gatt.uuids.get(handle) ?? null;
+    // For restart detection: the app wrote something other than a CCCD (it was past setting up).
+    if (!link.sawData && dir === 'app-to-device' && !READS.has(opcode) && known !== '2902') link.sawData = true;
+    // A text export may name a UUID without a handle: keep such values apart by UUID.
+    const infoKey = handle === 0 && uuid ? uuid : handle;
+    let info = link.handles.get(infoKey);
+    if (!info) {
+      info = { conn: c.conn, peer: c.peer, handle, service: null, uuid, properties: [], counts: {} };
+      link.handles.set(infoKey, info);
+    }
+    info.counts[op] = (info.counts[op] ?? 0) + 1;
+    this.counts.attWithValue++;
+    this.onEvent({
+      record,
+      t,
+      conn: c.conn,
+      peer: c.peer,
+      dir,
+      op,
+      opcode,
+      handle,
+      uuid: known,
+      value: this.copyValues ? new Uint8Array(value) : value,
+    });
+  }
+
+  other(name: string): void {
+    const o = this.counts.otherChannels;
+    o[name] = (o[name] ?? 0) + 1;
+  }
+
+  warn(message: string): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message);
+    else this.suppressed++;
+  }
+
+  close(link: LinkState, record: number, t: Micros): void {
+    link.connection.end = t;
+    link.connection.lastRecord = record;
+    if (this.lastLink === link) {
+      this.lastLink = null;
+      this.lastKey = -1;
+    }
+  }
+
+  finish(): ExtractResult {
+    this.table.fillNames();
+    const counts = this.counts;
+    counts.orphanFragments = this.reassembler.orphanFragments + this.ll.reassembler.orphanFragments;
+    const warnings = [...this.warnings];
+    if (this.suppressed) warnings.push(`${this.suppressed} more warnings like these were not listed`);
+    if (counts.orphanFragments) warnings.push(`${counts.orphanFragments} fragments without their first part were skipped (the capture may have started or dropped records mid-message)`);
+    const pending = this.reassembler.pending + this.ll.reassembler.pending;
+    if (pending) warnings.push(`${pending} message(s) were still incomplete at the end of the capture`);
+    if (this.shortAcl) warnings.push(`${this.shortAcl} ACL packets were shorter than their header says (snap length?)`);
+    if (counts.encrypted) warnings.push(`${counts.encrypted} link-layer PDUs are encrypted and were not decoded (the sniffer had no key)`);
+    if (counts.badCrc) warnings.push(`${counts.badCrc} link-layer PDUs had a bad CRC and were skipped`);
+    return { connections: this.table.connections, handles: this.handleInfos(), counts, warnings };
+  }
+
+  private handleInfos(): HandleInfo[] {
+    const out: HandleInfo[] = [];
+    for (const link of this.table.links) {
+      const g = link.gatt;
+      const c = link.connection;
+      if (link.discovered) {
+        for (const h of g.properties.keys()) {
+          if (!link.handles.has(h)) link.handles.set(h, { conn: c.conn, peer: c.peer, handle: h, service: null, uuid: null, properties: [], counts: {} });
+        }
+      }
+      const infos = [...link.handles.values()].sort((a, b) => a.handle - b.handle);
+      for (const info of infos) {
+        info.peer = c.peer;
+        info.uuid ??= g.uuids.get(info.handle) ?? null;
+        info.service = g.serviceOf(info.handle);
+        const props = g.properties.get(info.handle);
+        info.properties = props === undefined ? [] : propertyList(props);
+        out.push(info);
+      }
+    }
+    return out;
+  }
+}
