@@ -52,7 +52,7 @@ export function describeDevice(d: ScannedDevice): string {
 
 /** The message when the scan found nothing usable. */
 export function nothingFound(devices: ScannedDevice[], filter: DeviceFilter, seconds: number): InputError {
-  const wanted = filter.address ? `device ${filter.address}` : filter.name ? `a device named like '${filter.name}'` : 'a BMS-looking device';
+  const wanted = filter.address ? `device ${filter.address}` : filter.name ? `device named like '${filter.name}'` : 'BMS-looking device';
   const seen = devices.length
     ? ` Seen: ${rankDevices(devices)
         .slice(0, 5)

@@ -1,0 +1,52 @@
+// Opening a BleClient: noble on the system adapter, or noble on simulated BMS peripherals.
+import { InputError } from '../errors.js';
+import { PROTOCOLS } from '../sim/protocols/index.js';
+import type { BleClient } from './client.js';
+import { loadNobleWithBindings, loadSystemNoble, NobleClient, type NobleLike } from './noble-backend.js';
+import { BmsPeripheral, type BmsPeripheralOptions } from './sim-peripheral.js';
+import { SimBindings, type SimAdapterState } from './sim-bindings.js';
+import { classifyLoadError } from './unavailable.js';
+
+/** noble with the OS bindings. `load` is replaceable so tests can make the import fail as it does in the field. */
+export async function openSystemClient(load: () => Promise<NobleLike> = loadSystemNoble): Promise<BleClient> {
+  let noble: NobleLike;
+  try {
+    noble = await load();
+  } catch (err) {
+    throw err instanceof InputError ? err : classifyLoadError(err);
+  }
+  return new NobleClient(noble, { kind: 'noble' });
+}
+
+export const SIMULATED_PROTOCOLS = ['jbd', 'daly', 'jk'] as const;
+
+export interface SimulatedSetup {
+  /** Protocol ids of src/sim/ (jbd, daly, jk, modbus), one peripheral each. */
+  protocols: string[];
+  state?: SimAdapterState;
+  /** Per peripheral options (switch, seed, RSSI, speed); index matches protocols. */
+  peripherals?: BmsPeripheralOptions[];
+  /** Applied to every peripheral unless overridden. */
+  defaults?: BmsPeripheralOptions;
+  refuseConnect?: string[];
+}
+
+export interface SimulatedClient {
+  client: BleClient;
+  bindings: SimBindings;
+  peripherals: BmsPeripheral[];
+}
+
+/** noble's own code on SimBindings with one simulated BMS per protocol. */
+export async function openSimulatedClient(setup: SimulatedSetup): Promise<SimulatedClient> {
+  const peripherals = setup.protocols.map((id, i) => {
+    const protocol = PROTOCOLS[id];
+    if (!protocol) throw new InputError(`unknown simulated BMS '${id}' (known: ${Object.keys(PROTOCOLS).join(', ')})`);
+    // Different seeds give different addresses and serial numbers; the first device is the strongest.
+    return new BmsPeripheral(protocol, { seed: 0x1000 + i * 0x111, rssi: -52 - 9 * i, ...setup.defaults, ...setup.peripherals?.[i] });
+  });
+  const bindings = new SimBindings({ state: setup.state ?? 'poweredOn', peripherals, refuseConnect: setup.refuseConnect });
+  const noble = await loadNobleWithBindings(bindings);
+  const client = new NobleClient(noble, { kind: 'simulated', onClose: () => bindings.shutdown() });
+  return { client, bindings, peripherals };
+}
