@@ -31,15 +31,16 @@ const PROBE_RECORDS = 32;
 
 /**
  * How many leading records of head chain consistently in this byte order (0 = not PacketLogger):
- * every length is plausible, and the first record has a known type and microseconds below one
- * million. One record is accepted only when it is the whole head (a one-record file).
+ * plausible lengths, and a first record with a known type and microseconds below one million.
+ * One record is accepted only when it is the whole head (a one-record file).
  */
 function chainedRecords(head: Buffer, le: boolean): number {
   let off = 0;
   let n = 0;
   while (n < PROBE_RECORDS && head.length - off >= RECORD_HEADER) {
     const len = le ? head.readUInt32LE(off) : head.readUInt32BE(off);
-    if (len < MIN_LENGTH || len > PROBE_MAX_LENGTH) return 0;
+    // A bad length after two good records is damage for the parser to report, not another format.
+    if (len < MIN_LENGTH || len > PROBE_MAX_LENGTH) return n >= 2 ? n : 0;
     if (n === 0) {
       const usec = le ? head.readUInt32LE(off + 8) : head.readUInt32BE(off + 8);
       if (usec >= 1_000_000 || !plausibleType(head[off + 12])) return 0;
