@@ -18,6 +18,7 @@ export interface SimulateCaptureOptions {
   seconds?: number;
   pollIntervalMs?: number;
   mtu?: number;
+  deviceMtu?: number;
   aclFragment?: number;
   start?: number;
   bms?: SimulatedBms;
@@ -47,6 +48,7 @@ export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
     seconds: o.seconds,
     pollIntervalMs: o.pollIntervalMs,
     mtu: o.mtu,
+    deviceMtu: o.deviceMtu,
     aclFragment: o.aclFragment,
     start: o.start,
     bms: o.bms,

@@ -28,6 +28,8 @@ export interface AppSessionOptions {
   pollIntervalMs?: number;
   /** ATT_MTU the app asks for (Android asks 517); the effective MTU is the smaller of this and the device's. */
   mtu?: number;
+  /** ATT_MTU the device offers (default the protocol's, e.g. 131 for JK; newer JK firmware offers more). */
+  deviceMtu?: number;
   /** Largest ACL data length the controller uses (27 without LE Data Length Extension, up to 251). */
   aclFragment?: number;
   connectionHandle?: number;
@@ -64,7 +66,8 @@ export function appSessionTimeline(bms: SimulatedBms, opts: AppSessionOptions = 
   const handle = opts.connectionHandle ?? 0x0040;
   const frag = Math.max(27, Math.min(251, opts.aclFragment ?? 27));
   const address = opts.deviceAddress ?? deviceAddressFor(proto.addressPrefix, opts.seed ?? 1);
-  const mtu = Math.max(23, Math.min(opts.mtu ?? 517, g.serverMtu));
+  const serverMtu = opts.deviceMtu ?? g.serverMtu;
+  const mtu = Math.max(23, Math.min(opts.mtu ?? 517, serverMtu));
   const intervalUnits = 24; // 30 ms
   const ci = intervalUnits * 1250; // µs
   let t = opts.start ?? Date.UTC(2025, 2, 14, 10, 0, 0) * MS;
@@ -100,7 +103,7 @@ export function appSessionTimeline(bms: SimulatedBms, opts: AppSessionOptions = 
     t = receive(t, rsp);
     t += p.int(1, 6) * MS;
   };
-  exchange(mtuRequest(opts.mtu ?? 517), mtuResponse(g.serverMtu));
+  exchange(mtuRequest(opts.mtu ?? 517), mtuResponse(serverMtu));
   for (const [req, rsp] of discoveryExchange(g, mtu)) exchange(req, rsp);
   const name = g.services[0]?.characteristics.find((c) => c.uuid === '2a00');
   if (name?.value) exchange(readRequest(name.handle), readResponse(name.value.subarray(0, mtu - 1)));
