@@ -20,7 +20,7 @@ Options:
   async run(values, _positionals, ctx) {
     const io = terminalIO(ctx, 'demo');
     const sessionsDir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
-    const engine = await realEngine();
+    const engine = realEngine;
     const { session } = await runWizard({ io, engine, sessionsDir, env: ctx.env, mode: 'new', demo: true, handleSignals: true });
     const verdict = await demoVerdict(session, engine);
     io.out(verdict.found ? io.style.ok(`✔ ${verdict.text}`) : io.style.bad(`✖ ${verdict.text}`));

@@ -17,7 +17,7 @@ Options:
     const sessionsDir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
     const io = terminalIO(ctx, 'resume');
     const ref = positionals[0] ?? 'latest';
-    await runWizard({ io, engine: await realEngine(), sessionsDir, env: ctx.env, mode: 'resume', session: ref, handleSignals: true });
+    await runWizard({ io, engine: realEngine, sessionsDir, env: ctx.env, mode: 'resume', session: ref, handleSignals: true });
     return 0;
   },
 };

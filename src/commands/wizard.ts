@@ -20,7 +20,7 @@ Without a terminal, pass --yes to accept every default (questions without a defa
   async run(values, _positionals, ctx) {
     const io = terminalIO(ctx, 'wizard');
     const sessionsDir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
-    await runWizard({ io, engine: await realEngine(), sessionsDir, env: ctx.env, mode: 'choose', handleSignals: true });
+    await runWizard({ io, engine: realEngine, sessionsDir, env: ctx.env, mode: 'choose', handleSignals: true });
     return 0;
   },
 };

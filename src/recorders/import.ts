@@ -4,11 +4,40 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { characteristicName, serviceName } from '../ble/known-services.js';
 import { InputError } from '../errors.js';
-import type { AttEvent, Connection } from '../model.js';
+import type { AttEvent, Connection, GattService } from '../model.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 
-export type ExtractFile = (path: string) => Promise<{ events: AttEvent[]; result: { connections: Connection[]; warnings: string[] } }>;
+export interface HandleSeen {
+  conn: number;
+  peer: string | null;
+  handle: number;
+  service: string | null;
+  uuid: string | null;
+  properties: string[];
+}
+
+export type ExtractFile = (path: string) => Promise<{ events: AttEvent[]; result: { connections: Connection[]; warnings: string[]; handles?: HandleSeen[] } }>;
+
+/** The device's GATT table as far as the capture's discovery showed it (null when none was seen). */
+export function gattFromHandles(handles: HandleSeen[], peer: string | null): GattService[] | null {
+  const mine = handles.filter((h) => (peer === null || h.peer === null || h.peer === peer) && h.service !== null && h.uuid !== null);
+  if (mine.length === 0) return null;
+  const services = new Map<string, GattService>();
+  const seen = new Set<string>();
+  for (const h of [...mine].sort((a, b) => a.handle - b.handle)) {
+    const key = `${h.service}/${h.handle}`;
+    if (seen.has(key)) continue; // the same table again on the next connection
+    seen.add(key);
+    const s = services.get(h.service!) ?? { uuid: h.service!, name: serviceName(h.service!), characteristics: [] };
+    services.set(h.service!, s);
+    const last = s.characteristics[s.characteristics.length - 1];
+    if (h.properties.length === 0 && last) last.descriptors.push({ uuid: h.uuid!, handle: h.handle, value: null });
+    else s.characteristics.push({ uuid: h.uuid!, name: characteristicName(h.uuid!), handle: h.handle, properties: [...h.properties], value: null, descriptors: [] });
+  }
+  return [...services.values()];
+}
 
 export async function sha256File(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');
@@ -65,14 +94,16 @@ function splitByConnection(path: string, sha256: string, x: Awaited<ReturnType<E
   const peer = device ?? busiestPeer(x.events);
   const mine = peer === null ? x.events : x.events.filter((e) => e.peer === peer || e.peer === null);
   const conns = [...new Set(mine.map((e) => e.conn))].sort((a, b) => a - b);
+  const gatt = gattFromHandles(x.result.handles ?? [], peer) ?? undefined;
   if (conns.length <= 1) {
-    return [{ source: { kind: 'file', files: [{ path, sha256 }] }, events: x.events, connections: x.result.connections, warnings: [...x.result.warnings] }];
+    return [{ source: { kind: 'file', files: [{ path, sha256 }] }, events: x.events, connections: x.result.connections, warnings: [...x.result.warnings], gatt }];
   }
   return conns.map((conn) => ({
     source: { kind: 'file', files: [{ path, sha256 }], conn, note: `connection ${conn} of ${conns.length}` },
     events: x.events.filter((e) => e.conn === conn),
     connections: x.result.connections.filter((c) => c.conn === conn),
     warnings: [...x.result.warnings],
+    gatt,
   }));
 }
 
@@ -113,6 +144,12 @@ export class ImportSource implements RoundSource {
     } finally {
       progress.stop();
     }
+    // After a resume, a file given again must not refill rounds with connections already kept.
+    const used = new Set((request.previous ?? []).flatMap((p) => p.files.map((f) => `${f.sha256}#${p.conn ?? 0}`)));
+    const fresh = rounds.filter((r) => !used.has(`${r.source.files[0]!.sha256}#${r.source.conn ?? 0}`));
+    if (fresh.length < rounds.length) ui.info(`${rounds.length - fresh.length} of these app sessions are already used by earlier rounds of '${state}'`);
+    if (fresh.length === 0) throw new InputError(`every app session in ${files.map((f) => basename(f)).join(', ')} is already used by an earlier round of '${state}'; give another capture`);
+    rounds.splice(0, rounds.length, ...fresh);
     const stillNeeded = request.roundsPerState - index + 1;
     if (rounds.length > stillNeeded) {
       ui.warn(`${rounds.length} rounds found, ${stillNeeded} still needed for '${state}': the last ${rounds.length - stillNeeded} are not used`);

@@ -1,6 +1,6 @@
 // A live source of rounds (file import, adb, btmon, watched folder, direct GATT).
 // Sources never touch the terminal: the wizard hands them a SourceUI.
-import type { AttEvent, Connection, SourceInfo } from '../model.js';
+import type { AttEvent, Connection, GattService, SourceInfo } from '../model.js';
 
 /** What the wizard lets a source do on screen. */
 export interface SourceUI {
@@ -24,6 +24,8 @@ export interface RoundRequest {
   roundsPerState: number;
   /** Device address when known, to filter and to connect to. */
   device: string | null;
+  /** Sources of the rounds already kept for this state (an importer does not use a file's connection twice). */
+  previous?: SourceInfo[];
 }
 
 export interface RecordedRound {
@@ -33,6 +35,8 @@ export interface RecordedRound {
   connections: Connection[];
   /** Problems worth showing (truncated capture, clock offset guessed…). */
   warnings: string[];
+  /** GATT table seen in the recording (capture discovery or live exploration), when any. */
+  gatt?: GattService[];
 }
 
 export interface RoundSource {

@@ -12,13 +12,27 @@ export function maskOf(c: Pick<StoredCandidate, 'mask' | 'bit'>): string {
   return typeof c.mask === 'string' && /^0x[0-9a-f]+$/i.test(c.mask) ? c.mask.toLowerCase() : `0x${(1 << c.bit).toString(16).padStart(2, '0')}`;
 }
 
+/** true when the candidate is one bit (values 0/1); false for a whole-byte change (values are bytes). */
+export function isSingleBit(c: Pick<StoredCandidate, 'mask' | 'bit'>): boolean {
+  return Number.parseInt(maskOf(c), 16) === 1 << c.bit;
+}
+
+/** "byte 24 bit 1 (0x02)" or, for a byte that changes as a whole, "byte 17 (mask 0x05)". */
+export function candidatePlace(c: Pick<StoredCandidate, 'mask' | 'bit' | 'byte'>): string {
+  return isSingleBit(c) ? `byte ${c.byte} bit ${c.bit} (${maskOf(c)})` : `byte ${c.byte} (mask ${maskOf(c)})`;
+}
+
+/** A state's value: 0/1 for a bit, 0x.. for a byte. */
+export function candidateValue(c: Pick<StoredCandidate, 'mask' | 'bit'>, v: number | undefined): string {
+  if (v === undefined) return '?';
+  return isSingleBit(c) ? String(v) : `0x${v.toString(16).padStart(2, '0')}`;
+}
+
 export function decoderRule(c: StoredCandidate, g: StoredGroup | undefined, targetName: string): string {
   const mask = maskOf(c);
   const start = g && g.prefix ? `frame starting \`${prefixWords(g.prefix)}\`` : `frames of group ${c.group}`;
-  const singleBit = Number.parseInt(mask, 16) === 1 << c.bit;
-  const states = Object.entries(c.values);
-  const meaning = states
-    .map(([state, v]) => (singleBit ? `${v} = ${targetName} ${state}` : `0x${Number(v).toString(16).padStart(2, '0')} = ${targetName} ${state}`))
+  const meaning = Object.entries(c.values)
+    .map(([state, v]) => `${candidateValue(c, v)} = ${targetName} ${state}`)
     .join(', ');
   return `${start}, byte ${c.byte}, mask ${mask}: ${meaning}`;
 }

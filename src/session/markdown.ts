@@ -1,6 +1,6 @@
 // The report as markdown for a maintainer's issue: device and GATT, the app's queries, rounds
 // per state, the candidate table, hex views with the bits marked, the decoder rule, notes.
-import { prefixWords, maskOf } from './finding.js';
+import { candidatePlace, candidateValue, isSingleBit, maskOf, prefixWords } from './finding.js';
 import type { Report } from './report.js';
 import type { StoredCandidate, StoredGroup } from './schema.js';
 
@@ -28,8 +28,8 @@ export function markedHexView(exampleHex: string, marks: StoredCandidate[]): str
   }
   for (const c of marks) {
     const v = bytes[c.byte];
-    const bit = v === undefined ? '?' : (Number.parseInt(v, 16) >> c.bit) & 1;
-    lines.push(`      byte ${c.byte} bit ${c.bit} (${maskOf(c)}) = ${bit} here; ${Object.entries(c.values).map(([s, x]) => `${s}: ${x}`).join(', ')}${c.label ? ` [${c.label}]` : ''}`);
+    const here = v === undefined ? '?' : isSingleBit(c) ? String((Number.parseInt(v, 16) >> c.bit) & 1) : candidateValue(c, Number.parseInt(v, 16) & Number.parseInt(maskOf(c), 16));
+    lines.push(`      ${candidatePlace(c)} = ${here} here; ${Object.entries(c.values).map(([s, x]) => `${s}: ${candidateValue(c, x)}`).join(', ')}${c.label ? ` [${c.label}]` : ''}`);
   }
   return lines.join('\n');
 }
@@ -93,7 +93,7 @@ export function reportMarkdown(r: Report): string {
       out.push(`| # | Group | Frame start | Byte | Bit | Mask | ${states.join(' | ')} | Support | Agreement | Label |`, `|---|---|---|---|---|---|${states.map(() => '---|').join('')}---|---|---|`);
       cands.forEach((c, i) => {
         const g = groups.get(c.group);
-        out.push(`| ${i + 1} | ${c.group} | ${g ? `\`${prefixWords(g.prefix, 4)}\`` : ''} | ${c.byte} | ${c.bit} | ${maskOf(c)} | ${states.map((s) => String(c.values[s] ?? '')).join(' | ')} | ${states.map((s) => c.support[s] ?? 0).join('/')} | ${c.agreement.toFixed(2)} | ${c.label ?? ''} |`);
+        out.push(`| ${i + 1} | ${c.group} | ${g ? `\`${prefixWords(g.prefix, 4)}\`` : ''} | ${c.byte} | ${c.bit} | ${maskOf(c)} | ${states.map((s) => candidateValue(c, c.values[s])).join(' | ')} | ${states.map((s) => c.support[s] ?? 0).join('/')} | ${c.agreement.toFixed(2)} | ${c.label ?? ''} |`);
       });
       if (a.result.candidates.length > cands.length) out.push('', `_…and ${a.result.candidates.length - cands.length} more candidates in the JSON export._`);
       out.push('', '### Hex views', '', 'One message of each group with candidates; candidate bytes in brackets, offsets in decimal.', '');

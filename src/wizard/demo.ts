@@ -15,8 +15,8 @@ export interface DemoTruth {
 
 export async function demoTruth(session: Session, engine: Engine): Promise<DemoTruth> {
   const o = session.source?.options ?? {};
-  const sim = await engine.simulate({ protocol: o.protocol ?? SIM_DEFAULTS.protocol, switchOn: true, rounds: 1, seed: Number(o.seed ?? SIM_DEFAULTS.seed), format: o.format ?? SIM_DEFAULTS.format });
-  return sim.truth as DemoTruth;
+  const sim = engine.simulate({ protocol: o.protocol ?? SIM_DEFAULTS.protocol, switchOn: true, rounds: 1, seed: Number(o.seed ?? SIM_DEFAULTS.seed), format: o.format ?? SIM_DEFAULTS.format });
+  return sim.truth;
 }
 
 export async function demoVerdict(session: Session, engine: Engine): Promise<{ found: boolean; text: string; truth: DemoTruth }> {

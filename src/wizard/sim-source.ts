@@ -13,7 +13,9 @@ export class SimSource implements RoundSource {
   readonly id = 'sim';
   readonly label = 'Simulated BMS (demo)';
   private readonly inner: ImportSource;
-  private attempts = 0;
+  /** Recordings made so far, to name redone ones (take2, take3…) and give them their own values. */
+  private takes = new Map<string, number>();
+  private recordings = 0;
 
   constructor(private readonly ctx: SourceContext) {
     this.inner = new ImportSource({ extract: ctx.engine.extract, cwd: ctx.cwd });
@@ -34,13 +36,15 @@ export class SimSource implements RoundSource {
     const states = this.ctx.session.target.states;
     const switchOn = request.state === states[0];
     const rounds = request.roundsPerState - request.index + 1;
-    const attempt = this.attempts++;
+    const take = (this.takes.get(`${request.state}#${request.index}`) ?? 0) + 1;
+    this.takes.set(`${request.state}#${request.index}`, take);
+    const variant = this.recordings++;
     const progress = ui.progress(`simulated phone: restarting the app ${rounds} time${rounds === 1 ? '' : 's'} with the switch ${switchOn ? 'on' : 'off'}, sniffer recording`);
     try {
-      // A redo is a new recording: new seed for the drifting values, same device.
-      const sim = await this.ctx.engine.simulate({ protocol, switchOn, rounds, seed: seed * 1000 + attempt, format });
+      // Every recording (each state, each redo) has its own drifting values; the device stays the same.
+      const sim = this.ctx.engine.simulate({ protocol, switchOn, rounds, seed, format, variant });
       await mkdir(this.ctx.capturesDir, { recursive: true });
-      const file = join(this.ctx.capturesDir, `${request.state}-round${request.index}${attempt > 0 ? `-take${attempt + 1}` : ''}.${format === 'pklg' ? 'pklg' : format}`);
+      const file = join(this.ctx.capturesDir, `${request.state}-round${request.index}${take > 1 ? `-take${take}` : ''}${sim.extension}`);
       await writeFile(file, sim.bytes);
       progress.stop();
       ui.info(`sniffer saved ${file} (${sim.bytes.length} bytes)`);

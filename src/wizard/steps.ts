@@ -69,7 +69,7 @@ async function stepTarget(w: WizardRun): Promise<Step> {
 async function stepSource(w: WizardRun): Promise<Step> {
   const { prompter, out, style } = w.io;
   if (w.session.demo) {
-    const protocols = await w.engine.protocols();
+    const protocols = w.engine.protocols();
     out(style.bold('\nWhere the traffic comes from'));
     out('The demo records from a simulated BMS: a simulated phone app talks to it and a simulated sniffer writes real capture files next to the session.');
     const protocol = await prompter.select({
@@ -136,7 +136,8 @@ async function stepRecord(w: WizardRun): Promise<Step> {
         out(style.accent(`\nRound ${index}/${t.roundsPerState} of '${state}'`));
         let recorded;
         try {
-          recorded = await source.recordRound({ state, index, roundsPerState: t.roundsPerState, device: w.session.device.address }, ui);
+          const previous = roundsOf(w.session, state).filter((r) => r.index < index).map((r) => r.source);
+          recorded = await source.recordRound({ state, index, roundsPerState: t.roundsPerState, device: w.session.device.address, previous }, ui);
         } catch (err) {
           if (!(err instanceof InputError) || !w.io.interactive) throw err;
           out(`  ${style.bad(`✖ ${err.message}`)}`);
@@ -153,6 +154,7 @@ async function stepRecord(w: WizardRun): Promise<Step> {
           out(`  the device is ${check.device}: later rounds keep only its traffic`);
         }
         if (w.session.device.name === null && name) w.session.device.name = name;
+        if (w.session.device.gatt === null && recorded.gatt && recorded.gatt.length > 0) w.session.device.gatt = recorded.gatt;
         putRound(w.session, storeRound({ state, index, source: recorded.source, device: check.device, events: recorded.events, connections: recorded.connections, warnings: [...recorded.warnings, ...check.warnings] }));
         // The analysis is stale once a round changes.
         w.session.analysis = null;

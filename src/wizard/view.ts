@@ -2,7 +2,7 @@
 // view with the candidate bits highlighted) and what to do next. Pure string builders.
 import type { RoundCheck } from '../session/rounds.js';
 import type { StoredAnalysisResult, StoredCandidate } from '../session/schema.js';
-import { maskOf, prefixWords } from '../session/finding.js';
+import { candidatePlace, candidateValue, prefixWords } from '../session/finding.js';
 import type { Style } from './style.js';
 
 export function roundFeedback(check: RoundCheck, s: Style, name: string | null): string[] {
@@ -28,9 +28,9 @@ export function hexView(exampleHex: string, marks: StoredCandidate[], s: Style):
 }
 
 export function candidateLine(c: StoredCandidate, rank: number, states: string[]): string {
-  const vals = states.map((st) => `${st}=${c.values[st] ?? '?'}`).join(' ');
+  const vals = states.map((st) => `${st}=${candidateValue(c, c.values[st])}`).join(' ');
   const sup = states.map((st) => c.support[st] ?? 0).join('/');
-  return `#${rank} ${c.group} byte ${c.byte} bit ${c.bit} (${maskOf(c)}) ${vals}  support ${sup}  agreement ${c.agreement.toFixed(2)}${c.label ? `  [${c.label}]` : ''}`;
+  return `#${rank} ${c.group} ${candidatePlace(c)} ${vals}  support ${sup}  agreement ${c.agreement.toFixed(2)}${c.label ? `  [${c.label}]` : ''}`;
 }
 
 export function resultsView(r: StoredAnalysisResult, states: string[], s: Style, top = 8): string[] {
