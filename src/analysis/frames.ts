@@ -83,6 +83,13 @@ function concat(parts: Uint8Array[], len: number): Uint8Array {
   return out;
 }
 
+/** A length field says the frame being built is not complete yet (a marker byte inside the data is no start). */
+function awaitingMore(parts: Uint8Array[], len: number, rule: FrameRule): boolean {
+  if (len === 0 || !rule.length) return false;
+  const f = readField(concat(parts, len), rule.length);
+  return f !== null && len < f + rule.length.add;
+}
+
 /** Builds the frames of one round's stream under a rule. */
 export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
   const out: Frame[] = [];
@@ -114,7 +121,7 @@ export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
     if (rule.gapUs !== null && prev && v.t !== null && prev.t !== null && v.t - prev.t > rule.gapUs) flush();
     prev = v;
     if (rule.marker) {
-      if (startsWith(v.bytes, rule.marker)) {
+      if (startsWith(v.bytes, rule.marker) && !awaitingMore(parts, len, rule)) {
         flush();
         push(v, v.bytes);
       } else if (len === 0) {
@@ -176,18 +183,44 @@ function mostCommonPrefix(values: Uint8Array[], k: number): { prefix: Uint8Array
   return best === null ? null : { prefix: Uint8Array.from(Buffer.from(best, 'hex')), count: bestN };
 }
 
-/** A start marker: a leading byte sequence common to many values, with other values continuing them. */
+/** Occurrences of m inside the values (not at their start). */
+function innerCount(values: Uint8Array[], m: Uint8Array): number {
+  let n = 0;
+  for (const v of values) {
+    const b = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    let at = b.indexOf(m, 1);
+    while (at >= 0) {
+      n++;
+      at = b.indexOf(m, at + 1);
+    }
+  }
+  return n;
+}
+
+/** The most common leading sequences (1 byte, extended while it stays as common), best first. */
+function markerCandidates(all: Uint8Array[]): { marker: Uint8Array; count: number }[] {
+  const counts = new Map<number, number>();
+  for (const v of all) counts.set(v[0]!, (counts.get(v[0]!) ?? 0) + 1);
+  const firsts = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 4);
+  return firsts.map(([byte, count]) => {
+    let marker: Uint8Array = Uint8Array.of(byte);
+    for (let k = 2; k <= 4; k++) {
+      const c = mostCommonPrefix(all.filter((v) => v[0] === byte), k);
+      if (!c || c.count < count * 0.9) break;
+      marker = c.prefix;
+    }
+    return { marker, count };
+  });
+}
+
+/** A start marker: a leading byte sequence common to many values, rare inside them, with other values continuing them. */
 export function learnMarker(rounds: StreamValue[][]): Uint8Array | null {
   const all = rounds.flat().map((v) => v.bytes).filter((b) => b.length > 0);
   if (all.length < 3) return null;
-  const one = mostCommonPrefix(all, 1);
-  if (!one || one.count < 2 || one.count / all.length < 0.15) return null;
-  let marker = one.prefix;
-  for (let k = 2; k <= 4; k++) {
-    const c = mostCommonPrefix(all, k);
-    if (!c || c.prefix[0] !== marker[0] || c.count < one.count * 0.9 || !startsWith(c.prefix, marker)) break;
-    marker = c.prefix;
-  }
+  // A sequence found more often inside the values than at their start is data (zeros), not a marker.
+  const cand = markerCandidates(all).find((c) => c.count >= 3 && c.count / all.length >= 0.05 && innerCount(all, c.marker) <= c.count);
+  if (!cand) return null;
+  const marker = cand.marker;
   // Evidence that the other values continue a marker frame: they follow one, and the value before
   // them filled the largest size seen (a notification cut at the MTU) or marker frames become consistent.
   const maxLen = Math.max(...all.map((b) => b.length));
@@ -249,7 +282,8 @@ export function learnLength(frames: Uint8Array[], marker: Uint8Array | null): Le
           const better =
             !best ||
             hits > best.hits ||
-            (hits === best.hits && lengths.size > best.lengths);
+            (hits === best.hits && lengths.size > best.lengths) ||
+            (hits === best.hits && lengths.size === best.lengths && size < best.rule.size);
           if (better) best = { rule, hits, lengths: lengths.size };
         }
       }

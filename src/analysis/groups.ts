@@ -76,12 +76,12 @@ function profile(msgs: Message[], len: number): { mode: Int16Array; share: Float
 }
 
 /** Different frame types differ at many stable positions; states differ at a few (the switch, a checksum). */
-function differentStructures(classes: Map<number, Message[]>, skip: number): boolean {
+function differentStructures(classes: Map<number, Message[]>, skip: number, minDiff: number): boolean {
   const lists = [...classes.values()].filter((l) => l.length >= 2);
   if (lists.length < 2) return false;
   const len = Math.min(...lists.map((l) => Math.max(...l.map((m) => m.bytes.length))));
   const profiles = lists.map((l) => profile(l, len));
-  const need = Math.max(4, Math.ceil(len * 0.15));
+  const need = Math.max(minDiff, Math.ceil(len * 0.05));
   for (let i = 0; i < profiles.length; i++) {
     for (let j = i + 1; j < profiles.length; j++) {
       let diff = 0;
@@ -105,7 +105,7 @@ interface Part {
 }
 
 /** Splits msgs feature by feature; a feature that only tells the states apart is not used. */
-function autoPartition(msgs: Message[], features: Feature[]): Part[] {
+function autoPartition(msgs: Message[], features: Feature[], markerLength: number): Part[] {
   let parts: Part[] = [{ msgs, desc: [], done: false }];
   for (const f of features) {
     const next: Part[] = [];
@@ -122,7 +122,12 @@ function autoPartition(msgs: Message[], features: Feature[]): Part[] {
       const isLength = f.name === 'length';
       const tooMany = classes.size > MAX_TYPES || [...classes.values()].some((l) => l.length === 1 && part.msgs.length > 20);
       const skip = isLength ? -1 : Number(f.name.slice(1));
-      const keep = !tooMany && (!separatesStates(classes) || differentStructures(classes, skip));
+      // Length classes are kept apart unless the length only tells the states apart; a leading byte
+      // splits only when its classes are different structures (frame types), not values of a field.
+      // Near the start (a header) two differing stable bytes suffice, unless the byte tells the states apart.
+      const apart = separatesStates(classes);
+      const minDiff = apart ? 4 : isLength || skip - markerLength < 3 ? 2 : 4;
+      const keep = !tooMany && ((isLength && !apart) || differentStructures(classes, skip, minDiff));
       if (!keep) {
         next.push({ msgs: part.msgs, desc: [...part.desc, `${f.name}=*`], done: tooMany && !isLength });
         continue;
@@ -162,7 +167,7 @@ export function groupStream(msgs: Message[], option: KeyOption, markerLength = 0
       const features = [lengthFeature()];
       const maxLen = Math.max(0, ...msgs.map((m) => m.bytes.length));
       for (let p = markerLength; p < Math.min(maxLen, markerLength + KEY_POSITIONS); p++) features.push(byteFeature(p));
-      return autoPartition(msgs, features).map((p) => ({
+      return autoPartition(msgs, features, markerLength).map((p) => ({
         key: `auto:${p.desc.filter((d) => !d.endsWith('=*') || d.startsWith('length')).join(',') || 'all'}`,
         messages: p.msgs,
       }));

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/analysis/analyze.js';
+import { jbdModel, rounds } from './analysis-synth.js';
+
+const firstUnlabelled = (r: ReturnType<typeof analyze>) => r.candidates.find((c) => c.label === null);
+
+describe('analyze on synthetic JBD traffic', () => {
+  const rs = rounds(['on', 'off'], 3, 40, jbdModel((s) => s === 'on'));
+  const res = analyze(rs);
+  it('reassembles 20 + 16 notifications by marker and length field', () => {
+    const g = res.groups.find((x) => x.prefix.startsWith('dd03001d'))!;
+    expect(g).toBeDefined();
+    expect(g.length).toBe(36);
+    expect(g.frames).toBe('marker:dd+length@3+7');
+    expect(g.checksum).toMatch(/0x10000-sum16 of bytes 2\.\.32 at byte 33/);
+  });
+  it('ranks the FET bit first', () => {
+    const c = firstUnlabelled(res)!;
+    console.log(JSON.stringify(res.candidates.slice(0, 5)), res.notes);
+    expect([c.byte, c.bit, c.mask]).toEqual([24, 1, '0x02']);
+    expect(c.values).toEqual({ on: 1, off: 0 });
+    expect(res.device).toBe('c8:47:8c:00:00:01');
+  });
+});
+
+import { antModel, dalyModel, fragmentModel, jkModel, prefixStateModel } from './analysis-synth.js';
+
+describe('families', () => {
+  const on = (s: string) => s === 'on';
+  it('state byte among the first 4 bytes: auto finds it, prefix:4 cannot', () => {
+    const rs = rounds(['on', 'off'], 3, 30, prefixStateModel(on));
+    const res = analyze(rs);
+    const c = firstUnlabelled(res)!;
+    expect([c.byte, c.bit]).toEqual([1, 0]);
+    const seed = analyze(rs, { key: { kind: 'prefix', n: 4 }, frames: { kind: 'none' } });
+    expect(seed.candidates.filter((x) => x.label === null && x.byte === 1)).toEqual([]);
+    expect(seed.notes.join(' ')).toMatch(/splits the states apart|no bit/);
+  });
+  it('JK streamed 300-byte frames in 128 + 22 + 128 + 22', () => {
+    const rs = rounds(['on', 'off'], 3, 30, jkModel(on));
+    const res = analyze(rs);
+    const c = firstUnlabelled(res)!;
+    const g = res.groups.find((x) => x.id === c.group)!;
+    console.log(res.groups.map((x) => [x.id, x.key, x.length, x.frames, x.messages, x.checksum]));
+    expect([c.byte, c.bit, g.length, g.frames]).toEqual([166, 0, 300, 'marker:55aaeb90+fixed:300']);
+    const seed = analyze(rs, { key: { kind: 'prefix', n: 4 }, frames: { kind: 'none' } });
+    expect(seed.candidates.filter((x) => x.label === null && seed.groups.find((y) => y.id === x.group)!.length === 300)).toEqual([]);
+  });
+  it('Modbus answers in 1–9 byte fragments', () => {
+    const rs = rounds(['on', 'off'], 3, 30, fragmentModel(on));
+    const res = analyze(rs);
+    const c = firstUnlabelled(res)!;
+    const g = res.groups.find((x) => x.id === c.group)!;
+    expect([c.byte, c.bit, g.length, g.dir]).toEqual([8, 0, 15, 'device-to-app']);
+    expect(g.frames).toMatch(/length@2\+5/);
+    expect(g.checksum).toMatch(/crc16-modbus of bytes 0\.\.12 at byte 13 \(little-endian\)/);
+  });
+  it('Daly 13-byte frames, sometimes two in one notification', () => {
+    const rs = rounds(['on', 'off'], 3, 30, dalyModel(on));
+    const res = analyze(rs);
+    const c = firstUnlabelled(res)!;
+    const g = res.groups.find((x) => x.id === c.group)!;
+    expect([c.byte, c.bit, g.length, g.prefix.slice(0, 6)]).toEqual([6, 0, 13, 'a50193']);
+    expect(g.checksum).toMatch(/^sum8 of bytes 0\.\.11 at byte 12/);
+  });
+  it('ANT 168-byte frames in 8 × 20 + 8, enum byte reported once', () => {
+    const rs = rounds(['on', 'off'], 3, 20, antModel(on, true));
+    const res = analyze(rs);
+    const c = firstUnlabelled(res)!;
+    const g = res.groups.find((x) => x.id === c.group)!;
+    expect([c.byte, c.kind, c.mask, c.values, g.length]).toEqual([103, 'byte', '0x0e', { on: 1, off: 15 }, 168]);
+    expect(res.candidates.filter((x) => x.group === c.group && x.byte === 103)).toHaveLength(1);
+  });
+});
