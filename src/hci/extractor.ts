@@ -106,9 +106,6 @@ class Extractor implements ExtractorCore, AttSink {
       this.lastKey = key;
       this.lastLink = link;
     }
-    const c = link.connection;
-    c.end = t;
-    c.lastRecord = record;
     const len = d[2]! | (d[3]! << 8);
     let payload = d.subarray(4, 4 + len);
     if (payload.length < len) {
@@ -116,33 +113,40 @@ class Extractor implements ExtractorCore, AttSink {
       payload = d.subarray(4);
     }
     const frame = this.reassembler.push(key * 2 + (sent ? 0 : 1), ((hf >> 12) & 3) !== PB_CONTINUING, payload);
-    if (!frame) return;
-    let dir: Direction = sent ? 'app-to-device' : 'device-to-app';
-    // H4 without a direction header (pcap 187): ATT opcodes tell who sent them.
-    if (!dirKnown && frame.length > 4 && frame[2] === CID_ATT && frame[3] === 0) dir = attSender(frame[4]!) === 'server' ? 'device-to-app' : 'app-to-device';
-    this.l2cap(link, dir, frame, record, t);
+    if (frame) {
+      let dir: Direction = sent ? 'app-to-device' : 'device-to-app';
+      // H4 without a direction header (pcap 187): ATT opcodes tell who sent them.
+      if (!dirKnown && frame.length > 4 && frame[2] === CID_ATT && frame[3] === 0) dir = attSender(frame[4]!) === 'server' ? 'device-to-app' : 'app-to-device';
+      link = this.l2cap(link, dir, frame, record, t);
+    }
+    // After decoding: an app restart found in this packet opens the connection it belongs to.
+    const c = link.connection;
+    c.end = t;
+    c.lastRecord = record;
   }
 
-  l2cap(link: LinkState, dir: Direction, frame: Uint8Array, record: number, t: Micros): void {
+  l2cap(link: LinkState, dir: Direction, frame: Uint8Array, record: number, t: Micros): LinkState {
     const len = frame[0]! | (frame[1]! << 8);
     const cid = frame[2]! | (frame[3]! << 8);
     if (cid === CID_ATT || (cid >= 0x0040 && link.channels?.get(cid) === PSM_ATT)) {
-      this.att(link, dir, frame.subarray(4, 4 + len), record, t, null);
-      return;
+      return this.att(link, dir, frame.subarray(4, 4 + len), record, t, null);
     }
     if (cid === CID_SIGNALLING || cid === CID_LE_SIGNALLING) {
       learnChannels(frame.subarray(4, 4 + len), (link.signals ??= new Map()), (link.channels ??= new Map()));
     }
     this.other(channelName(cid, link.channels));
+    return link;
   }
 
-  private att(link: LinkState, dir: Direction, pdu: Uint8Array, record: number, t: Micros, uuid: string | null): void {
+  /** Returns the link the PDU belongs to: a new one when it starts a new connection. */
+  private att(link: LinkState, dir: Direction, pdu: Uint8Array, record: number, t: Micros, uuid: string | null): LinkState {
     this.counts.att++;
     const op = pdu[0];
     if (!link.fromEvent) {
       if (op === ATT_MTU_REQ || (op === ATT_READ_BY_GROUP_REQ && dir === 'app-to-device')) link = this.restartCheck(link, op, dir, pdu, record, t);
     }
     decodeAtt(this, link, dir, pdu, record, t, uuid);
+    return link;
   }
 
   /**
@@ -171,10 +175,9 @@ class Extractor implements ExtractorCore, AttSink {
   /** An ATT PDU from a text export: links are told apart by peer address only. */
   private textAtt(pdu: Uint8Array, dir: Direction, peer: string | null, uuid: string | null, record: number, t: Micros): void {
     const key = peer ?? '';
-    const link = this.attLinks.get(key) ?? this.table.open(this.attLinks, key, 0, peer, -1, false, record, t);
+    const link = this.att(this.attLinks.get(key) ?? this.table.open(this.attLinks, key, 0, peer, -1, false, record, t), dir, pdu, record, t, uuid);
     link.connection.end = t;
     link.connection.lastRecord = record;
-    this.att(link, dir, pdu, record, t, uuid);
   }
 
   emit(link: LinkState, dir: Direction, opcode: number, op: string, handle: number, value: Uint8Array, record: number, t: Micros, uuid: string | null): void {
