@@ -113,13 +113,12 @@ export class LinkLayerDecoder {
 
   /**
    * Between LL_ENC_REQ and LL_START_ENC_REQ the handshake PDUs are still in clear. Returns true for
-   * those (counting them as LL control); anything else means encryption has started.
+   * those; anything else means encryption has started.
    */
   private plainHandshake(link: LinkState, llid: number, payload: Uint8Array): boolean {
     const op = payload[0];
     const n = payload.length;
     if (llid === LLID_CONTROL && ((op === LL_ENC_RSP && n === 13) || (op === LL_START_ENC_REQ && n === 1) || (op === LL_REJECT_IND && n === 2) || (op === LL_REJECT_EXT_IND && n === 3))) {
-      this.core.other('LL control');
       if (op !== LL_ENC_RSP) NEGOTIATING.delete(link);
       if (op === LL_START_ENC_REQ) link.encrypted = true;
       return true;
