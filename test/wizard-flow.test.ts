@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../src/analysis/analyze.js';
+import { Interrupted } from '../src/errors.js';
+import { sessionRounds } from '../src/session/rounds.js';
+import { loadSession, sessionArtifacts } from '../src/session/store.js';
+import type { Session } from '../src/session/schema.js';
+import { realEngine } from '../src/wizard/engine.js';
+import { runWizard } from '../src/wizard/run.js';
+import { INTERRUPT, scriptedIO, simulatedCapture, type Answer } from './wizard-helpers.js';
+
+let root: string;
+let caps: { on: string; off: string; other: string; truth: { byte: number; bit: number; handle: number }; device: string };
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'bmsw-wiz-'));
+  const capDir = join(root, 'captures');
+  // ON as btsnoop, OFF as PacketLogger: the wizard takes any format the readers know.
+  const on = await simulatedCapture(capDir, 'dsg_on', { switchOn: true, seed: 11, format: 'btsnoop' });
+  const off = await simulatedCapture(capDir, 'dsg_off', { switchOn: false, seed: 11, format: 'pklg' });
+  const other = await simulatedCapture(capDir, 'someone-else', { protocol: 'daly', switchOn: true, seed: 99, rounds: 1 });
+  caps = { on: on.file, off: off.file, other: other.file, truth: on.truth, device: on.device };
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** The answers of a complete two-state session from the two capture files. */
+function fullScript(notes = 'tested by the flow test'): Answer[] {
+  return [
+    { q: /Name of the switch/, a: 'discharge switch' },
+    { q: /Source of the rounds/, a: 'import' },
+    { q: /Capture file\(s\) for 'on' round 1/, a: caps.on },
+    { q: /Capture file\(s\) for 'off' round 1/, a: caps.off },
+    { q: /What now/, a: 'accept' },
+    { q: /Notes for the report/, a: notes },
+    { q: /Write the report/, a: true },
+  ];
+}
+
+function topMatchesTruth(s: Session): boolean {
+  const r = s.analysis!.result;
+  const c = r.candidates[0]!;
+  return c.byte === caps.truth.byte && c.bit === caps.truth.bit && r.groups.find((g) => g.id === c.group)?.handle === caps.truth.handle;
+}
+
+const sha = async (f: string) => createHash('sha256').update(await readFile(f)).digest('hex');
+
+describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
+  it('runs a full two-state session from capture files and exports it', async () => {
+    const dir = join(root, 'full');
+    const s = scriptedIO(fullScript());
+    const { session, file } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root });
+    expect(s.left()).toEqual([]);
+    expect(session.step).toBe('done');
+    const saved = (await loadSession(file)).session;
+    expect(saved).toEqual(session);
+    // One file with 3 app restarts fills the 3 rounds of its state.
+    expect(saved.rounds.map((r) => `${r.state}${r.index}`)).toEqual(['on1', 'on2', 'on3', 'off1', 'off2', 'off3']);
+    for (const state of ['on', 'off']) expect(new Set(saved.rounds.filter((r) => r.state === state).map((r) => r.source.conn)).size).toBe(3);
+    expect(saved.rounds[0]!.source.files[0]).toEqual({ path: caps.on, sha256: await sha(caps.on) });
+    expect(saved.rounds[3]!.source.files[0]).toEqual({ path: caps.off, sha256: await sha(caps.off) });
+    // Only the BMS's traffic is kept (the capture also holds a heart-rate strap).
+    expect(saved.device.address).toBe(caps.device);
+    for (const r of saved.rounds) {
+      expect(r.events.length).toBeGreaterThan(0);
+      expect(r.events.every((e) => e.peer === caps.device)).toBe(true);
+      expect(r.warnings).toEqual([]);
+    }
+    expect(saved.device.gatt?.some((g) => g.characteristics.some((c) => c.properties.includes('notify')))).toBe(true);
+    expect(topMatchesTruth(saved)).toBe(true);
+    expect(saved.accepted?.rule).toBe(`frame starting \`DD 03\`, byte ${caps.truth.byte}, mask 0x02: 1 = discharge switch on, 0 = discharge switch off`);
+    expect(saved.notes).toBe('tested by the flow test');
+    const paths = sessionArtifacts(file);
+    const md = await readFile(paths.md, 'utf8');
+    expect(md).toContain(saved.accepted!.rule);
+    expect(md).toContain('DD A5 03 00 FF FD 77'); // the app's query command
+    const json = JSON.parse(await readFile(paths.json, 'utf8'));
+    expect(json.schemaVersion).toBe(1);
+    expect(json.accepted.byte).toBe(caps.truth.byte);
+    // The session alone is enough to re-run the analysis: no capture file needed.
+    const again = JSON.parse(JSON.stringify(analyze(sessionRounds(saved), { device: saved.device.address })));
+    expect(again.candidates).toEqual(saved.analysis!.result.candidates);
+    // Feedback after each round was shown.
+    expect(s.output.some((l) => /connections: 1 {3}messages: \d+ from the device/.test(l))).toBe(true);
+  });
+
+  it('lets the user redo a round that looks wrong', async () => {
+    const dir = join(root, 'redo');
+    const s = scriptedIO([
+      { q: /Device address/, a: caps.device },
+      { q: /Source of the rounds/, a: 'import' },
+      // Round 1: a capture of another device by mistake → warning → redo.
+      { q: /Capture file\(s\) for 'on' round 1/, a: caps.other },
+      { q: /Redo this round/, a: true },
+      // A glob this time.
+      { q: /Capture file\(s\) for 'on' round 1/, a: join(root, 'captures', 'dsg_on.*') },
+      { q: /Capture file\(s\) for 'off' round 1/, a: caps.off },
+      { q: /Write the report/, a: false },
+    ]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root });
+    expect(s.left()).toEqual([]);
+    expect(s.output.join('\n')).toMatch(/no traffic from the device/);
+    expect(session.rounds.filter((r) => r.state === 'on').map((r) => r.source.files[0]!.path)).toEqual([caps.on, caps.on, caps.on]);
+    expect(topMatchesTruth(session)).toBe(true);
+    expect(session.exports).toEqual([]);
+  });
+
+  it('shows an unreadable file as an error and asks again', async () => {
+    const dir = join(root, 'badfile');
+    const s = scriptedIO([
+      { q: /Source of the rounds/, a: 'import' },
+      { q: /Capture file\(s\) for 'on' round 1/, a: join(root, 'no-such-file.btsnoop') },
+      { q: /Capture file\(s\) for 'on' round 1/, a: caps.on },
+      { q: /Capture file\(s\) for 'off' round 1/, a: caps.off },
+    ]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root });
+    expect(s.left()).toEqual([]);
+    expect(s.output.join('\n')).toMatch(/✖ .*no-such-file\.btsnoop: no such file or folder/);
+    expect(session.step).toBe('done');
+  });
+
+  // Ctrl+C at the first question of each step, then `resume` finishes the session.
+  // Scripts are built when a test runs (the capture files exist only then).
+  const parts = () => {
+    const F = fullScript();
+    const [name, source, onFile, offFile, whatNow, notes, write] = F as [Answer, Answer, Answer, Answer, Answer, Answer, Answer];
+    return { F, name, source, onFile, offFile, whatNow, notes, write };
+  };
+  type Parts = ReturnType<typeof parts>;
+  const interruptions: { step: string; at: RegExp; script: (p: Parts) => { before: Answer[]; after: Answer[] } }[] = [
+    { step: 'target', at: /Name of the switch/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [], after: F }) },
+    { step: 'source', at: /Source of the rounds/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [name], after: [source, onFile, offFile, whatNow, notes, write] }) },
+    { step: 'record', at: /Capture file\(s\) for 'on' round 1/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [name, source], after: [onFile, offFile, whatNow, notes, write] }) },
+    // Round 1 kept, Ctrl+C while looking at round 2's feedback: on resume the same file gives only its unused app sessions.
+    { step: 'record', at: /Redo this round/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [name, source, onFile, { q: /Redo this round/, a: false }], after: [{ q: /Capture file\(s\) for 'on' round 2/, a: caps.on }, offFile, whatNow, notes, write] }) },
+    { step: 'results', at: /What now/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [name, source, onFile, offFile], after: [whatNow, notes, write] }) },
+    { step: 'accept', at: /Which candidate/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [name, source, onFile, offFile, whatNow], after: [notes, write] }) },
+    { step: 'export', at: /Write the report/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [name, source, onFile, offFile, whatNow, notes], after: [write] }) },
+  ];
+  for (const { step, at, script } of interruptions) {
+    it(`resumes after Ctrl+C at "${at.source}" (step ${step})`, async () => {
+      const { before, after } = script(parts());
+      const dir = join(root, `int-${step}-${at.source.replace(/\W/g, '')}`);
+      const first = scriptedIO([...before, { q: at, a: INTERRUPT }]);
+      const err = await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Interrupted);
+      expect(first.left()).toEqual([]);
+      const text = first.output.join('\n');
+      const m = /Resume with: bms-wizard resume (\S+) --sessions-dir (\S+)/.exec(text);
+      expect(m, text).not.toBeNull();
+      expect(m![2]).toBe(dir);
+      const file = join(dir, `${m![1]}.json`);
+      const { session: saved } = await loadSession(file);
+      expect(saved.step).toBe(step);
+      await expect(stat(`${file}.lock`)).rejects.toThrow(); // the lock is released
+      const second = scriptedIO(after);
+      const { session } = await runWizard({ io: second.io, engine: realEngine, sessionsDir: dir, mode: 'resume', session: m![1], cwd: root });
+      expect(second.left()).toEqual([]);
+      expect(session.step).toBe('done');
+      expect(session.rounds).toHaveLength(6);
+      expect(new Set(session.rounds.map((r) => `${r.state}:${r.source.files[0]!.sha256}:${r.source.conn}`)).size).toBe(6);
+      expect(topMatchesTruth(session)).toBe(true);
+    });
+  }
+
+  it('resumes a session stopped before the analysis ran (a crash after the last round)', async () => {
+    const dir = join(root, 'stop-analyze');
+    const first = scriptedIO(fullScript().slice(0, 4));
+    const { file } = await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root, stopAt: 'analyze' });
+    const { session: saved } = await loadSession(file);
+    expect(saved.step).toBe('analyze');
+    expect(saved.analysis).toBeNull();
+    const second = scriptedIO(fullScript().slice(4));
+    const { session } = await runWizard({ io: second.io, engine: realEngine, sessionsDir: dir, mode: 'resume', session: 'latest', cwd: root });
+    expect(second.left()).toEqual([]);
+    expect(topMatchesTruth(session)).toBe(true);
+  });
+
+  it('records one more round per state and re-analyses when asked', async () => {
+    const dir = join(root, 'more');
+    const s = scriptedIO([
+      { q: /Rounds per state/, a: '2' },
+      { q: /Source of the rounds/, a: 'import' },
+      { q: /Capture file\(s\) for 'on' round 1/, a: caps.on },
+      { q: /Capture file\(s\) for 'off' round 1/, a: caps.off },
+      { q: /What now/, a: 'more' },
+      { q: /Capture file\(s\) for 'on' round 3/, a: caps.on },
+      { q: /Capture file\(s\) for 'off' round 3/, a: caps.off },
+      { q: /What now/, a: 'settings' },
+      { q: /Framing/, a: 'auto' },
+      { q: /Grouping key/, a: 'auto' },
+      { q: /Minimum agreement/, a: '0.8' },
+      { q: /What now/, a: 'accept' },
+    ]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root });
+    expect(s.left()).toEqual([]);
+    expect(session.target.roundsPerState).toBe(3);
+    expect(session.rounds.map((r) => `${r.state}${r.index}`)).toEqual(['on1', 'on2', 'off1', 'off2', 'on3', 'off3']);
+    expect(new Set(session.rounds.map((r) => `${r.state}:${r.source.conn}`)).size).toBe(6);
+    expect(session.analysis!.settings.minAgreement).toBe(0.8);
+    expect(session.analysis!.result.candidates[0]!.support.on).toBe(30);
+    expect(topMatchesTruth(session)).toBe(true);
+  });
+});

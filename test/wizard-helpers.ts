@@ -1,0 +1,90 @@
+// Drives the real wizard through its Prompter seam: a script of answers matched to questions in
+// order; questions the script does not mention take their default (and are logged).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Interrupted } from '../src/errors.js';
+import type { WizardIO } from '../src/wizard/io.js';
+import type { Choice, Prompter } from '../src/wizard/prompter.js';
+import { makeStyle } from '../src/wizard/style.js';
+import { realEngine } from '../src/wizard/engine.js';
+
+export const INTERRUPT = Symbol('ctrl+c');
+
+export interface Answer {
+  /** The question this answer is for. */
+  q: RegExp;
+  /** A value, a choice picked by its label, or Ctrl+C. */
+  a: string | boolean | number | { choose: RegExp } | typeof INTERRUPT;
+}
+
+export interface Scripted {
+  io: WizardIO;
+  /** Every question asked, in order. */
+  asked: string[];
+  output: string[];
+  /** Answers not used (a test asserts this is empty). */
+  left(): Answer[];
+}
+
+export function scriptedIO(script: Answer[]): Scripted {
+  const queue = [...script];
+  const asked: string[] = [];
+  const output: string[] = [];
+  const take = (message: string): Answer | null => {
+    asked.push(message);
+    const head = queue[0];
+    if (head && head.q.test(message)) {
+      queue.shift();
+      if (head.a === INTERRUPT) throw new Interrupted();
+      return head;
+    }
+    return null;
+  };
+  const prompter: Prompter = {
+    async select<T>(q: { message: string; choices: Choice<T>[]; default?: T }): Promise<T> {
+      const a = take(q.message);
+      if (a) {
+        if (typeof a.a === 'object' && a.a !== null && 'choose' in a.a) {
+          const re = a.a.choose;
+          const c = q.choices.find((x) => re.test(x.name) && !x.disabled);
+          if (!c) throw new Error(`no enabled choice matches ${re} in "${q.message}": ${q.choices.map((x) => x.name).join(' | ')}`);
+          return c.value;
+        }
+        const c = q.choices.find((x) => x.value === a.a);
+        if (!c) throw new Error(`answer ${String(a.a)} is not a choice of "${q.message}"`);
+        return c.value;
+      }
+      if (q.default === undefined) throw new Error(`no scripted answer and no default for "${q.message}"`);
+      return q.default;
+    },
+    async input(q) {
+      const a = take(q.message);
+      const value = a ? String(a.a) : q.default;
+      if (value === undefined) throw new Error(`no scripted answer and no default for "${q.message}"`);
+      const problem = q.validate?.(value) ?? null;
+      if (problem) throw new Error(`answer "${value}" to "${q.message}" rejected: ${problem}`);
+      return value;
+    },
+    async confirm(q) {
+      const a = take(q.message);
+      return a ? Boolean(a.a) : q.default;
+    },
+  };
+  const io: WizardIO = {
+    prompter,
+    interactive: true,
+    out: (line = '') => void output.push(line),
+    style: makeStyle(false),
+    spinner: (text) => ({ update() {}, succeed: (t) => void output.push(`✔ ${t}`), fail: (t) => void output.push(`✖ ${t}`), stop() {} }),
+  };
+  return { io, asked, output, left: () => queue };
+}
+
+/** Writes a simulated capture of one state (`rounds` app sessions) and returns its path. */
+export async function simulatedCapture(dir: string, name: string, o: { protocol?: string; switchOn: boolean; rounds?: number; seed?: number; format?: string; variant?: number }) {
+  await mkdir(dir, { recursive: true });
+  const sim = realEngine.simulate({ protocol: o.protocol ?? 'jbd', switchOn: o.switchOn, rounds: o.rounds ?? 3, seed: o.seed ?? 11, format: o.format ?? 'btsnoop', variant: o.variant ?? (o.switchOn ? 0 : 1) });
+  const file = join(dir, `${name}${sim.extension}`);
+  await writeFile(file, sim.bytes);
+  return { file, truth: sim.truth, device: sim.deviceAddress };
+}
