@@ -332,8 +332,8 @@ export class AdbSource implements RoundSource {
         stdoutFile: textPath,
         maxBuffer: 64 * 1024,
         onStdout: (chunk) => {
-          const pct = /\[\s*(\d+)%\]/.exec(chunk.toString('latin1'));
-          if (pct) spinner.update(`Taking a bug report on the phone… ${pct[1]}%`);
+          const all = [...chunk.toString('latin1').matchAll(/\[\s*(\d+)%\]/g)];
+          if (all.length) spinner.update(`Taking a bug report on the phone… ${all[all.length - 1]![1]}%`);
         },
       });
     } catch (e) {
