@@ -22,6 +22,8 @@ export interface SimulateCaptureOptions {
   aclFragment?: number;
   start?: number;
   bms?: SimulatedBms;
+  /** Identity of the simulated battery (address, serial); default 1. */
+  device?: number;
 }
 
 export interface SimulatedCapture {
@@ -52,6 +54,7 @@ export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
     aclFragment: o.aclFragment,
     start: o.start,
     bms: o.bms,
+    device: o.device,
   });
   return {
     bytes: writeCapture(r.packets, format),

@@ -4,7 +4,7 @@ import { HCI_ACL, type HciPacket } from '../model.js';
 import { heartRateStrap } from './other-device.js';
 import { Prng } from './prng.js';
 import type { BmsProtocol } from './protocol.js';
-import { appSessionTimeline, deviceAddressFor, type AppSessionOptions } from './session.js';
+import { appSessionTimeline, type AppSessionOptions } from './session.js';
 import { SimulatedBms } from './state.js';
 import { Timeline } from './link/timeline.js';
 
@@ -19,6 +19,8 @@ export interface RoundsOptions extends Omit<AppSessionOptions, 'start' | 'seed' 
   otherDevice?: boolean;
   /** Use an existing simulated BMS (to keep its state across captures). */
   bms?: SimulatedBms;
+  /** Identity of a new simulated BMS (address, serial); default 1. */
+  device?: number;
 }
 
 export interface RoundsResult {
@@ -31,9 +33,9 @@ export interface RoundsResult {
 
 export function simulateRounds(o: RoundsOptions): RoundsResult {
   const p = new Prng(o.seed);
-  const bms = o.bms ?? new SimulatedBms(o.protocol, { switchOn: o.switchOn, seed: o.seed });
+  const bms = o.bms ?? new SimulatedBms(o.protocol, { switchOn: o.switchOn, seed: o.seed, device: o.device });
   bms.setSwitch(o.switchOn);
-  const address = deviceAddressFor(o.protocol.addressPrefix, o.seed);
+  const address = bms.address;
   const start = o.start ?? (Date.UTC(2025, 2, 14, 10, 0, 0) + (o.seed % 1000) * 60_000) * 1000;
   const all = new Timeline();
   let t = start + 2_000_000;

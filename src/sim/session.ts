@@ -33,7 +33,7 @@ export interface AppSessionOptions {
   /** Largest ACL data length the controller uses (27 without LE Data Length Extension, up to 251). */
   aclFragment?: number;
   connectionHandle?: number;
-  /** Device address; default made from the protocol's OUI and the seed. */
+  /** Device address; default the simulated battery's own. */
   deviceAddress?: string;
   /** LE Enhanced Connection Complete instead of LE Connection Complete. */
   enhanced?: boolean;
@@ -52,11 +52,6 @@ export interface SessionResult {
 
 const MS = 1000;
 
-export function deviceAddressFor(prefix: string, seed: number): string {
-  const p = new Prng(seed ^ 0x5eed);
-  return [prefix, ...Array.from({ length: 3 }, () => p.int(0, 255).toString(16).padStart(2, '0'))].join(':');
-}
-
 /** The session's packets on a timeline (for merging with other connections). */
 export function appSessionTimeline(bms: SimulatedBms, opts: AppSessionOptions = {}): SessionResult {
   const proto = bms.protocol;
@@ -65,7 +60,7 @@ export function appSessionTimeline(bms: SimulatedBms, opts: AppSessionOptions = 
   const tl = new Timeline();
   const handle = opts.connectionHandle ?? 0x0040;
   const frag = Math.max(27, Math.min(251, opts.aclFragment ?? 27));
-  const address = opts.deviceAddress ?? deviceAddressFor(proto.addressPrefix, opts.seed ?? 1);
+  const address = opts.deviceAddress ?? bms.address;
   const serverMtu = opts.deviceMtu ?? g.serverMtu;
   const mtu = Math.max(23, Math.min(opts.mtu ?? 517, serverMtu));
   const intervalUnits = 24; // 30 ms

@@ -1,5 +1,6 @@
 // The simulated battery: values that drift like a real pack, a switch, and per-connection state.
 import type { BmsProtocol } from './protocol.js';
+import { deviceAddressFor, serialFor } from './identity.js';
 import { Prng } from './prng.js';
 
 export interface BmsState {
@@ -31,6 +32,8 @@ export interface SimulatedBmsOptions {
   switchOn: boolean;
   seed: number;
   cells?: number;
+  /** The device's identity (address, serial); default 1. Captures of one battery share it. */
+  device?: number;
 }
 
 export function packMv(s: BmsState): number {
@@ -43,6 +46,8 @@ export function socPermille(s: BmsState): number {
 export class SimulatedBms {
   readonly state: BmsState;
   readonly prng: Prng;
+  /** Public device address (aa:bb:cc:dd:ee:ff). */
+  readonly address: string;
   private targetMa: number;
 
   constructor(
@@ -50,25 +55,37 @@ export class SimulatedBms {
     opts: SimulatedBmsOptions,
   ) {
     this.prng = new Prng(opts.seed);
+    const device = opts.device ?? 1;
+    this.address = deviceAddressFor(protocol.addressPrefix, device);
+    // What belongs to the battery comes from its identity; the seed only moves it a little (the
+    // same pack a few minutes later) and drives the noise from then on.
+    const id = new Prng(device * 7919 + 17);
     const p = this.prng;
-    const n = opts.cells ?? 4 * p.int(1, 4);
-    const base = p.int(3260, 3330);
-    const nominal = p.int(5, 30) * 10000;
-    this.targetMa = -p.int(800, 6000);
+    const n = opts.cells ?? 4 * id.int(1, 4);
+    const base = id.int(3260, 3330);
+    const nominal = id.int(5, 30) * 10000;
+    const cells = Array.from({ length: n }, () => base + id.int(-12, 12));
+    const temps = Array.from({ length: 3 }, () => id.int(180, 260));
+    const soc = id.range(0.35, 0.9);
+    const cycles = id.int(3, 400);
+    const uptime = id.int(3600, 3600 * 24 * 90);
+    const powerOnCount = id.int(2, 60);
+    const mos = id.int(220, 300);
+    this.targetMa = p.chance(0.5) ? p.int(300, 5000) : -p.int(300, 9000);
     this.state = {
-      cellsMv: Array.from({ length: n }, () => base + p.int(-12, 12)),
-      tempsDeciC: Array.from({ length: 3 }, () => p.int(180, 260)),
-      mosDeciC: p.int(220, 300),
-      currentMa: opts.switchOn ? this.targetMa : 0,
+      cellsMv: cells.map((v) => v + p.int(-3, 3)),
+      tempsDeciC: temps.map((v) => v + p.int(-5, 5)),
+      mosDeciC: mos + p.int(-5, 5),
+      currentMa: opts.switchOn ? this.targetMa : Math.max(0, this.targetMa),
       nominalMah: nominal,
-      remainingMah: Math.round(nominal * p.range(0.35, 0.9)),
-      cycles: p.int(3, 400),
-      uptimeS: p.int(3600, 3600 * 24 * 90),
-      powerOnCount: p.int(2, 60),
+      remainingMah: Math.round(nominal * (soc + p.range(-0.002, 0.002))),
+      cycles,
+      uptimeS: uptime + p.int(0, 3600),
+      powerOnCount,
       chargeOn: true,
       dischargeOn: opts.switchOn,
       frameCounter: p.int(0, 255),
-      serial: String(p.int(100000, 999999)),
+      serial: serialFor(device),
       session: { streaming: false, writes: 0, flags: new Set() },
     };
   }
