@@ -2,6 +2,7 @@
 // and Linux btmon -w files (datalink 2001, the monitor format with opcodes in the record flags).
 import { CaptureError } from '../errors.js';
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, type HciPacket, type Micros, type Packet } from '../model.js';
+import { dataView, view } from './bytes.js';
 import type { CaptureFormat, RecordParser } from './format.js';
 import { h4Packet } from './h4.js';
 import { MONITOR_OPCODES } from './monitor.js';
@@ -29,17 +30,18 @@ class BtsnoopParser implements RecordParser {
   parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
     const end = buf.length;
     const datalink = this.datalink;
+    const dv = dataView(buf);
     let off = offset;
     while (end - off >= RECORD_HEADER) {
-      const orig = buf.readUInt32BE(off);
-      const incl = buf.readUInt32BE(off + 4);
+      const orig = dv.getUint32(off);
+      const incl = dv.getUint32(off + 4);
       const record = this.records + 1;
       if (incl > MAX_RECORD_BYTES) throw corruptRecord(record, base + off, `included length ${incl} is impossible`);
       if (incl > orig) throw corruptRecord(record, base + off, `included length ${incl} exceeds original length ${orig}`);
       if (end - off - RECORD_HEADER < incl) break;
-      const flags = buf.readUInt32BE(off + 8);
-      const hi = buf.readUInt32BE(off + 16);
-      const lo = buf.readUInt32BE(off + 20);
+      const flags = dv.getUint32(off + 8);
+      const hi = dv.getUint32(off + 16);
+      const lo = dv.getUint32(off + 20);
       const t: Micros = hi === 0 && lo === 0 ? null : (hi - EPOCH_HI) * TWO_32 + (lo - EPOCH_LO);
       const data = off + RECORD_HEADER;
       let p: HciPacket | null = null;
@@ -49,11 +51,11 @@ class BtsnoopParser implements RecordParser {
         // bit 0: received; bit 1: command/event (else ACL data)
         const received = (flags & 1) !== 0;
         const type = (flags & 2) !== 0 ? (received ? HCI_EVENT : HCI_COMMAND) : HCI_ACL;
-        p = { kind: 'hci', record, t, type, sent: !received, data: buf.subarray(data, data + incl) };
+        p = { kind: 'hci', record, t, type, sent: !received, data: view(buf, data, data + incl) };
       } else {
         const op = MONITOR_OPCODES[flags & 0xffff];
         if (op !== undefined) {
-          p = { kind: 'hci', record, t, type: op[0], sent: op[1], data: buf.subarray(data, data + incl), adapter: flags >>> 16 };
+          p = { kind: 'hci', record, t, type: op[0], sent: op[1], data: view(buf, data, data + incl), adapter: flags >>> 16 };
         }
       }
       this.records = record;

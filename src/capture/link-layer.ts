@@ -2,6 +2,7 @@
 // (256) and LINKTYPE_NORDIC_BLE (272, the nRF Sniffer). All three end in the on-air packet:
 // access address (4, little-endian), [CI byte on the coded PHY], PDU header (2), payload, CRC (3).
 import type { Direction, LinkLayerPacket, Micros } from '../model.js';
+import { view } from './bytes.js';
 
 const ADVERTISING_AA = 0x8e89bed6;
 const MIC = 4;
@@ -13,7 +14,7 @@ const CODED_PHY = 2;
  * the payload. The PDU length comes from its header, clipped to the bytes present.
  */
 function airPacket(
-  buf: Buffer, aa: number, end: number, codedPhy: boolean, record: number, t: Micros,
+  buf: Buffer, dv: DataView, aa: number, end: number, codedPhy: boolean, record: number, t: Micros,
   channel: number, dir: Direction | null, crcOk: boolean, encrypted: boolean, micStrip: boolean,
 ): LinkLayerPacket | null {
   const start = aa + 4 + (codedPhy ? 1 : 0);
@@ -22,15 +23,15 @@ function airPacket(
   if (pduEnd > end) pduEnd = end;
   if (micStrip && pduEnd - start - 2 >= MIC) pduEnd -= MIC;
   return {
-    kind: 'll', record, t, accessAddress: buf.readUInt32LE(aa), channel, dir,
-    pdu: buf.subarray(start, pduEnd), crcOk, encrypted,
+    kind: 'll', record, t, accessAddress: dv.getUint32(aa, true), channel, dir,
+    pdu: view(buf, start, pduEnd), crcOk, encrypted,
   };
 }
 
 /** LINKTYPE_BLUETOOTH_LE_LL (251): the bare air packet, nothing known about direction or CRC. */
-export function decodeLeLl(buf: Buffer, off: number, len: number, record: number, t: Micros): LinkLayerPacket | null {
+export function decodeLeLl(buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros): LinkLayerPacket | null {
   if (len < 6) return null;
-  return airPacket(buf, off, off + len, false, record, t, -1, null, true, false, false);
+  return airPacket(buf, dv, off, off + len, false, record, t, -1, null, true, false, false);
 }
 
 // LINKTYPE_BLUETOOTH_LE_LL_WITH_PHDR flags (little-endian u16 at byte 8 of the 10-byte pseudo-header)
@@ -51,16 +52,16 @@ function channelIndex(rf: number): number {
 }
 
 /** LINKTYPE_BLUETOOTH_LE_LL_WITH_PHDR (256): RF channel, powers, AA offenses, reference AA, flags. */
-export function decodeLeLlPhdr(buf: Buffer, off: number, len: number, record: number, t: Micros): LinkLayerPacket | null {
+export function decodeLeLlPhdr(buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros): LinkLayerPacket | null {
   if (len < PHDR + 6) return null;
-  const flags = buf.readUInt16LE(off + 8);
+  const flags = dv.getUint16(off + 8, true);
   const pduType = (flags >> 7) & 7; // 2/4: central → peripheral, 3/5: peripheral → central
   const dir: Direction | null = pduType === 2 || pduType === 4 ? 'app-to-device' : pduType === 3 || pduType === 5 ? 'device-to-app' : null;
   const crcOk = (flags & LE_CRC_CHECKED) === 0 || (flags & LE_CRC_VALID) !== 0;
   // Auxiliary advertising (type 1) reuses the MIC bits; advertising PDUs never carry a MIC.
-  const micChecked = pduType !== 1 && (flags & LE_MIC_CHECKED) !== 0 && buf.readUInt32LE(off + PHDR) !== ADVERTISING_AA;
+  const micChecked = pduType !== 1 && (flags & LE_MIC_CHECKED) !== 0 && dv.getUint32(off + PHDR, true) !== ADVERTISING_AA;
   const micValid = (flags & LE_MIC_VALID) !== 0;
-  return airPacket(buf, off + PHDR, off + len, flags >> 14 === CODED_PHY, record, t, channelIndex(buf[off]), dir, crcOk,
+  return airPacket(buf, dv, off + PHDR, off + len, flags >> 14 === CODED_PHY, record, t, channelIndex(buf[off]), dir, crcOk,
     micChecked && !micValid, micChecked && micValid);
 }
 
@@ -73,7 +74,7 @@ export function decodeLeLlPhdr(buf: Buffer, off: number, len: number, record: nu
  * bits 4–6 PHY. Protocol version 3 tells advertising (packet id 2) from data (id 6); older
  * versions by the access address.
  */
-export function decodeNordic(buf: Buffer, off: number, len: number, record: number, t: Micros): LinkLayerPacket | null {
+export function decodeNordic(buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros): LinkLayerPacket | null {
   const end = off + len;
   let event: number; // offset of the flags byte
   let aa: number;
@@ -100,15 +101,15 @@ export function decodeNordic(buf: Buffer, off: number, len: number, record: numb
     else if (id === 0x02) data = false;
     else return null; // not a packet event (follow, connect, ping…)
   } else {
-    data = buf.readUInt32LE(aa) !== ADVERTISING_AA;
+    data = dv.getUint32(aa, true) !== ADVERTISING_AA;
   }
   const flags = buf[event];
   const channel = buf[event + 1];
   const crcOk = (flags & 1) !== 0;
   const coded = ((flags >> 4) & 7) === CODED_PHY;
-  if (!data) return airPacket(buf, aa, end, coded, record, t, channel, null, crcOk, false, false);
+  if (!data) return airPacket(buf, dv, aa, end, coded, record, t, channel, null, crcOk, false, false);
   const dir: Direction = (flags & 2) !== 0 ? 'app-to-device' : 'device-to-app';
   const encrypted = (flags & 4) !== 0;
   const micOk = (flags & 8) !== 0;
-  return airPacket(buf, aa, end, coded, record, t, channel, dir, crcOk, encrypted && !micOk, encrypted && micOk);
+  return airPacket(buf, dv, aa, end, coded, record, t, channel, dir, crcOk, encrypted && !micOk, encrypted && micOk);
 }

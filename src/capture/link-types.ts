@@ -1,25 +1,26 @@
 // pcap/pcapng link types this tool reads, and how each record body becomes a Packet.
 import { CaptureError } from '../errors.js';
 import type { Micros, Packet } from '../model.js';
+import { view } from './bytes.js';
 import { h4Packet, h4PacketGuessed } from './h4.js';
 import { decodeLeLl, decodeLeLlPhdr, decodeNordic } from './link-layer.js';
 import { MONITOR_OPCODES } from './monitor.js';
 
 /** Turns one record body (buf[off, off+len)) into a packet, or null when it carries none. */
-export type LinkDecoder = (buf: Buffer, off: number, len: number, record: number, t: Micros) => Packet | null;
+export type LinkDecoder = (buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros) => Packet | null;
 
 /** LINKTYPE_BLUETOOTH_HCI_H4_WITH_PHDR: a big-endian u32 direction (0 sent, 1 received), then H4. */
-function decodeH4Phdr(buf: Buffer, off: number, len: number, record: number, t: Micros): Packet | null {
+function decodeH4Phdr(buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros): Packet | null {
   if (len < 5) return null;
-  return h4Packet(buf, off + 4, len - 4, record, t, (buf.readUInt32BE(off) & 1) === 0);
+  return h4Packet(buf, off + 4, len - 4, record, t, (dv.getUint32(off) & 1) === 0);
 }
 
 /** LINKTYPE_BLUETOOTH_LINUX_MONITOR: big-endian u16 adapter index and u16 opcode, then the payload. */
-function decodeMonitor(buf: Buffer, off: number, len: number, record: number, t: Micros): Packet | null {
+function decodeMonitor(buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros): Packet | null {
   if (len < 4) return null;
-  const op = MONITOR_OPCODES[buf.readUInt16BE(off + 2)];
+  const op = MONITOR_OPCODES[dv.getUint16(off + 2)];
   if (op === undefined) return null;
-  return { kind: 'hci', record, t, type: op[0], sent: op[1], data: buf.subarray(off + 4, off + len), adapter: buf.readUInt16BE(off) };
+  return { kind: 'hci', record, t, type: op[0], sent: op[1], data: view(buf, off + 4, off + len), adapter: dv.getUint16(off) };
 }
 
 interface LinkType {
@@ -28,7 +29,7 @@ interface LinkType {
 }
 
 const LINK_TYPES: Record<number, LinkType> = {
-  187: { name: 'Bluetooth HCI H4', decode: (b, o, l, r, t) => h4PacketGuessed(b, o, l, r, t) },
+  187: { name: 'Bluetooth HCI H4', decode: (b, _dv, o, l, r, t) => h4PacketGuessed(b, o, l, r, t) },
   201: { name: 'Bluetooth HCI H4 with direction header', decode: decodeH4Phdr },
   251: { name: 'Bluetooth LE link layer', decode: decodeLeLl },
   254: { name: 'Bluetooth Linux monitor', decode: decodeMonitor },

@@ -3,6 +3,7 @@
 // Either byte order (the writer's); the magic also says whether the fraction is µs or ns.
 import { CaptureError } from '../errors.js';
 import type { Micros, Packet } from '../model.js';
+import { dataView } from './bytes.js';
 import type { CaptureFormat, RecordParser } from './format.js';
 import { linkDecoder, type LinkDecoder, unsupportedLinkTypes } from './link-types.js';
 import { corruptRecord, MAX_RECORD_BYTES, truncatedHeader, truncatedRecord } from './record-errors.js';
@@ -28,19 +29,20 @@ class PcapParser implements RecordParser {
   parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
     const end = buf.length;
     const { le, ns, decode } = this;
+    const dv = dataView(buf);
     let off = offset;
     while (end - off >= RECORD_HEADER) {
-      const incl = le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
-      const orig = le ? buf.readUInt32LE(off + 12) : buf.readUInt32BE(off + 12);
+      const incl = dv.getUint32(off + 8, le);
+      const orig = dv.getUint32(off + 12, le);
       const record = this.records + 1;
       if (incl > MAX_RECORD_BYTES) throw corruptRecord(record, base + off, `included length ${incl} is impossible`);
       if (incl > orig) throw corruptRecord(record, base + off, `included length ${incl} exceeds original length ${orig}`);
       if (end - off - RECORD_HEADER < incl) break;
-      const sec = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
-      const frac = le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
+      const sec = dv.getUint32(off, le);
+      const frac = dv.getUint32(off + 4, le);
       const t: Micros = sec * 1_000_000 + (ns ? Math.floor(frac / 1000) : frac);
       this.records = record;
-      const p = decode(buf, off + RECORD_HEADER, incl, record, t);
+      const p = decode(buf, dv, off + RECORD_HEADER, incl, record, t);
       off += RECORD_HEADER + incl;
       if (p !== null) emit(p);
     }

@@ -4,6 +4,7 @@
 // packets. Everything else (statistics, name resolution, secrets, custom blocks) is skipped.
 import { CaptureError } from '../errors.js';
 import type { Micros, Packet } from '../model.js';
+import { dataView } from './bytes.js';
 import type { CaptureFormat, RecordParser } from './format.js';
 import { linkDecoder, type LinkDecoder, unsupportedLinkTypes } from './link-types.js';
 import { corruptRecord, MAX_RECORD_BYTES, truncatedHeader, truncatedRecord } from './record-errors.js';
@@ -29,21 +30,21 @@ interface Interface {
 }
 
 /** Reads an Interface Description Block whose body starts at off+8 and whose options end at optEnd. */
-function readInterface(buf: Buffer, off: number, optEnd: number, le: boolean): Interface {
-  const linkType = le ? buf.readUInt16LE(off + 8) : buf.readUInt16BE(off + 8);
+function readInterface(dv: DataView, off: number, optEnd: number, le: boolean): Interface {
+  const linkType = dv.getUint16(off + 8, le);
   let unitsPerSecond = 1e6;
   let offsetUs = 0;
   let o = off + 16;
   while (optEnd - o >= 4) {
-    const code = le ? buf.readUInt16LE(o) : buf.readUInt16BE(o);
-    const len = le ? buf.readUInt16LE(o + 2) : buf.readUInt16BE(o + 2);
+    const code = dv.getUint16(o, le);
+    const len = dv.getUint16(o + 2, le);
     if (code === 0 || o + 4 + len > optEnd) break;
     if (code === OPT_TSRESOL && len >= 1) {
-      const r = buf[o + 4];
+      const r = dv.getUint8(o + 4);
       unitsPerSecond = r & 0x80 ? 2 ** (r & 0x7f) : 10 ** r;
     } else if (code === OPT_TSOFFSET && len >= 8) {
-      const hi = le ? buf.readInt32LE(o + 8) : buf.readInt32BE(o + 4);
-      const lo = le ? buf.readUInt32LE(o + 4) : buf.readUInt32BE(o + 8);
+      const hi = dv.getInt32(le ? o + 8 : o + 4, le);
+      const lo = dv.getUint32(le ? o + 4 : o + 8, le);
       offsetUs = (hi * TWO_32 + lo) * 1e6;
     }
     o += 4 + ((len + 3) & ~3);
@@ -53,9 +54,9 @@ function readInterface(buf: Buffer, off: number, optEnd: number, le: boolean): I
 }
 
 /** Byte order of the Section Header Block at off (true: little-endian), or null when its magic is wrong. */
-function sectionOrder(buf: Buffer, off: number): boolean | null {
-  if (buf.readUInt32LE(off + 8) === BYTE_ORDER_MAGIC) return true;
-  if (buf.readUInt32BE(off + 8) === BYTE_ORDER_MAGIC) return false;
+function sectionOrder(dv: DataView, off: number): boolean | null {
+  if (dv.getUint32(off + 8, true) === BYTE_ORDER_MAGIC) return true;
+  if (dv.getUint32(off + 8, false) === BYTE_ORDER_MAGIC) return false;
   return null;
 }
 
@@ -66,51 +67,52 @@ class PcapngParser implements RecordParser {
 
   parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
     const end = buf.length;
+    const dv = dataView(buf);
     let off = offset;
     while (end - off >= 12) {
       const record = this.records + 1;
-      const isSection = buf.readUInt32LE(off) === SHB;
+      const isSection = dv.getUint32(off, true) === SHB;
       if (isSection) {
-        const order = sectionOrder(buf, off);
+        const order = sectionOrder(dv, off);
         if (order === null) throw corruptRecord(record, base + off, 'section header block with a wrong byte-order magic');
         this.le = order;
       }
       const le = this.le;
-      const type = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
-      const len = le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
+      const type = dv.getUint32(off, le);
+      const len = dv.getUint32(off + 4, le);
       if (len < 12 || len % 4 !== 0 || len > MAX_RECORD_BYTES) throw corruptRecord(record, base + off, `block length ${len} is impossible`);
       if (end - off < len) break;
-      const trailer = le ? buf.readUInt32LE(off + len - 4) : buf.readUInt32BE(off + len - 4);
+      const trailer = dv.getUint32(off + len - 4, le);
       if (trailer !== len) throw corruptRecord(record, base + off, `block length ${len} does not match its trailer ${trailer}`);
       const bodyEnd = off + len - 4;
       if (isSection) {
         this.interfaces = [];
       } else if (type === IDB) {
         if (len < 20) throw corruptRecord(record, base + off, 'interface description block too short');
-        this.interfaces.push(readInterface(buf, off, bodyEnd, le));
+        this.interfaces.push(readInterface(dv, off, bodyEnd, le));
       } else if (type === EPB || type === PB) {
         if (len < 32) throw corruptRecord(record, base + off, 'packet block too short');
-        const ifId = type === EPB ? (le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8)) : le ? buf.readUInt16LE(off + 8) : buf.readUInt16BE(off + 8);
+        const ifId = type === EPB ? (dv.getUint32(off + 8, le)) : dv.getUint16(off + 8, le);
         const iface = this.interfaces[ifId];
         if (iface === undefined) throw corruptRecord(record, base + off, `packet for interface ${ifId}, but ${this.interfaces.length} interface(s) are described`);
-        const cap = le ? buf.readUInt32LE(off + 20) : buf.readUInt32BE(off + 20);
+        const cap = dv.getUint32(off + 20, le);
         if (cap > bodyEnd - off - 28) throw corruptRecord(record, base + off, `captured length ${cap} overruns its block`);
         this.records = record;
         if (iface.decode !== undefined) {
-          const hi = le ? buf.readUInt32LE(off + 12) : buf.readUInt32BE(off + 12);
-          const lo = le ? buf.readUInt32LE(off + 16) : buf.readUInt32BE(off + 16);
+          const hi = dv.getUint32(off + 12, le);
+          const lo = dv.getUint32(off + 16, le);
           const t: Micros = Math.floor(hi * iface.hiScale + lo * iface.loScale + iface.offsetUs);
-          const p = iface.decode(buf, off + 28, cap, record, t);
+          const p = iface.decode(buf, dv, off + 28, cap, record, t);
           if (p !== null) emit(p);
         }
       } else if (type === SPB) {
         const iface = this.interfaces[0];
         if (iface === undefined) throw corruptRecord(record, base + off, 'simple packet block before any interface description');
-        const orig = le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
+        const orig = dv.getUint32(off + 8, le);
         const room = bodyEnd - off - 12;
         this.records = record;
         if (iface.decode !== undefined) {
-          const p = iface.decode(buf, off + 12, orig < room ? orig : room, record, null);
+          const p = iface.decode(buf, dv, off + 12, orig < room ? orig : room, record, null);
           if (p !== null) emit(p);
         }
       }
@@ -124,7 +126,7 @@ class PcapngParser implements RecordParser {
 /** Link types of the interfaces described before the first packet in head, and the first section's byte order. */
 function scanHead(head: Buffer): { le: boolean; linkTypes: number[] } {
   if (head.length < 12) throw truncatedHeader('pcapng', 28, head.length);
-  const le = sectionOrder(head, 0);
+  const le = sectionOrder(dataView(head), 0);
   if (le === null) throw new CaptureError('pcapng section header has a wrong byte-order magic', { offset: 8 });
   const linkTypes: number[] = [];
   let off = 0;
@@ -142,7 +144,7 @@ export const pcapng: CaptureFormat = {
   id: 'pcapng',
   name: 'pcapng (Wireshark)',
   probe(head) {
-    return head.length >= 12 && head.readUInt32LE(0) === SHB && sectionOrder(head, 0) !== null;
+    return head.length >= 12 && head.readUInt32LE(0) === SHB && sectionOrder(dataView(head), 0) !== null;
   },
   open(head) {
     const { le, linkTypes } = scanHead(head);

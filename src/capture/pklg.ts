@@ -2,6 +2,7 @@
 // iOS/macOS PacketLogger writes the numbers little-endian; BTstack's hci_dump writes them big-endian.
 // There is no magic number, so the byte order is found by walking the first records both ways.
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_SCO, type Packet } from '../model.js';
+import { dataView, view } from './bytes.js';
 import type { CaptureFormat, RecordParser } from './format.js';
 import { corruptRecord, MAX_RECORD_BYTES, truncatedRecord } from './record-errors.js';
 
@@ -67,9 +68,10 @@ class PklgParser implements RecordParser {
   parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
     const end = buf.length;
     const le = this.le;
+    const dv = dataView(buf);
     let off = offset;
     while (end - off >= RECORD_HEADER) {
-      const len = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
+      const len = dv.getUint32(off, le);
       const record = this.records + 1;
       if (len < MIN_LENGTH) throw corruptRecord(record, base + off, `record length ${len} is shorter than the 9-byte record header`);
       if (len > MAX_RECORD_BYTES) throw corruptRecord(record, base + off, `record length ${len} is impossible`);
@@ -77,9 +79,9 @@ class PklgParser implements RecordParser {
       const kind = TYPES[buf[off + 12]];
       this.records = record;
       if (kind !== undefined) {
-        const sec = le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
-        const usec = le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
-        emit({ kind: 'hci', record, t: sec * 1_000_000 + usec, type: kind[0], sent: kind[1], data: buf.subarray(off + RECORD_HEADER, off + 4 + len) });
+        const sec = dv.getUint32(off + 4, le);
+        const usec = dv.getUint32(off + 8, le);
+        emit({ kind: 'hci', record, t: sec * 1_000_000 + usec, type: kind[0], sent: kind[1], data: view(buf, off + RECORD_HEADER, off + 4 + len) });
       }
       off += 4 + len;
     }
