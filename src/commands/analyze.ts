@@ -1,14 +1,218 @@
-import { InputError } from '../errors.js';
-import type { Command } from './command.js';
+// `bms-wizard analyze`: captures per state → rounds → the analysis → a report (or --json).
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import kleur from 'kleur';
+import { analyze } from '../analysis/analyze.js';
+import { parseStateArg, roundsFromCapture, windowEvents, type FileSpec } from '../analysis/rounds.js';
+import type { AnalysisOptions, AnalysisResult, FramesOption, KeyOption } from '../analysis/types.js';
+import { candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
+import { readCaptureFile } from '../capture/read.js';
+import { CaptureError, InputError } from '../errors.js';
+import { parseHex } from '../hex.js';
+import { createAttExtractor } from '../hci/extractor.js';
+import type { AttEvent, Micros, Round } from '../model.js';
+import type { Command, CommandContext, OptionValues } from './command.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+async function sha256(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Reads one capture: its ATT events and the time of its first record (for windows in seconds). */
+async function readEvents(path: string): Promise<{ events: AttEvent[]; start: Micros }> {
+  const events: AttEvent[] = [];
+  let start: Micros = null;
+  let first = true;
+  const x = createAttExtractor((e) => events.push(e));
+  try {
+    await readCaptureFile(path, (p) => {
+      if (first) {
+        start = p.t;
+        first = false;
+      }
+      x.push(p);
+    });
+  } catch (err) {
+    if (err instanceof CaptureError && !err.detail.file) throw err.inFile(path);
+    throw err;
+  }
+  x.finish();
+  if (start === null && events.length > 0) start = events[0]!.t;
+  return { events, start };
+}
+
+/** Rounds of all states from "--state on=A,B@12..20" arguments: one round per connection of each file. */
+export async function loadRounds(stateArgs: string[]): Promise<Round[]> {
+  const byState = new Map<string, FileSpec[]>();
+  for (const a of stateArgs) {
+    const { state, files } = parseStateArg(a);
+    byState.set(state, [...(byState.get(state) ?? []), ...files]);
+  }
+  const rounds: Round[] = [];
+  for (const [state, files] of byState) {
+    let index = 1;
+    for (const f of files) {
+      const { events, start } = await readEvents(f.path);
+      const inWindow = windowEvents(events, f.window, start, f.path);
+      const source = { kind: 'file', files: [{ path: f.path, sha256: await sha256(f.path) }], ...(f.window ? { window: f.window } : {}) };
+      const rs = roundsFromCapture(state, inWindow, source, index);
+      if (rs.length === 0) rs.push({ state, index, source, events: [] });
+      index += rs.length;
+      rounds.push(...rs);
+    }
+  }
+  return rounds;
+}
+
+export function parseFrames(v: string | undefined): FramesOption {
+  if (v === undefined || v === 'auto') return { kind: 'auto' };
+  if (v === 'none' || v === 'request') return { kind: v };
+  const m = /^(marker|gap):(.+)$/.exec(v);
+  if (m?.[1] === 'marker') {
+    const marker = parseHex(m[2]!);
+    if (marker && marker.length > 0) return { kind: 'marker', marker };
+  }
+  if (m?.[1] === 'gap' && Number(m[2]) > 0) return { kind: 'gap', ms: Number(m[2]) };
+  throw new InputError(`--frames '${v}' is not understood; use auto, none, request, marker:HEX (e.g. marker:dd) or gap:MS (e.g. gap:50)`);
+}
+
+export function parseKey(v: string | undefined): KeyOption {
+  if (v === undefined || v === 'auto') return { kind: 'auto' };
+  if (v === 'request' || v === 'length' || v === 'handle') return { kind: v };
+  const m = /^prefix:(\d+)$/.exec(v);
+  if (m && Number(m[1]) >= 0 && Number(m[1]) <= 64) return { kind: 'prefix', n: Number(m[1]) };
+  throw new InputError(`--key '${v}' is not understood; use auto, prefix:N (e.g. prefix:4), request, length or handle`);
+}
+
+function parseHandle(v: string | undefined): number | null {
+  if (v === undefined) return null;
+  const n = /^0x[0-9a-f]+$/i.test(v) ? parseInt(v, 16) : /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 0xffff) throw new InputError(`--handle '${v}' is not an attribute handle; give a number such as 17 or 0x0011`);
+  return n;
+}
+
+function parseAgreement(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n > 0.5 && n <= 1)) throw new InputError(`--min-agreement '${v}' must be a share above 0.5 and at most 1, e.g. 0.9`);
+  return n;
+}
+
+function list(v: string | boolean | (string | boolean)[] | undefined): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}
+
+function colours(ctx: CommandContext): typeof kleur {
+  const tty = Boolean((ctx.stdout as { isTTY?: boolean }).isTTY);
+  const force = ctx.env.FORCE_COLOR !== undefined && ctx.env.FORCE_COLOR !== '0';
+  const on = (tty || force) && ctx.env.NO_COLOR === undefined && ctx.env.TERM !== 'dumb';
+  return on ? kleur : plain;
+}
+
+const identity = (s: string | number): string => String(s);
+const plain = new Proxy({} as typeof kleur, { get: () => identity });
+
+/** The human report. */
+export function report(result: AnalysisResult, c: typeof kleur = plain): string {
+  const out: string[] = [];
+  const states = Object.keys(result.states);
+  out.push(`${c.bold('Device')} ${result.device ?? '(no address in the captures)'}`);
+  out.push(
+    `${c.bold('States')} ${states.map((s) => `${s}: ${result.states[s]!.rounds} round${result.states[s]!.rounds === 1 ? "" : "s"}, ${result.states[s]!.messages} messages`).join('; ')}`,
+  );
+  out.push('', c.bold('Groups'));
+  for (const g of result.groups) out.push(`  ${groupLine(g)}`);
+  out.push('', c.bold('Candidates') + (result.candidates.length ? ' (best first; bit 0 = least significant)' : ''));
+  if (result.candidates.length === 0) out.push('  none');
+  else {
+    const rows = padTable(candidateRows(result));
+    out.push(`  ${c.dim(rows[0]!)}`);
+    result.candidates.slice(0, rows.length - 1).forEach((cand, i) => {
+      const line = `  ${rows[i + 1]}`;
+      out.push(cand.label ? c.dim(line) : i === 0 ? c.green(line) : line);
+    });
+  }
+  // Hex views of the groups holding the best unlabelled candidates.
+  const shown = new Set<string>();
+  for (const cand of result.candidates.filter((x) => x.label === null)) {
+    if (shown.has(cand.group) || shown.size >= 3) continue;
+    shown.add(cand.group);
+    const g = result.groups.find((x) => x.id === cand.group)!;
+    out.push('', `${c.bold(`${g.id} example`)} (${g.dir}, handle 0x${g.handle.toString(16).padStart(4, '0')}, best: ${describeBits(cand)})`);
+    for (const line of hexView(g, result.candidates)) {
+      const cells = line.segments.map((s) => {
+        if (s.mask) return s.rank === 1 ? c.bgYellow(c.black(s.hex)) : c.underline(c.yellow(s.hex));
+        if (s.label) return c.dim(s.hex);
+        return s.hex;
+      });
+      const marks = line.segments.filter((s) => s.mask).map((s) => `${s.byte}:0x${s.mask.toString(16).padStart(2, '0')}`);
+      out.push(`  ${String(line.offset).padStart(4)}  ${cells.join(' ')}${marks.length ? c.dim(`   ← ${marks.join(' ')}`) : ''}`);
+    }
+  }
+  if (result.findings.length) {
+    out.push('', c.bold('Value search'));
+    for (const f of result.findings) {
+      out.push(`  ${f.query}: ${f.group} byte ${f.offset} ${f.encoding}${f.scale !== 1 ? ` ÷${f.scale}` : ''}${f.add ? ` −${f.add}` : ''}  in ${f.matches}/${f.of} messages`);
+    }
+  }
+  if (result.notes.length) {
+    out.push('', c.bold('Notes'));
+    for (const n of result.notes) out.push(`  - ${n}`);
+  }
+  return out.join('\n') + '\n';
+}
+
 export const command: Command = {
   name: 'analyze',
-  summary: '(not built yet)',
-  usage: 'bms-wizard analyze',
-  help: '',
-  options: {},
-  async run() {
-    throw new InputError("'analyze' is not built yet");
+  summary: 'compare captures of two or more states and show the bits that differ',
+  usage: 'bms-wizard analyze --state on=A,B --state off=C,D [options]',
+  help: `Options:
+  --state LABEL=FILES     captures of one state, comma-separated (repeat --state for more states or files).
+                          One file is one round per connection. Windows: FILE@12.5..20 (seconds from the
+                          capture start) or FILE@#195..#209 (record numbers; line numbers in text exports).
+  --device ADDR           the device to analyse (default: the peer present in every state with most traffic)
+  --handle H              only this attribute handle (17 or 0x0011)
+  --frames MODE           auto (default), none, request, marker:HEX, gap:MS: how values are joined into frames
+  --key MODE              auto (default), prefix:N, request, length, handle: how frames are grouped
+  --min-agreement X       share of a state's messages that must agree on a bit (default 0.9)
+  --find VALUE            look for a shown value, e.g. --find 13.28V --find 80% (repeatable)
+  --json                  machine-readable result
+
+Bits are numbered from the start of the reassembled frame, bit 0 = least significant (mask 0x01).
+
+Examples:
+  bms-wizard analyze --state on=on1.btsnoop,on2.btsnoop --state off=off1.btsnoop,off2.btsnoop
+  bms-wizard analyze --state on=log.txt@#3..#5 --state off=log.txt@#9..#9 --json`,
+  options: {
+    state: { type: 'string', multiple: true },
+    device: { type: 'string' },
+    handle: { type: 'string' },
+    frames: { type: 'string' },
+    key: { type: 'string' },
+    'min-agreement': { type: 'string' },
+    find: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  },
+  async run(values: OptionValues, positionals: string[], ctx: CommandContext): Promise<number> {
+    if (positionals.length) throw new InputError(`unexpected argument '${positionals[0]}'; give captures with --state LABEL=FILE,FILE`);
+    const stateArgs = list(values.state);
+    if (stateArgs.length === 0) throw new InputError('no captures given; use --state on=A.btsnoop,B.btsnoop --state off=C.btsnoop,D.btsnoop');
+    const options: AnalysisOptions = {
+      device: typeof values.device === 'string' ? values.device : null,
+      handle: parseHandle(typeof values.handle === 'string' ? values.handle : undefined),
+      frames: parseFrames(typeof values.frames === 'string' ? values.frames : undefined),
+      key: parseKey(typeof values.key === 'string' ? values.key : undefined),
+      minAgreement: parseAgreement(typeof values['min-agreement'] === 'string' ? values['min-agreement'] : undefined),
+      find: list(values.find),
+    };
+    const labels = new Set(stateArgs.map((a) => parseStateArg(a).state));
+    if (labels.size < 2) throw new InputError(`only one state (${[...labels][0]}) was given; compare at least two, e.g. --state on=… --state off=…`);
+    const rounds = await loadRounds(stateArgs);
+    const result = analyze(rounds, options);
+    if (values.json) ctx.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    else ctx.stdout.write(report(result, colours(ctx)));
+    return 0;
   },
 };

@@ -1,0 +1,96 @@
+// Views of an analysis for people: hex with candidate bits marked, and the candidate table.
+// Pure: returns strings and segments; the command or the wizard decides on colours.
+import type { AnalysisResult, CandidateResult, GroupResult, Label } from './types.js';
+
+export interface HexSegment {
+  /** Two hex digits. */
+  hex: string;
+  byte: number;
+  /** Candidate bits in this byte (0 when none). */
+  mask: number;
+  /** Rank of the best candidate in this byte (1 = best), or null. */
+  rank: number | null;
+  /** Label of the byte (checksum, counter, length), or null. */
+  label: Label | null;
+}
+
+export interface HexLine {
+  offset: number;
+  segments: HexSegment[];
+}
+
+/** "byte 24 bit 1 (0x02)" or, for an enum byte, "byte 103 bits 1–3 (0x0e)". */
+export function describeBits(c: Pick<CandidateResult, 'byte' | 'bit' | 'mask' | 'bits'>): string {
+  const bits = c.bits && c.bits.length > 1 ? `bits ${c.bits.join(',')}` : `bit ${c.bit}`;
+  return `byte ${c.byte} ${bits} (${c.mask})`;
+}
+
+/** The group's example message, 16 bytes a line, with the candidate bits of the group marked. */
+export function hexView(group: GroupResult, candidates: CandidateResult[], perLine = 16): HexLine[] {
+  const bytes = Buffer.from(group.example, 'hex');
+  const marks = new Map<number, { mask: number; rank: number }>();
+  candidates.forEach((c, i) => {
+    if (c.group !== group.id) return;
+    const m = marks.get(c.byte);
+    const mask = parseInt(c.mask, 16);
+    if (m) m.mask |= mask;
+    else marks.set(c.byte, { mask, rank: i + 1 });
+  });
+  const labels = new Map(group.labels.map((l) => [l.byte, l.label]));
+  const lines: HexLine[] = [];
+  for (let o = 0; o < bytes.length; o += perLine) {
+    const segments: HexSegment[] = [];
+    for (let b = o; b < Math.min(bytes.length, o + perLine); b++) {
+      const m = marks.get(b);
+      segments.push({ hex: bytes[b]!.toString(16).padStart(2, '0'), byte: b, mask: m?.mask ?? 0, rank: m?.rank ?? null, label: labels.get(b) ?? null });
+    }
+    lines.push({ offset: o, segments });
+  }
+  return lines;
+}
+
+/** Plain-text rendering of a hex view: marked bytes in [brackets]. */
+export function hexViewText(lines: HexLine[]): string[] {
+  return lines.map(
+    (l) => `${l.offset.toString().padStart(4)}  ${l.segments.map((s) => (s.mask ? `[${s.hex}]` : ` ${s.hex} `)).join('')}`,
+  );
+}
+
+function fmtValue(c: CandidateResult, state: string): string {
+  const v = c.values[state];
+  if (v === undefined || v < 0) return '-';
+  return c.kind === 'byte' ? `0x${v.toString(16).padStart(2, '0')}` : String(v);
+}
+
+/** Table rows (header first): rank, group, byte, bit, mask, value per state, support, agreement, label, score. */
+export function candidateRows(result: AnalysisResult, limit = 20): string[][] {
+  const states = Object.keys(result.states);
+  const header = ['#', 'group', 'byte', 'bit', 'mask', ...states, 'support', 'agreement', 'label', 'score'];
+  const rows = result.candidates.slice(0, limit).map((c, i) => [
+    String(i + 1),
+    c.group,
+    String(c.byte),
+    c.kind === 'byte' ? c.bits.join(',') : String(c.bit),
+    c.mask,
+    ...states.map((s) => fmtValue(c, s)),
+    states.map((s) => c.support[s] ?? 0).join('/'),
+    c.agreement.toFixed(2),
+    c.label ?? '',
+    c.score.toFixed(2),
+  ]);
+  return [header, ...rows];
+}
+
+/** Columns padded to their widest cell. */
+export function padTable(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+/** One line per group: id, handle, direction, key, frames, length, messages per state. */
+export function groupLine(g: GroupResult): string {
+  const per = Object.entries(g.messages).map(([s, n]) => `${s} ${n}`).join(', ');
+  const len = g.lengths.min === g.lengths.max ? `${g.length} bytes` : `${g.lengths.min}–${g.lengths.max} bytes`;
+  return `${g.id}  handle 0x${g.handle.toString(16).padStart(4, '0')} ${g.dir}  ${len}  frames ${g.frames}  key ${g.key}  messages: ${per}${g.checksum ? `  checksum: ${g.checksum}` : ''}`;
+}
