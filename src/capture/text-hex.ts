@@ -3,21 +3,51 @@
 
 const HEX_TOKEN = /^[0-9a-fA-F]+$/;
 
+/** Value of a hex digit by char code, -1 for anything else. */
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX_VALUE[65 + i] = HEX_VALUE[97 + i] = 10 + i;
+
+function hexValue(c: number): number {
+  return c < 128 ? HEX_VALUE[c] : -1;
+}
+
+/** Space, tab, ':', '-' or ','. */
+function isSeparator(c: number): boolean {
+  return c === 32 || c === 9 || c === 58 || c === 45 || c === 44;
+}
+
 /**
  * Parses a list of bytes separated by spaces, ':', '-' or ',' (or nothing), each optionally
  * prefixed with 0x. Every token must have an even number of digits. Null when it is not that.
+ * A single pass over the characters: this runs once per line of a hex log.
  */
 export function parseByteList(text: string): Buffer | null {
-  const tokens = text.split(/[\s:,\-]+/);
-  let hex = '';
-  for (let t of tokens) {
-    if (t === '') continue;
-    if (t.length > 2 && (t[1] === 'x' || t[1] === 'X') && t[0] === '0') t = t.slice(2);
-    if (t.length === 0 || t.length % 2 !== 0 || !HEX_TOKEN.test(t)) return null;
-    hex += t;
+  let i = 0;
+  let end = text.length;
+  while (i < end && text.charCodeAt(i) <= 32) i++;
+  while (end > i && text.charCodeAt(end - 1) <= 32) end--;
+  if (i >= end) return null;
+  const out = Buffer.allocUnsafe((end - i) >> 1);
+  let n = 0;
+  while (i < end) {
+    if (text.charCodeAt(i) === 48 && i + 1 < end && (text.charCodeAt(i + 1) | 32) === 120) i += 2;
+    const start = i;
+    for (;;) {
+      if (i >= end) break;
+      const hi = hexValue(text.charCodeAt(i));
+      if (hi < 0) break;
+      const lo = i + 1 < end ? hexValue(text.charCodeAt(i + 1)) : -1;
+      if (lo < 0) return null; // an odd number of digits
+      out[n++] = (hi << 4) | lo;
+      i += 2;
+    }
+    if (i === start) return null;
+    const sep = i;
+    while (i < end && isSeparator(text.charCodeAt(i))) i++;
+    if (i === sep && i < end) return null;
   }
-  if (hex.length === 0) return null;
-  return Buffer.from(hex, 'hex');
+  return out.subarray(0, n);
 }
 
 export interface DumpLine {
@@ -40,32 +70,35 @@ export function parseDumpLine(line: string): DumpLine | null {
   // hexdump -C puts the ASCII column between bars; the hex part never contains one.
   const bar = rest.indexOf('|');
   if (bar >= 0) rest = rest.slice(0, bar);
-  const tokens: string[] = [];
+  let hex = '';
+  /** Hex digits and end position of each token, for the ASCII column check. */
+  const digits: number[] = [];
   const ends: number[] = [];
   const re = /\S+/g;
   let t: RegExpExecArray | null;
   while ((t = re.exec(rest)) !== null) {
     const s = t[0];
     if (s.length % 2 !== 0 || s.length > 16 || !HEX_TOKEN.test(s)) break;
-    tokens.push(s);
+    hex += s;
+    digits.push(hex.length);
     ends.push(t.index + s.length);
   }
-  if (tokens.length === 0) return null;
-  // Take the longest run of hex tokens whose remainder is the ASCII rendering of those bytes.
-  for (let k = tokens.length; k >= 1; k--) {
-    const bytes = Buffer.from(tokens.slice(0, k).join(''), 'hex');
-    const remainder = rest.slice(ends[k - 1]).trimEnd();
-    if (remainder.length === 0) {
-      if (k === tokens.length) return { offset: parseInt(m[1], 16), bytes };
-      continue;
-    }
+  if (digits.length === 0) return null;
+  const offset = parseInt(m[1], 16);
+  const all = Buffer.from(hex, 'hex');
+  // Take the longest run of hex tokens followed, after a gap of two or more spaces, by the ASCII
+  // rendering of those bytes ("6162      ab" in xxd: "ab" is the ASCII column, not a byte).
+  for (let k = digits.length - 1; k >= 1; k--) {
+    const at = ends[k - 1];
+    if (rest.charCodeAt(at) !== 32 || rest.charCodeAt(at + 1) !== 32) continue;
+    const bytes = all.subarray(0, digits[k - 1] / 2);
     const shown = renderAscii(bytes).trimEnd();
-    if (shown.length > 0 && remainder.endsWith(shown) && /^\s+$/.test(remainder.slice(0, remainder.length - shown.length))) {
-      return { offset: parseInt(m[1], 16), bytes };
-    }
+    const remainder = rest.slice(at).trimEnd();
+    const gap = remainder.length - shown.length;
+    if (shown.length > 0 && gap >= 2 && remainder.endsWith(shown) && /^\s+$/.test(remainder.slice(0, gap))) return { offset, bytes };
   }
-  // An ASCII column that does not render exactly (other tools, other code pages): keep the hex run.
-  return { offset: parseInt(m[1], 16), bytes: Buffer.from(tokens.join(''), 'hex') };
+  // No ASCII column, or one that does not render exactly (other tools, code pages): the hex run.
+  return { offset, bytes: all };
 }
 
 /** The ASCII column of a dump: printable bytes as themselves, the others as '.'. */

@@ -30,7 +30,8 @@ class HexDumpParser extends TextLineParser {
     if (!d) {
       this.flush(emit);
       this.excerptNext = -1;
-      if (text.trim() !== '') this.skippedLines++;
+      // hexdump -C ends with a line holding only the total length.
+      if (text.trim() !== '' && !/^\s*[0-9a-fA-F]{4,8}\s*$/.test(text)) this.skippedLines++;
       return;
     }
     const m = this.message;
