@@ -1,25 +1,11 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
 import { loadSession, sessionArtifacts } from '../src/session/store.js';
 import { realEngine } from '../src/wizard/engine.js';
 import { runWizard } from '../src/wizard/run.js';
-import { scriptedIO } from './wizard-helpers.js';
-
-/** Runs the CLI in this process with captured streams (stdin is not a terminal). */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdin: new PassThrough(), stdout, stderr, env: { ...env, NO_COLOR: '1' } });
-  return { code, out, err };
-}
+import { cli, scriptedIO } from './wizard-helpers.js';
 
 let root: string;
 beforeAll(async () => {

@@ -1,0 +1,130 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportMarkdown } from '../src/session/markdown.js';
+import { buildReport } from '../src/session/report.js';
+import { loadSession, saveSession } from '../src/session/store.js';
+import type { Session } from '../src/session/schema.js';
+import { cli } from './wizard-helpers.js';
+
+const MAC = /\b[0-9a-f]{2}(?::[0-9a-f]{2}){5}\b/gi;
+
+let root: string;
+let dir: string;
+let id: string;
+let file: string;
+let session: Session;
+const STRANGER = '11:22:33:44:55:66';
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'bmsw-export-'));
+  dir = join(root, 'sessions');
+  const r = await cli(['demo', '--yes', '--sessions-dir', dir]);
+  expect(r.code).toBe(0);
+  const name = (await readdir(dir)).find((f) => f.endsWith('.json') && !f.endsWith('.report.json'))!;
+  id = name.replace(/\.json$/, '');
+  file = join(dir, name);
+  session = (await loadSession(file)).session;
+  // A session may hold traffic of another device (e.g. a round kept before the device was known).
+  const r0 = session.rounds[0]!;
+  r0.events.push({ ...r0.events[0]!, peer: STRANGER, dir: 'app-to-device', value: 'cafe01' });
+  r0.connections.push({ conn: 9, peer: STRANGER, name: 'Polar H10', start: null, end: null });
+  session.notes = `seen next to ${STRANGER}; BMS at ${session.device.address}`;
+  await saveSession(file, session);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('bms-wizard export', () => {
+  it('writes the markdown report for a maintainer', async () => {
+    const r = await cli(['export', id, '--format', 'md', '--sessions-dir', dir]);
+    expect(r.code).toBe(0);
+    const md = r.out;
+    expect(md).toMatch(/^# BMS protocol finding: discharge switch/);
+    expect(md).toContain('## Device');
+    expect(md).toContain(session.device.address!);
+    expect(md).toMatch(/\| ff00 \| ff01 \| 0x0011 \| read, notify \|/); // GATT seen in the capture's discovery
+    expect(md).toContain('`DD A5 03 00 FF FD 77`'); // the app's query
+    expect(md).toMatch(/\| on \| 1 \| sim \| .*on-round1\.btsnoop/);
+    expect(md).toMatch(/\| 1 \| g\d+ \| `DD 03 00 1D` \| 24 \| 1 \| 0x02 \| 1 \| 0 \|/); // candidate table
+    expect(md).toMatch(/\[0[0-9A-F]\]/); // hex view with the byte marked
+    expect(md).toContain('byte 24 bit 1 (0x02)');
+    expect(md).toContain('frame starting `DD 03`, byte 24, mask 0x02: 1 = discharge switch on, 0 = discharge switch off');
+    expect(md).toContain(session.notes);
+    expect(md).toContain('cafe01'.toUpperCase().replace(/(..)(?!$)/g, '$1 ')); // unredacted: everything stays
+  });
+
+  it('writes JSON with stable field names and a schema version', async () => {
+    const out = join(root, 'report.json');
+    const r = await cli(['export', file, '--format', 'json', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain(`wrote ${out}`);
+    const j = JSON.parse(await readFile(out, 'utf8'));
+    expect(Object.keys(j)).toEqual(['schemaVersion', 'kind', 'tool', 'session', 'redacted', 'device', 'target', 'queries', 'states', 'analysis', 'accepted', 'notes']);
+    expect(j.schemaVersion).toBe(1);
+    expect(j.kind).toBe('bms-wizard-report');
+    expect(j.states.on.rounds).toHaveLength(3);
+    expect(j.states.off.rounds[0]).toMatchObject({ index: 1, source: 'sim', connections: 1 });
+    expect(j.analysis.result.candidates[0]).toMatchObject({ byte: 24, bit: 1, mask: '0x02', values: { on: 1, off: 0 } });
+    expect(j.accepted).toMatchObject({ byte: 24, bit: 1, mask: '0x02', handle: 0x11, prefix: expect.stringMatching(/^dd03/) });
+    expect(j).toEqual(JSON.parse(JSON.stringify(buildReport(session))));
+  });
+
+  it('--redact replaces every address and drops other devices\u2019 traffic and local paths', async () => {
+    for (const format of ['md', 'json']) {
+      const r = await cli(['export', id, '--format', format, '--redact', '--sessions-dir', dir]);
+      expect(r.code).toBe(0);
+      expect(r.out.match(MAC)).toBeNull(); // no real address left anywhere
+      expect(r.out).toContain('xx:xx:xx:xx:xx:01'); // the device
+      expect(r.out).not.toContain(session.device.address!);
+      expect(r.out).not.toContain(STRANGER);
+      expect(r.out.toLowerCase()).not.toMatch(/ca ?fe ?01/); // the stranger's write is gone
+      expect(r.out).not.toContain(root); // local paths reduced to file names
+    }
+    const j = buildReport(session, { redact: true });
+    expect(j.redacted).toBe(true);
+    expect(j.states.on!.rounds[0]!.connections).toBe(1);
+    expect(j.queries.some((q) => q.value === 'cafe01')).toBe(false);
+    expect(buildReport(session).queries.some((q) => q.value === 'cafe01')).toBe(true);
+  });
+
+  it('refuses a bad format, a missing session and unknown options with exit 2', async () => {
+    expect((await cli(['export', id, '--format', 'pdf', '--sessions-dir', dir])).code).toBe(2);
+    const missing = await cli(['export', 'nope', '--sessions-dir', dir]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/no session 'nope'/);
+    expect((await cli(['export', '--sessions-dir', dir])).err).toMatch(/name the session/);
+    expect((await cli(['export', id, '--color', '--sessions-dir', dir])).code).toBe(2);
+  });
+
+  it('renders a session without analysis or finding', async () => {
+    const bare = { ...session, analysis: null, accepted: null, rounds: [], device: { name: null, address: null, gatt: null } };
+    const md = reportMarkdown(buildReport(bare));
+    expect(md).toContain('_No candidate accepted yet._');
+    expect(md).toContain('_Not run yet._');
+    expect(md).toContain('GATT table: not explored');
+  });
+});
+
+describe('bms-wizard sessions', () => {
+  it('lists sessions newest first, as text and JSON', async () => {
+    const second = await cli(['demo', '--yes', '--sessions-dir', dir]);
+    expect(second.code).toBe(0);
+    const j = await cli(['sessions', '--json', '--sessions-dir', dir]);
+    expect(j.code).toBe(0);
+    const rows = JSON.parse(j.out) as { id: string; updated: string; step: string; rounds: number; roundsNeeded: number; device: { address: string }; target: string }[];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.updated >= rows[1]!.updated).toBe(true);
+    expect(rows[1]!.id).toBe(id);
+    expect(rows[0]).toMatchObject({ step: 'done', rounds: 6, roundsNeeded: 6, target: 'discharge switch' });
+    const t = await cli(['sessions', '--sessions-dir', dir]);
+    expect(t.out.split('\n')[1]).toMatch(new RegExp(`^${id}  xiaoxiang BMS  discharge switch  6/6 rounds  step done`));
+    const env = await cli(['sessions', '--json'], { BMS_WIZARD_SESSIONS: dir });
+    expect(JSON.parse(env.out)).toHaveLength(2);
+    const empty = await cli(['sessions', '--sessions-dir', join(root, 'empty')]);
+    expect(empty.code).toBe(0);
+    expect(empty.err).toMatch(/no sessions/);
+  });
+});
