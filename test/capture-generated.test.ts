@@ -138,6 +138,13 @@ describe('LINKTYPE_NORDIC_BLE (272) header versions', () => {
     expect(enc!.pdu.length).toBe(encAir.length - 7);
   });
 
+  it('a data PDU with the CP bit keeps its CTEInfo byte, which the length does not count', () => {
+    const payload = h('0500 0400 1b 1200 0a0b'); // L2CAP + notification
+    const air = Buffer.concat([h('3b4a6550'), h('22'), Buffer.from([payload.length]), h('14'), payload, h('aabbcc')]);
+    const { packets } = read(pcapFile({ le: true, ns: false, linkType: 272 }, [{ sec: 1, frac: 0, data: Buffer.concat([nordicHeader(3, 0x06, 0x01, 9, air.length), air]) }]));
+    expect(hex((packets[0] as LinkLayerPacket).pdu)).toBe(`22${payload.length.toString(16).padStart(2, '0')}14${hex(payload)}`);
+  });
+
   it('version 2 (access address tells advertising from data) and the legacy 0xBEEF header', () => {
     const v2 = pcapFile({ le: false, ns: false, linkType: 272 }, [
       { sec: 1, frac: 0, data: Buffer.concat([nordicHeader(2, 0x06, 0x03, 37, adv.length), adv]) },

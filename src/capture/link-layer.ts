@@ -10,16 +10,17 @@ const CODED_PHY = 2;
 
 /**
  * The packet whose access address is at buf[aa] (the record ends at end). Null when too short to
- * hold an access address and a PDU header. `micStrip`: the sniffer checked a MIC that is still in
- * the payload. The PDU length comes from its header, clipped to the bytes present.
+ * hold an access address and a PDU header. The PDU length comes from its header (plus the CTEInfo
+ * byte that a data PDU with the CP bit carries uncounted), clipped to the bytes present.
+ * `micStrip`: the sniffer checked a MIC that is still in the payload.
  */
 function airPacket(
-  buf: Buffer, dv: DataView, aa: number, end: number, codedPhy: boolean, record: number, t: Micros,
+  buf: Buffer, dv: DataView, aa: number, end: number, codedPhy: boolean, dataPdu: boolean, record: number, t: Micros,
   channel: number, dir: Direction | null, crcOk: boolean, encrypted: boolean, micStrip: boolean,
 ): LinkLayerPacket | null {
   const start = aa + 4 + (codedPhy ? 1 : 0);
   if (end - start < 2) return null;
-  let pduEnd = start + 2 + buf[start + 1];
+  let pduEnd = start + 2 + buf[start + 1] + (dataPdu && (buf[start] & 0x20) !== 0 ? 1 : 0);
   if (pduEnd > end) pduEnd = end;
   if (micStrip && pduEnd - start - 2 >= MIC) pduEnd -= MIC;
   return {
@@ -31,7 +32,7 @@ function airPacket(
 /** LINKTYPE_BLUETOOTH_LE_LL (251): the bare air packet, nothing known about direction or CRC. */
 export function decodeLeLl(buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros): LinkLayerPacket | null {
   if (len < 6) return null;
-  return airPacket(buf, dv, off, off + len, false, record, t, -1, null, true, false, false);
+  return airPacket(buf, dv, off, off + len, false, dv.getUint32(off, true) !== ADVERTISING_AA, record, t, -1, null, true, false, false);
 }
 
 // LINKTYPE_BLUETOOTH_LE_LL_WITH_PHDR flags (little-endian u16 at byte 8 of the 10-byte pseudo-header)
@@ -61,7 +62,8 @@ export function decodeLeLlPhdr(buf: Buffer, dv: DataView, off: number, len: numb
   // Auxiliary advertising (type 1) reuses the MIC bits; advertising PDUs never carry a MIC.
   const micChecked = pduType !== 1 && (flags & LE_MIC_CHECKED) !== 0 && dv.getUint32(off + PHDR, true) !== ADVERTISING_AA;
   const micValid = (flags & LE_MIC_VALID) !== 0;
-  return airPacket(buf, dv, off + PHDR, off + len, flags >> 14 === CODED_PHY, record, t, channelIndex(buf[off]), dir, crcOk,
+  const dataPdu = pduType === 2 || pduType === 3 || (pduType === 0 && dv.getUint32(off + PHDR, true) !== ADVERTISING_AA);
+  return airPacket(buf, dv, off + PHDR, off + len, flags >> 14 === CODED_PHY, dataPdu, record, t, channelIndex(buf[off]), dir, crcOk,
     micChecked && !micValid, micChecked && micValid);
 }
 
@@ -107,9 +109,9 @@ export function decodeNordic(buf: Buffer, dv: DataView, off: number, len: number
   const channel = buf[event + 1];
   const crcOk = (flags & 1) !== 0;
   const coded = ((flags >> 4) & 7) === CODED_PHY;
-  if (!data) return airPacket(buf, dv, aa, end, coded, record, t, channel, null, crcOk, false, false);
+  if (!data) return airPacket(buf, dv, aa, end, coded, false, record, t, channel, null, crcOk, false, false);
   const dir: Direction = (flags & 2) !== 0 ? 'app-to-device' : 'device-to-app';
   const encrypted = (flags & 4) !== 0;
   const micOk = (flags & 8) !== 0;
-  return airPacket(buf, dv, aa, end, coded, record, t, channel, dir, crcOk, encrypted && !micOk, encrypted && micOk);
+  return airPacket(buf, dv, aa, end, coded, true, record, t, channel, dir, crcOk, encrypted && !micOk, encrypted && micOk);
 }
