@@ -199,6 +199,29 @@ describe('Wireshark plain-text export (generated)', () => {
     expect(digest(await readChunked(text, 5))).toEqual(digest(read(text).packets));
   });
 
+  it('an export without summary lines starts each packet at its Frame line', () => {
+    const noSummary = [
+      'Frame 7: 14 bytes on wire (112 bits), 14 bytes captured (112 bits)',
+      'Bluetooth HCI H4',
+      '    [Direction: Rcvd (0x01)]',
+      '',
+      '0000  02 40 20 09 00 05 00 04 00 1b 12 00 01 02         .@ ...........',
+      '',
+      'Frame 8: 14 bytes on wire (112 bits), 14 bytes captured (112 bits)',
+      'Bluetooth HCI H4',
+      '    [Direction: Sent (0x00)]',
+      '',
+      '0000  02 40 00 09 00 05 00 04 00 52 10 00 03 04         .@.......R....',
+      '',
+    ].join('\n');
+    const { packets, format } = read(noSummary);
+    expect(format).toBe('wireshark-text');
+    expect((packets as HciPacket[]).map((p) => [p.record, p.sent, hex(p.data)])).toEqual([
+      [7, false, '40200900050004001b12000102'],
+      [8, true, '40000900050004005210000304'],
+    ]);
+  });
+
   it('an export without packet bytes is reported, with what to do', () => {
     const bare = [header, '      1 0.000000     host   controller   HCI_CMD 4 Sent Reset', '', 'Frame 1: 4 bytes on wire', ''].join('\n');
     const { packets, format, damage } = read(bare);

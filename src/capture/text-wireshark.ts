@@ -17,6 +17,7 @@ const HEADER = /^No\.\s+Time\b/;
 const SUMMARY = /^\s*(\d+)\s+(?:(\d{4}-\d{2}-\d{2}) +)?(\S+)(.*)$/;
 /** A bytes line of the export: offset at column 0, two spaces, then bytes. Tree lines are indented. */
 const BYTES_LINE = /^[0-9a-fA-F]{4,8}\s{2,}[0-9a-fA-F]{2}(?:\s|$)/;
+const FRAME_LINE = /^Frame (\d+): \d+ bytes on wire/;
 const DATA_SOURCE = /^(\S.*?)\s+\((\d+) bytes?\):\s*$/;
 
 interface Block {
@@ -68,6 +69,15 @@ class WiresharkTextParser extends TextLineParser {
         collecting: true,
         linkLayer: false,
       };
+      return;
+    }
+    const f = FRAME_LINE.exec(text);
+    if (f && (!this.block || this.block.frame !== Number(f[1]))) {
+      // Exports without the summary line start each packet at its "Frame N:" tree line.
+      this.flush(emit);
+      this.frames++;
+      this.lastFrame = Number(f[1]);
+      this.block = { frame: Number(f[1]), t: null, sent: null, chunks: [], nextOffset: 0, collecting: true, linkLayer: false };
       return;
     }
     const b = this.block;
@@ -181,7 +191,9 @@ export const wiresharkText: CaptureFormat = {
     const lines = textLines(head);
     if (lines === null) return false;
     const i = lines.findIndex((l) => HEADER.test(l));
-    return i >= 0 && lines.slice(i + 1, i + 4).some((l) => /^\s*\d+\s+\S/.test(l));
+    if (i >= 0 && lines.slice(i + 1, i + 4).some((l) => /^\s*\d+\s+\S/.test(l))) return true;
+    // Without summary lines: the Frame tree line followed by the frame's bytes.
+    return lines.some((l) => FRAME_LINE.test(l)) && lines.some((l) => BYTES_LINE.test(l));
   },
   open() {
     return { headerLength: 0, variant: 'Export Packet Dissections (plain text)', parser: new WiresharkTextParser() };
