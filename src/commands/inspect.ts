@@ -1,14 +1,125 @@
-import { InputError } from '../errors.js';
-import type { Command } from './command.js';
+// `bms-wizard inspect CAPTURE...`: the ATT conversation of captures, as text, JSON Lines or a summary.
+import { CaptureError, InputError } from '../errors.js';
+import { extractAttFromFile } from '../hci/extract-file.js';
+import type { AttEvent } from '../model.js';
+import type { Command, CommandContext, OptionValues } from './command.js';
+import { eventJson, eventLine, summaryJson, summaryText } from './inspect-view.js';
 
-// Placeholder until its issue lands; replaced by the real command.
+/** '0x12', '0X0012' or '18' → 18. */
+export function parseHandle(text: string): number {
+  const t = text.trim();
+  const n = /^0x[0-9a-f]{1,4}$/i.test(t) ? parseInt(t.slice(2), 16) : /^\d{1,5}$/.test(t) ? Number(t) : NaN;
+  if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new InputError(`--handle '${text}' is not an ATT handle; give it as hex (0x12) or decimal (18)`);
+  return n;
+}
+
+/** Collects output lines and writes them in blocks: one write per line would dominate the time. */
+class Output {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly stream: NodeJS.WritableStream) {}
+  line(s: string): void {
+    this.parts.push(s);
+    this.size += s.length + 1;
+    if (this.size > 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (!this.parts.length) return;
+    this.stream.write(this.parts.join('\n') + '\n');
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+async function inspectFile(path: string, v: { json: boolean; summary: boolean; device: string | null; handle: number | null }, out: Output, ctx: CommandContext): Promise<boolean> {
+  const wanted = (e: AttEvent): boolean => (v.device === null || (e.peer !== null && e.peer === v.device)) && (v.handle === null || e.handle === v.handle);
+  let shown = 0;
+  // The human view names the file before its first event (not before: the file may not be a capture).
+  const header = (): void => {
+    if (!v.json && shown === 0) out.line(`# ${path}`);
+  };
+  const onEvent = v.summary
+    ? undefined
+    : (e: AttEvent): void => {
+        if (!wanted(e)) return;
+        header();
+        shown++;
+        out.line(v.json ? eventJson(e) : eventLine(e));
+      };
+  const { capture, result } = await extractAttFromFile(path, {
+    keepEvents: false,
+    ...(onEvent ? { onEvent } : {}),
+  });
+  const connections = result.connections.filter((c) => v.device === null || c.peer === v.device);
+  const conns = new Set(connections.map((c) => c.conn));
+  const handles = result.handles.filter((h) => conns.has(h.conn) && (v.handle === null || h.handle === v.handle));
+  if (v.summary) {
+    out.line((v.json ? summaryJson(capture, result, connections, handles) : summaryText(capture, result, connections, handles)).replace(/\n$/, ''));
+  } else if (!v.json) {
+    header();
+    out.line(`# ${capture.formatName}, ${capture.variant}, ${capture.records} records, ${result.connections.length} connection(s), ${shown} of ${result.counts.attWithValue} event(s) shown`);
+  }
+  out.flush();
+  for (const w of result.warnings) ctx.stderr.write(`warning: ${path}: ${w}\n`);
+  if (!v.summary && shown === 0 && (v.device !== null || v.handle !== null) && result.counts.attWithValue > 0) {
+    const peers = [...new Set(result.connections.map((c) => c.peer).filter((p) => p))];
+    ctx.stderr.write(`warning: ${path}: no event matched the filter (${result.counts.attWithValue} events; peers: ${peers.join(', ') || 'unknown'})\n`);
+  }
+  if (capture.damage) {
+    const d = capture.damage;
+    let msg = /[.!?]$/.test(d.message) ? d.message : `${d.message}.`;
+    if (!d.detail.hint) msg += ' The records before it were read; copy or export the capture again to get the rest.';
+    ctx.stderr.write(`error: ${msg}\n`);
+    return false;
+  }
+  return true;
+}
+
 export const command: Command = {
   name: 'inspect',
-  summary: '(not built yet)',
-  usage: 'bms-wizard inspect',
-  help: '',
-  options: {},
-  async run() {
-    throw new InputError("'inspect' is not built yet");
+  summary: 'show the ATT conversation of captures (btsnoop, PacketLogger, pcap/pcapng, text exports)',
+  usage: 'bms-wizard inspect CAPTURE... [--json] [--summary] [--device ADDR] [--handle H]',
+  help: `Reads each capture (the format is recognised by content, not by name) and prints every ATT
+operation that carries a value: time, connection and device, direction, operation, handle (with
+its UUID when the capture shows GATT discovery) and the value in hex.
+
+Options:
+  --json           JSON Lines, one event a line: record, t (µs since the Unix epoch, or null),
+                   conn, peer, dir, op, opcode, handle, uuid, value (lowercase hex).
+                   Several captures: the lines of each file follow in the order given; record and
+                   conn count within each file.
+  --summary        devices, connections, handles (UUIDs, properties, counts per operation) and
+                   packet counts instead of the events (with --json: one JSON object per file)
+  --device ADDR    only this peer address (aa:bb:cc:dd:ee:ff, any case)
+  --handle H       only this ATT handle (0x12 or 18)
+
+Data goes to stdout, warnings to stderr. A capture that is damaged part-way prints what comes
+before the damage, then says where it stopped; the exit code is then 2.`,
+  options: {
+    json: { type: 'boolean' },
+    summary: { type: 'boolean' },
+    device: { type: 'string' },
+    handle: { type: 'string' },
+  },
+  async run(values: OptionValues, positionals: string[], ctx: CommandContext): Promise<number> {
+    if (positionals.length === 0) throw new InputError("inspect needs at least one capture file: 'bms-wizard inspect CAPTURE'");
+    const device = typeof values.device === 'string' ? values.device.trim().toLowerCase() : null;
+    if (device !== null && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(device)) throw new InputError(`--device '${String(values.device)}' is not a Bluetooth address; give it as aa:bb:cc:dd:ee:ff`);
+    const handle = typeof values.handle === 'string' ? parseHandle(values.handle) : null;
+    const v = { json: Boolean(values.json), summary: Boolean(values.summary), device, handle };
+    const out = new Output(ctx.stdout);
+    let ok = true;
+    for (const path of positionals) {
+      try {
+        if (!(await inspectFile(path, v, out, ctx))) ok = false;
+      } catch (err) {
+        out.flush();
+        if (!(err instanceof CaptureError) || positionals.length === 1) throw err;
+        // With several files, one unreadable file does not hide the others.
+        ctx.stderr.write(`error: ${err.message}\n`);
+        ok = false;
+      }
+    }
+    return ok ? 0 : 2;
   },
 };
