@@ -17,7 +17,7 @@ export interface BtmonOptions {
   btmon?: string;
   /** Only this adapter (e.g. "hci0"); default: all of them. */
   adapter?: string;
-  /** How long btmon gets to fail at startup before we call it running. Default 1500 ms. */
+  /** How long to wait for btmon's banner before calling it running. Default 5000 ms. */
   startupMs?: number;
   /** The platform check, replaceable in tests. Default process.platform. */
   platform?: NodeJS.Platform;
@@ -28,11 +28,11 @@ const SETCAP = 'sudo setcap cap_net_raw,cap_net_admin+eip "$(command -v btmon)"'
 /** One sentence for btmon's startup failures, with the fix. */
 export function explainBtmonFailure(output: string): string {
   const said = lastLine(output) || 'no message';
-  if (/Failed to (open|bind) channel|permission denied|operation not permitted/i.test(output)) {
-    return `btmon may not open the Bluetooth monitor channel (${said}): it needs root or CAP_NET_RAW. Run bms-wizard with sudo, or allow btmon once with: ${SETCAP}`;
-  }
   if (/Address family not supported/i.test(output)) {
     return `this Linux has no Bluetooth support here (${said}): load the bluetooth kernel module, or run on the machine that has the adapter (not in a container)`;
+  }
+  if (/Failed to (open|bind) channel|permission denied|operation not permitted/i.test(output)) {
+    return `btmon may not open the Bluetooth monitor channel (${said}): it needs root or CAP_NET_RAW. Run bms-wizard with sudo, or allow btmon once with: ${SETCAP}`;
   }
   return `btmon stopped right after starting (${said})`;
 }
@@ -62,9 +62,14 @@ export class BtmonSource implements RoundSource {
   private async start(file: string): Promise<RunningProgram> {
     const args = ['-w', file, ...(this.opts.adapter ? ['-i', this.opts.adapter] : [])];
     const proc = startProgram(this.btmon, args, { env: this.opts.env });
-    const failed = (): boolean => /Failed to (open|bind) channel/i.test(proc.stderrText() + proc.stdoutText());
-    const deadline = Date.now() + (this.opts.startupMs ?? 1500);
-    while (proc.running && !failed() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const output = (): string => proc.stderrText() + proc.stdoutText();
+    const failed = (): boolean => /Failed to (open|bind) channel/i.test(output());
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // btmon prints its banner at once, then opens the monitor channel (and says so if it cannot).
+    const deadline = Date.now() + (this.opts.startupMs ?? 5000);
+    while (proc.running && !failed() && !/Bluetooth monitor ver/.test(output()) && Date.now() < deadline) await sleep(50);
+    const grace = Date.now() + 300;
+    while (proc.running && !failed() && Date.now() < grace) await sleep(50);
     if (proc.running && failed()) await proc.stop(500);
     if (!proc.running) {
       try {
