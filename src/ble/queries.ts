@@ -36,7 +36,8 @@ function dalyRead(cmd: number, address = 0x80): Uint8Array {
   return b;
 }
 
-function modbusRead(unit: number, register: number, count: number): Uint8Array {
+/** Modbus RTU read (function 3) with its CRC: the shape of Daly's newer firmware and Seplos V3. */
+export function modbusRead(unit: number, register: number, count: number): Uint8Array {
   const b = new Uint8Array(8);
   b.set([unit, 0x03, register >> 8, register & 0xff, count >> 8, count & 0xff]);
   let crc = 0xffff;
@@ -57,10 +58,13 @@ export const KNOWN_QUERIES: KnownQuery[] = [
   { protocol: 'jk', what: 'cell info (starts the frame stream)', value: jkCommand(0x96) },
   { protocol: 'daly', what: 'SOC, pack voltage and current', value: dalyRead(0x90) },
   { protocol: 'daly', what: 'min/max cell voltage', value: dalyRead(0x91) },
+  { protocol: 'daly', what: 'min/max temperature', value: dalyRead(0x92) },
   { protocol: 'daly', what: 'MOSFET status', value: dalyRead(0x93) },
   { protocol: 'daly', what: 'status info', value: dalyRead(0x94) },
   { protocol: 'daly', what: 'cell voltages', value: dalyRead(0x95) },
-  { protocol: 'daly', what: 'Modbus status registers (newer firmware)', value: modbusRead(0xd2, 0x0000, 0x003e) },
+  { protocol: 'daly', what: 'temperatures', value: dalyRead(0x96) },
+  { protocol: 'daly', what: 'cell balance state', value: dalyRead(0x97) },
+  { protocol: 'daly', what: 'failure codes', value: dalyRead(0x98) },
 ];
 
 export function knownQueries(protocols: string[]): KnownQuery[] {

@@ -25,6 +25,10 @@ export interface GattSourceOptions {
   durationMs?: number;
   /** Every query is sent once per poll. */
   pollIntervalMs?: number;
+  /** After a query: how long to wait for the first notification of its answer. */
+  answerTimeoutMs?: number;
+  /** After a query: the answer is complete once no notification came for this long. */
+  quietMs?: number;
   scanMs?: number;
   readyTimeoutMs?: number;
   connectTimeoutMs?: number;
@@ -54,10 +58,14 @@ export class GattRoundSource implements RoundSource {
   private closed = false;
   private readonly durationMs: number;
   private readonly pollIntervalMs: number;
+  private readonly answerTimeoutMs: number;
+  private readonly quietMs: number;
 
   constructor(private readonly options: GattSourceOptions) {
     this.durationMs = options.durationMs ?? 8000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.answerTimeoutMs = options.answerTimeoutMs ?? 500;
+    this.quietMs = options.quietMs ?? 80;
   }
 
   /** The GATT table read on the first round (for the session and the export). */
@@ -204,11 +212,15 @@ export class GattRoundSource implements RoundSource {
 
     const progress = ui.progress(`Round ${request.index}/${request.roundsPerState} (${request.state}): connecting…`);
     let connection: BleConnection | null = null;
+    let answers = 0;
+    let lastAnswerAt = 0;
     const start = Date.now() * 1000;
     try {
       connection = await client.connect(plan.device, this.options.connectTimeoutMs ?? 10_000);
       await connection.discover();
       connection.onNotification((n) => {
+        answers++;
+        lastAnswerAt = Date.now();
         const spec = plan.notify.find((c) => c.uuid === n.characteristic);
         push({
           t: n.t,
@@ -226,6 +238,7 @@ export class GattRoundSource implements RoundSource {
       const until = Date.now() + this.durationMs;
       let polls = 0;
       while (Date.now() < until && !connection.lost) {
+        const pollStart = Date.now();
         for (const q of plan.queries) {
           if (connection.lost) break;
           push({
@@ -237,10 +250,19 @@ export class GattRoundSource implements RoundSource {
             uuid: plan.write.uuid,
             value: Uint8Array.from(q),
           });
+          const before = answers;
+          const sentAt = Date.now();
           await connection.write(plan.pair.service, plan.write.uuid, q, plan.write.withoutResponse);
+          // Like the app: wait for the answer before the next query, so every answer follows its
+          // request (a UART bridge mixes up answers to a burst, and the analysis keys on the request).
+          while (!connection.lost) {
+            await sleep(5);
+            const now = Date.now();
+            if (answers > before ? now - lastAnswerAt >= this.quietMs : now - sentAt >= this.answerTimeoutMs) break;
+          }
         }
         polls++;
-        await sleep(Math.min(this.pollIntervalMs, Math.max(0, until - Date.now())));
+        await sleep(Math.max(0, Math.min(pollStart + this.pollIntervalMs, until) - Date.now()));
       }
       if (connection.lost) warnings.push(`${plan.device.name ?? peer ?? 'the device'} dropped the connection after ${polls} poll(s)`);
     } finally {

@@ -28,7 +28,8 @@ export class BmsPeripheral implements SimPeripheral {
   private readonly mtu: number;
   private sink: ((valueHandle: number, value: Uint8Array) => void) | null = null;
   private readonly notifying = new Set<number>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly queue: { at: number; value: Uint8Array }[] = [];
+  private pumpTimer: NodeJS.Timeout | null = null;
   private streamTimer: NodeJS.Timeout | null = null;
   /** Wall-clock ms of the last advance() (the battery lives on between calls). */
   private clock = Date.now();
@@ -113,24 +114,35 @@ export class BmsPeripheral implements SimPeripheral {
     this.notifying.clear();
     if (this.streamTimer) clearInterval(this.streamTimer);
     this.streamTimer = null;
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    if (this.pumpTimer) clearTimeout(this.pumpTimer);
+    this.pumpTimer = null;
+    this.queue.length = 0;
   }
 
   /** Queues notification values on the notify handle: a few ms apart, like connection events. */
   private send(values: Uint8Array[], latencyMs: number): void {
-    const handle = this.protocol.gatt.notifyHandle;
-    const now = Date.now();
-    let at = Math.max(now + latencyMs / this.speed, this.busyUntil);
-    for (const v of values) {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        // Without a subscription the device's values go nowhere, as on a real link.
-        if (this.sink && this.notifying.has(handle)) this.sink(handle, v);
-      }, at - now);
-      this.timers.add(timer);
+    let at = Math.max(Date.now() + latencyMs / this.speed, this.busyUntil);
+    for (const value of values) {
+      this.queue.push({ at, value });
       at += Math.max(1, 7.5 / this.speed);
     }
     this.busyUntil = at;
+    this.pump();
+  }
+
+  /** One timer drains the queue in order: values never overtake each other, however late timers fire. */
+  private pump(): void {
+    if (this.pumpTimer || this.queue.length === 0) return;
+    this.pumpTimer = setTimeout(() => {
+      this.pumpTimer = null;
+      const handle = this.protocol.gatt.notifyHandle;
+      const now = Date.now();
+      while (this.queue.length && this.queue[0]!.at <= now) {
+        const { value } = this.queue.shift()!;
+        // Without a subscription the device's values go nowhere, as on a real link.
+        if (this.sink && this.notifying.has(handle)) this.sink(handle, value);
+      }
+      this.pump();
+    }, Math.max(0, this.queue[0]!.at - Date.now()));
   }
 }
