@@ -56,6 +56,12 @@ describe('files that are not captures this tool reads', () => {
     expect(e.message).toMatch(/nope\.log: no such file\. Check the path/);
   });
 
+  it('a path through a file, as if it were a folder', async () => {
+    const path = join(file('plain.log', btsnoop), 'inner.log');
+    const e = await captureError(readCaptureFile(path, () => {}));
+    expect(e.message).toMatch(/plain\.log\/inner\.log: no such file \(a part of the path is not a folder\)\. Check the path/);
+  });
+
   it.skipIf(process.getuid?.() === 0)('an unreadable file (skipped as root: root reads anything)', async () => {
     const path = file('secret.btsnoop', btsnoop);
     chmodSync(path, 0o000);

@@ -82,7 +82,7 @@ export function decodeNordic(buf: Buffer, dv: DataView, off: number, len: number
   let aa: number;
   let version: number;
   let id: number;
-  if (len >= 2 && buf[off] === 0xbe && buf[off + 1] === 0xef) {
+  if (len >= 23 && buf[off] === 0xbe && buf[off + 1] === 0xef) {
     version = 0;
     id = buf[off + 2];
     event = off + 8;

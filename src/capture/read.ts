@@ -6,6 +6,7 @@ import { CaptureError } from '../errors.js';
 import type { Packet } from '../model.js';
 import type { CaptureFormat, RecordParser } from './format.js';
 import { FORMATS } from './formats.js';
+import { corruptRecord, MAX_RECORD_BYTES } from './record-errors.js';
 
 export interface CaptureInfo {
   file: string | null;
@@ -24,6 +25,8 @@ export interface CaptureInfo {
 /** Formats look at no more than this many leading bytes. */
 export const HEAD_BYTES = 64 * 1024;
 const DEFAULT_CHUNK = 8 * 1024 * 1024;
+/** Binary readers reject records over MAX_RECORD_BYTES; this stops any reader that never finds an end. */
+const STUCK_BYTES = 2 * MAX_RECORD_BYTES;
 
 function firstBytes(head: Buffer): string {
   if (head.length === 0) return 'it is empty';
@@ -151,6 +154,10 @@ export async function readCaptureFile(path: string, emit: (p: Packet) => void, o
         base += skip;
         start -= skip;
         filled = keep;
+        if (keep > STUCK_BYTES) {
+          damage = located(corruptRecord((parser.records ?? highest) + 1, base + start, `no record ends within ${keep} bytes`), path, format);
+          break;
+        }
       }
       const { bytesRead } = await readAt(fh, buf, filled, chunk, base + filled, path);
       filled += bytesRead;
@@ -189,9 +196,10 @@ function unreadable(e: unknown, path: string): CaptureError {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   const problem =
     code === 'ENOENT' ? 'no such file'
+    : code === 'ENOTDIR' ? 'no such file (a part of the path is not a folder)'
     : code === 'EACCES' || code === 'EPERM' ? 'permission denied: the file cannot be read'
     : code === 'EISDIR' ? 'is a directory, not a capture file'
     : `cannot be read (${code ?? (e instanceof Error ? e.message : String(e))})`;
-  const hint = code === 'ENOENT' ? 'Check the path' : code === 'EACCES' || code === 'EPERM' ? 'Check the file permissions or copy it somewhere readable' : undefined;
+  const hint = code === 'ENOENT' || code === 'ENOTDIR' ? 'Check the path' : code === 'EACCES' || code === 'EPERM' ? 'Check the file permissions or copy it somewhere readable' : undefined;
   return new CaptureError(problem, { file: path, ...(hint ? { hint } : {}) });
 }
