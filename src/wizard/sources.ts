@@ -36,6 +36,9 @@ export const SOURCES: SourceEntry[] = [
   },
   // Live sources add their line here, e.g.
   // { id: 'adb', label: 'Android phone over adb', create: async (c) => new (await import('../recorders/adb.js')).AdbSource(c) },
+  { id: 'adb', label: 'Android phone over USB (adb): the phone\'s HCI snoop log, cut per round', create: async (c) => new (await import('../recorders/adb.js')).AdbSource({ extract: c.engine.extract, outDir: c.capturesDir, env: c.env }) },
+  { id: 'btmon', label: 'Linux: record with btmon (BlueZ; needs root or CAP_NET_RAW)', create: async (c) => new (await import('../recorders/btmon.js')).BtmonSource({ extract: c.engine.extract, outDir: c.capturesDir, env: c.env }) },
+  { id: 'folder', label: 'Watch a folder for each round\'s capture (PacketLogger, Wireshark)', create: async (c) => new (await import('../recorders/folder.js')).FolderSource({ extract: c.engine.extract, cwd: c.cwd }) },
 ];
 
 export function findSource(id: string): SourceEntry | undefined {
