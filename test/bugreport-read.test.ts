@@ -7,6 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../src/capture/read.js';
+import { extractAttFromFile } from '../src/hci/extract-file.js';
+import { simulateCapture } from '../src/sim/index.js';
 import type { HciPacket, Packet } from '../src/model.js';
 import { bugreportText, btsnoopRecords, encodeBtsnooz, makeZip } from './bugreport-helpers.js';
 
@@ -56,5 +58,33 @@ describe.each(present)('%s wrapped in Android bug report files', (name) => {
     const summary = await packetsOf(textPath, 8192);
     expect(summary.format).toBe('btsnooz');
     expect(summary.packets).toEqual(direct.packets);
+  });
+});
+
+/** ATT events and connections as comparable plain values. */
+async function attOf(path: string): Promise<{ events: object[]; connections: object[] }> {
+  const x = await extractAttFromFile(path);
+  expect(x.capture.damage).toBeNull();
+  return {
+    events: x.events.map((e) => ({ ...e, value: Buffer.from(e.value).toString('hex') })),
+    connections: x.result.connections,
+  };
+}
+
+describe('ATT events through bug report files', () => {
+  const sources: { name: string; log: Buffer }[] = [
+    { name: 'simulated JBD, 3 app sessions and a heart-rate strap', log: simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 3, seed: 4, otherDevice: true }).bytes },
+    { name: 'simulated JK (300-byte frames over many notifications)', log: simulateCapture({ protocol: 'jk', switchOn: false, rounds: 2, seed: 5 }).bytes },
+    ...present.map((n) => ({ name: n, log: readFileSync(join(CAPTURES, n)) })),
+  ];
+  it.each(sources)('$name: the zip and the btsnooz text give the ATT events of the btsnoop log', async ({ name, log }) => {
+    const base = join(dir, name.replace(/[^a-z0-9]+/gi, '-'));
+    writeFileSync(`${base}.btsnoop`, log);
+    writeFileSync(`${base}.zip`, makeZip([{ name: 'FS/data/misc/bluetooth/logs/btsnoop_hci.log', data: log }]));
+    writeFileSync(`${base}.txt`, bugreportText(encodeBtsnooz(btsnoopRecords(log), 2)));
+    const direct = await attOf(`${base}.btsnoop`);
+    expect(direct.events.length).toBeGreaterThan(0);
+    expect(await attOf(`${base}.zip`)).toEqual(direct);
+    expect(await attOf(`${base}.txt`)).toEqual(direct);
   });
 });
