@@ -24,6 +24,19 @@ export interface SimulateCaptureOptions {
   bms?: SimulatedBms;
   /** Identity of the simulated battery (address, serial); default 1. */
   device?: number;
+  /** The user flips the switch in the app during each round: seconds after subscribing. */
+  toggles?: { atSeconds: number; on: boolean }[];
+}
+
+/** A stretch of the capture with one switch state, for time windows (`FILE@FROM..TO`). */
+export interface StateWindow {
+  on: boolean;
+  /** Seconds from the capture's first record. */
+  fromSeconds: number;
+  toSeconds: number;
+  /** Record numbers in the written file (1-based, inclusive). */
+  fromRecord: number;
+  toRecord: number;
 }
 
 export interface SimulatedCapture {
@@ -35,6 +48,43 @@ export interface SimulatedCapture {
   packets: HciPacket[];
   format: SimCaptureFormat;
   bms: SimulatedBms;
+  /** Stretches with one switch state (one window when nothing was toggled). */
+  windows: StateWindow[];
+}
+
+/** Records a format writes before the first packet (btmon index records, PacketLogger notes). */
+const LEADING_RECORDS: Record<SimCaptureFormat, number> = {
+  btsnoop: 0,
+  'btsnoop-1001': 0,
+  btmon: 2,
+  pklg: 2,
+  'pklg-be': 2,
+  'pcap-187': 0,
+  'pcap-201': 0,
+};
+
+function stateWindows(packets: HciPacket[], firstOn: boolean, toggled: { t: number; on: boolean }[], lead: number): StateWindow[] {
+  if (packets.length === 0) return [];
+  const t0 = packets[0]!.t ?? 0;
+  const out: StateWindow[] = [];
+  let on = firstOn;
+  let from = 0;
+  const cut = (end: number) => {
+    if (end <= from) return;
+    const a = packets[from]!;
+    const b = packets[end - 1]!;
+    out.push({ on, fromSeconds: ((a.t ?? t0) - t0) / 1e6, toSeconds: ((b.t ?? t0) - t0) / 1e6, fromRecord: from + 1 + lead, toRecord: end + lead });
+  };
+  for (const tg of toggled) {
+    // The new state holds from the packet that carries the app's switch command.
+    const i = packets.findIndex((p) => (p.t ?? 0) >= tg.t);
+    if (i < 0) break;
+    cut(i);
+    from = i;
+    on = tg.on;
+  }
+  cut(packets.length);
+  return out;
 }
 
 export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
@@ -55,6 +105,7 @@ export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
     start: o.start,
     bms: o.bms,
     device: o.device,
+    toggles: o.toggles,
   });
   return {
     bytes: writeCapture(r.packets, format),
@@ -65,5 +116,6 @@ export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
     packets: r.packets,
     format,
     bms: r.bms,
+    windows: stateWindows(r.packets, o.switchOn, r.toggled, LEADING_RECORDS[format]),
   };
 }

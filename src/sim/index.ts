@@ -6,6 +6,6 @@ export { buildGatt, toModelGatt, type SimGatt, type SimService, type SimCharacte
 export { simulateAppSession, appSessionTimeline, type AppSessionOptions } from './session.js';
 export { deviceAddressFor, serialFor } from './identity.js';
 export { simulateRounds, type RoundsOptions, type RoundsResult } from './rounds.js';
-export { simulateCapture, type SimulateCaptureOptions, type SimulatedCapture } from './capture.js';
+export { simulateCapture, type SimulateCaptureOptions, type SimulatedCapture, type StateWindow } from './capture.js';
 export { writeCapture, writeBtsnoop, writePklg, writePcap, CAPTURE_FORMATS, FORMAT_EXTENSION, type SimCaptureFormat } from './writers/index.js';
 export { Prng } from './prng.js';

@@ -39,6 +39,8 @@ export interface BmsProtocol {
   appConnect(prng: Prng): Uint8Array[];
   /** What the app writes at each poll (index from 0). May be empty for streaming devices. */
   appPoll(index: number, prng: Prng): Uint8Array[];
+  /** What the vendor app writes to set the switch (the device applies it in respond()). */
+  switchCommand(on: boolean): Uint8Array;
   /** Notification values the device sends after a write (empty when it ignores it). */
   respond(state: BmsState, write: Uint8Array, mtu: number): Uint8Array[];
   /** Unsolicited frames the device sends at each stream tick once streaming (JK). */

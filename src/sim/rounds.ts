@@ -29,6 +29,8 @@ export interface RoundsResult {
   otherAddress: string | null;
   bms: SimulatedBms;
   mtu: number;
+  /** Switch commands the app wrote (from `toggles`), µs. */
+  toggled: { t: number; on: boolean }[];
 }
 
 export function simulateRounds(o: RoundsOptions): RoundsResult {
@@ -41,10 +43,12 @@ export function simulateRounds(o: RoundsOptions): RoundsResult {
   let t = start + 2_000_000;
   let handle = 0x0040 + p.int(0, 8);
   let mtu = 23;
+  const toggled: { t: number; on: boolean }[] = [];
   for (let r = 0; r < o.rounds; r++) {
     const s = appSessionTimeline(bms, { ...o, start: t, seed: p.int(1, 1 << 30), deviceAddress: address, connectionHandle: handle });
     all.merge(s.timeline);
     mtu = s.mtu;
+    toggled.push(...s.toggled);
     // The user restarts the app: a few seconds without a connection; the controller hands out a new handle.
     const gap = p.int(2000, 6000);
     bms.advance((s.end - t) / 1000 + gap);
@@ -59,5 +63,5 @@ export function simulateRounds(o: RoundsOptions): RoundsResult {
   }
   let packets = all.packets();
   if (o.aclOnly) packets = packets.filter((x) => x.type === HCI_ACL).map((x, i) => ({ ...x, record: i + 1 }));
-  return { packets, deviceAddress: address, otherAddress, bms, mtu };
+  return { packets, deviceAddress: address, otherAddress, bms, mtu, toggled };
 }

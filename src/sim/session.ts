@@ -40,6 +40,8 @@ export interface AppSessionOptions {
   /** Only ACL packets, no HCI commands or events (like Android's filtered snoop logs). */
   aclOnly?: boolean;
   seed?: number;
+  /** The user flips the switch in the app: seconds after subscribing, and the new state. */
+  toggles?: { atSeconds: number; on: boolean }[];
 }
 
 export interface SessionResult {
@@ -48,6 +50,8 @@ export interface SessionResult {
   end: number;
   deviceAddress: string;
   mtu: number;
+  /** When the app wrote each switch command (µs), as asked in `toggles`. */
+  toggled: { t: number; on: boolean }[];
 }
 
 const MS = 1000;
@@ -105,7 +109,7 @@ export function appSessionTimeline(bms: SimulatedBms, opts: AppSessionOptions = 
   exchange(writeRequest(g.cccdHandle, new Uint8Array([0x01, 0x00])), writeResponse());
 
   // The app's writes and the device's stream ticks, in time order.
-  type Trigger = { at: number; write?: Uint8Array };
+  type Trigger = { at: number; write?: Uint8Array; toggle?: boolean };
   const triggers: Trigger[] = [];
   const sessionEnd = t + (opts.seconds ?? 10) * 1000 * MS;
   let at = t + p.int(10, 60) * MS;
@@ -125,7 +129,11 @@ export function appSessionTimeline(bms: SimulatedBms, opts: AppSessionOptions = 
     const period = (proto.streamIntervalMs ?? 1000) * MS;
     for (let st = at + p.int(200, 500) * MS; st < sessionEnd; st += period + p.int(-60, 60) * MS) triggers.push({ at: st });
   }
+  for (const tg of opts.toggles ?? []) {
+    triggers.push({ at: t + tg.atSeconds * 1000 * MS, write: proto.switchCommand(tg.on), toggle: tg.on });
+  }
   triggers.sort((a, b) => a.at - b.at);
+  const toggled: { t: number; on: boolean }[] = [];
 
   let clock = t;
   let deviceBusyUntil = t;
@@ -138,6 +146,7 @@ export function appSessionTimeline(bms: SimulatedBms, opts: AppSessionOptions = 
       const pduBytes =
         proto.writeOpcode === ATT.WRITE_REQ ? writeRequest(g.writeHandle, tr.write) : writeCommand(g.writeHandle, tr.write);
       const last = send(tr.at, pduBytes);
+      if (tr.toggle !== undefined) toggled.push({ t: Math.round(tr.at), on: tr.toggle });
       nt = last + ci + p.int(0, 4000);
       if (proto.writeOpcode === ATT.WRITE_REQ) nt = receive(nt, writeResponse()) + p.int(500, 3000);
       values = bms.handleWrite(tr.write, mtu);
@@ -161,7 +170,7 @@ export function appSessionTimeline(bms: SimulatedBms, opts: AppSessionOptions = 
     t += ci * 2 + p.int(0, 5000);
     tl.event(t, disconnectionComplete(handle, 0x16));
   }
-  return { timeline: tl, end: t, deviceAddress: address, mtu };
+  return { timeline: tl, end: t, deviceAddress: address, mtu, toggled };
 }
 
 /** One app session as numbered HciPackets. */

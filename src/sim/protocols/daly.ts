@@ -19,6 +19,14 @@ export function dalyRequest(cmd: number, address = 0x80): Uint8Array {
   return f;
 }
 
+/** 0xD9 discharge MOSFET switch: data byte 0 = 1 on, 0 off; the BMS echoes it. */
+export function dalySwitch(on: boolean, address = 0x80): Uint8Array {
+  const f = dalyRequest(0xd9, address);
+  f[4] = on ? 1 : 0;
+  f[12] = sum8(f, 0, 12);
+  return f;
+}
+
 export function dalyFrame(cmd: number, data: Uint8Array): Uint8Array {
   const f = new Uint8Array(13);
   f[0] = 0xa5;
@@ -140,8 +148,13 @@ export const daly: BmsProtocol = {
   writeOpcode: 0x52,
   appConnect: () => [],
   appPoll: () => [0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98].map((c) => dalyRequest(c)),
+  switchCommand: (on) => dalySwitch(on),
   respond(s, w) {
     if (w.length !== 13 || w[0] !== 0xa5 || w[3] !== 0x08 || sum8(w, 0, 12) !== w[12]) return [];
+    if (w[2] === 0xd9) {
+      s.dischargeOn = w[4] === 1;
+      return [dalyFrame(0xd9, w.subarray(4, 12))];
+    }
     return answer(s, w[2]!);
   },
   truth: {

@@ -65,6 +65,13 @@ function hardwareVersion(s: BmsState): Uint8Array {
   return jbdFrame(0x05, d);
 }
 
+/** MOS control (0xE1): data 00 XX, bit 0 = charge off, bit 1 = discharge off (esphome-jbd-bms). */
+export function jbdMosControl(chargeOn: boolean, dischargeOn: boolean): Uint8Array {
+  const f = new Uint8Array([0xdd, 0x5a, 0xe1, 0x02, 0x00, (chargeOn ? 0 : 1) | (dischargeOn ? 0 : 2), 0, 0, 0x77]);
+  u16be(f, 6, jbdChecksum(f, 2, 6));
+  return f;
+}
+
 const NAME = (serial: string) => `xiaoxiang-${serial.slice(-4)}`;
 
 const gatt = buildGatt(
@@ -101,7 +108,13 @@ export const jbd: BmsProtocol = {
   writeOpcode: 0x52,
   appConnect: () => [jbdRequest(0x05)],
   appPoll: () => [jbdRequest(0x03), jbdRequest(0x04)],
+  switchCommand: (on) => jbdMosControl(true, on),
   respond(s, w, mtu) {
+    if (w.length === 9 && w[0] === 0xdd && w[1] === 0x5a && w[2] === 0xe1) {
+      s.chargeOn = (w[5]! & 1) === 0;
+      s.dischargeOn = (w[5]! & 2) === 0;
+      return [jbdFrame(0xe1, new Uint8Array(0))];
+    }
     if (w.length < 7 || w[0] !== 0xdd || w[1] !== 0xa5) return [];
     const size = Math.min(20, mtu - 3);
     if (w[2] === 0x03) return chunk(jbdBasicInfo(s), size);

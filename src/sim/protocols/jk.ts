@@ -148,8 +148,14 @@ export const jk: BmsProtocol = {
   writeOpcode: 0x52,
   appConnect: () => [jkCommand(0x97), jkCommand(0x96)],
   appPoll: () => [],
+  // Register 0x1E = discharge switch (0x1D charge, 0x1F balancer), 4-byte value.
+  switchCommand: (on) => jkCommand(0x1e, on ? 1 : 0, 4),
   respond(s, w, mtu) {
     if (w.length !== 20 || w[0] !== 0xaa || w[1] !== 0x55 || w[2] !== 0x90 || w[3] !== 0xeb) return [];
+    if (w[4] === 0x1e && w[5] === 4) {
+      s.dischargeOn = w[6] === 1;
+      return [...chunk(ACK, mtu - 3), ...jkSplit(jkSettings(s), mtu)];
+    }
     if (w[4] === 0x97) return [...jkSplit(jkDeviceInfo(s), mtu), ...chunk(ACK, mtu - 3)];
     if (w[4] === 0x96) {
       s.session.streaming = true;

@@ -34,6 +34,18 @@ export function modbusRead(start: number, count: number, address = ADDRESS): Uin
   return f;
 }
 
+/** Write single register (0x06); register 0x0100 = discharge MOSFET control (1 on, 0 off). */
+export function modbusWriteRegister(register: number, value: number, address = ADDRESS): Uint8Array {
+  const f = new Uint8Array(8);
+  f[0] = address;
+  f[1] = 0x06;
+  u16be(f, 2, register);
+  u16be(f, 4, value);
+  u16le(f, 6, crc16Modbus(f, 0, 6));
+  return f;
+}
+const DISCHARGE_REGISTER = 0x0100;
+
 export function modbusAnswer(registers: number[], address = ADDRESS): Uint8Array {
   const f = new Uint8Array(5 + 2 * registers.length);
   f[0] = address;
@@ -88,9 +100,14 @@ export const modbus: BmsProtocol = {
   writeOpcode: 0x12,
   appConnect: () => [],
   appPoll: () => [modbusRead(0, 10), modbusRead(CELL_BASE, CELL_COUNT)],
+  switchCommand: (on) => modbusWriteRegister(DISCHARGE_REGISTER, on ? 1 : 0),
   respond(s, w, mtu) {
-    if (w.length !== 8 || w[0] !== ADDRESS || w[1] !== 0x03) return [];
-    if (crc16Modbus(w, 0, 6) !== (w[6]! | (w[7]! << 8))) return [];
+    if (w.length !== 8 || w[0] !== ADDRESS || crc16Modbus(w, 0, 6) !== (w[6]! | (w[7]! << 8))) return [];
+    if (w[1] === 0x06 && ((w[2]! << 8) | w[3]!) === DISCHARGE_REGISTER) {
+      s.dischargeOn = w[5] === 1;
+      return [w.slice()]; // Modbus echoes a register write
+    }
+    if (w[1] !== 0x03) return [];
     const start = (w[2]! << 8) | w[3]!;
     const size = Math.min(20, mtu - 3);
     if (start === 0) return chunk(modbusAnswer(statusRegisters(s)), size);
