@@ -92,7 +92,7 @@ export function readCaptureBuffer(buf: Buffer, emit: (p: Packet) => void, name?:
  * everything before it has been emitted and `damage` says where it stopped.
  */
 export async function readCaptureFile(path: string, emit: (p: Packet) => void, opts: { chunkSize?: number } = {}): Promise<CaptureInfo> {
-  const chunk = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
+  const requested = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
   let size: number;
   try {
     const st = await stat(path);
@@ -102,6 +102,9 @@ export async function readCaptureFile(path: string, emit: (p: Packet) => void, o
     throw e instanceof CaptureError ? e.inFile(path) : unreadable(e, path);
   }
   if (size === 0) fail(new CaptureError('the file is empty (0 bytes)', { hint: 'Copy the capture again' }), path);
+  // Small files get small buffers (a folder of captures should not cost 16 MiB each); the slack
+  // lets a capture that is still growing be read in a few more chunks.
+  const chunk = Math.min(requested, size + 64 * 1024);
 
   let fh;
   try {
