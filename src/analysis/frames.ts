@@ -11,6 +11,8 @@ export interface LengthRule {
   size: 1 | 2;
   le: boolean;
   add: number;
+  /** First byte of the frames the rule was learnt from (when they share one): only such values start a frame. */
+  anchor: number | null;
 }
 
 export interface FrameRule {
@@ -128,6 +130,9 @@ export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
         emit(v.bytes, v, 1); // a value outside any frame
         continue;
       } else push(v, v.bytes);
+    } else if (len === 0 && rule.length && rule.length.anchor !== null && v.bytes[0] !== rule.length.anchor) {
+      emit(v.bytes, v, 1); // not the start of a frame this rule describes
+      continue;
     } else push(v, v.bytes);
 
     if (rule.length || rule.fixed !== null) {
@@ -150,7 +155,7 @@ export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
           break;
         }
         const rest = buf.subarray(expected);
-        const restOk = rule.marker ? startsWith(rest, rule.marker) : rest[0] === buf[0];
+        const restOk = rule.marker ? startsWith(rest, rule.marker) : rest[0] === (rule.length?.anchor ?? buf[0]);
         if (!restOk) {
           if (plain) flush();
           break; // the rule does not fit this frame: keep it whole until the next boundary
@@ -264,7 +269,7 @@ export function learnLength(frames: Uint8Array[], marker: Uint8Array | null): Le
     for (const size of [1, 2] as const) {
       for (const le of size === 1 ? [false] : [false, true]) {
         for (let add = offset + size; add <= offset + size + 8; add++) {
-          const rule: LengthRule = { offset, size, le, add };
+          const rule: LengthRule = { offset, size, le, add, anchor: null };
           let hits = 0;
           const lengths = new Set<number>();
           for (const f of usable) {
@@ -290,7 +295,16 @@ export function learnLength(frames: Uint8Array[], marker: Uint8Array | null): Le
     }
   }
   if (!best || best.hits < Math.max(3, usable.length * 0.7)) return null;
+  if (!marker) best.rule.anchor = sharedFirstByte(usable.filter((f) => (readField(f, best!.rule) ?? -1) + best!.rule.add <= f.length));
   return best.rule;
+}
+
+/** The first byte that at least 90% of the frames start with, or null. */
+function sharedFirstByte(frames: Uint8Array[]): number | null {
+  const c = new Map<number, number>();
+  for (const f of frames) c.set(f[0]!, (c.get(f[0]!) ?? 0) + 1);
+  for (const [b, n] of c) if (n >= frames.length * 0.9) return b;
+  return null;
 }
 
 /** The rule for one stream: explicit from --frames, or learnt (auto). */

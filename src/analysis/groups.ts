@@ -11,7 +11,7 @@ export interface MessageGroup {
 /** Leading byte positions examined for the key (after the marker, when there is one). */
 const KEY_POSITIONS = 6;
 /** A feature with more distinct values than this is data, not a frame type. */
-const MAX_TYPES = 8;
+const MAX_TYPES = 16;
 
 type Feature = { name: string; get: (m: Message) => number };
 
@@ -82,8 +82,11 @@ function differentStructures(classes: Map<number, Message[]>, skip: number, minD
   const len = Math.min(...lists.map((l) => Math.max(...l.map((m) => m.bytes.length))));
   const profiles = lists.map((l) => profile(l, len));
   const need = Math.max(minDiff, Math.ceil(len * 0.05));
+  let pairs = 0;
+  let alike = 0;
   for (let i = 0; i < profiles.length; i++) {
     for (let j = i + 1; j < profiles.length; j++) {
+      pairs++;
       let diff = 0;
       for (let p = 0; p < len; p++) {
         if (p === skip) continue;
@@ -91,10 +94,11 @@ function differentStructures(classes: Map<number, Message[]>, skip: number, minD
         const b = profiles[j]!;
         if (a.share[p]! >= 0.9 && b.share[p]! >= 0.9 && a.mode[p] !== b.mode[p]) diff++;
       }
-      if (diff < need) return false;
+      if (diff < need) alike++;
     }
   }
-  return true;
+  // Most pairs of classes must look like different frame types (two close types may share a layout).
+  return alike * 2 < pairs || (pairs === 1 && alike === 0);
 }
 
 interface Part {
