@@ -120,6 +120,17 @@ describe('bug report failures', () => {
     expect(() => runFormat(text, 10)).toThrow(/no BTSNOOP_LOG_SUMMARY block/);
   });
 
+  it('recognises a saved dumpsys bluetooth_manager output whose summary is far from the start', () => {
+    const records = haveCorpus ? btsnoopRecords(readFileSync(DALY)) : [];
+    const text = Buffer.from(
+      `Bluetooth Status\n  enabled: true\n  state: ON\n${'  profile line\n'.repeat(8000)}` + bugreportText(encodeBtsnooz(records.slice(0, 40), 2), 0),
+    );
+    expect(text.indexOf('BTSNOOP_LOG_SUMMARY')).toBeGreaterThan(65536);
+    expect(btsnoozFormat.probe(text.subarray(0, 65536))).toBe(true);
+    expect(runFormat(text, 5000)).toHaveLength(records.slice(0, 40).length);
+    expect(btsnoozFormat.probe(Buffer.from('Bluetooth is great\n'))).toBe(false);
+  });
+
   it('rejects an unknown btsnooz version with its offset', () => {
     const blob = Buffer.alloc(20);
     blob[0] = 7;

@@ -124,7 +124,10 @@ function noBlock(): CaptureError {
 
 const BEGIN = Buffer.from(BTSNOOZ_BEGIN, 'latin1');
 const END = Buffer.from(BTSNOOZ_END, 'latin1');
+// A bug report text starts with a dumpstate banner; `dumpsys bluetooth_manager` with its status
+// (the summary block sits at the end of both, beyond the probe's 64 KiB).
 const DUMPSTATE = /^\s*=+\r?\n== dumpstate:/;
+const DUMPSYS_BLUETOOTH = /^\s*Bluetooth Status\r?\n\s+enabled: /;
 
 /** Streams over the text: skips to the block, keeps its base64 lines, decodes at the end marker. */
 class BtsnoozParser implements RecordParser {
@@ -172,7 +175,8 @@ export const btsnoozFormat: CaptureFormat = {
   name: FORMAT_NAME,
   probe(head: Buffer): boolean {
     if (head.indexOf(BEGIN) >= 0) return true;
-    return DUMPSTATE.test(head.toString('latin1', 0, Math.min(head.length, 256)));
+    const start = head.toString('latin1', 0, Math.min(head.length, 256));
+    return DUMPSTATE.test(start) || DUMPSYS_BLUETOOTH.test(start);
   },
   open(): { headerLength: number; variant: string; parser: RecordParser } {
     return { headerLength: 0, variant: 'bug report summary', parser: new BtsnoozParser() };
