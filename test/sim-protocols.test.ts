@@ -9,6 +9,7 @@ import { jbdBasicInfo, jbdCellVoltages, jbdRequest } from '../src/sim/protocols/
 import { dalyMosfet, dalyRequest } from '../src/sim/protocols/daly.js';
 import { jkCellInfo, jkCommand, jkDeviceInfo, jkSettings, jkSplit } from '../src/sim/protocols/jk.js';
 import { modbusAnswer, modbusRead, statusRegisters } from '../src/sim/protocols/modbus.js';
+import { d2Read, d2Status } from '../src/sim/protocols/daly-modbus.js';
 
 const CAPTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'captures');
 const EXPECTED = join(CAPTURES, 'expected');
@@ -119,6 +120,28 @@ describe('simulated frames carry valid checksums', () => {
   });
 });
 
+describe('Daly Modbus (D2)', () => {
+  it('reads 62 registers and answers 129 bytes with a valid CRC, in one notification at MTU 247', () => {
+    const req = d2Read(0, 0x3e);
+    expect(Buffer.from(req).toString('hex').slice(0, 12)).toBe('d2030000003e');
+    expect(modbusValid(req)).toBe(true);
+    const b = bms('daly-modbus');
+    const parts = b.handleWrite(req, 247);
+    expect(parts.map((p) => p.length)).toEqual([129]);
+    expect(modbusValid(parts[0]!)).toBe(true);
+    expect(b.handleWrite(req, 23).map((p) => p.length)).toEqual([20, 20, 20, 20, 20, 20, 9]);
+  });
+  it.skipIf(!existsSync(EXPECTED))('has the layout of the real 0x7c answers: cells first, cell count at register 0x31', () => {
+    const real = tsvValues('daly_balancer_switch.btsnoop', '0x1b').find((x) => x[0] === 0xd2 && x[2] === 0x7c)!;
+    const sim = d2Status(bms('daly-modbus').state);
+    expect(sim.length).toBe(real.length);
+    const cellsReal = real.readUInt16BE(3 + 2 * 0x31);
+    expect(real.readUInt16BE(3)).toBeGreaterThan(2500); // cell 1 in mV
+    expect(real.readUInt16BE(3 + 2 * (cellsReal - 1))).toBeGreaterThan(2500);
+    expect(sim[3 + 2 * 0x31 + 1]).toBe(bms('daly-modbus').state.cellsMv.length);
+  });
+});
+
 describe('splitting like the real devices', () => {
   it('JBD basic info arrives as 20 + 16', () => {
     const parts = bms('jbd').handleWrite(jbdRequest(3), 23);
@@ -156,8 +179,9 @@ describe('the switch changes exactly the documented bit', () => {
       return jkCellInfo(b.state);
     },
     modbus: (b) => modbusAnswer(statusRegisters(b.state)),
+    'daly-modbus': (b) => d2Status(b.state),
   };
-  const checksumBytes: Record<string, number[]> = { jbd: [33, 34], daly: [12], jk: [299], modbus: [23, 24] };
+  const checksumBytes: Record<string, number[]> = { jbd: [33, 34], daly: [12], jk: [299], modbus: [23, 24], 'daly-modbus': [127, 128] };
   for (const id of Object.keys(PROTOCOLS)) {
     it(id, () => {
       const p = PROTOCOLS[id]!;
