@@ -15,7 +15,7 @@ import type { Engine } from './engine.js';
 import { sourceUI, type WizardIO } from './io.js';
 import { findSource, SOURCES } from './sources.js';
 import { SIM_DEFAULTS } from './sim-source.js';
-import { candidateLine, nextSteps, resultsView, roundFeedback } from './view.js';
+import { candidateLine, gattSummary, nextSteps, resultsView, roundFeedback } from './view.js';
 
 export interface WizardRun {
   session: Session;
@@ -154,7 +154,11 @@ async function stepRecord(w: WizardRun): Promise<Step> {
           out(`  the device is ${check.device}: later rounds keep only its traffic`);
         }
         if (w.session.device.name === null && name) w.session.device.name = name;
-        if (w.session.device.gatt === null && recorded.gatt && recorded.gatt.length > 0) w.session.device.gatt = recorded.gatt;
+        if (w.session.device.gatt === null && recorded.gatt && recorded.gatt.length > 0) {
+          w.session.device.gatt = recorded.gatt;
+          out('  GATT seen in the capture (the app\'s service discovery):');
+          for (const line of gattSummary(recorded.gatt)) out(`  ${line}`);
+        }
         putRound(w.session, storeRound({ state, index, source: recorded.source, device: check.device, events: recorded.events, connections: recorded.connections, warnings: [...recorded.warnings, ...check.warnings] }));
         // The analysis is stale once a round changes.
         w.session.analysis = null;

@@ -1,9 +1,17 @@
 // What the wizard prints: round feedback, analysis results (groups, ranked candidates, a hex
 // view with the candidate bits highlighted) and what to do next. Pure string builders.
+import type { GattService } from '../model.js';
 import type { RoundCheck } from '../session/rounds.js';
 import type { StoredAnalysisResult, StoredCandidate } from '../session/schema.js';
 import { candidatePlace, candidateValue, prefixWords } from '../session/finding.js';
 import type { Style } from './style.js';
+
+/** "ff00: ff01 (read, notify), ff02 (write)" per service with vendor characteristics. */
+export function gattSummary(gatt: GattService[]): string[] {
+  return gatt
+    .filter((sv) => sv.characteristics.some((c) => c.properties.some((p) => p === 'notify' || p === 'indicate' || p.startsWith('write'))))
+    .map((sv) => `  service ${sv.uuid}${sv.name ? ` (${sv.name})` : ''}: ${sv.characteristics.map((c) => `${c.uuid} [${c.properties.join(', ')}]${c.handle !== null ? ` handle 0x${c.handle.toString(16).padStart(4, '0')}` : ''}`).join('; ')}`);
+}
 
 export function roundFeedback(check: RoundCheck, s: Style, name: string | null): string[] {
   const lines = [
@@ -37,7 +45,9 @@ export function resultsView(r: StoredAnalysisResult, states: string[], s: Style,
   const lines: string[] = [];
   lines.push(s.bold('Groups'));
   for (const g of r.groups.slice(0, 12)) {
-    lines.push(`  ${g.id}  handle 0x${g.handle.toString(16).padStart(4, '0')} ${g.dir}  starts ${prefixWords(g.prefix, 4) || '—'}  ${g.length} bytes  frames ${g.frames}  key ${g.key}  messages ${Object.entries(g.messages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const arrow = g.dir === 'device-to-app' ? 'from device' : 'to device  ';
+    const start = (prefixWords(g.prefix, 4) || '—').padEnd(11);
+    lines.push(`  ${g.id.padEnd(4)} 0x${g.handle.toString(16).padStart(4, '0')} ${arrow}  ${start}  ${String(g.length).padStart(3)} bytes  ${Object.entries(g.messages).map(([k, v]) => `${k} ${v}`).join(', ')}  ${s.dim(`(frames ${g.frames})`)}`);
   }
   if (r.groups.length > 12) lines.push(s.dim(`  …and ${r.groups.length - 12} more groups`));
   lines.push('', s.bold('Candidates (best first)'));
