@@ -205,4 +205,18 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     expect(session.analysis!.result.candidates[0]!.support.on).toBe(30);
     expect(topMatchesTruth(session)).toBe(true);
   });
+
+  it('bms-wizard without arguments offers to continue an unfinished session, newest first', async () => {
+    const dir = join(root, 'choose');
+    const first = scriptedIO([...fullScript().slice(0, 2), { q: /Capture file/, a: INTERRUPT }]);
+    await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'choose', cwd: root }).catch(() => undefined);
+    const s = scriptedIO([{ q: /Start a new session or continue/, a: { choose: /^Continue \S+ {2}device \? {2}discharge switch {2}0\/6 rounds {2}step record/ } }, ...fullScript().slice(2)]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'choose', cwd: root });
+    expect(s.left()).toEqual([]);
+    expect(session.step).toBe('done');
+    // A finished session is not offered again: a new one starts without asking.
+    const t = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    await runWizard({ io: t.io, engine: realEngine, sessionsDir: dir, mode: 'choose', cwd: root }).catch(() => undefined);
+    expect(t.asked[0]).toMatch(/Name of the switch/);
+  });
 });
