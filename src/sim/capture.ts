@@ -5,7 +5,8 @@ import type { SwitchTruth } from './protocol.js';
 import { getProtocol } from './protocols/index.js';
 import { simulateRounds } from './rounds.js';
 import type { SimulatedBms } from './state.js';
-import { writeCapture, type SimCaptureFormat } from './writers/index.js';
+import { hciToAir } from './air/convert.js';
+import { LEADING_RECORDS, writeCapture, writePcapLl, type SimCaptureFormat } from './writers/index.js';
 
 export interface SimulateCaptureOptions {
   protocol: string;
@@ -52,38 +53,26 @@ export interface SimulatedCapture {
   windows: StateWindow[];
 }
 
-/** Records a format writes before the first packet (btmon index records, PacketLogger notes). */
-const LEADING_RECORDS: Record<SimCaptureFormat, number> = {
-  btsnoop: 0,
-  'btsnoop-1001': 0,
-  btmon: 2,
-  pklg: 2,
-  'pklg-be': 2,
-  'pcap-187': 0,
-  'pcap-201': 0,
-};
-
-function stateWindows(packets: HciPacket[], firstOn: boolean, toggled: { t: number; on: boolean }[], lead: number): StateWindow[] {
-  if (packets.length === 0) return [];
-  const t0 = packets[0]!.t ?? 0;
+/** Windows of one state from the times of the file's records (µs, in record order). */
+function stateWindows(times: number[], firstOn: boolean, toggled: { t: number; on: boolean }[]): StateWindow[] {
+  if (times.length === 0) return [];
+  const t0 = times[0]!;
   const out: StateWindow[] = [];
   let on = firstOn;
   let from = 0;
   const cut = (end: number) => {
     if (end <= from) return;
-    const a = packets[from]!;
-    const b = packets[end - 1]!;
-    out.push({ on, fromSeconds: ((a.t ?? t0) - t0) / 1e6, toSeconds: ((b.t ?? t0) - t0) / 1e6, fromRecord: from + 1 + lead, toRecord: end + lead });
+    out.push({ on, fromSeconds: (times[from]! - t0) / 1e6, toSeconds: (times[end - 1]! - t0) / 1e6, fromRecord: from + 1, toRecord: end });
   };
   for (const tg of toggled) {
-    // The new state holds from the packet that carries the app's switch command.
-    const i = packets.findIndex((p) => (p.t ?? 0) >= tg.t);
+    // The new state holds from the record that carries the app's switch command.
+    const i = times.findIndex((t) => t >= tg.t);
     if (i < 0) break;
     cut(i);
     from = i;
     on = tg.on;
   }
-  cut(packets.length);
+  cut(times.length);
   return out;
 }
 
@@ -107,15 +96,30 @@ export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
     device: o.device,
     toggles: o.toggles,
   });
+  const deviceName = protocol.advertisedName(r.bms.state.serial);
+  let bytes: Buffer;
+  let times: number[];
+  if (format === 'pcap-ll') {
+    const names: Record<string, string> = { [r.deviceAddress]: deviceName };
+    const services: Record<string, string> = { [r.deviceAddress]: protocol.gatt.service };
+    if (r.otherAddress) [names[r.otherAddress], services[r.otherAddress]] = ['HRM-Pro', '180d'];
+    const air = hciToAir(r.packets, { names, services, seed: o.seed ?? 1 });
+    bytes = writePcapLl(air);
+    times = air.map((a) => a.t);
+  } else {
+    bytes = writeCapture(r.packets, format);
+    const t0 = r.packets[0]?.t ?? 0;
+    times = [...new Array<number>(LEADING_RECORDS[format]).fill(t0), ...r.packets.map((x) => x.t ?? t0)];
+  }
   return {
-    bytes: writeCapture(r.packets, format),
+    bytes,
     truth: protocol.truth,
     deviceAddress: r.deviceAddress,
-    deviceName: protocol.advertisedName(r.bms.state.serial),
+    deviceName,
     otherAddress: r.otherAddress,
     packets: r.packets,
     format,
     bms: r.bms,
-    windows: stateWindows(r.packets, o.switchOn, r.toggled, LEADING_RECORDS[format]),
+    windows: stateWindows(times, o.switchOn, r.toggled),
   };
 }

@@ -7,5 +7,6 @@ export { simulateAppSession, appSessionTimeline, type AppSessionOptions } from '
 export { deviceAddressFor, serialFor } from './identity.js';
 export { simulateRounds, type RoundsOptions, type RoundsResult } from './rounds.js';
 export { simulateCapture, type SimulateCaptureOptions, type SimulatedCapture, type StateWindow } from './capture.js';
-export { writeCapture, writeBtsnoop, writePklg, writePcap, CAPTURE_FORMATS, FORMAT_EXTENSION, type SimCaptureFormat } from './writers/index.js';
+export { hciToAir, type AirPacket, type AirOptions } from './air/convert.js';
+export { writeCapture, writeBtsnoop, writePklg, writePcap, writePcapLl, LEADING_RECORDS, CAPTURE_FORMATS, FORMAT_EXTENSION, type SimCaptureFormat } from './writers/index.js';
 export { Prng } from './prng.js';

@@ -1,10 +1,12 @@
 // One entry point for every capture format the simulator writes.
 import type { HciPacket } from '../../model.js';
+import { hciToAir, type AirOptions } from '../air/convert.js';
 import { writeBtsnoop } from './btsnoop.js';
+import { writePcapLl } from './pcap-ll.js';
 import { writePcap } from './pcap.js';
 import { writePklg } from './pklg.js';
 
-export const CAPTURE_FORMATS = ['btsnoop', 'btsnoop-1001', 'btmon', 'pklg', 'pklg-be', 'pcap-187', 'pcap-201'] as const;
+export const CAPTURE_FORMATS = ['btsnoop', 'btsnoop-1001', 'btmon', 'pklg', 'pklg-be', 'pcap-187', 'pcap-201', 'pcap-ll'] as const;
 export type SimCaptureFormat = (typeof CAPTURE_FORMATS)[number];
 
 /** Usual file name extension for each format. */
@@ -16,9 +18,26 @@ export const FORMAT_EXTENSION: Record<SimCaptureFormat, string> = {
   'pklg-be': '.pklg',
   'pcap-187': '.pcap',
   'pcap-201': '.pcap',
+  'pcap-ll': '.pcap',
 };
 
-export function writeCapture(packets: HciPacket[], format: SimCaptureFormat): Buffer {
+/** Records each format writes before the first packet (btmon index records, PacketLogger notes). */
+export const LEADING_RECORDS: Record<SimCaptureFormat, number> = {
+  btsnoop: 0,
+  'btsnoop-1001': 0,
+  btmon: 2,
+  pklg: 2,
+  'pklg-be': 2,
+  'pcap-187': 0,
+  'pcap-201': 0,
+  'pcap-ll': 0,
+};
+
+/**
+ * Writes the packets in a format. 'pcap-ll' is what an air sniffer would have seen of the same
+ * traffic (LINKTYPE 256), made by hciToAir() with `air` (names and services to advertise).
+ */
+export function writeCapture(packets: HciPacket[], format: SimCaptureFormat, air?: AirOptions): Buffer {
   switch (format) {
     case 'btsnoop':
       return writeBtsnoop(packets, { datalink: 1002 });
@@ -34,7 +53,9 @@ export function writeCapture(packets: HciPacket[], format: SimCaptureFormat): Bu
       return writePcap(packets, { linktype: 187 });
     case 'pcap-201':
       return writePcap(packets, { linktype: 201 });
+    case 'pcap-ll':
+      return writePcapLl(hciToAir(packets, air));
   }
 }
 
-export { writeBtsnoop, writePcap, writePklg };
+export { writeBtsnoop, writePcap, writePcapLl, writePklg };
