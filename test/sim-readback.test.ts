@@ -22,7 +22,8 @@ function read(bytes: Buffer, name: string) {
 }
 
 describe('simulated captures read back with the real readers', () => {
-  for (const format of CAPTURE_FORMATS) {
+  // pcap-ll holds link-layer packets instead: see sim-air.test.ts.
+  for (const format of CAPTURE_FORMATS.filter((f) => f !== 'pcap-ll')) {
     it(`${format}: packets identical to what was simulated`, () => {
       const cap = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 2, seed: 5, seconds: 3, format, otherDevice: true });
       const { info, packets } = read(cap.bytes, `sim.${format}`);
