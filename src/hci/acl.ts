@@ -64,6 +64,11 @@ export class L2capReassembler {
     return null;
   }
 
+  /** True while a frame of this stream waits for continuation fragments. */
+  busy(key: number): boolean {
+    return this.partial.size !== 0 && this.partial.has(key);
+  }
+
   /** Frames still waiting for fragments (reported as a warning at the end of a capture). */
   get pending(): number {
     return this.partial.size;

@@ -34,6 +34,16 @@ export interface PreparedPart {
   value: Uint8Array;
 }
 
+/** Per-handle counters of a link; turned into a HandleInfo at the end. */
+export interface HandleState {
+  info: HandleInfo;
+  /** Events per opcode. */
+  byOpcode: Uint32Array;
+  /** UUID from the GATT table as of gattVersion (discovery may come later). */
+  uuid: string | null;
+  gattVersion: number;
+}
+
 /** Everything known about one live link. Index 0 of the pairs is app-to-device, 1 device-to-app. */
 export interface LinkState {
   connection: Connection;
@@ -44,7 +54,10 @@ export interface LinkState {
   fromEvent: boolean;
   peerKey: number;
   gatt: GattTable;
-  handles: Map<number | string, HandleInfo>;
+  handles: Map<number | string, HandleState>;
+  /** The handle of the previous event (traffic alternates between two or three handles). */
+  lastHandleKey: number | string | null;
+  lastHandle: HandleState | null;
   requests: [PendingRequest | null, PendingRequest | null];
   prepared: [PreparedPart[] | null, PreparedPart[] | null];
   /** Restart detection without connection events: the app wrote data; MTU requests seen (bit 1 app, bit 2 device). */
@@ -114,6 +127,8 @@ export class ConnectionTable {
       peerKey,
       gatt,
       handles: new Map(),
+      lastHandleKey: null,
+      lastHandle: null,
       requests: [null, null],
       prepared: [null, null],
       sawData: false,

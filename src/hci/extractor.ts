@@ -10,7 +10,7 @@
 import type { AttEvent, Direction, Micros, Packet } from '../model.js';
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO } from '../model.js';
 import { L2capReassembler, PB_CONTINUING } from './acl.js';
-import { ATT_MTU_REQ, ATT_READ_BY_GROUP_REQ, attSender } from './att.js';
+import { ATT_EXECUTE_WRITE_REQ, ATT_MTU_REQ, ATT_READ_BY_GROUP_REQ, OP_PREPARED_WRITE, attOpName, attSender } from './att.js';
 import { ConnectionTable, type LinkState } from './connections.js';
 import { propertyNames as propertyList } from './gatt.js';
 import type { ExtractorCore } from './core.js';
@@ -18,6 +18,7 @@ import { handleHciEvent, hciLinkKey } from './hci-events.js';
 import { CID_ATT, CID_LE_SIGNALLING, CID_SIGNALLING, PSM_ATT, channelName, learnChannels } from './l2cap.js';
 import { LinkLayerDecoder } from './ll.js';
 import type { ExtractCounts, ExtractOptions, ExtractResult, HandleInfo } from './types.js';
+import { ValueSlab } from './slab.js';
 import { type AttSink, decodeAtt } from './values.js';
 
 export interface AttExtractor {
@@ -27,6 +28,8 @@ export interface AttExtractor {
 
 const MAX_WARNINGS = 50;
 const READS = new Set([0x0b, 0x0d, 0x0f, 0x21]);
+
+const dirOfOpcode = (opcode: number): Direction => (attSender(opcode) === 'server' ? 'device-to-app' : 'app-to-device');
 /** Broadcom-based Android controllers log link-manager traces as ACL on this handle: not a link. */
 const VENDOR_DIAGNOSTICS_HANDLE = 0x0edc;
 
@@ -54,6 +57,7 @@ class Extractor implements ExtractorCore, AttSink {
   private readonly attLinks = new Map<number | string, LinkState>();
   private readonly ll: LinkLayerDecoder;
   private readonly warnings: string[] = [];
+  private readonly slab = new ValueSlab();
   private suppressed = 0;
   private shortAcl = 0;
   /** The last HCI link used: consecutive packets are nearly always on the same handle. */
@@ -90,7 +94,8 @@ class Extractor implements ExtractorCore, AttSink {
 
   private acl(d: Uint8Array, sent: boolean, dirKnown: boolean, record: number, t: Micros, adapter: number | undefined): void {
     this.counts.acl++;
-    if (d.length < 4) {
+    const n = d.length;
+    if (n < 4) {
       this.shortAcl++;
       return;
     }
@@ -106,18 +111,25 @@ class Extractor implements ExtractorCore, AttSink {
       this.lastKey = key;
       this.lastLink = link;
     }
-    const len = d[2]! | (d[3]! << 8);
-    let payload = d.subarray(4, 4 + len);
-    if (payload.length < len) {
+    let len = d[2]! | (d[3]! << 8);
+    if (4 + len > n) {
       this.shortAcl++;
-      payload = d.subarray(4);
+      len = n - 4;
     }
-    const frame = this.reassembler.push(key * 2 + (sent ? 0 : 1), ((hf >> 12) & 3) !== PB_CONTINUING, payload);
-    if (frame) {
-      let dir: Direction = sent ? 'app-to-device' : 'device-to-app';
-      // H4 without a direction header (pcap 187): ATT opcodes tell who sent them.
-      if (!dirKnown && frame.length > 4 && frame[2] === CID_ATT && frame[3] === 0) dir = attSender(frame[4]!) === 'server' ? 'device-to-app' : 'app-to-device';
-      link = this.l2cap(link, dir, frame, record, t);
+    const start = ((hf >> 12) & 3) !== PB_CONTINUING;
+    const stream = key * 2 + (sent ? 0 : 1);
+    let dir: Direction = sent ? 'app-to-device' : 'device-to-app';
+    if (start && len >= 4 && 8 + (d[4]! | (d[5]! << 8)) <= 4 + len && !this.reassembler.busy(stream)) {
+      // The common case: a whole L2CAP frame in one packet, decoded in place.
+      if (!dirKnown && d[6] === CID_ATT && d[7] === 0 && len > 4) dir = dirOfOpcode(d[8]!);
+      link = this.l2cap(link, dir, d, 4, record, t);
+    } else {
+      const frame = this.reassembler.push(stream, start, d.subarray(4, 4 + len));
+      if (frame) {
+        // H4 without a direction header (pcap 187): ATT opcodes tell who sent them.
+        if (!dirKnown && frame.length > 4 && frame[2] === CID_ATT && frame[3] === 0) dir = dirOfOpcode(frame[4]!);
+        link = this.l2cap(link, dir, frame, 0, record, t);
+      }
     }
     // After decoding: an app restart found in this packet opens the connection it belongs to.
     const c = link.connection;
@@ -125,27 +137,29 @@ class Extractor implements ExtractorCore, AttSink {
     c.lastRecord = record;
   }
 
-  l2cap(link: LinkState, dir: Direction, frame: Uint8Array, record: number, t: Micros): LinkState {
-    const len = frame[0]! | (frame[1]! << 8);
-    const cid = frame[2]! | (frame[3]! << 8);
+  /** The L2CAP frame that starts at b[o]. Returns the link it belongs to (new after an app restart). */
+  l2cap(link: LinkState, dir: Direction, b: Uint8Array, o: number, record: number, t: Micros): LinkState {
+    const len = b[o]! | (b[o + 1]! << 8);
+    const cid = b[o + 2]! | (b[o + 3]! << 8);
+    const end = Math.min(o + 4 + len, b.length);
     if (cid === CID_ATT || (cid >= 0x0040 && link.channels?.get(cid) === PSM_ATT)) {
-      return this.att(link, dir, frame.subarray(4, 4 + len), record, t, null);
+      return this.att(link, dir, b, o + 4, end, record, t, null);
     }
     if (cid === CID_SIGNALLING || cid === CID_LE_SIGNALLING) {
-      learnChannels(frame.subarray(4, 4 + len), (link.signals ??= new Map()), (link.channels ??= new Map()));
+      learnChannels(b.subarray(o + 4, end), (link.signals ??= new Map()), (link.channels ??= new Map()));
     }
     this.other(channelName(cid, link.channels));
     return link;
   }
 
-  /** Returns the link the PDU belongs to: a new one when it starts a new connection. */
-  private att(link: LinkState, dir: Direction, pdu: Uint8Array, record: number, t: Micros, uuid: string | null): LinkState {
+  /** The ATT PDU b[o, end). Returns the link it belongs to: a new one when it starts a new connection. */
+  private att(link: LinkState, dir: Direction, b: Uint8Array, o: number, end: number, record: number, t: Micros, uuid: string | null): LinkState {
     this.counts.att++;
-    const op = pdu[0];
-    if (!link.fromEvent) {
-      if (op === ATT_MTU_REQ || (op === ATT_READ_BY_GROUP_REQ && dir === 'app-to-device')) link = this.restartCheck(link, op, dir, pdu, record, t);
+    const op = b[o];
+    if (!link.fromEvent && (op === ATT_MTU_REQ || (op === ATT_READ_BY_GROUP_REQ && dir === 'app-to-device'))) {
+      link = this.restartCheck(link, op, dir, b.subarray(o, end), record, t);
     }
-    decodeAtt(this, link, dir, pdu, record, t, uuid);
+    decodeAtt(this, link, dir, b, o, end, record, t, uuid);
     return link;
   }
 
@@ -175,24 +189,34 @@ class Extractor implements ExtractorCore, AttSink {
   /** An ATT PDU from a text export: links are told apart by peer address only. */
   private textAtt(pdu: Uint8Array, dir: Direction, peer: string | null, uuid: string | null, record: number, t: Micros): void {
     const key = peer ?? '';
-    const link = this.att(this.attLinks.get(key) ?? this.table.open(this.attLinks, key, 0, peer, -1, false, record, t), dir, pdu, record, t, uuid);
+    const link = this.att(this.attLinks.get(key) ?? this.table.open(this.attLinks, key, 0, peer, -1, false, record, t), dir, pdu, 0, pdu.length, record, t, uuid);
     link.connection.end = t;
     link.connection.lastRecord = record;
   }
 
-  emit(link: LinkState, dir: Direction, opcode: number, op: string, handle: number, value: Uint8Array, record: number, t: Micros, uuid: string | null): void {
+  emit(link: LinkState, dir: Direction, opcode: number, op: string, handle: number, b: Uint8Array, start: number, end: number, record: number, t: Micros, uuid: string | null): void {
     const c = link.connection;
-    const known = uuid ?? link.gatt.uuids.get(handle) ?? null;
+    // A text export may name a UUID without a handle: keep such values apart by UUID.
+    const key = handle === 0 && uuid ? uuid : handle;
+    let h = link.lastHandleKey === key ? link.lastHandle : (link.handles.get(key) ?? null);
+    if (!h) {
+      h = { info: { conn: c.conn, peer: c.peer, handle, service: null, uuid, properties: [], counts: {} }, byOpcode: new Uint32Array(256), uuid: null, gattVersion: -1 };
+      link.handles.set(key, h);
+    }
+    link.lastHandleKey = key;
+    link.lastHandle = h;
+    h.byOpcode[opcode]!++;
+    let known = uuid;
+    if (known === null) {
+      const g = link.gatt;
+      if (h.gattVersion !== g.version) {
+        h.uuid = g.uuids.get(handle) ?? null;
+        h.gattVersion = g.version;
+      }
+      known = h.uuid;
+    }
     // For restart detection: the app wrote something other than a CCCD (it was past setting up).
     if (!link.sawData && dir === 'app-to-device' && !READS.has(opcode) && known !== '2902') link.sawData = true;
-    // A text export may name a UUID without a handle: keep such values apart by UUID.
-    const infoKey = handle === 0 && uuid ? uuid : handle;
-    let info = link.handles.get(infoKey);
-    if (!info) {
-      info = { conn: c.conn, peer: c.peer, handle, service: null, uuid, properties: [], counts: {} };
-      link.handles.set(infoKey, info);
-    }
-    info.counts[op] = (info.counts[op] ?? 0) + 1;
     this.counts.attWithValue++;
     this.onEvent({
       record,
@@ -204,7 +228,7 @@ class Extractor implements ExtractorCore, AttSink {
       opcode,
       handle,
       uuid: known,
-      value: this.copyValues ? new Uint8Array(value) : value,
+      value: this.copyValues ? this.slab.copy(b, start, end) : b.subarray(start, end),
     });
   }
 
@@ -247,12 +271,21 @@ class Extractor implements ExtractorCore, AttSink {
     for (const link of this.table.links) {
       const g = link.gatt;
       const c = link.connection;
+      const infos: HandleInfo[] = [];
+      for (const h of link.handles.values()) {
+        const info = h.info;
+        info.counts = {};
+        h.byOpcode.forEach((count, opcode) => {
+          if (count) info.counts[opcode === ATT_EXECUTE_WRITE_REQ ? OP_PREPARED_WRITE : attOpName(opcode)] = count;
+        });
+        infos.push(info);
+      }
       if (link.discovered) {
-        for (const h of g.properties.keys()) {
-          if (!link.handles.has(h)) link.handles.set(h, { conn: c.conn, peer: c.peer, handle: h, service: null, uuid: null, properties: [], counts: {} });
+        for (const handle of g.properties.keys()) {
+          if (!link.handles.has(handle)) infos.push({ conn: c.conn, peer: c.peer, handle, service: null, uuid: null, properties: [], counts: {} });
         }
       }
-      const infos = [...link.handles.values()].sort((a, b) => a.handle - b.handle);
+      infos.sort((a, b) => a.handle - b.handle);
       for (const info of infos) {
         info.peer = c.peer;
         info.uuid ??= g.uuids.get(info.handle) ?? null;

@@ -43,6 +43,13 @@ export class GattTable {
   readonly uuids = new Map<number, string>();
   /** value handle → properties byte from its characteristic declaration. */
   readonly properties = new Map<number, number>();
+  /** Bumped on every change, so that callers can cache lookups. */
+  version = 0;
+
+  setUuid(handle: number, uuid: string): void {
+    this.uuids.set(handle, uuid);
+    this.version++;
+  }
 
   addService(start: number, end: number, uuid: string): void {
     const same = this.services.find((s) => s.start === start);
@@ -52,6 +59,7 @@ export class GattTable {
     } else {
       this.services.push({ start, end, uuid });
     }
+    this.version++;
   }
 
   serviceOf(handle: number): string | null {
@@ -62,17 +70,17 @@ export class GattTable {
 
   /** A characteristic declaration (0x2803): properties, value handle, UUID. */
   addCharacteristic(valueHandle: number, properties: number, uuid: string): void {
-    this.uuids.set(valueHandle, uuid);
+    this.setUuid(valueHandle, uuid);
     this.properties.set(valueHandle, properties);
   }
 
   /** A handle/UUID pair from Find Information. Declarations do not override the value UUID. */
   addInformation(handle: number, uuid: string): void {
     if (uuid === '2800' || uuid === '2801' || uuid === '2802' || uuid === '2803') {
-      if (!this.uuids.has(handle)) this.uuids.set(handle, uuid);
+      if (!this.uuids.has(handle)) this.setUuid(handle, uuid);
       return;
     }
-    this.uuids.set(handle, uuid);
+    this.setUuid(handle, uuid);
   }
 }
 

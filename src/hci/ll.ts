@@ -108,7 +108,7 @@ export class LinkLayerDecoder {
     if (!frame) return;
     let dir: Direction | null = p.dir;
     if (!dir) dir = frame.length > 4 && frame[2] === 4 && frame[3] === 0 && attSender(frame[4]!) === 'server' ? 'device-to-app' : 'app-to-device';
-    core.l2cap(link, dir, frame, p.record, p.t);
+    core.l2cap(link, dir, frame, 0, p.record, p.t);
   }
 
   /**

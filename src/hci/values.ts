@@ -8,8 +8,8 @@ import { decodeName } from './connections.js';
 
 /** What the decoder needs from the extractor. */
 export interface AttSink {
-  /** `value` may be a view into the capture buffer: the sink copies it if it keeps it. */
-  emit(link: LinkState, dir: Direction, opcode: number, op: string, handle: number, value: Uint8Array, record: number, t: Micros, uuid: string | null): void;
+  /** The value is b[start, end) of a buffer that will be reused: the sink copies it. */
+  emit(link: LinkState, dir: Direction, opcode: number, op: string, handle: number, b: Uint8Array, start: number, end: number, record: number, t: Micros, uuid: string | null): void;
   warn(message: string): void;
 }
 
@@ -20,57 +20,56 @@ function request(opcode: number, handle: number): PendingRequest {
 }
 
 /**
- * Decodes one ATT PDU (opcode first) sent in direction `dir` on `link`. `uuid` is a UUID given by
- * a text export for this PDU (null otherwise).
+ * Decodes the ATT PDU b[o, end) (opcode first) sent in direction `dir` on `link`. Offsets instead of
+ * views: this is the hot path, and a view costs an allocation. `uuid` is a UUID given by a text
+ * export for this PDU (null otherwise).
  */
-export function decodeAtt(sink: AttSink, link: LinkState, dir: Direction, att: Uint8Array, record: number, t: Micros, uuid: string | null): void {
-  const n = att.length;
-  if (n === 0) return;
-  const opcode = att[0]!;
+export function decodeAtt(sink: AttSink, link: LinkState, dir: Direction, b: Uint8Array, o: number, end: number, record: number, t: Micros, uuid: string | null): void {
+  const n = end - o;
+  if (n <= 0) return;
+  const opcode = b[o]!;
   switch (opcode) {
     case A.ATT_NOTIFICATION:
     case A.ATT_INDICATION:
     case A.ATT_WRITE_REQ:
     case A.ATT_WRITE_CMD:
       if (n < 3) return short(sink, opcode, record);
-      sink.emit(link, dir, opcode, A.attOpName(opcode), u16(att, 1), att.subarray(3), record, t, uuid);
+      sink.emit(link, dir, opcode, A.attOpName(opcode), b[o + 1]! | (b[o + 2]! << 8), b, o + 3, end, record, t, uuid);
       return;
     case A.ATT_SIGNED_WRITE_CMD:
       if (n < 15) return short(sink, opcode, record);
-      sink.emit(link, dir, opcode, A.attOpName(opcode), u16(att, 1), att.subarray(3, n - 12), record, t, uuid);
+      sink.emit(link, dir, opcode, A.attOpName(opcode), u16(b, o + 1), b, o + 3, end - 12, record, t, uuid);
       return;
     case A.ATT_MULTIPLE_NOTIFICATION: {
       // (handle, length, value)* — one event per handle.
-      let o = 1;
-      while (o + 4 <= n) {
-        const len = u16(att, o + 2);
-        const end = Math.min(o + 4 + len, n);
-        sink.emit(link, dir, opcode, A.attOpName(opcode), u16(att, o), att.subarray(o + 4, end), record, t, uuid);
-        o = end;
+      let p = o + 1;
+      while (p + 4 <= end) {
+        const stop = Math.min(p + 4 + u16(b, p + 2), end);
+        sink.emit(link, dir, opcode, A.attOpName(opcode), u16(b, p), b, p + 4, stop, record, t, uuid);
+        p = stop;
       }
-      if (o !== n) short(sink, opcode, record);
+      if (p !== end) short(sink, opcode, record);
       return;
     }
     case A.ATT_READ_REQ:
     case A.ATT_READ_BLOB_REQ:
       if (n < 3) return short(sink, opcode, record);
-      link.requests[dirIndex(dir)] = request(opcode, u16(att, 1));
+      link.requests[dirIndex(dir)] = request(opcode, u16(b, o + 1));
       return;
     case A.ATT_READ_RSP:
     case A.ATT_READ_BLOB_RSP:
     case A.ATT_READ_MULTIPLE_RSP: {
       const req = answered(link, dir);
-      const handle = req && (req.opcode === opcode - 1) ? (req.handles ? req.handles[0]! : req.handle) : 0;
+      const handle = req && req.opcode === opcode - 1 ? (req.handles ? req.handles[0]! : req.handle) : 0;
       if (handle === 0) sink.warn(`record ${record}: ${A.attOpName(opcode)} without its request in the capture; handle shown as 0`);
-      const value = att.subarray(1);
-      if (opcode === A.ATT_READ_RSP && link.gatt.uuids.get(handle) === '2a00') setName(link, value);
-      sink.emit(link, dir, opcode, A.attOpName(opcode), handle, value, record, t, uuid);
+      if (opcode === A.ATT_READ_RSP && link.gatt.uuids.get(handle) === '2a00') setName(link, b.subarray(o + 1, end));
+      sink.emit(link, dir, opcode, A.attOpName(opcode), handle, b, o + 1, end, record, t, uuid);
       return;
     }
     case A.ATT_READ_MULTIPLE_REQ:
     case A.ATT_READ_MULTIPLE_VAR_REQ: {
       const handles: number[] = [];
-      for (let o = 1; o + 2 <= n; o += 2) handles.push(u16(att, o));
+      for (let p = o + 1; p + 2 <= end; p += 2) handles.push(u16(b, p));
       const req = request(opcode, handles[0] ?? 0);
       req.handles = handles;
       link.requests[dirIndex(dir)] = req;
@@ -80,10 +79,10 @@ export function decodeAtt(sink: AttSink, link: LinkState, dir: Direction, att: U
       const req = answered(link, dir);
       const handles = req?.opcode === A.ATT_READ_MULTIPLE_VAR_REQ ? req.handles : null;
       let i = 0;
-      for (let o = 1; o + 2 <= n; i++) {
-        const end = Math.min(o + 2 + u16(att, o), n);
-        sink.emit(link, dir, opcode, A.attOpName(opcode), handles?.[i] ?? 0, att.subarray(o + 2, end), record, t, uuid);
-        o = end;
+      for (let p = o + 1; p + 2 <= end; i++) {
+        const stop = Math.min(p + 2 + u16(b, p), end);
+        sink.emit(link, dir, opcode, A.attOpName(opcode), handles?.[i] ?? 0, b, p + 2, stop, record, t, uuid);
+        p = stop;
       }
       return;
     }
@@ -91,19 +90,29 @@ export function decodeAtt(sink: AttSink, link: LinkState, dir: Direction, att: U
       if (n < 5) return short(sink, opcode, record);
       const d = dirIndex(dir);
       const parts = (link.prepared[d] ??= []);
-      parts.push({ handle: u16(att, 1), offset: u16(att, 3), value: att.slice(5) });
+      parts.push({ handle: u16(b, o + 1), offset: u16(b, o + 3), value: b.slice(o + 5, end) });
       return;
     }
     case A.ATT_EXECUTE_WRITE_REQ: {
       const d = dirIndex(dir);
       const parts = link.prepared[d];
       link.prepared[d] = null;
-      if (!parts || att[1] !== 0x01) return; // 0x00 cancels the queued writes
+      if (!parts || b[o + 1] !== 0x01) return; // 0x00 cancels the queued writes
       for (const [handle, value] of joinPrepared(parts)) {
-        sink.emit(link, dir, opcode, A.OP_PREPARED_WRITE, handle, value, record, t, uuid);
+        sink.emit(link, dir, opcode, A.OP_PREPARED_WRITE, handle, value, 0, value.length, record, t, uuid);
       }
       return;
     }
+    default:
+      decodeOther(link, dir, b.subarray(o, end), sink, record);
+  }
+}
+
+/** Requests and responses without a value: request tracking and GATT discovery (not the hot path). */
+function decodeOther(link: LinkState, dir: Direction, att: Uint8Array, sink: AttSink, record: number): void {
+  const n = att.length;
+  const opcode = att[0]!;
+  switch (opcode) {
     case A.ATT_ERROR_RSP:
       answered(link, dir);
       return;
@@ -141,7 +150,7 @@ export function decodeAtt(sink: AttSink, link: LinkState, dir: Direction, att: U
         // A read of a characteristic by its UUID: the handles now have a UUID too.
         const len = att[1]!;
         for (let o = 2; len >= 2 && o + len <= n; o += len) {
-          link.gatt.uuids.set(u16(att, o), req.type);
+          link.gatt.setUuid(u16(att, o), req.type);
           if (req.type === '2a00') setName(link, att.subarray(o + 2, o + len));
         }
       }

@@ -1,0 +1,72 @@
+// Capture reading benchmark (issue 2): a ≥ 200 MB btsnoop built from real records, read by the
+// capture driver and the ATT extractor in a separate process; tshark for comparison when present.
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ChildResult } from './capture-child.js';
+import { benchFile, loadSource, writeRepeated } from './capture-build.js';
+import { type BenchOptions, type BenchRow, type BenchSection, mb } from './table.js';
+
+const GOAL_MBPS = 200;
+const GOAL_RSS_MB = 256;
+const GOAL_TSHARK = 20;
+
+function runChild(file: string): Promise<ChildResult> {
+  const script = fileURLToPath(new URL('./capture-child.js', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as ChildResult) : reject(new Error(`measuring process failed (${code}): ${err.trim()}`))));
+  });
+}
+
+function hasTshark(): boolean {
+  const r = spawnSync('tshark', ['--version'], { stdio: 'ignore' });
+  return !r.error && r.status === 0;
+}
+
+function timeTshark(file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('tshark', ['-r', file, '-T', 'fields', '-e', 'btatt.value'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`tshark exited with ${code}`))));
+  });
+}
+
+const f1 = (n: number): string => n.toFixed(n >= 100 ? 0 : 1);
+
+export const captureBench: BenchSection = {
+  name: 'capture',
+  async run(o: BenchOptions): Promise<BenchRow[]> {
+    const row = (measure: string, value: string, goal = '', ok: boolean | null = null): BenchRow => ({ section: 'capture', measure, value, goal, ok });
+    const source = await loadSource();
+    const file = benchFile(o.tmp);
+    o.log(`building ${o.sizeMB} MB from ${source.packets.length} records of ${source.name}`);
+    const built = writeRepeated(file, source, o.sizeMB);
+    o.log(`measuring ${file}`);
+    const r = await runChild(file);
+    const sizeMB = mb(r.bytes);
+    const mbps = sizeMB / (r.extractMs / 1000);
+    const rssMB = r.maxRssKB / 1024;
+    const rows = [
+      row('input', `${f1(sizeMB)} MB btsnoop/1002, ${built.records} records (from ${source.name})`),
+      row('parse only (driver + btsnoop reader)', `${f1(sizeMB / (r.parseMs / 1000))} MB/s`),
+      row('parse + ATT extraction', `${f1(mbps)} MB/s (${f1(r.extractMs / 1000)} s wall, ${f1(r.extractCpuMs / 1000)} s CPU)`, `≥ ${GOAL_MBPS} MB/s`, mbps >= GOAL_MBPS),
+      row('ATT events', `${r.events} (${f1(r.events / (r.extractMs / 1000) / 1e6)} M events/s), ${r.connections} connection(s)`),
+      row('peak RSS of the reading process', `${f1(rssMB)} MB`, `< ${GOAL_RSS_MB} MB on 1 GB`, rssMB < GOAL_RSS_MB),
+    ];
+    if (hasTshark()) {
+      o.log('timing tshark -T fields -e btatt.value (this takes a while)');
+      const ms = await timeTshark(file);
+      const ratio = ms / r.extractMs;
+      rows.push(row('tshark -T fields -e btatt.value', `${f1(ms / 1000)} s, ${f1(ratio)}× slower than ours`, `≥ ${GOAL_TSHARK}×`, ratio >= GOAL_TSHARK));
+    } else {
+      rows.push(row('tshark comparison', 'skipped: tshark is not on PATH'));
+    }
+    return rows;
+  },
+};

@@ -1,0 +1,5 @@
+// The benchmark sections `npm run bench` runs, in order. Add a section here (one module each).
+import { captureBench } from './capture-bench.js';
+import type { BenchSection } from './table.js';
+
+export const SECTIONS: BenchSection[] = [captureBench];
