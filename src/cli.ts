@@ -97,3 +97,12 @@ export function report(err: unknown, stderr: NodeJS.WritableStream, debug: boole
   if (debug && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
   return 1;
 }
+
+/** Entry point of bin/bms-wizard.js: the real process streams, and a quiet end when stdout is closed early (`| head`). */
+export async function runFromProcess(): Promise<void> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  process.exitCode = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+}
