@@ -1,6 +1,7 @@
 // Capture reading benchmark (issue 2): a ≥ 200 MB btsnoop built from real records, read by the
 // capture driver and the ATT extractor in a separate process; tshark for comparison when present.
 import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ChildResult } from './capture-child.js';
 import { benchFile, loadSource, writeRepeated } from './capture-build.js';
@@ -50,13 +51,18 @@ export const captureBench: BenchSection = {
     o.log(`measuring ${file}`);
     const r = await runChild(file);
     const sizeMB = mb(r.bytes);
-    const mbps = sizeMB / (r.extractMs / 1000);
+    // Throughput per CPU second of the reading process ("one core"): other work on the machine
+    // stretches the wall clock but not the CPU time. Both are shown, with the load average.
+    const cpuMbps = sizeMB / (r.extractCpuMs / 1000);
+    const wallMbps = sizeMB / (r.extractMs / 1000);
     const rssMB = r.maxRssKB / 1024;
+    const load = loadavg()[0]!.toFixed(1);
     const rows = [
       row('input', `${f1(sizeMB)} MB btsnoop/1002, ${built.records} records (from ${source.name})`),
-      row('parse only (driver + btsnoop reader)', `${f1(sizeMB / (r.parseMs / 1000))} MB/s`),
-      row('parse + ATT extraction', `${f1(mbps)} MB/s (${f1(r.extractMs / 1000)} s wall, ${f1(r.extractCpuMs / 1000)} s CPU)`, `≥ ${GOAL_MBPS} MB/s`, mbps >= GOAL_MBPS),
-      row('ATT events', `${r.events} (${f1(r.events / (r.extractMs / 1000) / 1e6)} M events/s), ${r.connections} connection(s)`),
+      row('parse only (driver + btsnoop reader)', `${f1(sizeMB / (r.parseCpuMs / 1000))} MB/s per CPU second (${f1(sizeMB / (r.parseMs / 1000))} MB/s wall)`),
+      row('parse + ATT extraction', `${f1(cpuMbps)} MB/s per CPU second (${f1(r.extractCpuMs / 1000)} s CPU)`, `≥ ${GOAL_MBPS} MB/s`, cpuMbps >= GOAL_MBPS),
+      row('parse + ATT extraction, wall clock', `${f1(wallMbps)} MB/s (${f1(r.extractMs / 1000)} s; load average ${load} on ${availableParallelism()} cores)`),
+      row('ATT events', `${r.events} (${f1(r.events / (r.extractCpuMs / 1000) / 1e6)} M events per CPU second), ${r.connections} connection(s)`),
       row('peak RSS of the reading process', `${f1(rssMB)} MB`, `< ${GOAL_RSS_MB} MB on 1 GB`, rssMB < GOAL_RSS_MB),
     ];
     if (hasTshark()) {
