@@ -22,8 +22,8 @@ function read(bytes: Buffer, name: string) {
 }
 
 describe('simulated captures read back with the real readers', () => {
-  // pcap-ll holds link-layer packets instead: see sim-air.test.ts.
-  for (const format of CAPTURE_FORMATS.filter((f) => f !== 'pcap-ll')) {
+  // pcap-ll holds link-layer packets and packetlogger-text ATT lines instead: see the tests below.
+  for (const format of CAPTURE_FORMATS.filter((f) => f !== 'pcap-ll' && f !== 'packetlogger-text')) {
     it(`${format}: packets identical to what was simulated`, () => {
       const cap = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 2, seed: 5, seconds: 3, format, otherDevice: true });
       const { info, packets } = read(cap.bytes, `sim.${format}`);
@@ -67,4 +67,22 @@ describe('simulated captures read back with the real readers', () => {
     expect(conns.size).toBe(3);
     expect(result.connections.length).toBe(3);
   });
+
+  for (const id of Object.keys(PROTOCOLS)) {
+    it(`${id} packetlogger-text: the same ATT values, handles, UUIDs and peers as the binary capture`, () => {
+      const o = { protocol: id, switchOn: true, rounds: 2, seed: 31, seconds: 4, otherDevice: true };
+      const text = simulateCapture({ ...o, format: 'packetlogger-text' });
+      const bin = simulateCapture({ ...o, format: 'btsnoop' });
+      expect(text.bytes.toString('utf8').split('\n')[0]).toMatch(/^[A-Z][a-z]{2} \d{2} \d{2}:\d{2}:\d{2}\.\d{3}  ATT (Send|Receive) +0x[0-9A-F]{4}  [0-9A-F:]{17}  /);
+      const a = read(text.bytes, 'sim.txt');
+      const b = read(bin.bytes, 'sim.btsnoop');
+      expect(a.info.format).toBe('packetlogger-text');
+      const view = (evs: AttEvent[]) =>
+        evs.filter((e) => e.peer === bin.deviceAddress && e.opcode !== 0x0b).map((e) => `${e.dir} ${e.opcode} ${e.handle} ${Buffer.from(e.value).toString('hex')}`);
+      expect(view(a.events).length).toBeGreaterThan(10);
+      expect(view(a.events)).toEqual(view(b.events));
+      const notes = a.events.filter((e) => e.peer === bin.deviceAddress && e.opcode === 0x1b);
+      expect(notes.every((e) => e.uuid === PROTOCOLS[id]!.gatt.notify)).toBe(true);
+    });
+  }
 });

@@ -7,6 +7,7 @@ import { simulateRounds } from './rounds.js';
 import type { SimulatedBms } from './state.js';
 import { hciToAir } from './air/convert.js';
 import { LEADING_RECORDS, writeCapture, writePcapLl, type SimCaptureFormat } from './writers/index.js';
+import { packetLoggerTextLines } from './writers/packetlogger-text.js';
 
 export interface SimulateCaptureOptions {
   protocol: string;
@@ -106,6 +107,12 @@ export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
     const air = hciToAir(r.packets, { names, services, seed: o.seed ?? 1 });
     bytes = writePcapLl(air);
     times = air.map((a) => a.t);
+  } else if (format === 'packetlogger-text') {
+    const uuids: Record<number, string> = {};
+    for (const sv of protocol.gatt.services) for (const c of sv.characteristics) uuids[c.handle] = c.uuid;
+    const lines = packetLoggerTextLines(r.packets, { uuids: { [r.deviceAddress]: uuids } });
+    bytes = Buffer.from(lines.map((l) => l.text + '\n').join(''), 'utf8');
+    times = lines.map((l) => l.t);
   } else {
     bytes = writeCapture(r.packets, format);
     const t0 = r.packets[0]?.t ?? 0;

@@ -2,11 +2,12 @@
 import type { HciPacket } from '../../model.js';
 import { hciToAir, type AirOptions } from '../air/convert.js';
 import { writeBtsnoop } from './btsnoop.js';
+import { writePacketLoggerText, type PacketLoggerTextOptions } from './packetlogger-text.js';
 import { writePcapLl } from './pcap-ll.js';
 import { writePcap } from './pcap.js';
 import { writePklg } from './pklg.js';
 
-export const CAPTURE_FORMATS = ['btsnoop', 'btsnoop-1001', 'btmon', 'pklg', 'pklg-be', 'pcap-187', 'pcap-201', 'pcap-ll'] as const;
+export const CAPTURE_FORMATS = ['btsnoop', 'btsnoop-1001', 'btmon', 'pklg', 'pklg-be', 'pcap-187', 'pcap-201', 'pcap-ll', 'packetlogger-text'] as const;
 export type SimCaptureFormat = (typeof CAPTURE_FORMATS)[number];
 
 /** Usual file name extension for each format. */
@@ -19,6 +20,7 @@ export const FORMAT_EXTENSION: Record<SimCaptureFormat, string> = {
   'pcap-187': '.pcap',
   'pcap-201': '.pcap',
   'pcap-ll': '.pcap',
+  'packetlogger-text': '.txt',
 };
 
 /** Records each format writes before the first packet (btmon index records, PacketLogger notes). */
@@ -31,13 +33,19 @@ export const LEADING_RECORDS: Record<SimCaptureFormat, number> = {
   'pcap-187': 0,
   'pcap-201': 0,
   'pcap-ll': 0,
+  'packetlogger-text': 0,
 };
 
 /**
  * Writes the packets in a format. 'pcap-ll' is what an air sniffer would have seen of the same
  * traffic (LINKTYPE 256), made by hciToAir() with `air` (names and services to advertise).
  */
-export function writeCapture(packets: HciPacket[], format: SimCaptureFormat, air?: AirOptions): Buffer {
+export function writeCapture(
+  packets: HciPacket[],
+  format: SimCaptureFormat,
+  air?: AirOptions,
+  text?: PacketLoggerTextOptions,
+): Buffer {
   switch (format) {
     case 'btsnoop':
       return writeBtsnoop(packets, { datalink: 1002 });
@@ -55,7 +63,9 @@ export function writeCapture(packets: HciPacket[], format: SimCaptureFormat, air
       return writePcap(packets, { linktype: 201 });
     case 'pcap-ll':
       return writePcapLl(hciToAir(packets, air));
+    case 'packetlogger-text':
+      return writePacketLoggerText(packets, text);
   }
 }
 
-export { writeBtsnoop, writePcap, writePcapLl, writePklg };
+export { writeBtsnoop, writePacketLoggerText, writePcap, writePcapLl, writePklg };
