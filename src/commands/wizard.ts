@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { resolveSessionsDir } from '../session/store.js';
 import { realEngine } from '../wizard/engine.js';
 import { terminalIO } from '../wizard/io.js';
@@ -14,13 +15,18 @@ and a report. Everything is kept in a session file; Ctrl+C saves it and prints h
 
 Options:
   --sessions-dir DIR   where sessions are kept (default: $BMS_WIZARD_SESSIONS or ./sessions)
+  --simulate PROTO     live sources talk to a simulated BMS instead of hardware (jbd, daly, jk, modbus)
 
 Without a terminal, pass --yes to accept every default (questions without a default then fail).`,
-  options: { 'sessions-dir': { type: 'string' } },
+  options: { 'sessions-dir': { type: 'string' }, simulate: { type: 'string' } },
   async run(values, _positionals, ctx) {
     const io = terminalIO(ctx, 'wizard');
     const sessionsDir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
-    await runWizard({ io, engine: realEngine, sessionsDir, env: ctx.env, mode: 'choose', handleSignals: true });
+    const simulate = values.simulate as string | undefined;
+    if (simulate !== undefined && !realEngine.protocols().includes(simulate)) {
+      throw new InputError(`--simulate ${simulate}: unknown protocol (known: ${realEngine.protocols().join(', ')})`);
+    }
+    await runWizard({ io, engine: realEngine, sessionsDir, env: ctx.env, mode: 'choose', handleSignals: true, sourceOptions: simulate ? { simulate } : undefined });
     return 0;
   },
 };

@@ -24,6 +24,8 @@ export interface WizardOptions {
   demo?: boolean;
   /** Exit 130 on SIGINT outside prompts (commands set it; tests do not). */
   handleSignals?: boolean;
+  /** Stored with the chosen source (wizard --simulate PROTO → {simulate: PROTO}). */
+  sourceOptions?: Record<string, string>;
   /** Stop after this step is reached (tests of interruption at each step). */
   stopAt?: Session['step'];
 }
@@ -93,6 +95,7 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
     cwd,
     env,
     save: () => saveSession(file, session),
+    sourceOptions: o.sourceOptions,
     source: async () => (holder.source ??= await sourceFor(w)),
   };
   try {

@@ -13,7 +13,7 @@ import { roundsOf, type Session, type Step, type StoredAnalysisResult } from '..
 import { sessionArtifacts } from '../session/store.js';
 import type { Engine } from './engine.js';
 import { sourceUI, type WizardIO } from './io.js';
-import { findSource, SOURCES } from './sources.js';
+import { findSource, SOURCES, type SourceEntry } from './sources.js';
 import { SIM_DEFAULTS } from './sim-source.js';
 import { candidateLine, gattSummary, nextSteps, resultsView, roundFeedback } from './view.js';
 
@@ -25,6 +25,8 @@ export interface WizardRun {
   cwd: string;
   env: NodeJS.ProcessEnv;
   save(): Promise<void>;
+  /** Options for the source the user picks (e.g. simulate=jbd for direct GATT against a simulated BMS). */
+  sourceOptions?: Record<string, string>;
   /** The session's round source, created on first use. */
   source(): Promise<RoundSource>;
 }
@@ -82,19 +84,29 @@ async function stepSource(w: WizardRun): Promise<Step> {
   }
   out(style.bold('\nWhere does the traffic come from?'));
   const visible = SOURCES.filter((s) => !s.hidden);
-  const choices: { name: string; value: string; disabled: string | false }[] = [];
-  for (const s of visible) {
-    let reason: string | null = null;
-    try {
-      reason = await (await s.create(sourceContext(w))).unavailableReason();
-    } catch (err) {
-      reason = (err as Error).message;
-    }
-    choices.push({ name: s.label, value: s.id, disabled: reason ?? false });
-  }
+  const spin = w.io.spinner('checking which sources work on this machine');
+  const reasons = await Promise.all(visible.map((s) => availability(w, s)));
+  spin.stop();
+  const choices = visible.map((s, i) => ({ name: s.label, value: s.id, disabled: reasons[i] ?? (false as const) }));
   const id = await prompter.select({ message: 'Source of the rounds', choices, default: w.session.source?.id ?? 'import' });
-  w.session.source = { id, options: {} };
+  w.session.source = { id, options: { ...(w.sourceOptions ?? {}) } };
   return 'record';
+}
+
+/** null when the source works here, else why not; the probe source is closed again (noble keeps a process alive). */
+async function availability(w: WizardRun, entry: SourceEntry): Promise<string | null> {
+  let source: RoundSource | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    source = await entry.create(sourceContext(w));
+    const timeout = new Promise<string>((r) => (timer = setTimeout(() => r('did not answer within 8 s'), 8000)));
+    return await Promise.race([source.unavailableReason(), timeout]);
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    clearTimeout(timer);
+    await source?.close().catch(() => undefined);
+  }
 }
 
 export function sourceContext(w: WizardRun) {
@@ -110,14 +122,24 @@ function instructions(w: WizardRun, state: string, resumed: boolean): string[] {
       `Then it records ${n} rounds: each round restarts the app and opens the page with the switch without touching it.`,
     ];
   }
-  return [
+  const head = [
     `State '${state}'${resumed ? ' (continuing)' : ''}:`,
     `  1. In the vendor app, set the ${t.name} to ${state.toUpperCase()}.`,
     `  2. Verify it took: close the app completely, start it again, and check the switch still shows ${state.toUpperCase()}.`,
-    `  3. Start capturing (HCI snoop log, PacketLogger, sniffer). Then for each of the ${n} rounds: restart the app,`,
-    `     open the page with the switch, wait a few seconds, and do NOT touch the switch.`,
-    `  4. Stop the capture and save it (e.g. ${state}.btsnoop). One file with ${n} app restarts fills all ${n} rounds.`,
   ];
+  const id = w.session.source?.id ?? 'import';
+  if (id === 'import') {
+    return [
+      ...head,
+      `  3. Start capturing (HCI snoop log, PacketLogger, sniffer). Then for each of the ${n} rounds: restart the app,`,
+      `     open the page with the switch, wait a few seconds, and do NOT touch the switch.`,
+      `  4. Stop the capture and save it (e.g. ${state}.btsnoop). One file with ${n} app restarts fills all ${n} rounds.`,
+    ];
+  }
+  if (id === 'gatt') {
+    return [...head, `  3. Close the vendor app completely. The tool then connects to the BMS itself, ${n} times, and records its answers.`];
+  }
+  return [...head, `  3. Then for each of the ${n} rounds, when asked: restart the app, open the page with the switch, wait a few seconds,`, `     and do NOT touch the switch.`];
 }
 
 async function stepRecord(w: WizardRun): Promise<Step> {
