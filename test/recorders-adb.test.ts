@@ -243,7 +243,7 @@ describe('adb failures, each one clear sentence', { timeout: 120_000 }, () => {
     writeFileSync(zip, makeZip([{ name: 'bugreport-panther.txt', data: Buffer.from('== dumpstate: nothing about bluetooth\n') }]));
     box.scenario({ devices: [ONE_PHONE], shell: SNOOP_ON, dates: dates(), pull: { [LOG_PATH]: DENIED }, bugreport: { zip } });
     await expect(new AdbSource({ extract, outDir: box.out, env: box.env }).recordRound(requests()[0]!, new ScriptedUI())).rejects.toThrow(
-      /no Bluetooth HCI log and no BTSNOOP_LOG_SUMMARY.*enable "Bluetooth HCI snoop log"/,
+      /no Bluetooth HCI log and no BTSNOOP_LOG_SUMMARY.*Enable "Bluetooth HCI snoop log"/,
     );
   });
 });

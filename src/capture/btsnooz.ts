@@ -46,7 +46,7 @@ export function decodeBtsnooz(snooz: Buffer): DecodedBtsnooz {
     throw new CaptureError(`unknown btsnooz version ${version} (known: 1, 2)`, {
       format: FORMAT_NAME,
       offset: 0,
-      hint: 'get the full HCI snoop log instead (bug report zip: FS/data/misc/bluetooth/logs/btsnoop_hci.log)',
+      hint: 'Get the full HCI snoop log instead (bug report zip: FS/data/misc/bluetooth/logs/btsnoop_hci.log)',
     });
   }
   const lastUs = Number(snooz.readBigUInt64LE(1));
@@ -57,7 +57,7 @@ export function decodeBtsnooz(snooz: Buffer): DecodedBtsnooz {
     throw new CaptureError(`the BTSNOOP_LOG_SUMMARY block does not inflate (${(e as Error).message})`, {
       format: FORMAT_NAME,
       offset: 9,
-      hint: 'the bug report text may be cut or re-encoded; take a new bug report',
+      hint: 'The bug report text may be cut or re-encoded; take a new bug report',
     });
   }
   const headerLen = version === 1 ? 7 : 9;
@@ -118,7 +118,7 @@ export function decodeBtsnoozText(text: string): DecodedBtsnooz {
 function noBlock(): CaptureError {
   return new CaptureError('this Android bug report text has no BTSNOOP_LOG_SUMMARY block', {
     format: FORMAT_NAME,
-    hint: 'enable "Bluetooth HCI snoop log" in Developer options, toggle Bluetooth off and on, repeat the test and take a new bug report (its zip holds the full log)',
+    hint: 'Enable "Bluetooth HCI snoop log" in Developer options, toggle Bluetooth off and on, repeat the test and take a new bug report (its zip holds the full log)',
   });
 }
 

@@ -56,7 +56,7 @@ export function extractCaptureFromZip(zip: Buffer, prefer?: (name: string) => bo
   }
   throw new CaptureError(`this zip (${all.length} entries) holds no Bluetooth HCI log and no BTSNOOP_LOG_SUMMARY`, {
     format: 'zip',
-    hint: 'enable "Bluetooth HCI snoop log" in Developer options, toggle Bluetooth off and on, repeat the test, then take a new bug report',
+    hint: 'Enable "Bluetooth HCI snoop log" in Developer options, toggle Bluetooth off and on, repeat the test, then take a new bug report',
   });
 }
 

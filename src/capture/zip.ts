@@ -40,7 +40,7 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
     }
   }
   if (end < 0) {
-    fail('no zip central directory found (the file is cut short)', zip.length, 'copy or download the bug report again');
+    fail('no zip central directory found (the file is cut short)', zip.length, 'Copy or download the bug report again');
   }
   let count = zip.readUInt16LE(end + 10);
   let dirSize = zip.readUInt32LE(end + 12);
@@ -95,15 +95,15 @@ export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
   if (p + 30 > zip.length || zip.readUInt32LE(p) !== LOCAL_SIG) fail(`zip entry ${entry.name} has no local header`, p);
   const start = p + 30 + zip.readUInt16LE(p + 26) + zip.readUInt16LE(p + 28);
   const end = start + entry.compressedSize;
-  if (end > zip.length) fail(`zip entry ${entry.name} is cut short`, start, 'copy or download the bug report again');
+  if (end > zip.length) fail(`zip entry ${entry.name} is cut short`, start, 'Copy or download the bug report again');
   const raw = zip.subarray(start, end);
   if (entry.method === 0) return raw;
   if (entry.method !== 8) {
-    fail(`zip entry ${entry.name} uses compression method ${entry.method}, only stored and deflate are supported`, p, 'unzip it by hand and open the file inside');
+    fail(`zip entry ${entry.name} uses compression method ${entry.method}, only stored and deflate are supported`, p, 'Unzip it by hand and open the file inside');
   }
   try {
     return inflateRawSync(raw);
   } catch (e) {
-    fail(`zip entry ${entry.name} does not inflate (${(e as Error).message})`, start, 'copy or download the bug report again');
+    fail(`zip entry ${entry.name} does not inflate (${(e as Error).message})`, start, 'Copy or download the bug report again');
   }
 }
