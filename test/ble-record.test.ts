@@ -7,7 +7,7 @@ import { toHex } from '../src/hex.js';
 import type { Round } from '../src/model.js';
 import type { SourceUI } from '../src/recorders/source.js';
 import { checkQuery, KNOWN_QUERIES, knownQueries } from '../src/ble/queries.js';
-import { GattRoundSource, ONE_CENTRAL_REMINDER } from '../src/ble/record.js';
+import { GattRoundSource, gattSourceFor, ONE_CENTRAL_REMINDER } from '../src/ble/record.js';
 import { openSimulatedClient, type SimulatedClient } from '../src/ble/simulated.js';
 import { PROTOCOLS } from '../src/sim/protocols/index.js';
 import { Prng } from '../src/sim/prng.js';
@@ -146,6 +146,24 @@ describe('direct GATT recording on simulated BMS peripherals', () => {
     expect(r.events.filter((e) => e.dir === 'app-to-device')).toEqual([]);
     // A JK sends nothing until asked: the round says so instead of passing silently.
     expect(r.warnings).toContainEqual(expect.stringMatching(/no notification came in: this device needs a query/));
+  });
+
+  it("the wizard's source: the simulated switch follows the state, the app writes of imported rounds come first", async () => {
+    const session = {
+      target: { states: ['on', 'off'] },
+      source: { options: { simulate: 'jbd', seconds: '0.6' } },
+      rounds: [{ events: [{ dir: 'app-to-device', value: 'dda50300fffd77' }, { dir: 'device-to-app', value: 'dd0300' }] }],
+    };
+    source = await gattSourceFor(session);
+    const ui = scriptedUI(true);
+    const on = await source.recordRound({ state: 'on', index: 1, roundsPerState: 1, device: null }, ui);
+    const off = await source.recordRound({ state: 'off', index: 1, roundsPerState: 1, device: null }, ui);
+    expect(ui.log).toContainEqual(expect.stringMatching(/^confirm: Send the 1 query the app sent in your capture \(dd a5 03 00 ff fd 77\)/));
+    expect(new Set(on.events.filter((e) => e.dir === 'app-to-device').map((e) => toHex(e.value)))).toEqual(new Set(['dda50300fffd77']));
+    const round = (r: typeof on, state: string): Round => ({ state, index: 1, source: r.source, events: r.events });
+    expect(new Set(switchBits(round(on, 'on'), 'jbd'))).toEqual(new Set([1]));
+    expect(new Set(switchBits(round(off, 'off'), 'jbd'))).toEqual(new Set([0]));
+    expect(source.gattTable?.map((s) => s.uuid)).toEqual(['1800', '1801', '180a', 'ff00']);
   });
 
   it('a device that is not there: clear message, exit code 2', async () => {

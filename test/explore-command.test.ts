@@ -192,3 +192,25 @@ describe('explore when Bluetooth is not usable: one sentence, exit 2, no hang', 
     }
   });
 });
+
+describe('explore on a terminal', () => {
+  it('draws the live list in place and lets the user pick a device', async () => {
+    const c = context();
+    const tty = (s: NodeJS.ReadableStream | NodeJS.WritableStream) => Object.assign(s, { isTTY: true, columns: 120, rows: 40, setRawMode: () => s });
+    tty(c.ctx.stdin);
+    tty(c.ctx.stderr);
+    const open = async () => (await openSimulatedClient({ protocols: ['jbd', 'jk'], peripherals: [{ rssi: -50 }, { rssi: -75 }] })).client;
+    const running = runExplore({ timeout: '0.6', json: true }, c.ctx, deps(open));
+    // When the prompt shows, move to the second device (JK, the weaker one) and confirm.
+    for (let i = 0; i < 200 && !/Which device is the BMS/.test(c.err()); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(c.err()).toMatch(/Which device is the BMS/);
+    (c.ctx.stdin as PassThrough).write('\x1b[B');
+    await new Promise((r) => setTimeout(r, 50));
+    (c.ctx.stdin as PassThrough).write('\r');
+    expect(await running).toBe(0);
+    expect(JSON.parse(c.out()).device.name).toMatch(/^JK-B2A24S/);
+    // The live list was redrawn in place (cursor up + clear) and showed both devices, BMS-looking ones starred.
+    expect(c.err()).toMatch(/\x1b\[\d+A\x1b\[J/);
+    expect(c.err()).toMatch(/Scanning \(0\.6 s\): 2 device\(s\) heard\n {2}\* xiaoxiang-\d+ +a4:c1:38:[0-9a-f:]+ +-5\d dBm {2}services FF00 {2}mfr ffff/);
+  });
+});

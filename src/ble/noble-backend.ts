@@ -239,7 +239,27 @@ export class NobleClient implements BleClient {
     this.stopScanning();
     await Promise.all([...this.connections].map((c) => c.disconnect()));
     this.noble.removeAllListeners('discover');
+    if (this.kind === 'noble') releaseAdapter(this.noble);
     this.options.onClose?.();
+  }
+}
+
+/**
+ * noble has no "close": on Linux its HCI layer polls the adapter every second and keeps the socket
+ * open, which keeps Node alive. Stop both where they are reachable (best effort; the explore command
+ * still ends the process itself, see BleClient.holdsProcess).
+ */
+function releaseAdapter(noble: NobleLike): void {
+  try {
+    const bindings = (noble as unknown as { _bindings?: { _hci?: { pollIsDevUp?: () => void; _socket?: { stop?: () => void } }; onSigIntBinded?: () => void } })._bindings;
+    const hci = bindings?._hci;
+    if (hci) {
+      hci.pollIsDevUp = () => {}; // the pending poll runs once more and schedules nothing
+      hci._socket?.stop?.();
+    }
+    if (bindings?.onSigIntBinded) process.removeListener('SIGINT', bindings.onSigIntBinded);
+  } catch {
+    // Internals differ on this platform: the command's explicit exit covers it.
   }
 }
 

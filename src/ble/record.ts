@@ -34,6 +34,8 @@ export interface GattSourceOptions {
   connectTimeoutMs?: number;
   /** The user consented beforehand (an explicit command-line flag): confirm() is not asked. */
   consentGiven?: boolean;
+  /** Called before each round (the simulator sets its switch to the round's state). */
+  onRound?(request: RoundRequest): void;
 }
 
 /** What the first round settles and every later round reuses, so all rounds are alike. */
@@ -104,6 +106,7 @@ export class GattRoundSource implements RoundSource {
 
   async recordRound(request: RoundRequest, ui: SourceUI): Promise<RecordedRound> {
     const client = await this.openClient();
+    this.options.onRound?.(request);
     if (!this.plan) {
       ui.info(ONE_CENTRAL_REMINDER);
       this.plan = await this.makePlan(client, request, ui);
@@ -314,4 +317,36 @@ function dedupe(values: Uint8Array[]): Uint8Array[] {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The parts of a wizard session the direct GATT source reads (structural: ble/ does not import the wizard). */
+export interface GattSessionView {
+  target: { states: string[] };
+  source: { options: Record<string, string> } | null;
+  rounds: { events: { dir: string; value: string }[] }[];
+}
+
+/**
+ * The direct GATT source as the wizard creates it: noble on the adapter, or with source option
+ * `simulate=jbd|daly|jk|modbus` a simulated BMS whose switch follows the state (first state = on).
+ * Queries offered first: the writes the app made in rounds already imported into the session.
+ */
+export async function gattSourceFor(session: GattSessionView): Promise<GattRoundSource> {
+  const options = session.source?.options ?? {};
+  const appWrites = session.rounds.flatMap((r) => r.events.filter((e) => e.dir === 'app-to-device').map((e) => Buffer.from(e.value, 'hex')));
+  const seconds = Number(options.seconds);
+  const durationMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+  const simulate = options.simulate;
+  if (simulate) {
+    const { openSimulatedClient } = await import('./simulated.js');
+    const sim = await openSimulatedClient({ protocols: [simulate] });
+    return new GattRoundSource({
+      openClient: async () => sim.client,
+      appWrites,
+      durationMs,
+      onRound: (request) => sim.peripherals[0]!.setSwitch(request.state === session.target.states[0]),
+    });
+  }
+  const { openSystemClient } = await import('./simulated.js');
+  return new GattRoundSource({ openClient: () => openSystemClient(), appWrites, durationMs });
 }

@@ -11,6 +11,11 @@ export interface BmsPeripheralOptions {
   rssi?: number;
   /** Time runs this many times faster than the wall clock (answers and stream ticks come sooner). */
   speed?: number;
+  /**
+   * Battery time that passes before each connection (default 30 s): a person restarts the app or
+   * flips the switch between rounds, and the pack lives on meanwhile (charge, temperatures drift).
+   */
+  betweenConnectionsMs?: number;
 }
 
 /** MTU noble asks for in its exchange (lib/hci-socket/gatt.js): the link uses min(this, server's). */
@@ -25,6 +30,7 @@ export class BmsPeripheral implements SimPeripheral {
   readonly manufacturerData: Uint8Array;
   readonly services: SimServiceDef[];
   private readonly speed: number;
+  private readonly betweenConnectionsMs: number;
   private readonly mtu: number;
   private sink: ((valueHandle: number, value: Uint8Array) => void) | null = null;
   private readonly notifying = new Set<number>();
@@ -43,6 +49,7 @@ export class BmsPeripheral implements SimPeripheral {
     const seed = options.seed ?? 1;
     this.bms = new SimulatedBms(protocol, { switchOn: options.switchOn ?? true, seed });
     this.speed = options.speed ?? 1;
+    this.betweenConnectionsMs = options.betweenConnectionsMs ?? 30_000;
     this.mtu = Math.min(CLIENT_MTU, protocol.gatt.serverMtu);
     const tail = [(seed >>> 16) & 0xff, (seed >>> 8) & 0xff, seed & 0xff].map((b) => b.toString(16).padStart(2, '0'));
     this.address = `${protocol.addressPrefix.toLowerCase()}:${tail.join(':')}`;
@@ -97,6 +104,7 @@ export class BmsPeripheral implements SimPeripheral {
 
   connect(sink: (valueHandle: number, value: Uint8Array) => void): void {
     this.catchUp();
+    this.bms.advance(this.betweenConnectionsMs);
     this.bms.connect();
     this.sink = sink;
     this.busyUntil = 0;

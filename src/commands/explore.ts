@@ -1,5 +1,6 @@
 // `bms-wizard explore`: scan, pick a device, connect, print its GATT table with the likely
 // notify/write pair. Reads only, never writes. Printing and prompting live here; src/ble/ returns data.
+import { Writable } from 'node:stream';
 import { InputError, Interrupted } from '../errors.js';
 import { spacedHex } from '../hex.js';
 import type { GattService } from '../model.js';
@@ -79,6 +80,18 @@ function parseSeconds(value: unknown, fallback: number): number {
   return n;
 }
 
+/** inquirer ends the output it is given once the prompt is done: hand it a door to stderr, not stderr. */
+function promptOutput(stderr: NodeJS.WritableStream): NodeJS.WritableStream {
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      stderr.write(chunk);
+      done();
+    },
+  });
+  const tty = stderr as { isTTY?: boolean; columns?: number; rows?: number };
+  return Object.assign(out, { isTTY: tty.isTTY, columns: tty.columns, rows: tty.rows });
+}
+
 async function pickInteractively(devices: ScannedDevice[], ctx: CommandContext): Promise<ScannedDevice> {
   const { select } = await import('@inquirer/prompts');
   try {
@@ -88,7 +101,7 @@ async function pickInteractively(devices: ScannedDevice[], ctx: CommandContext):
         choices: rankDevices(devices).map((d) => ({ name: `${isBmsLike(d) ? '*' : ' '} ${deviceLine(d)}`, value: d })),
         pageSize: 12,
       },
-      { input: ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean }, output: ctx.stderr as NodeJS.WritableStream },
+      { input: ctx.stdin as NodeJS.ReadableStream & { isTTY?: boolean }, output: promptOutput(ctx.stderr) },
     );
   } catch (err) {
     if (err instanceof Error && err.name === 'ExitPromptError') throw new Interrupted();

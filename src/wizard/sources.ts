@@ -38,6 +38,7 @@ export const SOURCES: SourceEntry[] = [
   // { id: 'adb', label: 'Android phone over adb', create: async (c) => new (await import('../recorders/adb.js')).AdbSource(c) },
   { id: 'adb', label: 'Android phone over USB (adb): the phone\'s HCI snoop log, cut per round', create: async (c) => new (await import('../recorders/adb.js')).AdbSource({ extract: c.engine.extract, outDir: c.capturesDir, env: c.env }) },
   { id: 'btmon', label: 'Linux: record with btmon (BlueZ; needs root or CAP_NET_RAW)', create: async (c) => new (await import('../recorders/btmon.js')).BtmonSource({ extract: c.engine.extract, outDir: c.capturesDir, env: c.env }) },
+  { id: 'gatt', label: 'Direct GATT: the tool connects to the BMS and sends the app\'s queries itself (close the vendor app)', create: async (c) => (await import('../ble/record.js')).gattSourceFor(c.session) },
   { id: 'folder', label: 'Watch a folder for each round\'s capture (PacketLogger, Wireshark)', create: async (c) => new (await import('../recorders/folder.js')).FolderSource({ extract: c.engine.extract, cwd: c.cwd }) },
 ];
 
