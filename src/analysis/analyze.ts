@@ -100,6 +100,8 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   const key = options.key ?? { kind: 'auto' };
   const minAgreement = options.minAgreement ?? 0.9;
   if (!(minAgreement > 0.5 && minAgreement <= 1)) throw new InputError(`--min-agreement ${minAgreement} is out of range; give a share between 0.5 (exclusive) and 1`);
+  const minSupport = options.minSupport ?? 2;
+  if (!(Number.isInteger(minSupport) && minSupport >= 1)) throw new InputError(`--min-support ${minSupport} must be a whole number of at least 1`);
   const queries = (options.find ?? []).map(parseQuery);
   const states: string[] = [];
   for (const r of rounds) if (!states.includes(r.state)) states.push(r.state);
@@ -169,7 +171,9 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   }
 
   const order = new Map(groups.map((g, i) => [g.id, i]));
-  const sorted = sortCandidates(candidates, order);
+  const supported = (c: CandidateResult): boolean => Math.min(...Object.values(c.support).filter((n) => n > 0)) >= minSupport;
+  const sorted = sortCandidates(candidates.filter(supported), order);
+  const weak = sortCandidates(candidates.filter((c) => !supported(c)), order);
   const findings = queries.length ? findValues(queries, groupMessages) : [];
 
   const summary: Record<string, StateSummary> = {};
@@ -179,15 +183,22 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     const withDevice = rs.filter((r) => deviceEvents(r.events, device).length > 0).length;
     summary[st] = { captures: files.size || rs.length, rounds: withDevice, messages: messagesPerState.get(st)! };
   }
+  if (weak.some((c) => c.label === null)) {
+    const w = weak.filter((c) => c.label === null);
+    notes.push(
+      `${w.length} difference${w.length === 1 ? ' was' : 's were'} seen in fewer than ${minSupport} messages of a state (e.g. ${w[0]!.group} byte ${w[0]!.byte} mask ${w[0]!.mask}) and ${w.length === 1 ? 'is' : 'are'} not ranked: record more rounds, or lower --min-support`,
+    );
+  }
   notes.push(...adviseOn(summary, groups, sorted, states));
   return {
     states: summary,
     device,
     groups,
     candidates: sorted,
+    weak,
     findings,
     notes,
-    settings: { frames: describeFramesOption(frames), key: describeKeyOption(key), minAgreement, handle: options.handle ?? null, device: options.device ?? null },
+    settings: { frames: describeFramesOption(frames), key: describeKeyOption(key), minAgreement, minSupport, handle: options.handle ?? null, device: options.device ?? null },
   };
 }
 

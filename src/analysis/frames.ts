@@ -223,7 +223,16 @@ export function learnMarker(rounds: StreamValue[][]): Uint8Array | null {
   const all = rounds.flat().map((v) => v.bytes).filter((b) => b.length > 0);
   if (all.length < 3) return null;
   // A sequence found more often inside the values than at their start is data (zeros), not a marker.
-  const cand = markerCandidates(all).find((c) => c.count >= 3 && c.count / all.length >= 0.05 && innerCount(all, c.marker) <= c.count);
+  // A frame's first value fills the MTU when the frame spans several values (its tail does not).
+  const maxLen0 = Math.max(...all.map((b) => b.length));
+  const ranked = markerCandidates(all)
+    .filter((c) => c.count >= 3 && c.count / all.length >= 0.05 && innerCount(all, c.marker) <= c.count)
+    .map((c) => {
+      const full = all.filter((b) => b.length === maxLen0 && startsWith(b, c.marker)).length;
+      return { ...c, score: c.count * (1 + full / c.count) };
+    })
+    .sort((a, b) => b.score - a.score);
+  const cand = ranked[0];
   if (!cand) return null;
   const marker = cand.marker;
   // Evidence that the other values continue a marker frame: they follow one, and the value before
@@ -268,7 +277,7 @@ export function learnLength(frames: Uint8Array[], marker: Uint8Array | null): Le
   for (let offset = start; offset <= start + 6; offset++) {
     for (const size of [1, 2] as const) {
       for (const le of size === 1 ? [false] : [false, true]) {
-        for (let add = offset + size; add <= offset + size + 8; add++) {
+        for (let add = 0; add <= offset + size + 8; add++) {
           const rule: LengthRule = { offset, size, le, add, anchor: null };
           let hits = 0;
           const lengths = new Set<number>();
@@ -319,8 +328,19 @@ export function chooseRule(rounds: StreamValue[][], option: FramesOption, fromAp
     case 'request':
       return fromApp ? NO_RULE : { ...NO_RULE, request: true };
     case 'auto':
-      return learnRule(rounds, fromApp);
+      return learnRule(sampleRounds(rounds, LEARN_VALUES), fromApp);
   }
+}
+
+/** Values the rule is learnt from: enough to see the structure, bounded so that learning stays cheap. */
+const LEARN_VALUES = 12_000;
+
+/** The leading part of each round (framing needs consecutive values), about `max` values in all. */
+export function sampleRounds(rounds: StreamValue[][], max: number): StreamValue[][] {
+  const total = rounds.reduce((n, r) => n + r.length, 0);
+  if (total <= max) return rounds;
+  const per = Math.max(16, Math.ceil(max / rounds.length));
+  return rounds.map((r) => r.slice(0, per));
 }
 
 function hasWrites(rounds: StreamValue[][]): boolean {
@@ -338,17 +358,19 @@ export function learnRule(rounds: StreamValue[][], fromApp: boolean): FrameRule 
     const mode = modeShare(frames.filter((f) => startsWith(f, marker)).map((f) => f.length));
     return { ...NO_RULE, marker, fixed: mode.share >= 0.6 && frames.length >= 3 ? mode.value : null };
   }
-  const requestable = !fromApp && hasWrites(rounds);
-  if (requestable) {
+  // Values that already are whole frames (one or several each, as a length field says) need no joining.
+  const raw = rounds.flat().map((v) => v.bytes);
+  const rawLength = learnLength(raw, null);
+  if (rawLength) {
+    const packed = raw.some((b) => b[0] === (rawLength.anchor ?? b[0]) && (readField(b, rawLength) ?? 0) + rawLength.add < b.length);
+    return packed ? { ...NO_RULE, length: rawLength } : NO_RULE;
+  }
+  if (!fromApp && hasWrites(rounds)) {
     const byRequest = rounds.flatMap((r) => assemble(r, { ...NO_RULE, request: true }));
     const length = learnLength(byRequest.map((f) => f.bytes), null);
     if (length && byRequest.some((f) => f.parts > 1)) return { ...NO_RULE, request: true, length };
     if (requestAnswersConsistent(byRequest)) return { ...NO_RULE, request: true };
   }
-  // Several frames packed in one value (or none): a length field seen in the raw values.
-  const raw = rounds.flat().map((v) => v.bytes);
-  const length = learnLength(raw, null);
-  if (length && raw.some((b) => (readField(b, length) ?? 0) + length.add < b.length)) return { ...NO_RULE, length };
   return NO_RULE;
 }
 

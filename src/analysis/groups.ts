@@ -124,7 +124,11 @@ function autoPartition(msgs: Message[], features: Feature[], markerLength: numbe
         continue;
       }
       const isLength = f.name === 'length';
-      const tooMany = classes.size > MAX_TYPES || [...classes.values()].some((l) => l.length === 1 && part.msgs.length > 20);
+      // Lengths are always kept apart (a bit at one offset means nothing across layouts) unless there
+      // are very many (text protocols); a leading byte with many values or singletons is data.
+      const tooMany = isLength
+        ? classes.size > 4 * MAX_TYPES
+        : classes.size > MAX_TYPES || [...classes.values()].some((l) => l.length === 1 && part.msgs.length > 20);
       const skip = isLength ? -1 : Number(f.name.slice(1));
       // Length classes are kept apart unless the length only tells the states apart; a leading byte
       // splits only when its classes are different structures (frame types), not values of a field.

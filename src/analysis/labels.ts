@@ -27,31 +27,39 @@ function distinctSamples(msgs: Message[], max: number): Uint8Array[] {
   return out;
 }
 
-/** A byte that steps by the same small amount from one message to the next within a round. */
-export function isCounter(msgs: Message[], byte: number): boolean {
+/** Consecutive messages of the group within each round (record order), sampled to at most maxPairs pairs. */
+export function orderedPairs(msgs: Message[], maxPairs = 4000): [Message, Message][] {
   const byRound = new Map<number, Message[]>();
   for (const m of msgs) {
-    if (byte >= m.bytes.length) continue;
     let l = byRound.get(m.round);
     if (!l) byRound.set(m.round, (l = []));
     l.push(m);
   }
-  const deltas = new Map<number, number>();
-  let pairs = 0;
+  const pairs: [Message, Message][] = [];
+  const per = Math.max(8, Math.ceil(maxPairs / Math.max(1, byRound.size)));
   for (const l of byRound.values()) {
     l.sort((a, b) => a.record - b.record);
-    for (let i = 1; i < l.length; i++) {
-      const d = (l[i]!.bytes[byte]! - l[i - 1]!.bytes[byte]! + 256) & 0xff;
-      deltas.set(d, (deltas.get(d) ?? 0) + 1);
-      pairs++;
-    }
+    for (let i = 1; i < l.length && i <= per; i++) pairs.push([l[i - 1]!, l[i]!]);
   }
-  if (pairs < 4) return false;
+  return pairs;
+}
+
+/** A byte that steps by the same small amount from one message to the next within a round. */
+export function isCounter(pairs: [Message, Message][], byte: number): boolean {
+  const deltas = new Map<number, number>();
+  let n = 0;
+  for (const [a, b] of pairs) {
+    if (byte >= a.bytes.length || byte >= b.bytes.length) continue;
+    const d = (b.bytes[byte]! - a.bytes[byte]! + 256) & 0xff;
+    deltas.set(d, (deltas.get(d) ?? 0) + 1);
+    n++;
+  }
+  if (n < 4) return false;
   let bestD = 0;
   let bestN = 0;
-  for (const [d, n] of deltas) if (d !== 0 && n > bestN) [bestD, bestN] = [d, n];
+  for (const [d, k] of deltas) if (d !== 0 && k > bestN) [bestD, bestN] = [d, k];
   const step = bestD > 128 ? 256 - bestD : bestD;
-  return step > 0 && step <= 16 && bestN / pairs >= 0.6;
+  return step > 0 && step <= 16 && bestN / n >= 0.6;
 }
 
 export function labelGroup(msgs: Message[], gs: GroupStats, lengthRule: LengthRule | null, modalLength: number): GroupLabels {
@@ -71,11 +79,12 @@ export function labelGroup(msgs: Message[], gs: GroupStats, lengthRule: LengthRu
       if (diffs.size === 1 && !bytes.has(p)) bytes.set(p, 'length');
     }
   }
+  const pairs = orderedPairs(msgs);
   for (let p = 0; p < gs.length; p++) {
     if (bytes.has(p)) continue;
-    const prof = byteProfile(gs, p);
-    if (prof.distinct.every((d) => d <= 1) && prof.support.filter((n) => n > 0).length >= 2 && new Set(prof.mode.filter((v) => v >= 0)).size === 1) continue;
-    if (isCounter(msgs, p)) bytes.set(p, 'counter');
+    // Only bytes that change within a state can count.
+    if (byteProfile(gs, p).distinct.every((d) => d <= 1)) continue;
+    if (isCounter(pairs, p)) bytes.set(p, 'counter');
   }
   return { checksum, bytes };
 }

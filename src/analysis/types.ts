@@ -41,6 +41,8 @@ export interface AnalysisOptions {
   key?: KeyOption;
   /** Share of a state's messages that must agree on a bit (default 0.9). */
   minAgreement?: number;
+  /** Messages each state must have for a bit to be a candidate (default 2); weaker differences go to `weak`. */
+  minSupport?: number;
   /** Value searches such as "13.28V" or "80%". */
   find?: string[];
 }
@@ -112,8 +114,10 @@ export interface AnalysisResult {
   device: string | null;
   groups: GroupResult[];
   candidates: CandidateResult[];
+  /** Differences seen in fewer messages than minSupport in some state: not evidence enough to rank. */
+  weak: CandidateResult[];
   findings: FindingResult[];
   /** Hints for the user: what would make the answer clearer. */
   notes: string[];
-  settings: { frames: string; key: string; minAgreement: number; handle: number | null; device: string | null };
+  settings: { frames: string; key: string; minAgreement: number; minSupport: number; handle: number | null; device: string | null };
 }

@@ -1,5 +1,6 @@
 // The benchmark sections `npm run bench` runs, in order. Add a section here (one module each).
+import { analysisBench } from './analysis.js';
 import { captureBench } from './capture-bench.js';
 import type { BenchSection } from './table.js';
 
-export const SECTIONS: BenchSection[] = [captureBench];
+export const SECTIONS: BenchSection[] = [captureBench, analysisBench];

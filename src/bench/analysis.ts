@@ -1,0 +1,72 @@
+// Bench section: the analysis of 100 000 messages of 300 bytes (goal: under 1 s on one core, linear in messages).
+import { analyze } from '../analysis/analyze.js';
+import { countGroup, findBitCandidates } from '../analysis/bits.js';
+import type { Message } from '../analysis/types.js';
+import type { AttEvent, Round } from '../model.js';
+import type { BenchRow, BenchSection } from './table.js';
+
+/** Rounds of JK-like 300-byte frames (one notification each): cells, currents, a counter, a switch byte, sum8. */
+function makeRounds(messages: number, seed = 7): Round[] {
+  let s = seed;
+  const rnd = (): number => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s >> 8;
+  };
+  const states = ['on', 'off'];
+  const perRound = Math.ceil(messages / 10);
+  const rounds: Round[] = [];
+  let made = 0;
+  for (let r = 0; r < 10; r++) {
+    const state = states[r % 2]!;
+    const events: AttEvent[] = [];
+    for (let i = 0; i < perRound && made < messages; i++, made++) {
+      const f = new Uint8Array(300);
+      f.set([0x55, 0xaa, 0xeb, 0x90, 0x02, i & 0xff]);
+      for (let c = 0; c < 32; c++) {
+        f[6 + 2 * c] = rnd() & 0xff;
+        f[7 + 2 * c] = 0x0c + (rnd() & 1);
+      }
+      for (let k = 150; k < 170; k++) f[k] = rnd() & 0xff;
+      f[199] = state === 'on' ? 1 : 0;
+      let sum = 0;
+      for (let k = 0; k < 299; k++) sum += f[k]!;
+      f[299] = sum & 0xff;
+      events.push({ record: i + 1, t: 1_700_000_000_000_000 + i * 100_000, conn: 1, peer: 'c8:47:8c:00:00:01', dir: 'device-to-app', op: 'Handle Value Notification', opcode: 0x1b, handle: 0x12, uuid: null, value: f });
+    }
+    rounds.push({ state, index: Math.floor(r / 2) + 1, source: { kind: 'bench', files: [] }, events });
+  }
+  return rounds;
+}
+
+function cpuSeconds(fn: () => void): number {
+  const a = process.cpuUsage();
+  fn();
+  const d = process.cpuUsage(a);
+  return (d.user + d.system) / 1e6;
+}
+
+export const analysisBench: BenchSection = {
+  name: 'analysis',
+  async run({ log }): Promise<BenchRow[]> {
+    const rows: BenchRow[] = [];
+    const big = makeRounds(100_000);
+    const half = makeRounds(50_000);
+    analyze(makeRounds(2_000)); // warm up the JIT
+    let found = '';
+    const tFull = cpuSeconds(() => {
+      const res = analyze(big);
+      const c = res.candidates.find((x) => x.label === null);
+      found = c ? `byte ${c.byte} mask ${c.mask}` : 'nothing';
+    });
+    const tHalf = cpuSeconds(() => void analyze(half));
+    log(`100 000 messages: ${tFull.toFixed(2)} s CPU, best candidate ${found}; 50 000: ${tHalf.toFixed(2)} s`);
+    rows.push({ section: 'analysis', measure: 'analyze 100 000 messages × 300 bytes (CPU)', value: `${tFull.toFixed(2)} s`, goal: '< 1 s', ok: tFull < 1 && found === 'byte 199 mask 0x01' });
+    const ratio = tFull / tHalf;
+    rows.push({ section: 'analysis', measure: 'time ratio 100 000 / 50 000 messages', value: ratio.toFixed(2), goal: 'linear (≤ 2.5)', ok: ratio <= 2.5 });
+    // The bit statistics alone: one histogram increment per byte.
+    const msgs: Message[] = big.flatMap((r, ri) => r.events.map((e) => ({ state: r.state, round: ri, handle: e.handle, dir: e.dir, bytes: e.value, t: e.t, record: e.record, parts: 1, request: null })));
+    const tBits = cpuSeconds(() => void findBitCandidates(countGroup(msgs, ['on', 'off']), 0.9));
+    rows.push({ section: 'analysis', measure: 'bit statistics (messages/s)', value: `${(msgs.length / tBits / 1e6).toFixed(1)} M/s`, goal: '', ok: null });
+    return rows;
+  },
+};
