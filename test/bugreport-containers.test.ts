@@ -91,6 +91,18 @@ describe.skipIf(!haveCorpus)('btsnooz from a real capture', () => {
     expect(found.bytes.equals(log)).toBe(true);
   });
 
+  it('prefers the full log to the filtered btsnooz_hci.log, and takes the filtered one when alone', () => {
+    const log = readFileSync(DALY);
+    const filtered = Buffer.concat([log.subarray(0, 16), Buffer.from('x')]);
+    const both = makeZip([
+      { name: 'FS/data/misc/bluetooth/logs/btsnooz_hci.log', data: filtered },
+      { name: 'FS/data/misc/bluetooth/logs/btsnoop_hci.log', data: log },
+    ]);
+    expect(extractCaptureFromZip(both).name).toBe('FS/data/misc/bluetooth/logs/btsnoop_hci.log');
+    const alone = makeZip([{ name: 'FS/data/misc/bluetooth/logs/btsnooz_hci.log', data: filtered }]);
+    expect(extractCaptureFromZip(alone).bytes.equals(filtered)).toBe(true);
+  });
+
   it('falls back to the summary in the bug report text when the zip has no log', () => {
     const text = Buffer.from(bugreportText(encodeBtsnooz(records, 2)));
     const zip = makeZip([

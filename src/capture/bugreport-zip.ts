@@ -9,14 +9,18 @@ import { listZipEntries, looksLikeZip, readZipEntry, type ZipEntry } from './zip
 
 export { looksLikeZip };
 
+const SUMMARY = 5;
+
 /** Lower is better; null: not a capture. */
 function rank(name: string): number | null {
   const base = name.split('/').pop() ?? name;
   if (/(^|\/)data\/misc\/bluetooth\/logs\/btsnoop_hci\.log$/.test(name)) return 0;
   if (/^btsnoop.*\.(log|cfa)$/i.test(base)) return 1;
-  if (/^btsnoop.*\.(log|cfa)\.last$/i.test(base)) return 2;
-  if (/\.(btsnoop|pklg|pcap|pcapng|cfa|snoop)$/i.test(base)) return 3;
-  if (/^(bugreport|dumpstate).*\.txt$/i.test(base) || /^main_entry/.test(base)) return 4;
+  // Android 13+ "filtered" mode writes btsnooz_hci.log: a btsnoop file with cut packets.
+  if (/^btsnooz.*\.(log|cfa)$/i.test(base)) return 2;
+  if (/^btsnoo[pz].*\.(log|cfa)\.last$/i.test(base)) return 3;
+  if (/\.(btsnoop|pklg|pcap|pcapng|cfa|snoop)$/i.test(base)) return 4;
+  if (/^(bugreport|dumpstate).*\.txt$/i.test(base)) return SUMMARY;
   return null;
 }
 
@@ -49,7 +53,7 @@ export function extractCaptureFromZip(zip: Buffer, prefer?: (name: string) => bo
   if (prefer) candidates = [...candidates.filter((e) => prefer(e.name)), ...candidates.filter((e) => !prefer(e.name))];
   for (const entry of candidates) {
     const bytes = readZipEntry(zip, entry);
-    const summary = rank(entry.name) === 4;
+    const summary = rank(entry.name) === SUMMARY;
     // A bug report text without the summary block is no capture: try the next entry.
     if (summary && bytes.indexOf(BTSNOOZ_BEGIN) < 0) continue;
     return { name: entry.name, bytes, summary, others: candidates.filter((c) => c !== entry).map((c) => c.name) };
