@@ -46,5 +46,7 @@ export interface BmsProtocol {
   /** Unsolicited frames the device sends at each stream tick once streaming (JK). */
   stream?(state: BmsState, mtu: number): Uint8Array[];
   streamIntervalMs?: number;
+  /** Cell count of the simulated pack when the truth's offset depends on it (ANT). */
+  cells?: number;
   truth: SwitchTruth;
 }

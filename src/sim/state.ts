@@ -61,7 +61,7 @@ export class SimulatedBms {
     // same pack a few minutes later) and drives the noise from then on.
     const id = new Prng(device * 7919 + 17);
     const p = this.prng;
-    const n = opts.cells ?? 4 * id.int(1, 4);
+    const n = opts.cells ?? protocol.cells ?? 4 * id.int(1, 4);
     const base = id.int(3260, 3330);
     const nominal = id.int(5, 30) * 10000;
     const cells = Array.from({ length: n }, () => base + id.int(-12, 12));

@@ -1,12 +1,13 @@
 // The registry of simulated protocols, by id.
 import type { BmsProtocol } from '../protocol.js';
+import { ant } from './ant.js';
 import { daly } from './daly.js';
 import { dalyModbus } from './daly-modbus.js';
 import { jbd } from './jbd.js';
 import { jk } from './jk.js';
 import { modbus } from './modbus.js';
 
-export const PROTOCOLS: Record<string, BmsProtocol> = { jbd, daly, 'daly-modbus': dalyModbus, jk, modbus };
+export const PROTOCOLS: Record<string, BmsProtocol> = { jbd, daly, 'daly-modbus': dalyModbus, jk, modbus, ant };
 
 export type ProtocolId = keyof typeof PROTOCOLS;
 
