@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli.js';
 import type { BleClient } from '../src/ble/client.js';
 import { loadNobleWithBindings, NobleClient } from '../src/ble/noble-backend.js';
@@ -127,7 +127,11 @@ describe('explore when Bluetooth is not usable: one sentence, exit 2, no hang', 
   for (const [state, message] of states) {
     it(`adapter state '${state}'`, async () => {
       const t0 = Date.now();
+      const log = vi.spyOn(console, 'log');
       const r = await run({}, deps(() => simClientWithState(state)));
+      // noble's own advice lines (printed on stdout by its Linux bindings) are replaced by ours.
+      expect(log.mock.calls.filter((c) => /noble warning/.test(String(c[0])))).toEqual([]);
+      log.mockRestore();
       expect(r.code).toBe(2);
       expect(r.err).toMatch(message);
       expect(r.err.trim().split('\n')).toHaveLength(1);
@@ -212,5 +216,28 @@ describe('explore on a terminal', () => {
     // The live list was redrawn in place (cursor up + clear) and showed both devices, BMS-looking ones starred.
     expect(c.err()).toMatch(/\x1b\[\d+A\x1b\[J/);
     expect(c.err()).toMatch(/Scanning \(0\.6 s\): 2 device\(s\) heard\n {2}\* xiaoxiang-\d+ +a4:c1:38:[0-9a-f:]+ +-5\d dBm {2}services FF00 {2}mfr ffff/);
+  });
+});
+
+describe('Ctrl+C', () => {
+  it('while scanning: disconnects, exits 130 at once (spawned, simulated BMS)', async () => {
+    const bin = join(ROOT, 'bin', 'bms-wizard.js');
+    if (!existsSync(join(ROOT, 'dist', 'ble', 'simulated.js'))) {
+      console.log('skipped: dist/ is not built (npm test builds it first)');
+      return;
+    }
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [bin, 'explore', '--simulate', 'jbd', '--name', 'never-there', '--timeout', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b) => (err += b));
+    for (let i = 0; i < 250 && !/Scanning/.test(err); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(err).toMatch(/Scanning for up to 60 s/);
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    console.log(`Ctrl+C while scanning: exit ${code} after ${Date.now() - t0} ms`);
+    expect(code).toBe(130);
+    expect(err).toMatch(/interrupted: disconnecting/);
+    expect(err).not.toMatch(/\n\s+at /);
   });
 });

@@ -79,6 +79,9 @@ export async function loadNobleWithBindings(bindings: EventEmitter): Promise<Nob
 
 const OPERATION_TIMEOUT_MS = 8000;
 
+/** The lines lib/hci-socket/bindings.js prints on a bad adapter state. */
+const NOBLE_ADVICE = /^(noble warning: adapter|\s+(or see README|https:\/\/github\.com\/sandeepmistry\/noble|Try to run with|\[sudo\] NOBLE_HCI_DEVICE_ID))/;
+
 /** Resolves with the callback's value, or rejects after ms with a clear sentence. */
 function withTimeout<T>(ms: number, what: string, start: (done: Callback<T>) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -119,6 +122,20 @@ export class NobleClient implements BleClient {
   }
 
   async ready(timeoutMs: number): Promise<void> {
+    // noble's Linux bindings print their own advice for 'unauthorized'/'unsupported' on stdout; the
+    // user gets ours (one sentence on stderr), and stdout stays clean for --json.
+    const log = console.log;
+    console.log = (...args: unknown[]) => {
+      if (!NOBLE_ADVICE.test(String(args[0] ?? ''))) log(...args);
+    };
+    try {
+      await this.waitForPowerOn(timeoutMs);
+    } finally {
+      console.log = log;
+    }
+  }
+
+  private async waitForPowerOn(timeoutMs: number): Promise<void> {
     const noble = this.noble;
     await new Promise<void>((resolve, reject) => {
       let last = 'unknown';

@@ -101,6 +101,9 @@ export class SimBindings extends EventEmitter {
     if (this.opts.state === 'silent') return;
     this.later(1, () => {
       this.emit('addressChange', '00:11:22:33:44:55');
+      // Like lib/hci-socket/bindings.js, which prints its own advice on stdout for these states.
+      if (this.opts.state === 'unauthorized') console.log('noble warning: adapter state unauthorized, please run as root or with sudo');
+      if (this.opts.state === 'unsupported') console.log('noble warning: adapter does not support Bluetooth Low Energy (BLE, Bluetooth Smart).');
       this.emit('stateChange', this.opts.state);
     });
   }
