@@ -34,7 +34,8 @@ describe('simulated families × capture formats: the true bit ranks first', () =
       it(`${protocol} in ${format}`, async () => {
         const cap = captures(protocol, format, 11);
         const rounds = await loadRounds([`on=${cap.on}`, `off=${cap.off}`]);
-        expect(rounds.filter((r) => r.state === 'on').length).toBeGreaterThanOrEqual(3);
+        // Text exports show no connection events: a file is then one round.
+        expect(rounds.filter((r) => r.state === 'on').length).toBeGreaterThanOrEqual(format.includes('text') ? 1 : 3);
         const res = analyze(rounds);
         const best = top(res);
         expect(best, JSON.stringify(res.groups)).not.toBeNull();
