@@ -111,4 +111,15 @@ describe('rounds and the unrelated device', () => {
     expect(a.bytes.equals(b.bytes)).toBe(true);
     expect(a.bytes.equals(c.bytes)).toBe(false);
   });
+  it('captures of one battery made with different seeds show the same device', () => {
+    const on = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 1, seed: 1, seconds: 2 });
+    const off = simulateCapture({ protocol: 'jbd', switchOn: false, rounds: 1, seed: 2, seconds: 2 });
+    expect(on.deviceAddress).toBe(off.deviceAddress);
+    expect(on.deviceName).toBe(off.deviceName);
+    const a = on.bms.state;
+    const b = off.bms.state;
+    expect([a.cellsMv.length, a.nominalMah, a.cycles]).toEqual([b.cellsMv.length, b.nominalMah, b.cycles]);
+    const other = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 1, seed: 1, seconds: 2, device: 2 });
+    expect(other.deviceAddress).not.toBe(on.deviceAddress);
+  });
 });

@@ -36,6 +36,9 @@ export interface SimulatedBmsOptions {
   device?: number;
 }
 
+/** Balancers work only while a real charge current flows (not on the idle noise of a few mA). */
+export const BALANCE_MIN_MA = 300;
+
 export function packMv(s: BmsState): number {
   return s.cellsMv.reduce((a, v) => a + v, 0);
 }

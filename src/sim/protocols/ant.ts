@@ -11,7 +11,7 @@ import { crc16Modbus } from '../checksums.js';
 import { ascii, chunk, u16le, u32le } from '../bytes.js';
 import { buildGatt, standardServices } from '../gatt.js';
 import type { BmsProtocol } from '../protocol.js';
-import { packMv, socPermille, type BmsState } from '../state.js';
+import { BALANCE_MIN_MA, packMv, socPermille, type BmsState } from '../state.js';
 
 const CELLS = 16;
 const SENSORS = 2;
@@ -45,7 +45,7 @@ export function antStatus(s: BmsState): Uint8Array {
   const d = new Uint8Array(2 * n + 110);
   const max = Math.max(...s.cellsMv);
   const min = Math.min(...s.cellsMv);
-  const balancing = s.currentMa > 0 && max - min > 12;
+  const balancing = s.currentMa > BALANCE_MIN_MA && max - min > 12;
   d[0] = s.currentMa > 100 ? 0x02 : s.currentMa < -100 ? 0x03 : 0x05; // battery status
   d[1] = 0x01;
   d[2] = SENSORS;

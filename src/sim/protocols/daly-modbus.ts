@@ -7,7 +7,7 @@ import { crc16Modbus } from '../checksums.js';
 import { ascii, chunk, u16be, u16le } from '../bytes.js';
 import { buildGatt, standardServices } from '../gatt.js';
 import type { BmsProtocol } from '../protocol.js';
-import { packMv, socPermille, type BmsState } from '../state.js';
+import { BALANCE_MIN_MA, packMv, socPermille, type BmsState } from '../state.js';
 
 const ADDR = 0xd2;
 
@@ -63,7 +63,7 @@ export function d2Status(s: BmsState): Uint8Array {
   r[0x31] = s.cellsMv.length;
   r[0x32] = t.length;
   r[0x33] = s.cycles;
-  r[0x34] = s.currentMa > 0 && max - min > 12 ? 1 : 0;
+  r[0x34] = s.currentMa > BALANCE_MIN_MA && max - min > 12 ? 1 : 0;
   r[0x35] = s.chargeOn ? 1 : 0;
   r[0x36] = s.dischargeOn ? 1 : 0;
   r[0x37] = Math.round(packMv(s) / s.cellsMv.length);

@@ -7,7 +7,7 @@ import { sum8 } from '../checksums.js';
 import { u16be, u32le } from '../bytes.js';
 import { buildGatt, standardServices } from '../gatt.js';
 import type { BmsProtocol } from '../protocol.js';
-import { packMv, socPermille, type BmsState } from '../state.js';
+import { BALANCE_MIN_MA, packMv, socPermille, type BmsState } from '../state.js';
 
 export function dalyRequest(cmd: number, address = 0x80): Uint8Array {
   const f = new Uint8Array(13);
@@ -111,7 +111,7 @@ function answer(s: BmsState, cmd: number): Uint8Array[] {
     case 0x97: {
       const min = Math.min(...cells);
       let bits = 0;
-      if (s.currentMa > 0) cells.forEach((v, i) => (bits |= v - min > 12 && i < 32 ? 1 << i : 0));
+      if (s.currentMa > BALANCE_MIN_MA) cells.forEach((v, i) => (bits |= v - min > 12 && i < 32 ? 1 << i : 0));
       u32le(d, 0, bits >>> 0);
       return [dalyFrame(cmd, d)];
     }

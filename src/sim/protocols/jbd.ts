@@ -7,7 +7,7 @@ import { jbdChecksum } from '../checksums.js';
 import { ascii, chunk, u16be } from '../bytes.js';
 import { buildGatt, standardServices } from '../gatt.js';
 import type { BmsProtocol } from '../protocol.js';
-import { packMv, socPermille, type BmsState } from '../state.js';
+import { BALANCE_MIN_MA, packMv, socPermille, type BmsState } from '../state.js';
 
 export function jbdRequest(cmd: number): Uint8Array {
   const f = new Uint8Array([0xdd, 0xa5, cmd, 0x00, 0, 0, 0x77]);
@@ -39,7 +39,7 @@ export function jbdBasicInfo(s: BmsState): Uint8Array {
   u16be(d, 10, (2023 - 2000) * 512 + 7 * 32 + 14); // production date, packed
   const min = Math.min(...s.cellsMv);
   let balance = 0;
-  if (s.currentMa > 0) s.cellsMv.forEach((v, i) => (balance |= v - min > 12 && i < 16 ? 1 << i : 0));
+  if (s.currentMa > BALANCE_MIN_MA) s.cellsMv.forEach((v, i) => (balance |= v - min > 12 && i < 16 ? 1 << i : 0));
   u16be(d, 12, balance);
   u16be(d, 14, 0);
   u16be(d, 16, 0); // protection status

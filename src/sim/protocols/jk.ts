@@ -10,7 +10,7 @@ import { sum8 } from '../checksums.js';
 import { ascii, chunk, u16le, u32le } from '../bytes.js';
 import { buildGatt, standardServices } from '../gatt.js';
 import type { BmsProtocol } from '../protocol.js';
-import { packMv, socPermille, type BmsState } from '../state.js';
+import { BALANCE_MIN_MA, packMv, socPermille, type BmsState } from '../state.js';
 
 export const JK_FRAME = 300;
 
@@ -50,7 +50,7 @@ export function jkCellInfo(s: BmsState): Uint8Array {
     u32le(f, 158, s.currentMa >>> 0);
     u16le(f, 162, s.tempsDeciC[0]! & 0xffff);
     u16le(f, 164, s.tempsDeciC[1]! & 0xffff);
-    const balancing = s.currentMa > 0 && max - min > 12;
+    const balancing = s.currentMa > BALANCE_MIN_MA && max - min > 12;
     u16le(f, 170, balancing ? 40 + (s.frameCounter % 17) : 0);
     f[172] = balancing ? 1 : 0;
     f[173] = Math.round(socPermille(s) / 10);

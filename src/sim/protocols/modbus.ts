@@ -14,7 +14,7 @@ import { crc16Modbus } from '../checksums.js';
 import { chunk, u16be, u16le } from '../bytes.js';
 import { buildGatt, standardServices } from '../gatt.js';
 import type { BmsProtocol } from '../protocol.js';
-import { packMv, socPermille, type BmsState } from '../state.js';
+import { BALANCE_MIN_MA, packMv, socPermille, type BmsState } from '../state.js';
 
 const NUS = '6e400001-b5a3-f393-e0a9-e50e24dcca9e';
 const NUS_RX = '6e400002-b5a3-f393-e0a9-e50e24dcca9e';
@@ -59,7 +59,7 @@ export function modbusAnswer(registers: number[], address = ADDRESS): Uint8Array
 export function statusRegisters(s: BmsState): number[] {
   const max = Math.max(...s.cellsMv);
   const min = Math.min(...s.cellsMv);
-  const balancing = s.currentMa > 0 && max - min > 12;
+  const balancing = s.currentMa > BALANCE_MIN_MA && max - min > 12;
   const flags = (s.chargeOn ? 1 : 0) | (s.dischargeOn ? 2 : 0) | (balancing ? 4 : 0);
   return [
     flags << 8,
