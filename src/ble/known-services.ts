@@ -143,7 +143,7 @@ export function vendorService(uuid: string): VendorService | null {
 /** True when an advertisement looks like a BMS: a known vendor service, or a name BMS modules use. */
 export function looksLikeBms(serviceUuids: string[], name: string | null): boolean {
   if (serviceUuids.some((s) => vendorService(s) !== null)) return true;
-  return name !== null && /\b(bms|jbd|jk[-_]?b|jk_|daly|xiaoxiang|sp\d+s|seplos|ant[-_]|smart ?bms|lifepo|battery)/i.test(name);
+  return name !== null && (/\b(bms|jbd|jk[-_]?b|jk_|daly|xiaoxiang|sp\d+s|seplos|ant[-_]|smart ?bms|lifepo|battery)/i.test(name) || /^DL-[0-9A-F]{6,}/i.test(name));
 }
 
 /** The characteristics to subscribe to and to write queries to, and why. */
