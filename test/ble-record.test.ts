@@ -164,6 +164,7 @@ describe('direct GATT recording on simulated BMS peripherals', () => {
     expect(new Set(switchBits(round(on, 'on'), 'jbd'))).toEqual(new Set([1]));
     expect(new Set(switchBits(round(off, 'off'), 'jbd'))).toEqual(new Set([0]));
     expect(source.gattTable?.map((s) => s.uuid)).toEqual(['1800', '1801', '180a', 'ff00']);
+    expect(on.gatt).toBe(source.gattTable);
   });
 
   it('a device that is not there: clear message, exit code 2', async () => {

@@ -294,6 +294,8 @@ export class GattRoundSource implements RoundSource {
       events,
       connections,
       warnings,
+      // The table read when the device was first explored: the wizard keeps it in the session.
+      gatt: plan.services,
     };
   }
 
