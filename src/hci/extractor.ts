@@ -18,7 +18,7 @@ import { handleHciEvent, hciLinkKey } from './hci-events.js';
 import { CID_ATT, CID_LE_SIGNALLING, CID_SIGNALLING, PSM_ATT, channelName, learnChannels } from './l2cap.js';
 import { LinkLayerDecoder } from './ll.js';
 import type { ExtractCounts, ExtractOptions, ExtractResult, HandleInfo } from './types.js';
-import { ValueSlab } from './slab.js';
+import { ValueSlab, view } from './slab.js';
 import { type AttSink, decodeAtt } from './values.js';
 
 export interface AttExtractor {
@@ -124,7 +124,7 @@ class Extractor implements ExtractorCore, AttSink {
       if (!dirKnown && d[6] === CID_ATT && d[7] === 0 && len > 4) dir = dirOfOpcode(d[8]!);
       link = this.l2cap(link, dir, d, 4, record, t);
     } else {
-      const frame = this.reassembler.push(stream, start, d.subarray(4, 4 + len));
+      const frame = this.reassembler.push(stream, start, view(d, 4, 4 + len));
       if (frame) {
         // H4 without a direction header (pcap 187): ATT opcodes tell who sent them.
         if (!dirKnown && frame.length > 4 && frame[2] === CID_ATT && frame[3] === 0) dir = dirOfOpcode(frame[4]!);
@@ -228,7 +228,7 @@ class Extractor implements ExtractorCore, AttSink {
       opcode,
       handle,
       uuid: known,
-      value: this.copyValues ? this.slab.copy(b, start, end) : b.subarray(start, end),
+      value: this.copyValues ? this.slab.copy(b, start, end) : view(b, start, end),
     });
   }
 

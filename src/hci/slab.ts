@@ -5,8 +5,17 @@
 const SLAB = 64 * 1024;
 const OWN = 4 * 1024;
 
+/**
+ * A plain Uint8Array view of b[start, end). Cheaper than b.subarray() when b is a Buffer (whose
+ * subarray goes through Buffer's own constructor).
+ */
+export function view(b: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset + start, end - start);
+}
+
 export class ValueSlab {
-  private slab = new Uint8Array(SLAB);
+  private slab = new ArrayBuffer(SLAB);
+  private bytes = new Uint8Array(this.slab);
   private used = 0;
 
   /** A copy of b[start, end) that stays valid after b is reused. */
@@ -14,16 +23,17 @@ export class ValueSlab {
     const n = end - start;
     if (n > OWN) {
       const own = new Uint8Array(n);
-      own.set(b.subarray(start, end));
+      own.set(view(b, start, end));
       return own;
     }
     if (this.used + n > SLAB) {
-      this.slab = new Uint8Array(SLAB);
+      this.slab = new ArrayBuffer(SLAB);
+      this.bytes = new Uint8Array(this.slab);
       this.used = 0;
     }
     const at = this.used;
-    this.slab.set(b.subarray(start, end), at);
+    this.bytes.set(view(b, start, end), at);
     this.used = at + n;
-    return this.slab.subarray(at, at + n);
+    return new Uint8Array(this.slab, at, n);
   }
 }
