@@ -60,8 +60,10 @@ describe('simulated captures read back with the real readers', () => {
     }
   }
 
-  it('ACL-only captures still give one connection per round (restart detection)', () => {
-    const cap = simulateCapture({ protocol: 'jk', switchOn: true, rounds: 3, seed: 8, seconds: 4, aclOnly: true });
+  it('ACL-only captures on one reused handle still give one connection per round (restart detection)', () => {
+    const cap = simulateCapture({ protocol: 'jk', switchOn: true, rounds: 3, seed: 8, seconds: 4, aclOnly: true, sameHandle: true });
+    const handles = new Set(cap.packets.map((p) => (p.data[0]! | (p.data[1]! << 8)) & 0xfff));
+    expect(handles.size).toBe(1);
     const { result, events } = read(cap.bytes, 'sim-acl-only.btsnoop');
     const conns = new Set(events.filter((e) => e.handle === cap.truth.handle).map((e) => e.conn));
     expect(conns.size).toBe(3);

@@ -28,6 +28,8 @@ export interface SimulateCaptureOptions {
   device?: number;
   /** The user flips the switch in the app during each round: seconds after subscribing. */
   toggles?: { atSeconds: number; on: boolean }[];
+  /** Reuse one connection handle for every round. */
+  sameHandle?: boolean;
 }
 
 /** A stretch of the capture with one switch state, for time windows (`FILE@FROM..TO`). */
@@ -96,6 +98,7 @@ export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
     bms: o.bms,
     device: o.device,
     toggles: o.toggles,
+    sameHandle: o.sameHandle,
   });
   const deviceName = protocol.advertisedName(r.bms.state.serial);
   let bytes: Buffer;

@@ -21,6 +21,8 @@ export interface RoundsOptions extends Omit<AppSessionOptions, 'start' | 'seed' 
   bms?: SimulatedBms;
   /** Identity of a new simulated BMS (address, serial); default 1. */
   device?: number;
+  /** Reuse one connection handle for every round (many controllers hand out the same one again). */
+  sameHandle?: boolean;
 }
 
 export interface RoundsResult {
@@ -53,7 +55,8 @@ export function simulateRounds(o: RoundsOptions): RoundsResult {
     const gap = p.int(2000, 6000);
     bms.advance((s.end - t) / 1000 + gap);
     t = s.end + gap * 1000;
-    handle = 0x0040 + ((handle - 0x0040 + 1 + p.int(0, 3)) & 0x3f);
+    const next = 0x0040 + ((handle - 0x0040 + 1 + p.int(0, 3)) & 0x3f);
+    if (!o.sameHandle) handle = next;
   }
   let otherAddress: string | null = null;
   if (o.otherDevice) {
