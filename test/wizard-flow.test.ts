@@ -241,3 +241,35 @@ describe('wizard with a live source from the registry', () => {
     expect(hit!.values).toEqual({ on: 1, off: 0 });
   });
 });
+
+describe('import with windows (the switch toggled within one recording)', () => {
+  it('cuts rounds out of one capture by record numbers and by seconds', async () => {
+    const { simulateCapture } = await import('../src/sim/capture.js');
+    const sim = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 1, seed: 5, seconds: 16, toggles: [{ atSeconds: 4, on: false }, { atSeconds: 8, on: true }, { atSeconds: 12, on: false }], otherDevice: true });
+    expect(sim.windows.map((w) => w.on)).toEqual([true, false, true, false]);
+    const file = join(root, 'captures', 'toggled.btsnoop');
+    await (await import('node:fs/promises')).writeFile(file, sim.bytes);
+    const [on1, off1, on2, off2] = sim.windows as [typeof sim.windows[0], typeof sim.windows[0], typeof sim.windows[0], typeof sim.windows[0]];
+    // Leave a little room around each toggle: a frame caught mid-change is not part of either state.
+    const rec = (w: typeof on1) => `${file}@#${w.fromRecord + 2}..#${w.toRecord - 2}`;
+    const sec = (w: typeof on1) => `${file}@${(w.fromSeconds + 0.2).toFixed(3)}..${(w.toSeconds - 0.2).toFixed(3)}`;
+    const s = scriptedIO([
+      { q: /Rounds per state/, a: '2' },
+      { q: /Source of the rounds/, a: 'import' },
+      { q: /Capture file\(s\) for 'on' round 1/, a: rec(on1) },
+      { q: /Capture file\(s\) for 'on' round 2/, a: rec(on2) },
+      { q: /Capture file\(s\) for 'off' round 1/, a: sec(off1) },
+      { q: /Capture file\(s\) for 'off' round 2/, a: sec(off2) },
+    ]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: join(root, 'windows'), mode: 'new', cwd: root });
+    expect(s.left()).toEqual([]);
+    expect(session.rounds.map((r) => r.source.window?.unit)).toEqual(['records', 'records', 'seconds', 'seconds']);
+    expect(session.rounds[0]!.source.window).toEqual({ unit: 'records', from: on1.fromRecord + 2, to: on1.toRecord - 2 });
+    for (const r of session.rounds) {
+      const w = r.source.window!;
+      if (w.unit === 'records') expect(r.events.every((e) => e.record >= w.from && e.record <= w.to)).toBe(true);
+    }
+    const top = session.analysis!.result.candidates[0]!;
+    expect({ byte: top.byte, bit: top.bit, values: top.values }).toEqual({ byte: sim.truth.byte, bit: sim.truth.bit, values: { on: 1, off: 0 } });
+  });
+});

@@ -5,8 +5,9 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { characteristicName, serviceName } from '../ble/known-services.js';
+import { parseFileSpec, windowEvents, type RoundWindow } from '../analysis/rounds.js';
 import { InputError } from '../errors.js';
-import type { AttEvent, Connection, GattService } from '../model.js';
+import type { AttEvent, Connection, GattService, SourceInfo } from '../model.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 
 export interface HandleSeen {
@@ -18,7 +19,7 @@ export interface HandleSeen {
   properties: string[];
 }
 
-export type ExtractFile = (path: string) => Promise<{ events: AttEvent[]; result: { connections: Connection[]; warnings: string[]; handles?: HandleSeen[] } }>;
+export type ExtractFile = (path: string) => Promise<{ events: AttEvent[]; result: { connections: Connection[]; warnings: string[]; handles?: HandleSeen[] }; start?: number | null }>;
 
 /** The device's GATT table as far as the capture's discovery showed it (null when none was seen). */
 export function gattFromHandles(handles: HandleSeen[], peer: string | null): GattService[] | null {
@@ -46,6 +47,25 @@ export async function sha256File(path: string): Promise<string> {
 function globRegex(pattern: string): RegExp {
   const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
   return new RegExp(`^${body}$`);
+}
+
+export interface ImportSpec {
+  path: string;
+  window: RoundWindow | null;
+}
+
+/** "a.btsnoop@12.5..20, b.pklg@#10..#90, caps/*.pklg, folder" → files with their windows. */
+export async function expandSpecs(answer: string, cwd: string): Promise<ImportSpec[]> {
+  const out: ImportSpec[] = [];
+  for (const part of answer.split(/[,\n]/).map((p) => p.trim()).filter((p) => p !== '')) {
+    const spec = parseFileSpec(part.replace(/^(['"])(.*)\1$/, '$2'));
+    if (spec.window && /[*?]/.test(spec.path)) throw new InputError(`${part}: a time window needs one file, not a pattern`);
+    const files = await expandPaths(spec.path, cwd);
+    if (spec.window && files.length > 1) throw new InputError(`${part}: a time window needs one file, not a folder`);
+    out.push(...files.map((path) => ({ path, window: spec.window })));
+  }
+  if (out.length === 0) throw new InputError('no capture file given');
+  return out;
 }
 
 /** "a.btsnoop, caps/*.pklg, folder" → existing files, sorted within each pattern. */
@@ -89,17 +109,21 @@ function busiestPeer(events: AttEvent[]): string | null {
   return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
-/** Splits one capture into rounds: one per connection that carries the device's traffic. */
-function splitByConnection(path: string, sha256: string, x: Awaited<ReturnType<ExtractFile>>, device: string | null): RecordedRound[] {
+/** Splits one capture into rounds: one per connection that carries the device's traffic (inside the window, if any). */
+function splitByConnection(spec: ImportSpec, sha256: string, raw: Awaited<ReturnType<ExtractFile>>, device: string | null): RecordedRound[] {
+  const { path, window } = spec;
+  const x = window ? { ...raw, events: windowEvents(raw.events, window, raw.start ?? null, path) } : raw;
+  if (window && x.events.length === 0) throw new InputError(`${path}: no ATT traffic inside the window ${window.unit === 'records' ? `#${window.from}..#${window.to}` : `${window.from}..${window.to} s`}`);
   const peer = device ?? busiestPeer(x.events);
   const mine = peer === null ? x.events : x.events.filter((e) => e.peer === peer || e.peer === null);
   const conns = [...new Set(mine.map((e) => e.conn))].sort((a, b) => a - b);
   const gatt = gattFromHandles(x.result.handles ?? [], peer) ?? undefined;
   if (conns.length <= 1) {
-    return [{ source: { kind: 'file', files: [{ path, sha256 }] }, events: x.events, connections: x.result.connections, warnings: [...x.result.warnings], gatt }];
+    const connections = window ? x.result.connections.filter((c) => conns.includes(c.conn)) : x.result.connections;
+    return [{ source: { kind: 'file', files: [{ path, sha256 }], ...(window ? { window } : {}) }, events: x.events, connections, warnings: [...x.result.warnings], gatt }];
   }
   return conns.map((conn) => ({
-    source: { kind: 'file', files: [{ path, sha256 }], conn, note: `connection ${conn} of ${conns.length}` },
+    source: { kind: 'file', files: [{ path, sha256 }], conn, note: `connection ${conn} of ${conns.length}`, ...(window ? { window } : {}) },
     events: x.events.filter((e) => e.conn === conn),
     connections: x.result.connections.filter((c) => c.conn === conn),
     warnings: [...x.result.warnings],
@@ -131,22 +155,24 @@ export class ImportSource implements RoundSource {
       ui.info(`round ${index} of '${state}' comes from ${basename(next.source.files[0]!.path)}${next.source.conn ? ` (connection ${next.source.conn})` : ''}`);
       return next;
     }
-    const answer = await ui.ask(`Capture file(s) for '${state}' round ${index} (paths, globs or a folder; a file with several app sessions fills several rounds)`);
-    const files = await expandPaths(answer, this.opts.cwd ?? process.cwd());
+    const answer = await ui.ask(`Capture file(s) for '${state}' round ${index} (paths, globs or a folder; FILE@12.5..20 or FILE@#100..#250 for a part; a file with several app sessions fills several rounds)`);
+    const specs = await expandSpecs(answer, this.opts.cwd ?? process.cwd());
+    const files = specs.map((s) => s.path);
     const progress = ui.progress(`reading ${files.length} file${files.length === 1 ? '' : 's'}`);
     const rounds: RecordedRound[] = [];
     try {
-      for (const f of files) {
-        progress.update(`reading ${basename(f)}`);
-        const [x, sha] = await Promise.all([this.opts.extract(f), sha256File(f)]);
-        rounds.push(...splitByConnection(f, sha, x, request.device));
+      for (const spec of specs) {
+        progress.update(`reading ${basename(spec.path)}`);
+        const [x, sha] = await Promise.all([this.opts.extract(spec.path), sha256File(spec.path)]);
+        rounds.push(...splitByConnection(spec, sha, x, request.device));
       }
     } finally {
       progress.stop();
     }
     // After a resume, a file given again must not refill rounds with connections already kept.
-    const used = new Set((request.previous ?? []).flatMap((p) => p.files.map((f) => `${f.sha256}#${p.conn ?? 0}`)));
-    const fresh = rounds.filter((r) => !used.has(`${r.source.files[0]!.sha256}#${r.source.conn ?? 0}`));
+    const key = (src: SourceInfo, sha: string): string => `${sha}#${src.conn ?? 0}#${src.window ? `${src.window.unit}:${src.window.from}..${src.window.to}` : ''}`;
+    const used = new Set((request.previous ?? []).flatMap((p) => p.files.map((f) => key(p, f.sha256))));
+    const fresh = rounds.filter((r) => !used.has(key(r.source, r.source.files[0]!.sha256)));
     if (fresh.length < rounds.length) ui.info(`${rounds.length - fresh.length} of these app sessions are already used by earlier rounds of '${state}'`);
     if (fresh.length === 0) throw new InputError(`every app session in ${files.map((f) => basename(f)).join(', ')} is already used by an earlier round of '${state}'; give another capture`);
     rounds.splice(0, rounds.length, ...fresh);

@@ -2,19 +2,48 @@
 // simulated captures (sim/). Injected, so tests can wire their own (e.g. another format).
 import { analyze } from '../analysis/analyze.js';
 import type { AnalysisOptions, AnalysisResult } from '../analysis/types.js';
-import { extractAttFromFile } from '../hci/extract-file.js';
-import type { AttEvent, Connection, GattService, Round } from '../model.js';
+import { readCaptureFile } from '../capture/read.js';
+import { CaptureError } from '../errors.js';
+import { createAttExtractor } from '../hci/extractor.js';
+import type { HandleInfo } from '../hci/types.js';
+import type { AttEvent, Connection, GattService, Micros, Round } from '../model.js';
 import { toModelGatt } from '../sim/gatt.js';
 import type { SwitchTruth } from '../sim/protocol.js';
 import { getProtocol, PROTOCOLS } from '../sim/protocols/index.js';
-import { simulateRounds } from '../sim/rounds.js';
-import { SimulatedBms } from '../sim/state.js';
+import { simulateCapture } from '../sim/capture.js';
 import { CAPTURE_FORMATS, FORMAT_EXTENSION, writeCapture, type SimCaptureFormat } from '../sim/writers/index.js';
 import { InputError } from '../errors.js';
 
 export interface ExtractedCapture {
   events: AttEvent[];
-  result: { connections: Connection[]; warnings: string[] };
+  result: { connections: Connection[]; warnings: string[]; handles: HandleInfo[] };
+  /** Time of the first record (windows in seconds count from it), or null. */
+  start: Micros;
+}
+
+/** A capture through the real readers and the ATT extractor; a damaged capture keeps what came before the damage. */
+export async function extractCapture(path: string): Promise<ExtractedCapture> {
+  const events: AttEvent[] = [];
+  let start: Micros = null;
+  let first = true;
+  const x = createAttExtractor((e) => events.push(e));
+  let capture;
+  try {
+    capture = await readCaptureFile(path, (p) => {
+      if (first) {
+        start = p.t;
+        first = false;
+      }
+      x.push(p);
+    });
+  } catch (err) {
+    if (err instanceof CaptureError && !err.detail.file) throw err.inFile(path);
+    throw err;
+  }
+  const result = x.finish();
+  const warnings = [...result.warnings];
+  if (capture.damage) warnings.push(`${capture.damage.message}; the ${capture.records} records before it are used`);
+  return { events, result: { connections: result.connections, handles: result.handles, warnings }, start: start ?? events[0]?.t ?? null };
 }
 
 export interface SimulateOptions {
@@ -46,28 +75,19 @@ export interface Engine {
   protocols(): string[];
 }
 
-// One battery per protocol and seed, kept across captures like the real one (its values drift on).
-const batteries = new Map<string, SimulatedBms>();
-
 /** A simulated phone app with the BMS (and a heart-rate strap nearby) written as real capture bytes. */
-export function simulateCapture(o: SimulateOptions): SimulatedCapture {
-  const protocol = getProtocol(o.protocol);
+export function simulate(o: SimulateOptions): SimulatedCapture {
   if (!(CAPTURE_FORMATS as readonly string[]).includes(o.format)) throw new InputError(`unknown capture format '${o.format}' (known: ${CAPTURE_FORMATS.join(', ')})`);
   const format = o.format as SimCaptureFormat;
-  const key = `${o.protocol}:${o.seed}`;
-  const bms = batteries.get(key) ?? new SimulatedBms(protocol, { switchOn: o.switchOn, seed: o.seed });
-  batteries.set(key, bms);
-  // Ten minutes between recordings: the user sets the switch, verifies it, starts the capture.
-  const variant = o.variant ?? 0;
-  if (variant > 0) bms.advance(600_000);
-  const start = (Date.UTC(2025, 2, 14, 10, 0, 0) + variant * 600_000) * 1000;
-  const sim = simulateRounds({ protocol, switchOn: o.switchOn, rounds: o.rounds, seed: o.seed, otherDevice: true, bms, start });
-  return { bytes: writeCapture(sim.packets, format), truth: protocol.truth, deviceAddress: sim.deviceAddress, extension: FORMAT_EXTENSION[format], gatt: toModelGatt(protocol.gatt) };
+  const protocol = getProtocol(o.protocol);
+  // `seed` is the battery (address, serial); each recording (variant) has its own drifting values and time.
+  const sim = simulateCapture({ protocol: o.protocol, switchOn: o.switchOn, rounds: o.rounds, seed: o.seed * 1000 + (o.variant ?? 0), device: o.seed, format, otherDevice: true });
+  return { bytes: sim.bytes, truth: sim.truth, deviceAddress: sim.deviceAddress, extension: FORMAT_EXTENSION[format], gatt: toModelGatt(protocol.gatt) };
 }
 
 export const realEngine: Engine = {
-  extract: (path) => extractAttFromFile(path),
+  extract: extractCapture,
   analyze,
-  simulate: simulateCapture,
+  simulate,
   protocols: () => Object.keys(PROTOCOLS),
 };
