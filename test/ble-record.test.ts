@@ -167,6 +167,25 @@ describe('direct GATT recording on simulated BMS peripherals', () => {
     expect(on.gatt).toBe(source.gattTable);
   });
 
+  it('a device that drops the link mid-round: the round keeps what came and says so', async () => {
+    sim = await openSimulatedClient({ protocols: ['jbd'] });
+    source = new GattRoundSource({ openClient: async () => sim!.client, durationMs: 3000, pollIntervalMs: 200, scanMs: 3000 });
+    const address = sim.peripherals[0]!.address;
+    const ui = scriptedUI(true);
+    const recording = source.recordRound({ state: 'on', index: 1, roundsPerState: 1, device: address }, ui);
+    // Cut the link once the round is under way (after the first answers).
+    const timer = setInterval(() => {
+      if (sim!.bindings.writes.length >= 3) {
+        clearInterval(timer);
+        sim!.bindings.dropPeripheralLink(address);
+      }
+    }, 10);
+    const r = await recording;
+    clearInterval(timer);
+    expect(r.warnings).toContainEqual(expect.stringMatching(/^xiaoxiang-\d+ dropped the connection after \d+ poll\(s\)$/));
+    expect(r.events.some((e) => e.dir === 'device-to-app')).toBe(true);
+  });
+
   it('a device that is not there: clear message, exit code 2', async () => {
     sim = await openSimulatedClient({ protocols: ['daly'] });
     source = new GattRoundSource({ openClient: async () => sim!.client, scanMs: 300 });
