@@ -222,6 +222,30 @@ describe('Wireshark plain-text export (generated)', () => {
     ]);
   });
 
+  it('HCI H1 frames (no type byte) take their type from the protocol tree', () => {
+    const h1 = [
+      header,
+      '      1 0.000000     remote      local      ATT   11 Rcvd Handle Value Notification',
+      '',
+      'Frame 1: 13 bytes on wire',
+      'Bluetooth HCI H1',
+      'Bluetooth HCI ACL Packet',
+      '',
+      '0000  40 20 09 00 05 00 04 00 1b 12 00 01 02            @ ...........',
+      '',
+      header,
+      '      2 0.100000     controller  host       HCI_EVT 5 Rcvd Command Complete',
+      'Bluetooth HCI H1',
+      'Bluetooth HCI Event',
+      '0000  0e 03 01 03 0c                                    .....',
+    ].join('\n');
+    const hs = read(h1).packets as HciPacket[];
+    expect(hs.map((p) => [p.record, p.type, p.sent, hex(p.data)])).toEqual([
+      [1, 2, false, '40200900050004001b12000102'],
+      [2, 4, false, '0e03010' + '30c'],
+    ]);
+  });
+
   it('an export without packet bytes is reported, with what to do', () => {
     const bare = [header, '      1 0.000000     host   controller   HCI_CMD 4 Sent Reset', '', 'Frame 1: 4 bytes on wire', ''].join('\n');
     const { packets, format, damage } = read(bare);

@@ -29,7 +29,13 @@ interface Block {
   nextOffset: number;
   collecting: boolean;
   linkLayer: boolean;
+  /** "Bluetooth HCI H1" (btsnoop 1001 and other headerless HCI): the bytes have no type byte. */
+  h1: boolean;
+  /** Packet type named by the tree ("Bluetooth HCI ACL Packet" → 2), for H1 frames. */
+  treeType: number;
 }
+
+const TREE_TYPES: Record<string, number> = { Command: 1, 'ACL Packet': 2, 'SCO Packet': 3, Event: 4, 'ISO Packet': 5 };
 
 class WiresharkTextParser extends TextLineParser {
   private block: Block | null = null;
@@ -68,6 +74,8 @@ class WiresharkTextParser extends TextLineParser {
         nextOffset: 0,
         collecting: true,
         linkLayer: false,
+        h1: false,
+        treeType: 0,
       };
       return;
     }
@@ -77,7 +85,7 @@ class WiresharkTextParser extends TextLineParser {
       this.flush(emit);
       this.frames++;
       this.lastFrame = Number(f[1]);
-      this.block = { frame: Number(f[1]), t: null, sent: null, chunks: [], nextOffset: 0, collecting: true, linkLayer: false };
+      this.block = { frame: Number(f[1]), t: null, sent: null, chunks: [], nextOffset: 0, collecting: true, linkLayer: false, h1: false, treeType: 0 };
       return;
     }
     const b = this.block;
@@ -107,6 +115,8 @@ class WiresharkTextParser extends TextLineParser {
     if ((x = /\[?Direction: (Sent|Rcvd)/.exec(text))) b.sent = x[1] === 'Sent';
     else if ((x = /Epoch (?:Arrival )?Time: (\d+(?:\.\d+)?)/.exec(text))) b.t = epochMicros(x[1]) ?? b.t;
     else if (/Nordic BLE Sniffer|Bluetooth Low Energy Link Layer|Bluetooth Linux Monitor/.test(text)) b.linkLayer = true;
+    else if (/^Bluetooth HCI H1\b/.test(text)) b.h1 = true;
+    else if ((x = /^Bluetooth HCI (Command|ACL Packet|SCO Packet|Event|ISO Packet)\b/.exec(text))) b.treeType = TREE_TYPES[x[1]];
   }
 
   protected override finish(emit: (p: Packet) => void): void {
@@ -130,6 +140,11 @@ class WiresharkTextParser extends TextLineParser {
       this.notHci++;
       return;
     }
+    if (b.h1) {
+      if (b.treeType === 0) this.notHci++;
+      else emit(this.packet(b, b.treeType, b.sent, bytes));
+      return;
+    }
     const start = h4Start(bytes);
     if (start < 0) {
       this.notHci++;
@@ -138,14 +153,17 @@ class WiresharkTextParser extends TextLineParser {
     let sent = b.sent;
     // LINKTYPE 201 frames start with a 4-byte big-endian direction (0 = sent by the host).
     if (start === 4) sent = bytes.readUInt32BE(0) === 0;
-    const type = bytes[start];
-    const packet: HciPacket = { kind: 'hci', record: b.frame, t: b.t, type, sent: sent ?? false, data: bytes.subarray(start + 1) };
+    emit(this.packet(b, bytes[start], sent, bytes.subarray(start + 1)));
+  }
+
+  private packet(b: Block, type: number, sent: boolean | null, data: Buffer): HciPacket {
+    const packet: HciPacket = { kind: 'hci', record: b.frame, t: b.t, type, sent: sent ?? false, data };
     if (sent === null) {
       // Without a direction, commands go to the controller and everything else is taken as received.
       packet.sent = type === 1;
       packet.directionKnown = false;
     }
-    emit(packet);
+    return packet;
   }
 }
 
