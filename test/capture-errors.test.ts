@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { detectFormat, readCaptureBuffer, readCaptureFile } from '../src/capture/read.js';
 import { CaptureError } from '../src/errors.js';
 import type { Packet } from '../src/model.js';
-import { corpusFile, HAVE_CORPUS, SKIP_REASON } from './helpers/capture-corpus.js';
+import { boundaries, corpusFile, HAVE_CORPUS, SKIP_REASON } from './helpers/capture-corpus.js';
 import { PacketDigest } from './helpers/capture-digest.js';
 import { btsnoopFile, PcapngWriter, pcapFile, pklgFile } from './helpers/capture-writers.js';
 
@@ -154,38 +154,6 @@ describe('truncated and corrupt records', () => {
     expect(r3.damage?.message).toMatch(/record 2, at byte 96: corrupt record: block length 40 does not match its trailer 4660/);
   });
 });
-
-/** Record (or block) boundaries of a real file, found by walking its headers here in the test. */
-function boundaries(name: string, buf: Buffer): Array<{ start: number; end: number; packet: boolean }> {
-  const out: Array<{ start: number; end: number; packet: boolean }> = [];
-  if (name.endsWith('.btsnoop')) {
-    for (let o = 16; o < buf.length; ) {
-      const end = o + 24 + buf.readUInt32BE(o + 4);
-      out.push({ start: o, end, packet: true });
-      o = end;
-    }
-  } else if (name.endsWith('.pklg')) {
-    for (let o = 0; o < buf.length; ) {
-      const end = o + 4 + buf.readUInt32LE(o);
-      out.push({ start: o, end, packet: true });
-      o = end;
-    }
-  } else if (name.endsWith('.pcap')) {
-    for (let o = 24; o < buf.length; ) {
-      const end = o + 16 + buf.readUInt32LE(o + 8);
-      out.push({ start: o, end, packet: true });
-      o = end;
-    }
-  } else {
-    for (let o = 0; o < buf.length; ) {
-      const type = buf.readUInt32LE(o);
-      const end = o + buf.readUInt32LE(o + 4);
-      out.push({ start: o, end, packet: type === 6 || type === 3 || type === 2 });
-      o = end;
-    }
-  }
-  return out;
-}
 
 describe.skipIf(!HAVE_CORPUS)('real captures cut short', () => {
   if (!HAVE_CORPUS) console.warn(SKIP_REASON);
