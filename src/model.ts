@@ -42,6 +42,7 @@ export interface HciPacket extends PacketBase {
 export interface LinkLayerPacket extends PacketBase {
   kind: 'll';
   accessAddress: number;
+  /** Link-layer channel index 0–39 (37–39 advertising), or -1 when the capture does not say. */
   channel: number;
   /** Central → peripheral is app-to-device; null when the sniffer does not say. */
   dir: Direction | null;
