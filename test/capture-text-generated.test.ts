@@ -388,6 +388,14 @@ describe('plain hex lines (generated)', () => {
     expect(parser.skippedLines).toBe(1);
   });
 
+  it('a marker after bytes is not a direction: the line is not a message', () => {
+    const parser = hexLinesText.open(Buffer.alloc(0)).parser as { skippedLines: number } & ReturnType<typeof hexLinesText.open>['parser'];
+    const got: Packet[] = [];
+    parser.parse(Buffer.from('01 02 03 > 04\n12:00:01.5 < 05\n'), 0, (p) => got.push(p), true, 0);
+    expect(got.map((p) => hex((p as AttPacket).pdu))).toEqual(['1b000005']);
+    expect(parser.skippedLines).toBe(1);
+  });
+
   it('leaves an incomplete last line for the next call, and reads it when told the input ended', () => {
     const buf = Buffer.from('> 01\r\n< 02');
     const { parser } = hexLinesText.open(buf);

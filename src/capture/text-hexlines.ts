@@ -19,8 +19,8 @@ import { TextLineParser, textLines } from './text-lines.js';
 import { isoMicros } from './text-time.js';
 
 const MARKER = /(^|\s)(>>>|<<<|->|<-|>|<)(?=\s|[0-9a-fA-F]|$)/;
-/** What may stand before a marker: a timestamp, not words. */
-const STAMP_PREFIX = /^[\s\d:.,+\-TZ/[\]]*$/;
+/** What may stand before a marker: a timestamp (digits with '.', ':', '+' or brackets), not words or bytes. */
+const STAMP_PREFIX = /^(?=.*[.:+[])[\s\d:.,+\-TZ/[\]]*$/;
 const BRACKET_PREFIX = /^\[[^\]]*\]\s*/;
 
 export interface HexLine {
@@ -40,7 +40,7 @@ export function parseHexLine(text: string): HexLine | null {
   const m = MARKER.exec(body);
   if (m) {
     prefix = body.slice(0, m.index).trim();
-    if (!STAMP_PREFIX.test(prefix)) return null;
+    if (prefix !== '' && !STAMP_PREFIX.test(prefix)) return null;
     toDevice = m[2].includes('>');
     body = body.slice(m.index + m[0].length);
   } else {
