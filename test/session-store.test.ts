@@ -174,4 +174,22 @@ describe('session store', () => {
       child.kill();
     }
   });
+
+  it('removes temporary files left by a killed save, not those of a live writer', async () => {
+    const s = sample('tmps');
+    const file = sessionPath(dir, s.id);
+    const child = spawn(process.execPath, ['-e', '0']);
+    const dead = child.pid!;
+    await new Promise((r) => child.on('exit', r));
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+    try {
+      await writeFile(join(dir, `.tmps.json.${dead}.a1b2c3.tmp`), '{"half":');
+      await writeFile(join(dir, `.tmps.json.${live.pid}.d4e5f6.tmp`), '{"half":');
+      await saveSession(file, s);
+      expect((await readdir(dir)).sort()).toEqual([`.tmps.json.${live.pid}.d4e5f6.tmp`, 'tmps.json']);
+      expect((await listSessions(dir)).map((l) => l.id)).toEqual(['tmps']);
+    } finally {
+      live.kill();
+    }
+  });
 });

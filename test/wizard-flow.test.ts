@@ -206,6 +206,28 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     expect(topMatchesTruth(session)).toBe(true);
   });
 
+  it('resuming a finished session can reopen the results and accept another candidate', async () => {
+    const dir = join(root, 'reopen');
+    const first = scriptedIO(fullScript());
+    const { session: done } = await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root });
+    const quit = scriptedIO([]);
+    const same = await runWizard({ io: quit.io, engine: realEngine, sessionsDir: dir, mode: 'resume', session: done.id, cwd: root });
+    expect(quit.asked).toEqual(['This session is complete. What now?']);
+    expect(same.session.accepted).toEqual(done.accepted);
+    const s = scriptedIO([
+      { q: /This session is complete/, a: 'results' },
+      { q: /What now/, a: 'accept' },
+      { q: /Which candidate/, a: { choose: /^#2 / } },
+      { q: /Write the report/, a: true },
+    ]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'resume', session: done.id, cwd: root });
+    expect(s.left()).toEqual([]);
+    const second = session.analysis!.result.candidates[1]!;
+    expect(session.accepted).toMatchObject({ byte: second.byte, bit: second.bit });
+    expect(session.notes).toBe(done.notes); // the notes default to what was written before
+    expect(await readFile(sessionArtifacts(join(dir, `${done.id}.json`)).md, 'utf8')).toContain(session.accepted!.rule);
+  });
+
   it('bms-wizard without arguments offers to continue an unfinished session, newest first', async () => {
     const dir = join(root, 'choose');
     const first = scriptedIO([...fullScript().slice(0, 2), { q: /Capture file/, a: INTERRUPT }]);

@@ -59,12 +59,24 @@ export async function saveSession(file: string, session: Session, now: Date = ne
     await unlink(tmp).catch(() => undefined);
     throw err;
   }
+  await removeStaleTemps(dir, basename(file));
   try {
     const dfd = await open(dir, 'r');
     await dfd.sync().catch(() => undefined);
     await dfd.close();
   } catch {
     // Some platforms cannot open a directory for fsync; the rename is still atomic.
+  }
+}
+
+/** Temporary files of saves that a killed process left behind (its pid no longer runs). */
+async function removeStaleTemps(dir: string, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith('.tmp')) continue;
+    const pid = Number(n.slice(prefix.length).split('.')[0]);
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) await unlink(join(dir, n)).catch(() => undefined);
   }
 }
 

@@ -101,6 +101,22 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
   try {
     io.out(io.style.bold(`Session ${session.id}`) + io.style.dim(`  (${file})`));
     await w.save();
+    if (session.step === 'done' && o.mode === 'resume') {
+      const again = await io.prompter.select({
+        message: 'This session is complete. What now?',
+        choices: [
+          { name: 'Nothing: show the finding and quit', value: 'quit' },
+          { name: 'Show the results again (accept another candidate, re-run the analysis)', value: 'results' },
+          { name: 'Record one more round per state', value: 'more' },
+        ],
+        default: 'quit',
+      });
+      if (again === 'results') session.step = session.analysis ? 'results' : 'analyze';
+      if (again === 'more') {
+        session.target.roundsPerState += 1;
+        session.step = 'record';
+      }
+    }
     while (session.step !== 'done' && session.step !== o.stopAt) {
       session.step = await STEP_HANDLERS[session.step](w);
       await w.save();
