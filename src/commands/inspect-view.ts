@@ -53,7 +53,8 @@ export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Conne
   const out: string[] = [fileHeader(c)];
   const devices = new Map<string, { name: string | null; conns: number[] }>();
   for (const k of connections) {
-    const key = k.peer ?? `unknown address (handle ${h4(k.link)})`;
+    // Without connection events (ACL-only logs, text exports) the address is not in the capture.
+    const key = k.peer ?? 'address not in the capture';
     const d = devices.get(key) ?? { name: null, conns: [] };
     d.name ??= k.name;
     d.conns.push(k.conn);
@@ -64,9 +65,9 @@ export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Conne
   out.push('', `Connections (${connections.length}):`);
   for (const k of connections) {
     const name = k.name ? ` "${k.name}"` : '';
-    out.push(
-      `  #${k.conn}  ${k.link > 0xffff ? `access address 0x${k.link.toString(16).padStart(8, '0')}` : `handle ${h4(k.link)}`}  ${k.peer ?? 'peer unknown'}${name}  records ${k.firstRecord}–${k.lastRecord}  ${formatTime(k.start)} → ${formatTime(k.end)}  ${eventsOf(k.conn, handles)} events`,
-    );
+    // Text exports have no link id (0); air captures use the access address.
+    const link = k.link > 0xffff ? `access address 0x${k.link.toString(16).padStart(8, '0')}  ` : k.link > 0 ? `handle ${h4(k.link)}  ` : '';
+    out.push(`  #${k.conn}  ${link}${k.peer ?? 'peer unknown'}${name}  records ${k.firstRecord}–${k.lastRecord}  ${formatTime(k.start)} → ${formatTime(k.end)}  ${eventsOf(k.conn, handles)} events`);
   }
   out.push('', `Handles (${handles.length}):`);
   if (handles.length) {
