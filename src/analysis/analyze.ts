@@ -130,12 +130,18 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     const msgs: Message[] = [];
     roundIdx.forEach((ri, k) => {
       for (const f of assemble(perRound[k]!, rule)) {
-        msgs.push({ state: rounds[ri]!.state, round: ri, handle: s.handle, dir: s.dir, bytes: f.bytes, t: f.t, record: f.record, parts: f.parts, request: f.request });
+        msgs.push({ state: rounds[ri]!.state, round: ri, handle: s.handle, dir: s.dir, bytes: f.bytes, t: f.t, record: f.record, parts: f.parts, request: f.request, orphan: f.orphan });
       }
     });
     for (const m of msgs) messagesPerState.set(m.state, messagesPerState.get(m.state)! + 1);
-    const parts = groupStream(msgs, key, rule.marker?.length ?? 0).sort((a, b) => b.messages.length - a.messages.length);
+    const framed = msgs.filter((m) => !m.orphan);
+    const orphans = msgs.filter((m) => m.orphan);
+    const parts = [
+      ...groupStream(framed, key, rule.marker?.length ?? 0).sort((a, b) => b.messages.length - a.messages.length),
+      ...(orphans.length ? [{ key: 'orphans', messages: orphans, orphans: true }] : []),
+    ];
     for (const part of parts) {
+      const isOrphans = 'orphans' in part;
       const id = `g${groups.length + 1}`;
       const gm = part.messages;
       const stats = countGroup(gm, states);
@@ -155,9 +161,11 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
         messages: perState,
         example: example(gm, states[0]!),
         checksum: labels.checksum ? describeChecksum(labels.checksum, length) : null,
+        orphans: isOrphans,
         labels: [...labels.bytes.entries()].sort((a, b) => a[0] - b[0]).map(([byte, label]) => ({ byte, label })),
       });
       groupMessages.push({ id, messages: gm });
+      if (isOrphans) continue;
       const bits = findBitCandidates(stats, minAgreement);
       if (bits.length === 0) continue;
       candidates.push(

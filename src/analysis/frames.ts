@@ -43,6 +43,8 @@ export interface Frame {
   record: number;
   parts: number;
   request: string | null;
+  /** A value the rule could not place in any frame (a lost start, a stray value). */
+  orphan: boolean;
 }
 
 export const NO_RULE: FrameRule = { marker: null, length: null, fixed: null, request: false, gapUs: null };
@@ -100,8 +102,8 @@ export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
   let first: StreamValue | null = null;
   let nParts = 0;
   const plain = !rule.marker && !rule.request && rule.gapUs === null;
-  const emit = (bytes: Uint8Array, from: StreamValue, n: number): void => {
-    out.push({ bytes, t: from.t, record: from.record, parts: n, request: from.request });
+  const emit = (bytes: Uint8Array, from: StreamValue, n: number, orphan = false): void => {
+    out.push({ bytes, t: from.t, record: from.record, parts: n, request: from.request, orphan });
   };
   const flush = (): void => {
     if (len > 0 && first) emit(concat(parts, len), first, nParts);
@@ -127,7 +129,7 @@ export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
         flush();
         push(v, v.bytes);
       } else if (len === 0) {
-        emit(v.bytes, v, 1); // a value outside any frame
+        emit(v.bytes, v, 1, true); // a value outside any frame
         continue;
       } else push(v, v.bytes);
     } else if (len === 0 && rule.length && rule.length.anchor !== null && v.bytes[0] !== rule.length.anchor) {
@@ -255,6 +257,8 @@ export function learnMarker(rounds: StreamValue[][]): Uint8Array | null {
   if (cont === 0) return null;
   if (fullBefore / cont >= 0.5) return marker;
   const frames = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker }));
+  // Marker frames whose lengths a length field explains are frames, however the values were cut.
+  if (learnLength(frames.filter((f) => startsWith(f.bytes, marker)).map((f) => f.bytes), marker)) return marker;
   const mode = modeShare(frames.map((f) => f.bytes.length));
   return mode.value > maxLen && mode.share >= 0.6 ? marker : null;
 }

@@ -13,10 +13,23 @@ const KEY_POSITIONS = 6;
 /** A feature with more distinct values than this is data, not a frame type. */
 const MAX_TYPES = 16;
 
-type Feature = { name: string; get: (m: Message) => number };
+type Feature = { name: string; get: (m: Message) => number; label?: (v: number) => string };
 
 function lengthFeature(): Feature {
   return { name: 'length', get: (m) => m.bytes.length };
+}
+
+function requestFeature(msgs: Message[]): Feature {
+  const ids = new Map<string, number>();
+  const names: string[] = [];
+  for (const m of msgs) {
+    const k = m.request ?? 'none';
+    if (!ids.has(k)) {
+      ids.set(k, names.length);
+      names.push(k);
+    }
+  }
+  return { name: 'request', get: (m) => ids.get(m.request ?? 'none')!, label: (v) => names[v]! };
 }
 
 function byteFeature(p: number): Feature {
@@ -124,6 +137,19 @@ function autoPartition(msgs: Message[], features: Feature[], markerLength: numbe
         continue;
       }
       const isLength = f.name === 'length';
+      if (f.name === 'request') {
+        // Answers to different requests are different things; a request carrying a counter or a
+        // timestamp (many distinct values) is not a key.
+        const few = classes.size <= MAX_TYPES && [...classes.values()].every((l) => l.length >= 2 || part.msgs.length <= 20);
+        if (!few) {
+          next.push(part);
+          continue;
+        }
+        for (const [v, l] of [...classes.entries()].sort((a, b) => a[0] - b[0])) {
+          next.push({ msgs: l, desc: [...part.desc, `request=${f.label!(v)}`], done: false });
+        }
+        continue;
+      }
       // Lengths are always kept apart (a bit at one offset means nothing across layouts) unless there
       // are very many (text protocols); a leading byte with many values or singletons is data.
       const tooMany = isLength
@@ -173,6 +199,9 @@ export function groupStream(msgs: Message[], option: KeyOption, markerLength = 0
       return [{ key: 'handle', messages: msgs }];
     case 'auto': {
       const features = [lengthFeature()];
+      // Request/response traffic: the request a message answers is part of its key.
+      const answered = msgs.filter((m) => m.request !== null).length;
+      if (msgs.length > 0 && msgs[0]!.dir === 'device-to-app' && answered >= msgs.length * 0.5) features.unshift(requestFeature(msgs));
       const maxLen = Math.max(0, ...msgs.map((m) => m.bytes.length));
       for (let p = markerLength; p < Math.min(maxLen, markerLength + KEY_POSITIONS); p++) features.push(byteFeature(p));
       return autoPartition(msgs, features, markerLength).map((p) => ({

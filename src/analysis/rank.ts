@@ -1,6 +1,6 @@
 // Scores candidates so that the switch comes first: isolated flag bits and whole-byte enum changes
 // above pieces of numbers; labelled bytes (checksum, counter, length, number) last.
-import { byteProfile, type BitCandidate, type GroupStats } from './bits.js';
+import { bitOnes, byteProfile, type BitCandidate, type GroupStats } from './bits.js';
 import type { CandidateResult, Label } from './types.js';
 
 export interface RankContext {
@@ -14,6 +14,26 @@ const LABEL_FACTOR: Record<Label, number> = { checksum: 0.1, counter: 0.1, lengt
 
 function hex2(v: number): string {
   return `0x${v.toString(16).padStart(2, '0')}`;
+}
+
+function bitsOfLowest(mask: number): number {
+  let b = 0;
+  while (b < 8 && !((mask >> b) & 1)) b++;
+  return b;
+}
+
+/** Bits of a byte that take both values within at least one state. */
+function movingBits(gs: GroupStats, byte: number): number {
+  let m = 0;
+  for (let s = 0; s < gs.states.length; s++) {
+    const n = gs.present[s]![byte] ?? 0;
+    if (!n) continue;
+    const ones = bitOnes(gs, s, byte);
+    ones.forEach((o, k) => {
+      if (o > 0 && o < n) m |= 1 << k;
+    });
+  }
+  return m;
 }
 
 /** Merges the bits of one byte into one candidate when several change together (an enum), then scores. */
@@ -51,10 +71,14 @@ export function buildCandidates(bits: BitCandidate[], ctx: RankContext): Candida
       score *= Math.max(0.7, 0.97 - 0.03 * (list.length - 2));
       why.push(`byte values ${states.map((s) => `${s} ${hex2(values[s]!)}`).join(', ')}`);
     }
-    // Other bits of the byte flicker within a state: looks like part of a number.
-    if (prof.distinct.some((d) => d >= 3)) {
-      score *= 0.75;
-      why.push('other bits of the byte vary');
+    // Other bits of the byte flicker within a state: looks like part of a number, more so when
+    // only bits below the candidate move (low-order noise under a stable higher bit).
+    if (prof.distinct.some((d) => d >= 2)) {
+      const below = (1 << bitsOfLowest(mask)) - 1;
+      const moving = movingBits(ctx.stats, byte);
+      const onlyBelow = moving !== 0 && (moving & ~below) === 0;
+      score *= onlyBelow ? 0.6 : prof.distinct.some((d) => d >= 3) ? 0.75 : 0.9;
+      why.push(onlyBelow ? 'lower bits of the byte vary (a number?)' : 'other bits of the byte vary');
     }
     const neighbours = [byte - 1, byte + 1].filter((p) => p >= 0 && p < ctx.stats.length);
     const noisyNeighbours = neighbours.filter((p) => byteProfile(ctx.stats, p).distinct.some((d) => d >= 3)).length;

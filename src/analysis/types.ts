@@ -16,6 +16,8 @@ export interface Message {
   parts: number;
   /** Hex of the last app write that came before this frame in its round (the request it answers), or null. */
   request: string | null;
+  /** A value outside any frame of the stream's rule (no fixed offsets: not searched for candidates). */
+  orphan: boolean;
 }
 
 export type FramesOption =
@@ -69,6 +71,8 @@ export interface GroupResult {
   example: string;
   /** Detected checksum, e.g. "crc16-modbus over 0..33 at 34 (le)". */
   checksum: string | null;
+  /** Values outside any frame (continuations whose start was lost, stray values): listed, not searched for candidates. */
+  orphans: boolean;
   /** Byte offsets labelled in this group: checksum, counter, length. */
   labels: { byte: number; label: Label }[];
 }

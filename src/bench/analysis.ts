@@ -64,7 +64,7 @@ export const analysisBench: BenchSection = {
     const ratio = tFull / tHalf;
     rows.push({ section: 'analysis', measure: 'time ratio 100 000 / 50 000 messages', value: ratio.toFixed(2), goal: 'linear (≤ 2.5)', ok: ratio <= 2.5 });
     // The bit statistics alone: one histogram increment per byte.
-    const msgs: Message[] = big.flatMap((r, ri) => r.events.map((e) => ({ state: r.state, round: ri, handle: e.handle, dir: e.dir, bytes: e.value, t: e.t, record: e.record, parts: 1, request: null })));
+    const msgs: Message[] = big.flatMap((r, ri) => r.events.map((e) => ({ state: r.state, round: ri, handle: e.handle, dir: e.dir, bytes: e.value, t: e.t, record: e.record, parts: 1, request: null, orphan: false })));
     const tBits = cpuSeconds(() => void findBitCandidates(countGroup(msgs, ['on', 'off']), 0.9));
     rows.push({ section: 'analysis', measure: 'bit statistics (messages/s)', value: `${(msgs.length / tBits / 1e6).toFixed(1)} M/s`, goal: '', ok: null });
     return rows;
