@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import { Interrupted } from '../src/errors.js';
@@ -293,5 +295,36 @@ describe('import with windows (the switch toggled within one recording)', () => 
     }
     const top = session.analysis!.result.candidates[0]!;
     expect({ byte: top.byte, bit: top.bit, values: top.values }).toEqual({ byte: sim.truth.byte, bit: sim.truth.bit, values: { on: 1, off: 0 } });
+  });
+});
+
+const corpus = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/captures');
+const jbd = join(corpus, 'jbd_sp04s034_l4s_200a_b_u.btsnoop');
+if (!existsSync(jbd)) console.warn(`wizard-flow: ${jbd} not found, skipping the real-capture test`);
+
+describe.skipIf(!existsSync(jbd))('wizard on a real capture', () => {
+  it('a status-only JBD capture (ACL-only) cut into windows: rounds, GATT, no candidate, no finding', async () => {
+    const s = scriptedIO([
+      { q: /Rounds per state/, a: '2' },
+      { q: /Source of the rounds/, a: 'import' },
+      { q: /'on' round 1/, a: `${jbd}@#1..#129` },
+      { q: /'on' round 2/, a: `${jbd}@#130..#259` },
+      { q: /'off' round 1/, a: `${jbd}@#260..#389` },
+      { q: /'off' round 2/, a: `${jbd}@#390..#518` },
+      { q: /Which candidate/, a: -1 },
+    ]);
+    const { session, file } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: join(root, 'real'), mode: 'new', cwd: root });
+    expect(s.left()).toEqual([]);
+    expect(session.rounds).toHaveLength(4);
+    expect(session.rounds.every((r) => r.source.window?.unit === 'records' && r.events.length > 50)).toBe(true);
+    expect(session.device.address).toBeNull(); // ACL-only: no connection event names the peer
+    expect(session.device.gatt?.find((g) => g.uuid === 'ff00')?.characteristics.map((c) => c.uuid)).toEqual(['ff01', 'ff02']);
+    // The switch never changed in this capture (byte 24 = 0x03 throughout): nothing to find.
+    expect(session.analysis!.result.candidates).toEqual([]);
+    expect(s.output.join('\n')).toMatch(/none: no bit is constant within each state/);
+    expect(session.accepted).toBeNull();
+    const md = await readFile(sessionArtifacts(file).md, 'utf8');
+    expect(md).toContain('_No candidate accepted yet._');
+    expect(md).toContain('`DD A5 03 00 FF FD 77`');
   });
 });

@@ -71,6 +71,8 @@ export function nextSteps(r: StoredAnalysisResult, states: string[], roundsPerSt
   const notes = Array.isArray(r.notes) ? (r.notes as unknown[]).filter((x): x is string => typeof x === 'string') : [];
   tips.push(...notes);
   const unlabelled = r.candidates.filter((c) => !c.label);
+  // The analysis' own notes come first; the general advice below only when it said nothing.
+  if (tips.length > 0) return tips;
   if (unlabelled.length === 0) {
     tips.push('No clear candidate: check that the switch really changed between the states (restart the app to verify), or record more rounds.');
   } else if (unlabelled.length > 1 && unlabelled[1]!.score >= unlabelled[0]!.score * 0.9) {
