@@ -85,6 +85,12 @@ describe('adb source with a stand-in adb', { timeout: 240_000 }, () => {
       expect(r.source.files[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
       expect(r.source.note).toContain('Pixel 7');
       expect(r.warnings).toEqual([]);
+      // The window in seconds from the log's first record brackets the round's app session.
+      const t0 = sim.packets[0]!.t!;
+      expect(r.source.window!.unit).toBe('seconds');
+      expect(r.source.window!.from).toBeLessThanOrEqual((spans[i]!.start - t0) / 1e6);
+      expect(r.source.window!.to).toBeGreaterThanOrEqual((spans[i]!.end - t0) / 1e6);
+      expect(r.source.window!.to - r.source.window!.from).toBeLessThan((spans[i]!.end - spans[i]!.start) / 1e6 + 5);
     });
     expectSwitchFound(rounds, requests(), sim.on.truth);
     // Every call after `devices` names the phone; the pull went to the log path.
@@ -108,7 +114,7 @@ describe('adb source with a stand-in adb', { timeout: 240_000 }, () => {
     const rounds = await recordAll(new AdbSource({ extract, outDir: box.out, env: box.env }), ui);
     expectSwitchFound(rounds, requests(), sim.on.truth);
     expect(ui.lines.some((l) => /cannot be pulled directly \(.*Permission denied/.test(l))).toBe(true);
-    expect(ui.lines.some((l) => /bug report on the phone… 85%/.test(l))).toBe(true);
+    expect(ui.lines.some((l) => /Taking a bug report on the phone… (5|40|85|100)%/.test(l))).toBe(true);
     expect(rounds[0]!.source.note).toContain('bug report (FS/data/misc/bluetooth/logs/btsnoop_hci.log)');
     const calls = box.calls();
     expect(calls.filter((c) => c.args[0] === 'bugreport')).toHaveLength(6);

@@ -9,7 +9,7 @@ import { BTSNOOZ_BEGIN, BTSNOOZ_END, decodeBtsnooz, findBtsnoozBlock } from '../
 import { InputError } from '../errors.js';
 import { clockOffsetUs, describeOffset, insideWindow, readDeviceClock, shiftWindow, type ClockReading, type TimeWindow } from './clock.js';
 import { INSTALL_HINTS, lastLine, programExists, runProgram, type RunOptions, type RunResult } from './process.js';
-import { connectionsInWindow, firstTime, isoTime, sha256OfFile, slug, type ExtractFile } from './read-capture.js';
+import { captureStartUs, connectionsInWindow, firstTime, isoTime, sha256OfFile, slug, type ExtractFile } from './read-capture.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 
 export interface AdbOptions {
@@ -99,6 +99,8 @@ export const SNOOP_LOG_PATHS = [
   '/sdcard/Android/data/btsnoop_hci.log',
   '/data/log/bt/btsnoop_hci.log',
   '/data/misc/bluedroid/btsnoop_hci.log',
+  // Android 13+ in "Filtered" mode (cut packets: the last resort before a bug report).
+  '/data/misc/bluetooth/logs/btsnooz_hci.log',
 ];
 
 const ENABLE_STEPS = [
@@ -273,7 +275,7 @@ export class AdbSource implements RoundSource {
           'was the app connected during the round, and is the snoop log on?',
       );
     }
-    const first = firstTime(x.events, x.result.connections) ?? window.fromUs;
+    const first = (await captureStartUs(fetched.path).catch(() => null)) ?? firstTime(x.events, x.result.connections) ?? window.fromUs;
     return {
       source: {
         kind: 'adb',

@@ -2,6 +2,7 @@
 // (through the function the wizard hands in), hash it, and describe a time window.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readCaptureFile } from '../capture/read.js';
 import type { AttEvent, Connection } from '../model.js';
 
 /** Reads a capture file into ATT events and connections (the wizard passes engine.extract). */
@@ -16,6 +17,23 @@ export function sha256OfFile(path: string): Promise<string> {
       .on('error', reject)
       .on('end', () => resolve(hash.digest('hex')));
   });
+}
+
+class FirstFound extends Error {}
+
+/** Time of the capture's first timestamped record (µs): where "seconds from capture start" count from. */
+export async function captureStartUs(path: string): Promise<number | null> {
+  let first: number | null = null;
+  try {
+    await readCaptureFile(path, (p) => {
+      if (p.t === null) return;
+      first = p.t;
+      throw new FirstFound(); // stops the reading after the first chunk
+    });
+  } catch (e) {
+    if (!(e instanceof FirstFound)) throw e;
+  }
+  return first;
 }
 
 /** Earliest time seen in a capture's connections and events (µs), or null. */
