@@ -6,6 +6,7 @@ export { buildGatt, toModelGatt, type SimGatt, type SimService, type SimCharacte
 export { simulateAppSession, appSessionTimeline, type AppSessionOptions } from './session.js';
 export { deviceAddressFor, serialFor } from './identity.js';
 export { simulateRounds, type RoundsOptions, type RoundsResult } from './rounds.js';
+export { simulateAttRounds, type AttRoundsOptions } from './att-rounds.js';
 export { simulateCapture, type SimulateCaptureOptions, type SimulatedCapture, type StateWindow } from './capture.js';
 export { hciToAir, type AirPacket, type AirOptions } from './air/convert.js';
 export { writeCapture, writeBtsnoop, writePklg, writePcap, writePcapLl, LEADING_RECORDS, CAPTURE_FORMATS, FORMAT_EXTENSION, type SimCaptureFormat } from './writers/index.js';

@@ -46,6 +46,8 @@ export interface BmsProtocol {
   /** Unsolicited frames the device sends at each stream tick once streaming (JK). */
   stream?(state: BmsState, mtu: number): Uint8Array[];
   streamIntervalMs?: number;
+  /** Pause between the app's requests within one poll, ms [min, max] (default [150, 320]). */
+  requestGapMs?: [number, number];
   /** Cell count of the simulated pack when the truth's offset depends on it (ANT). */
   cells?: number;
   truth: SwitchTruth;

@@ -3,10 +3,10 @@
 import { HCI_ACL, type HciPacket } from '../model.js';
 import { heartRateStrap } from './other-device.js';
 import { Prng } from './prng.js';
+import { Timeline, type TrafficSink } from './link/timeline.js';
 import type { BmsProtocol } from './protocol.js';
-import { appSessionTimeline, type AppSessionOptions } from './session.js';
+import { appSessionInto, type AppSessionOptions, type SessionResult } from './session.js';
 import { SimulatedBms } from './state.js';
-import { Timeline } from './link/timeline.js';
 
 export interface RoundsOptions extends Omit<AppSessionOptions, 'start' | 'seed' | 'deviceAddress' | 'connectionHandle'> {
   protocol: BmsProtocol;
@@ -35,36 +35,51 @@ export interface RoundsResult {
   toggled: { t: number; on: boolean }[];
 }
 
-export function simulateRounds(o: RoundsOptions): RoundsResult {
+/**
+ * Runs `rounds` app sessions with one battery, each into a fresh sink, with the app restarts in
+ * between. Shared by simulateRounds (HCI packets) and simulateAttRounds (ATT events only), so both
+ * draw the same random numbers in the same order and give the same traffic.
+ */
+export function runSessions<S extends TrafficSink>(
+  o: RoundsOptions,
+  sink: () => S,
+  each: (s: SessionResult<S>, round: number) => void,
+): { bms: SimulatedBms; start: number; end: number } {
   const p = new Prng(o.seed);
   const bms = o.bms ?? new SimulatedBms(o.protocol, { switchOn: o.switchOn, seed: o.seed, device: o.device });
   bms.setSwitch(o.switchOn);
-  const address = bms.address;
   const start = o.start ?? (Date.UTC(2025, 2, 14, 10, 0, 0) + (o.seed % 1000) * 60_000) * 1000;
-  const all = new Timeline();
   let t = start + 2_000_000;
   let handle = 0x0040 + p.int(0, 8);
-  let mtu = 23;
-  const toggled: { t: number; on: boolean }[] = [];
   for (let r = 0; r < o.rounds; r++) {
-    const s = appSessionTimeline(bms, { ...o, start: t, seed: p.int(1, 1 << 30), deviceAddress: address, connectionHandle: handle });
-    all.merge(s.timeline);
-    mtu = s.mtu;
-    toggled.push(...s.toggled);
-    // The user restarts the app: a few seconds without a connection; the controller hands out a new handle.
+    const s = appSessionInto(sink(), bms, { ...o, start: t, seed: p.int(1, 1 << 30), deviceAddress: bms.address, connectionHandle: handle });
+    each(s, r);
+    // The user restarts the app: a few seconds without a connection; the controller usually hands out a new handle.
     const gap = p.int(2000, 6000);
     bms.advance((s.end - t) / 1000 + gap);
     t = s.end + gap * 1000;
     const next = 0x0040 + ((handle - 0x0040 + 1 + p.int(0, 3)) & 0x3f);
     if (!o.sameHandle) handle = next;
   }
+  return { bms, start, end: t };
+}
+
+export function simulateRounds(o: RoundsOptions): RoundsResult {
+  const all = new Timeline();
+  let mtu = 23;
+  const toggled: { t: number; on: boolean }[] = [];
+  const { bms, start, end } = runSessions(o, () => new Timeline(), (s) => {
+    all.merge(s.timeline);
+    mtu = s.mtu;
+    toggled.push(...s.toggled);
+  });
   let otherAddress: string | null = null;
   if (o.otherDevice) {
-    const other = heartRateStrap({ start, end: t, seed: o.seed, aclOnly: o.aclOnly });
+    const other = heartRateStrap({ start, end, seed: o.seed, aclOnly: o.aclOnly });
     all.merge(other.timeline);
     otherAddress = other.address;
   }
   let packets = all.packets();
   if (o.aclOnly) packets = packets.filter((x) => x.type === HCI_ACL).map((x, i) => ({ ...x, record: i + 1 }));
-  return { packets, deviceAddress: address, otherAddress, bms, mtu, toggled };
+  return { packets, deviceAddress: bms.address, otherAddress, bms, mtu, toggled };
 }

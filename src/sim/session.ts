@@ -16,7 +16,7 @@ import {
   leEnhancedConnectionComplete,
   numberOfCompletedPackets,
 } from './link/hci.js';
-import { Timeline } from './link/timeline.js';
+import { Timeline, type TrafficSink } from './link/timeline.js';
 import { Prng } from './prng.js';
 import type { SimulatedBms } from './state.js';
 
@@ -44,8 +44,8 @@ export interface AppSessionOptions {
   toggles?: { atSeconds: number; on: boolean }[];
 }
 
-export interface SessionResult {
-  timeline: Timeline;
+export interface SessionResult<S extends TrafficSink = Timeline> {
+  timeline: S;
   /** µs when the session ended (after the disconnect). */
   end: number;
   deviceAddress: string;
@@ -58,10 +58,14 @@ const MS = 1000;
 
 /** The session's packets on a timeline (for merging with other connections). */
 export function appSessionTimeline(bms: SimulatedBms, opts: AppSessionOptions = {}): SessionResult {
+  return appSessionInto(new Timeline(), bms, opts);
+}
+
+/** The same session, into any sink (AttLog gives the ATT PDUs without building HCI packets). */
+export function appSessionInto<S extends TrafficSink>(tl: S, bms: SimulatedBms, opts: AppSessionOptions = {}): SessionResult<S> {
   const proto = bms.protocol;
   const g = proto.gatt;
   const p = new Prng(opts.seed ?? 1);
-  const tl = new Timeline();
   const handle = opts.connectionHandle ?? 0x0040;
   const frag = Math.max(27, Math.min(251, opts.aclFragment ?? 27));
   const address = opts.deviceAddress ?? bms.address;
@@ -117,13 +121,17 @@ export function appSessionTimeline(bms: SimulatedBms, opts: AppSessionOptions = 
     triggers.push({ at, write: w });
     at += p.int(120, 260) * MS;
   }
+  // Polls: the app sends its requests one after another; the next poll starts on schedule or,
+  // when a poll takes longer than the interval, right after it.
   const poll = (opts.pollIntervalMs ?? 1000) * MS;
-  for (let k = 0, pt = at; pt < sessionEnd; k++, pt += poll + p.int(-40, 40) * MS) {
+  const [gapMin, gapMax] = proto.requestGapMs ?? [150, 320];
+  for (let k = 0, pt = at; pt < sessionEnd; k++) {
     let wt = pt;
     for (const w of proto.appPoll(k, p)) {
       triggers.push({ at: wt, write: w });
-      wt += p.int(150, 320) * MS;
+      wt += p.int(gapMin, gapMax) * MS;
     }
+    pt = Math.max(pt + poll + p.int(-40, 40) * MS, wt);
   }
   if (proto.stream) {
     const period = (proto.streamIntervalMs ?? 1000) * MS;

@@ -10,7 +10,34 @@ interface Timed {
   data: Uint8Array;
 }
 
-export class Timeline {
+/** Where a simulated session puts its traffic: HCI packets (Timeline) or ATT PDUs only (AttLog). */
+export interface TrafficSink {
+  command(t: number, data: Uint8Array): void;
+  event(t: number, data: Uint8Array): void;
+  /** One ATT PDU on a connection; returns the time of its last ACL fragment. */
+  att(t: number, handle: number, att: Uint8Array, fromHost: boolean, maxData: number): number;
+}
+
+/** µs between the ACL fragments of one PDU. */
+export const FRAGMENT_SPACING = 180;
+
+/** ATT PDUs with the time their last fragment would have, without building HCI packets. */
+export class AttLog implements TrafficSink {
+  private readonly log: { t: number; seq: number; handle: number; fromHost: boolean; pdu: Uint8Array }[] = [];
+  /** The PDUs in the order a capture would complete them (by the time of their last fragment). */
+  get pdus(): { t: number; handle: number; fromHost: boolean; pdu: Uint8Array }[] {
+    return [...this.log].sort((a, b) => a.t - b.t || a.seq - b.seq);
+  }
+  command(): void {}
+  event(): void {}
+  att(t: number, handle: number, att: Uint8Array, fromHost: boolean, maxData: number): number {
+    const last = Math.round(t) + (Math.ceil((att.length + 4) / maxData) - 1) * FRAGMENT_SPACING;
+    this.log.push({ t: last, seq: this.log.length, handle, fromHost, pdu: att });
+    return t + (Math.ceil((att.length + 4) / maxData) - 1) * FRAGMENT_SPACING;
+  }
+}
+
+export class Timeline implements TrafficSink {
   private items: Timed[] = [];
   private seq = 0;
 
@@ -26,8 +53,8 @@ export class Timeline {
   /** One ATT PDU as ACL fragments a fraction of a millisecond apart. Returns the time of the last one. */
   att(t: number, handle: number, att: Uint8Array, fromHost: boolean, maxData: number): number {
     const frags = aclFragments(handle, att, fromHost, maxData);
-    frags.forEach((f, i) => this.add(t + i * 180, HCI_ACL, fromHost, f));
-    return t + (frags.length - 1) * 180;
+    frags.forEach((f, i) => this.add(t + i * FRAGMENT_SPACING, HCI_ACL, fromHost, f));
+    return t + (frags.length - 1) * FRAGMENT_SPACING;
   }
   /** Everything added so far, in time order (ties keep insertion order), timestamps strictly increasing. */
   packets(firstRecord = 1): HciPacket[] {

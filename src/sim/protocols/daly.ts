@@ -146,6 +146,8 @@ export const daly: BmsProtocol = {
   addressPrefix: '41:18:12',
   gatt,
   writeOpcode: 0x52,
+  // Nine requests per poll: the app sends them quickly, each right after the answer.
+  requestGapMs: [70, 110],
   appConnect: () => [],
   appPoll: () => [0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98].map((c) => dalyRequest(c)),
   switchCommand: (on) => dalySwitch(on),
