@@ -1,0 +1,93 @@
+// The analysis on real captures from ../shared/captures (skipped when the corpus is absent).
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../src/analysis/analyze.js';
+import { loadRounds } from '../src/commands/analyze.js';
+import { extractAttFromFile } from '../src/hci/extract-file.js';
+
+const CAPTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/captures');
+const HAVE_CORPUS = existsSync(join(CAPTURES, 'MANIFEST.md'));
+if (!HAVE_CORPUS) console.warn(`analysis corpus tests skipped: ${CAPTURES} not found`);
+
+describe.skipIf(!HAVE_CORPUS)('daly_dsg_onoff.packetlogger.txt split into its on and off parts', () => {
+  const file = join(CAPTURES, 'daly_dsg_onoff.packetlogger.txt');
+  // Records are line numbers in this text format: "on" holds lines 3 and 5, "off" line 9.
+  it('finds the discharge register bit (byte 5, bit 0) and labels the CRC', async () => {
+    const rounds = await loadRounds([`on=${file}@#3..#5`, `off=${file}@#9..#9`]);
+    const res = analyze(rounds, { minSupport: 1 });
+    const best = res.candidates.find((c) => c.label === null)!;
+    const g = res.groups.find((x) => x.id === best.group)!;
+    expect([best.byte, best.bit, best.mask, best.values]).toEqual([5, 0, '0x01', { on: 1, off: 0 }]);
+    expect(g.prefix).toBe('d20600a600');
+    expect(g.handle).toBe(0x12);
+    expect(g.checksum).toBe('crc16-modbus of bytes 0..5 at byte 6 (little-endian)');
+    expect(res.candidates.filter((c) => c.group === g.id && c.byte >= 6).every((c) => c.label === 'checksum')).toBe(true);
+    expect(res.notes.join(' ')).toMatch(/support is low/);
+  });
+  it('with the default minimum support the single-message difference is listed as weak, not ranked', async () => {
+    const rounds = await loadRounds([`on=${file}@#3..#5`, `off=${file}@#9..#9`]);
+    const res = analyze(rounds);
+    expect(res.candidates.filter((c) => c.label === null)).toEqual([]);
+    expect(res.weak.some((c) => c.byte === 5 && c.mask === '0x01')).toBe(true);
+    expect(res.notes.join(' ')).toMatch(/fewer than 2 messages/);
+  });
+});
+
+// Captures in which nothing was switched: the first half against the second half must yield no
+// unlabelled candidate (drifting numbers, counters and checksums are labelled or not constant).
+const STATUS_ONLY = [
+  'jbd_sp04s034_l4s_200a_b_u.btsnoop',
+  'jbd_sp04s034_ffaa_auth_dl1001.btsnoop',
+  'tianpower_tp_lt55.btsnoop',
+  'nexxtender_fuut_20241230_1.btsnoop',
+  'nexxtender_fuut_20241230_02.btsnoop',
+  'nexxtender_fuut_20141017_1.btsnoop',
+  'nexxtender_fuut_20250125165300.cfa.btsnoop',
+  'basen_status.btsnoop',
+  'ant_ble24bhub.btsnoop',
+  'ant_ble16zmub.btsnoop',
+  'jk_bd6a17s6p_sw710h.btsnoop',
+  'jk_b1a20s15p_sw1007.btsnoop',
+  'lolan_status.btsnoop',
+  'seplos_v2_1101-10E-SP76-16S.btsnoop',
+  'neey_balancer_ek24s4eb_zh208.btsnoop',
+];
+
+describe.skipIf(!HAVE_CORPUS)('status-only captures against themselves (first half vs second half)', () => {
+  for (const name of STATUS_ONLY) {
+    it(name, async () => {
+      const file = join(CAPTURES, name);
+      const { capture } = await extractAttFromFile(file);
+      const half = Math.floor(capture.records / 2);
+      const res = analyze(await loadRounds([`a=${file}@#1..#${half}`, `b=${file}@#${half + 1}..`]));
+      expect(res.groups.length).toBeGreaterThan(0);
+      expect(res.candidates.filter((c) => c.label === null).map((c) => `${c.group} byte ${c.byte} ${c.mask}`)).toEqual([]);
+    });
+  }
+});
+
+describe.skipIf(!HAVE_CORPUS)('framing learnt from real traffic', () => {
+  const frames = async (name: string) => {
+    const file = join(CAPTURES, name);
+    const res = analyze(await loadRounds([`a=${file}@#1..#400`, `b=${file}@#401..`]));
+    return res.groups.filter((g) => g.dir === 'device-to-app' && !g.orphans);
+  };
+  it('JBD: 20 + 16 notifications joined by the dd marker and the length byte; 0x10000 − sum checksum', async () => {
+    const g = (await frames('jbd_sp04s034_l4s_200a_b_u.btsnoop')).find((x) => x.prefix.startsWith('dd03001d'))!;
+    expect([g.length, g.frames]).toEqual([36, 'marker:dd+length@3+7']);
+    expect(g.checksum).toBe('0x10000-sum16 of bytes 2..32 at byte 33 (big-endian)');
+  });
+  it('ANT: 168-byte frames from 8 × 20 + 8 notifications, CRC-16/Modbus', async () => {
+    const g = (await frames('ant_ble24bhub.btsnoop')).find((x) => x.length === 168)!;
+    expect(g.frames).toBe('marker:7ea11100+length@5+10');
+    expect(g.checksum).toBe('crc16-modbus of bytes 1..163 at byte 164 (little-endian)');
+  });
+  it('JK: 300-byte frames from 128 + 128 + 44 notifications, sum8', async () => {
+    const gs = await frames('jk_bd6a17s6p_sw710h.btsnoop');
+    const g = gs.find((x) => x.prefix.startsWith('55aaeb90') && x.length === 300)!;
+    expect(g.frames.startsWith('marker:55aaeb90')).toBe(true);
+    expect(g.checksum).toBe('sum8 of bytes 0..298 at byte 299');
+  });
+});
