@@ -154,6 +154,24 @@ describe('ATT values over HCI ACL', () => {
     expect(events.map((v) => Buffer.from(v).toString('hex'))).toEqual(['55', '66']);
   });
 
+  it('keeps prepared-write parts and LL retransmission state across reuse of the capture buffer', () => {
+    // Readers hand out views into a chunk Buffer that they overwrite: simulate that with one Buffer.
+    const chunk = Buffer.alloc(64);
+    const events: string[] = [];
+    const x = createAttExtractor((e) => events.push(Buffer.from(e.value).toString('hex')));
+    const pushAcl = (record: number, pdu: Uint8Array): void => {
+      const frame = l2cap(4, pdu);
+      chunk.fill(0xee);
+      chunk.set([0x40, 0x20 | 0x00, frame.length, 0, ...frame]);
+      x.push({ kind: 'hci', type: HCI_ACL, sent: true, data: chunk.subarray(0, 4 + frame.length), record, t: null });
+    };
+    pushAcl(1, Uint8Array.from([0x16, 0x2a, 0x00, 0x00, 0x00, 0x01, 0x02]));
+    pushAcl(2, Uint8Array.from([0x16, 0x2a, 0x00, 0x02, 0x00, 0x03, 0x04]));
+    pushAcl(3, att(0x18, null, '01'));
+    x.finish();
+    expect(events).toEqual(['01020304']);
+  });
+
   it('infers the direction from the opcode when the format does not record it (pcap 187)', () => {
     const p = attAcl(0x40, att(0x1b, 0x12, '01'), true);
     const { events } = run([{ ...p, directionKnown: false }]);

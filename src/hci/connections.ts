@@ -68,8 +68,8 @@ export interface LinkState {
   /** CID → PSM of dynamic channels, and signalling id → PSM of open requests. */
   channels: Map<number, number> | null;
   signals: Map<number, number> | null;
-  /** Air captures: LL encryption started. */
-  encrypted: boolean;
+  /** Air captures: LL encryption 0 = off, 1 = handshake in progress (still in clear), 2 = on. */
+  encryption: 0 | 1 | 2;
   /** Air captures: last SN and payload per direction (2 = unknown), to drop retransmissions. */
   lastSn: [number, number, number];
   lastPdu: [Uint8Array | null, Uint8Array | null, Uint8Array | null];
@@ -136,7 +136,7 @@ export class ConnectionTable {
       discovered: false,
       channels: null,
       signals: null,
-      encrypted: false,
+      encryption: 0,
       lastSn: [-1, -1, -1],
       lastPdu: [null, null, null],
     };

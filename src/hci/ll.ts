@@ -8,6 +8,7 @@ import { L2capReassembler } from './acl.js';
 import { attSender } from './att.js';
 import { type LinkState, addressKey, advertisedName, dirIndex, formatAddress } from './connections.js';
 import type { ExtractorCore } from './core.js';
+import { view } from './slab.js';
 
 export const ADVERTISING_ACCESS_ADDRESS = 0x8e89bed6;
 
@@ -27,9 +28,6 @@ const LL_ENC_RSP = 0x04;
 const LL_START_ENC_REQ = 0x05;
 const LL_REJECT_IND = 0x0d;
 const LL_REJECT_EXT_IND = 0x11;
-
-/** LinkState.encrypted is a boolean; the handshake in between is tracked here. */
-const NEGOTIATING = new WeakSet<LinkState>();
 
 export class LinkLayerDecoder {
   readonly reassembler = new L2capReassembler();
@@ -79,7 +77,7 @@ export class LinkLayerDecoder {
     const llid = h0 & 3;
     const cte = h0 & 0x20 ? 1 : 0; // CP bit: a CTEInfo byte follows the header
     const len = pdu[1]!;
-    const payload = pdu.subarray(2 + cte, 2 + cte + len);
+    const payload = view(pdu, Math.min(2 + cte, pdu.length), Math.min(2 + cte + len, pdu.length));
     const di = p.dir ? dirIndex(p.dir) : 2;
     const sn = (h0 >> 3) & 1;
     if (di !== 2 && link.lastSn[di] === sn && isSame(link.lastPdu[di] ?? null, payload)) return; // retransmission
@@ -88,18 +86,18 @@ export class LinkLayerDecoder {
       link.lastPdu[di] = null;
       return; // empty PDU: flow control only
     }
-    link.lastPdu[di] = payload.slice();
+    link.lastPdu[di] = new Uint8Array(payload); // a copy: the capture buffer is reused
     core.counts.acl++;
     // A sniffer that decrypted the PDU drops the 4-byte MIC that the length byte still counts.
     const decrypted = len > 4 && payload.length === len - 4;
-    if (p.encrypted || (!decrypted && (link.encrypted || (NEGOTIATING.has(link) && !this.plainHandshake(link, llid, payload))))) {
+    if (p.encrypted || (!decrypted && (link.encryption === 2 || (link.encryption === 1 && !plainHandshake(link, llid, payload))))) {
       core.counts.encrypted++;
       return;
     }
     if (llid === LLID_CONTROL) {
       core.other('LL control');
       const op = payload[0];
-      if (op === LL_ENC_REQ) NEGOTIATING.add(link);
+      if (op === LL_ENC_REQ) link.encryption = 1;
       else if (op === LL_TERMINATE_IND) core.close(link, p.record, p.t);
       return;
     }
@@ -111,22 +109,23 @@ export class LinkLayerDecoder {
     core.l2cap(link, dir, frame, 0, p.record, p.t);
   }
 
-  /**
-   * Between LL_ENC_REQ and LL_START_ENC_REQ the handshake PDUs are still in clear. Returns true for
-   * those; anything else means encryption has started.
-   */
-  private plainHandshake(link: LinkState, llid: number, payload: Uint8Array): boolean {
-    const op = payload[0];
-    const n = payload.length;
-    if (llid === LLID_CONTROL && ((op === LL_ENC_RSP && n === 13) || (op === LL_START_ENC_REQ && n === 1) || (op === LL_REJECT_IND && n === 2) || (op === LL_REJECT_EXT_IND && n === 3))) {
-      if (op !== LL_ENC_RSP) NEGOTIATING.delete(link);
-      if (op === LL_START_ENC_REQ) link.encrypted = true;
-      return true;
-    }
-    NEGOTIATING.delete(link);
-    link.encrypted = true;
-    return false;
+}
+
+/**
+ * Between LL_ENC_REQ and LL_START_ENC_REQ the handshake PDUs are still in clear. Returns true for
+ * those; anything else means encryption has started.
+ */
+function plainHandshake(link: LinkState, llid: number, payload: Uint8Array): boolean {
+  const op = payload[0];
+  const n = payload.length;
+  if (llid === LLID_CONTROL && ((op === LL_ENC_RSP && n === 13) || (op === LL_START_ENC_REQ && n === 1) || (op === LL_REJECT_IND && n === 2) || (op === LL_REJECT_EXT_IND && n === 3))) {
+    // Rejected: back to clear. LL_START_ENC_REQ is the last PDU in clear.
+    if (op === LL_REJECT_IND || op === LL_REJECT_EXT_IND) link.encryption = 0;
+    else if (op === LL_START_ENC_REQ) link.encryption = 2;
+    return true;
   }
+  link.encryption = 2;
+  return false;
 }
 
 function isSame(a: Uint8Array | null, b: Uint8Array): boolean {

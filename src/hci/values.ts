@@ -5,6 +5,7 @@ import * as A from './att.js';
 import { type LinkState, type PendingRequest, type PreparedPart, dirIndex } from './connections.js';
 import { formatUuid, parseCharacteristics, parseFoundServices, parseInformation, parseServices } from './gatt.js';
 import { decodeName } from './connections.js';
+import { view } from './slab.js';
 
 /** What the decoder needs from the extractor. */
 export interface AttSink {
@@ -90,7 +91,8 @@ export function decodeAtt(sink: AttSink, link: LinkState, dir: Direction, b: Uin
       if (n < 5) return short(sink, opcode, record);
       const d = dirIndex(dir);
       const parts = (link.prepared[d] ??= []);
-      parts.push({ handle: u16(b, o + 1), offset: u16(b, o + 3), value: b.slice(o + 5, end) });
+      // A copy (new Uint8Array of a view): b is the capture buffer, reused after this packet.
+      parts.push({ handle: u16(b, o + 1), offset: u16(b, o + 3), value: new Uint8Array(view(b, o + 5, end)) });
       return;
     }
     case A.ATT_EXECUTE_WRITE_REQ: {
