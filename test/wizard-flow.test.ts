@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
-import { Interrupted } from '../src/errors.js';
+import { InputError, Interrupted } from '../src/errors.js';
 import { sessionRounds } from '../src/session/rounds.js';
 import { loadSession, sessionArtifacts } from '../src/session/store.js';
 import type { Session } from '../src/session/schema.js';
@@ -228,6 +229,29 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     expect(session.accepted).toMatchObject({ byte: second.byte, bit: second.bit });
     expect(session.notes).toBe(done.notes); // the notes default to what was written before
     expect(await readFile(sessionArtifacts(join(dir, `${done.id}.json`)).md, 'utf8')).toContain(session.accepted!.rule);
+  });
+
+  it('refuses to resume a session another live process is writing', async () => {
+    const dir = join(root, 'locked');
+    const first = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    const err0 = await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root }).catch((e: unknown) => e);
+    expect(err0).toBeInstanceOf(Interrupted);
+    const id = /resume (\S+)/.exec(first.output.join('\n'))![1]!;
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+    try {
+      await writeFile(join(dir, `${id}.json.lock`), JSON.stringify({ pid: other.pid, host: hostname() }));
+      const s = scriptedIO([]);
+      const err = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'resume', session: id, cwd: root }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as Error).message).toMatch(new RegExp(`in use by another bms-wizard \\(pid ${other.pid}\\)`));
+      expect(s.asked).toEqual([]);
+    } finally {
+      other.kill();
+    }
+    // Once that process is gone, its lock is stale and the session opens.
+    await new Promise((r) => setTimeout(r, 100));
+    const t = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    await expect(runWizard({ io: t.io, engine: realEngine, sessionsDir: dir, mode: 'resume', session: id, cwd: root })).rejects.toBeInstanceOf(Interrupted);
   });
 
   it('bms-wizard without arguments offers to continue an unfinished session, newest first', async () => {

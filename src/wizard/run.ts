@@ -42,21 +42,24 @@ function describe(s: Session): string {
   return `${s.id}  ${s.device.name ?? s.device.address ?? 'device ?'}  ${s.target.name}  ${p.rounds}/${p.needed} rounds  step ${s.step}  ${s.updated.slice(0, 16).replace('T', ' ')}`;
 }
 
-async function chooseSession(o: WizardOptions): Promise<{ session: Session; file: string }> {
-  const create = (): { session: Session; file: string } => {
+async function chooseSession(o: WizardOptions): Promise<{ session: Session; file: string; loaded: boolean }> {
+  const create = (): { session: Session; file: string; loaded: boolean } => {
     const id = newSessionId();
     const session = newSession(id, VERSION);
     session.demo = Boolean(o.demo);
-    return { session, file: sessionPath(o.sessionsDir, id) };
+    return { session, file: sessionPath(o.sessionsDir, id), loaded: false };
   };
   if (o.mode === 'new') return create();
   if (o.mode === 'resume') {
     const file = await findSessionFile(o.sessionsDir, o.session);
     const { session, migratedFrom } = await loadSession(file);
     if (migratedFrom !== null) o.io.out(o.io.style.dim(`(session upgraded from schema ${migratedFrom} to ${session.schemaVersion})`));
-    return { session, file };
+    return { session, file, loaded: true };
   }
-  const listed = (await listSessions(o.sessionsDir)).filter((l) => l.session && l.session.step !== 'done');
+  const all = await listSessions(o.sessionsDir);
+  const unreadable = all.filter((l) => l.error !== null).length;
+  if (unreadable > 0) o.io.out(o.io.style.warn(`${unreadable} file${unreadable === 1 ? '' : 's'} in ${o.sessionsDir} could not be read as a session ('bms-wizard sessions' says why)`));
+  const listed = all.filter((l) => l.session && l.session.step !== 'done');
   if (listed.length === 0) return create();
   const pick = await o.io.prompter.select({
     message: 'Start a new session or continue one?',
@@ -65,15 +68,24 @@ async function chooseSession(o: WizardOptions): Promise<{ session: Session; file
   });
   if (pick === '') return create();
   const { session } = await loadSession(pick);
-  return { session, file: pick };
+  return { session, file: pick, loaded: true };
 }
 
 export async function runWizard(o: WizardOptions): Promise<{ session: Session; file: string }> {
   const cwd = o.cwd ?? process.cwd();
   const env = o.env ?? process.env;
   const { io } = o;
-  const { session, file } = await chooseSession(o);
+  const chosen = await chooseSession(o);
+  const { file } = chosen;
   const lock = await lockSession(file);
+  let session = chosen.session;
+  try {
+    // Another process may have saved between our read and our lock: read again under the lock.
+    if (chosen.loaded) session = (await loadSession(file)).session;
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
   const holder: { source: RoundSource | null } = { source: null };
   const resume = resumeCommand(session.id, o.sessionsDir, cwd, env);
   const onSigint = (): void => {
@@ -86,7 +98,9 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
     }
     process.exit(130);
   };
-  if (o.handleSignals) process.on('SIGINT', onSigint);
+  // Ctrl+C outside a prompt, the terminal closed, or a polite kill.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  if (o.handleSignals) for (const sig of signals) process.on(sig, onSigint);
   const w: WizardRun = {
     session,
     file,
@@ -133,7 +147,7 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
     }
     throw err;
   } finally {
-    if (o.handleSignals) process.off('SIGINT', onSigint);
+    if (o.handleSignals) for (const sig of signals) process.off(sig, onSigint);
     await holder.source?.close().catch(() => undefined);
     await lock.release();
   }
