@@ -72,3 +72,28 @@ describe('families', () => {
     expect(res.candidates.filter((x) => x.group === c.group && x.byte === 103)).toHaveLength(1);
   });
 });
+
+import { parseFileSpec, parseStateArg, roundsFromCapture, windowEvents } from '../src/analysis/rounds.js';
+
+describe('rounds from captures', () => {
+  it('parses windows in seconds and in records', () => {
+    expect(parseFileSpec('a.btsnoop@12.5..20')).toEqual({ path: 'a.btsnoop', window: { unit: 'seconds', from: 12.5, to: 20 } });
+    expect(parseFileSpec('a.btsnoop@#195..#209')).toEqual({ path: 'a.btsnoop', window: { unit: 'records', from: 195, to: 209 } });
+    expect(parseFileSpec('a.btsnoop@#195..')).toEqual({ path: 'a.btsnoop', window: { unit: 'records', from: 195, to: Infinity } });
+    expect(parseFileSpec('me@home.btsnoop')).toEqual({ path: 'me@home.btsnoop', window: null });
+    expect(parseStateArg('on=a.pklg,b.btsnoop@1..2').files.map((f) => f.path)).toEqual(['a.pklg', 'b.btsnoop']);
+    expect(() => parseFileSpec('a.btsnoop@#9..#3')).toThrow(/ends before it starts/);
+  });
+  it('cuts windows and makes one round per connection', () => {
+    const r = rounds(['on'], 1, 10, jbdModel(() => true))[0]!;
+    const evs = r.events.map((e, i) => ({ ...e, conn: i < 20 ? 1 : 2 }));
+    const start = evs[0]!.t!;
+    expect(windowEvents(evs, { unit: 'records', from: 5, to: 9 }, start).map((e) => e.record)).toEqual([5, 6, 7, 8, 9]);
+    const firstSecond = windowEvents(evs, { unit: 'seconds', from: 0, to: 1 }, start);
+    expect(firstSecond.length).toBeGreaterThan(0);
+    expect(firstSecond.every((e) => e.t! - start <= 1e6)).toBe(true);
+    expect(() => windowEvents(evs.map((e) => ({ ...e, t: null })), { unit: 'seconds', from: 0, to: 1 }, null, 'x.txt')).toThrow(/no timestamps/);
+    const rs = roundsFromCapture('on', evs, { kind: 'file', files: [] });
+    expect(rs.map((x) => [x.index, x.source.conn, x.events.length])).toEqual([[1, 1, 20], [2, 2, evs.length - 20]]);
+  });
+});
