@@ -12,6 +12,8 @@ import { CaptureError } from '../errors.js';
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO, type HciPacket, type Packet } from '../model.js';
 import type { CaptureFormat, RecordParser } from './format.js';
 
+/** Largest inflated summary block read (Android's is far smaller). */
+const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
 export const BTSNOOZ_BEGIN = '--- BEGIN:BTSNOOP_LOG_SUMMARY';
 export const BTSNOOZ_END = '--- END:BTSNOOP_LOG_SUMMARY';
 
@@ -29,17 +31,21 @@ const TYPES: Record<number, { type: number; sent: boolean }> = {
   0x2d: { type: HCI_ISO, sent: true },
 };
 
-export interface DecodedBtsnooz {
+export interface BtsnoozSummary {
   version: number;
-  packets: HciPacket[];
+  /** Packets emitted. */
+  packets: number;
   /** Records whose bytes Android cut (included length < original length; v2 only). */
   truncated: number;
   /** Records of an unknown type, skipped. */
   skipped: number;
 }
 
-/** Decodes the binary btsnooz blob (after base64). Packet data are views into one inflated buffer. */
-export function decodeBtsnooz(snooz: Buffer): DecodedBtsnooz {
+/**
+ * Walks the binary btsnooz blob (after base64), calling emit for each packet in order. Packet data
+ * are views into one inflated buffer, which stays valid after emit returns.
+ */
+export function walkBtsnooz(snooz: Buffer, emit: (p: HciPacket) => void): BtsnoozSummary {
   if (snooz.length < 9) throw new CaptureError('the BTSNOOP_LOG_SUMMARY block is too short', { format: FORMAT_NAME });
   const version = snooz[0]!;
   if (version !== 1 && version !== 2) {
@@ -52,8 +58,12 @@ export function decodeBtsnooz(snooz: Buffer): DecodedBtsnooz {
   const lastUs = Number(snooz.readBigUInt64LE(1));
   let body: Buffer;
   try {
-    body = inflateSync(snooz.subarray(9));
+    // Android keeps a few hundred KB here; the bound stops a block that inflates without end.
+    body = inflateSync(snooz.subarray(9), { maxOutputLength: MAX_SUMMARY_BYTES });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new CaptureError(`the BTSNOOP_LOG_SUMMARY block inflates to more than ${MAX_SUMMARY_BYTES} bytes`, { format: FORMAT_NAME, offset: 9, hint: 'Get the full HCI snoop log instead (bug report zip: FS/data/misc/bluetooth/logs/btsnoop_hci.log)' });
+    }
     throw new CaptureError(`the BTSNOOP_LOG_SUMMARY block does not inflate (${(e as Error).message})`, {
       format: FORMAT_NAME,
       offset: 9,
@@ -61,16 +71,17 @@ export function decodeBtsnooz(snooz: Buffer): DecodedBtsnooz {
     });
   }
   const headerLen = version === 1 ? 7 : 9;
+  const deltaAt = version === 1 ? 2 : 4;
   // First pass: sum of deltas, to place the first record in time.
   let total = 0;
   let p = 0;
   while (p + headerLen <= body.length) {
     const included = body.readUInt16LE(p);
     if (included < 1 || p + headerLen + included - 1 > body.length) break;
-    total += body.readUInt32LE(version === 1 ? p + 2 : p + 4);
+    total += body.readUInt32LE(p + deltaAt);
     p += headerLen + included - 1;
   }
-  const packets: HciPacket[] = [];
+  let packets = 0;
   let truncated = 0;
   let skipped = 0;
   let t = lastUs - total;
@@ -82,7 +93,7 @@ export function decodeBtsnooz(snooz: Buffer): DecodedBtsnooz {
       throw new CaptureError('the last btsnooz record is cut short', { format: FORMAT_NAME, record: record + 1, offset: p });
     }
     const original = version === 1 ? included : body.readUInt16LE(p + 2);
-    t += body.readUInt32LE(version === 1 ? p + 2 : p + 4);
+    t += body.readUInt32LE(p + deltaAt);
     const kind = TYPES[body[p + headerLen - 1]!];
     const start = p + headerLen;
     p = start + included - 1;
@@ -92,9 +103,21 @@ export function decodeBtsnooz(snooz: Buffer): DecodedBtsnooz {
       continue;
     }
     if (original > included) truncated++;
-    packets.push({ kind: 'hci', record, t, type: kind.type, sent: kind.sent, data: body.subarray(start, p) });
+    packets++;
+    emit({ kind: 'hci', record, t, type: kind.type, sent: kind.sent, data: body.subarray(start, p) });
   }
   return { version, packets, truncated, skipped };
+}
+
+export interface DecodedBtsnooz extends Omit<BtsnoozSummary, 'packets'> {
+  packets: HciPacket[];
+}
+
+/** Decodes the binary btsnooz blob (after base64) into a packet list. */
+export function decodeBtsnooz(snooz: Buffer): DecodedBtsnooz {
+  const packets: HciPacket[] = [];
+  const summary = walkBtsnooz(snooz, (p) => packets.push(p));
+  return { ...summary, packets };
 }
 
 /** The base64 text between the markers of the first summary block, or null. */
@@ -164,7 +187,7 @@ class BtsnoozParser implements RecordParser {
       this.state = 'done';
       const blob = Buffer.from(this.base64.join('').replace(/\s+/g, ''), 'base64');
       this.base64 = [];
-      for (const packet of decodeBtsnooz(blob).packets) emit(packet);
+      walkBtsnooz(blob, emit);
     }
     return buf.length;
   }

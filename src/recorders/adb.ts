@@ -5,7 +5,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extractCaptureFromZip } from '../capture/bugreport-zip.js';
-import { BTSNOOZ_BEGIN, BTSNOOZ_END, decodeBtsnooz, findBtsnoozBlock } from '../capture/btsnooz.js';
+import { BTSNOOZ_BEGIN, BTSNOOZ_END, findBtsnoozBlock, walkBtsnooz } from '../capture/btsnooz.js';
 import { InputError } from '../errors.js';
 import { clockOffsetUs, describeOffset, insideWindow, readDeviceClock, shiftWindow, type ClockReading, type TimeWindow } from './clock.js';
 import { INSTALL_HINTS, lastLine, programExists, runProgram, type RunOptions, type RunResult } from './process.js';
@@ -379,10 +379,10 @@ export class AdbSource implements RoundSource {
         'the bug report holds neither the HCI snoop log nor its summary: turn on Developer options → "Enable Bluetooth HCI snoop log", turn Bluetooth off and on, and record the round again',
       );
     }
-    const decoded = decodeBtsnooz(Buffer.from(block, 'base64'));
+    const decoded = walkBtsnooz(Buffer.from(block, 'base64'), () => undefined);
     if (decoded.truncated > 0) {
       warnings.push(
-        `only the bug report's summary of the log was available: Android cut ${decoded.truncated} of ${decoded.packets.length} packets to their first bytes, so long values are incomplete (the full log needs "Enable Bluetooth HCI snoop log" set to Enabled)`,
+        `only the bug report's summary of the log was available: Android cut ${decoded.truncated} of ${decoded.packets} packets to their first bytes, so long values are incomplete (the full log needs "Enable Bluetooth HCI snoop log" set to Enabled)`,
       );
     }
     const out = `${base}.btsnooz.txt`;
