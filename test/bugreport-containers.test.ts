@@ -126,6 +126,14 @@ describe('bug report failures', () => {
     expect(() => extractCaptureFromZip(zip.subarray(0, 3000))).toThrow(/no zip central directory found/);
   });
 
+  it('refuses an entry that inflates to more than it declares (zip bomb)', () => {
+    const zip = makeZip([{ name: 'FS/data/misc/bluetooth/logs/btsnoop_hci.log', data: Buffer.alloc(1_000_000) }]);
+    // Patch the declared size in the central directory down to 1000 bytes.
+    const dir = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(1000, dir + 24);
+    expect(() => extractCaptureFromZip(zip)).toThrow(/inflates to more than the 1000 bytes it declares/);
+  });
+
   it('reports a bug report text without a summary block', () => {
     const text = Buffer.from('========================================================\n== dumpstate: 2026\nnothing\n');
     expect(btsnoozFormat.probe(text)).toBe(true);

@@ -89,6 +89,9 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
   return entries;
 }
 
+/** The largest entry readZipEntry unpacks. */
+const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
+
 /** The uncompressed bytes of one entry. */
 export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
   const p = entry.localOffset;
@@ -101,9 +104,15 @@ export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
   if (entry.method !== 8) {
     fail(`zip entry ${entry.name} uses compression method ${entry.method}, only stored and deflate are supported`, p, 'Unzip it by hand and open the file inside');
   }
+  // Inflate no further than the size the entry declares: a hostile zip cannot claim 4 KB and
+  // unpack to gigabytes (memory stays bounded by what the directory says, at most 1 GiB).
+  if (entry.size > MAX_ENTRY_BYTES) fail(`zip entry ${entry.name} declares ${entry.size} bytes, more than this tool unpacks (${MAX_ENTRY_BYTES})`, p, 'Unzip it by hand and open the file inside');
   try {
-    return inflateRawSync(raw);
+    return inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
   } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      fail(`zip entry ${entry.name} inflates to more than the ${entry.size} bytes it declares`, start, 'Copy or download the bug report again');
+    }
     fail(`zip entry ${entry.name} does not inflate (${(e as Error).message})`, start, 'Copy or download the bug report again');
   }
 }
