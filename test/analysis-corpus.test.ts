@@ -91,3 +91,33 @@ describe.skipIf(!HAVE_CORPUS)('framing learnt from real traffic', () => {
     expect(g.checksum).toBe('sum8 of bytes 0..298 at byte 299');
   });
 });
+
+describe.skipIf(!HAVE_CORPUS)('lumentree_inverter.btsnoop: a setting written 0 then 1, read back in 1–9 byte fragments', () => {
+  const file = join(CAPTURES, 'lumentree_inverter.btsnoop');
+  // Writes at records 720 (reg 166 = 0), 739 (= 1), 758 (reg 165 = 0), 777 (= 1), each followed by a
+  // read of registers 150–206 whose answer carries register r at bytes 3 + 2·(r − 150) (MANIFEST).
+  it.each([
+    ['register 166', '#723..#738', '#742..#757', 36],
+    ['register 165', '#761..#776', '#780..#795', 34],
+  ])('%s: the low byte of the register ranks first; frames learnt from the whole capture', async (_name, off, on, byte) => {
+    const { code, out } = await cliJson('--state', `off=${file}@${off}`, '--state', `on=${file}@${on}`, '--min-support', '1');
+    expect(code).toBe(0);
+    const res = JSON.parse(out);
+    const best = res.candidates.find((c: { label: string | null }) => c.label === null);
+    expect(best).toMatchObject({ byte, bit: 0, mask: '0x01', values: { off: 0, on: 1 } });
+    const g = res.groups.find((x: { id: string }) => x.id === best.group);
+    expect(g).toMatchObject({ length: 119, frames: 'request+length@2+5' });
+    expect(g.prefix.startsWith('010372')).toBe(true);
+    expect(g.checksum).toBe('crc16-modbus of bytes 0..116 at byte 117 (little-endian)');
+  });
+});
+
+async function cliJson(...argv: string[]): Promise<{ code: number; out: string }> {
+  const { PassThrough } = await import('node:stream');
+  const { main } = await import('../src/cli.js');
+  const stdout = new PassThrough();
+  let out = '';
+  stdout.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await main(['analyze', ...argv, '--json'], { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: { NO_COLOR: '1' } });
+  return { code, out };
+}

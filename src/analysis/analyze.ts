@@ -108,7 +108,10 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   if (states.length < 2) throw new InputError(`at least two states are needed to compare (got ${states.length ? states.join(', ') : 'none'}); give --state on=… --state off=…`);
 
   const { device } = chooseDevice(rounds, options.device);
-  const streams = [...buildStreams(rounds, device).values()]
+  // Unlabelled traffic (the rest of windowed captures) only helps to learn how frames are cut.
+  const context = options.learnFrom ?? [];
+  const streams = [...buildStreams([...rounds, ...context], device).values()]
+    .filter((s) => [...s.values.keys()].some((i) => i < rounds.length))
     .filter((s) => options.handle === null || options.handle === undefined || s.handle === options.handle)
     .sort((a, b) => Number(a.dir === 'app-to-device') - Number(b.dir === 'app-to-device') || a.handle - b.handle);
   if (options.handle !== null && options.handle !== undefined && streams.length === 0) {
@@ -122,10 +125,11 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   const notes: string[] = [];
 
   for (const s of streams) {
-    const roundIdx = [...s.values.keys()].sort((a, b) => a - b);
-    const perRound = roundIdx.map((i) => s.values.get(i)!);
+    const allIdx = [...s.values.keys()].sort((a, b) => a - b);
     const fromApp = s.dir === 'app-to-device';
-    const rule: FrameRule = chooseRule(perRound, frames, fromApp);
+    const rule: FrameRule = chooseRule(allIdx.map((i) => s.values.get(i)!), frames, fromApp);
+    const roundIdx = allIdx.filter((i) => i < rounds.length);
+    const perRound = roundIdx.map((i) => s.values.get(i)!);
     const ruleText = describeRule(rule);
     const msgs: Message[] = [];
     roundIdx.forEach((ri, k) => {

@@ -66,7 +66,10 @@ export function buildCandidates(bits: BitCandidate[], ctx: RankContext): Candida
     // Score parts, each in (0, 1].
     const minSupport = Math.min(...list[0]!.support.filter((n) => n > 0));
     let score = agreement * (0.5 + (0.5 * minSupport) / (minSupport + 2));
-    if (kind === 'bit') why.push('one bit differs');
+    // A byte that holds nothing but this bit (0x00/0x01) is the plainest way to store a switch.
+    const alone = prof.mode.every((v) => v < 0 || (v & ~mask) === 0);
+    if (!alone) score *= 0.97;
+    if (kind === 'bit') why.push(alone ? 'one bit differs, alone in its byte' : 'one bit differs');
     else {
       score *= Math.max(0.7, 0.97 - 0.03 * (list.length - 2));
       why.push(`byte values ${states.map((s) => `${s} ${hex2(values[s]!)}`).join(', ')}`);

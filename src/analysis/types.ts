@@ -1,5 +1,5 @@
 // The analysis room's own names: Message, Group, Candidate, Finding and the result's JSON shape (issue 3).
-import type { Direction, Micros } from '../model.js';
+import type { Direction, Micros, Round } from '../model.js';
 
 /** One application frame: one or more consecutive values on one handle, reassembled. */
 export interface Message {
@@ -45,6 +45,8 @@ export interface AnalysisOptions {
   minAgreement?: number;
   /** Messages each state must have for a bit to be a candidate (default 2); weaker differences go to `weak`. */
   minSupport?: number;
+  /** Unlabelled rounds (e.g. the whole capture around a window) used only to learn how frames are cut. */
+  learnFrom?: Round[];
   /** Value searches such as "13.28V" or "80%". */
   find?: string[];
 }

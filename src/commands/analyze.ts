@@ -26,13 +26,15 @@ async function readEvents(path: string): Promise<{ events: AttEvent[]; start: Mi
   let first = true;
   const x = createAttExtractor((e) => events.push(e));
   try {
-    await readCaptureFile(path, (p) => {
+    const info = await readCaptureFile(path, (p) => {
       if (first) {
         start = p.t;
         first = false;
       }
       x.push(p);
     });
+    // Nothing readable at all (e.g. a zip without a log): the same error as inspect, not an empty round.
+    if (info.damage && first) throw info.damage;
   } catch (err) {
     if (err instanceof CaptureError && !err.detail.file) throw err.inFile(path);
     throw err;
@@ -44,17 +46,31 @@ async function readEvents(path: string): Promise<{ events: AttEvent[]; start: Mi
 
 /** Rounds of all states from "--state on=A,B@12..20" arguments: one round per connection of each file. */
 export async function loadRounds(stateArgs: string[]): Promise<Round[]> {
+  return (await loadCaptures(stateArgs)).rounds;
+}
+
+/**
+ * Rounds of all states, plus the whole traffic of windowed captures as unlabelled context (frames
+ * are cut the same way inside and outside a window, and a short window alone may not show how).
+ */
+export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round[]; context: Round[] }> {
   const byState = new Map<string, FileSpec[]>();
   for (const a of stateArgs) {
     const { state, files } = parseStateArg(a);
     byState.set(state, [...(byState.get(state) ?? []), ...files]);
   }
   const rounds: Round[] = [];
+  const context: Round[] = [];
+  const contextFiles = new Set<string>();
   for (const [state, files] of byState) {
     let index = 1;
     for (const f of files) {
       const { events, start } = await readEvents(f.path);
       const inWindow = windowEvents(events, f.window, start, f.path);
+      if (f.window && !contextFiles.has(f.path)) {
+        contextFiles.add(f.path);
+        context.push(...roundsFromCapture('', events, { kind: 'file', files: [] }));
+      }
       const source = { kind: 'file', files: [{ path: f.path, sha256: await sha256(f.path) }], ...(f.window ? { window: f.window } : {}) };
       const rs = roundsFromCapture(state, inWindow, source, index);
       if (rs.length === 0) rs.push({ state, index, source, events: [] });
@@ -62,7 +78,7 @@ export async function loadRounds(stateArgs: string[]): Promise<Round[]> {
       rounds.push(...rs);
     }
   }
-  return rounds;
+  return { rounds, context };
 }
 
 export function parseFrames(v: string | undefined): FramesOption {
@@ -97,6 +113,12 @@ function parseAgreement(v: string | undefined): number | undefined {
   const n = Number(v);
   if (!(n > 0.5 && n <= 1)) throw new InputError(`--min-agreement '${v}' must be a share above 0.5 and at most 1, e.g. 0.9`);
   return n;
+}
+
+function parseSupport(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InputError(`--min-support '${v}' must be a whole number of messages, at least 1`);
+  return Number(v);
 }
 
 function list(v: string | boolean | (string | boolean)[] | undefined): string[] {
@@ -177,6 +199,7 @@ export const command: Command = {
   --frames MODE           auto (default), none, request, marker:HEX, gap:MS: how values are joined into frames
   --key MODE              auto (default), prefix:N, request, length, handle: how frames are grouped
   --min-agreement X       share of a state's messages that must agree on a bit (default 0.9)
+  --min-support N         messages each state needs for a bit to rank (default 2; fewer are listed as weak)
   --find VALUE            look for a shown value, e.g. --find 13.28V --find 80% (repeatable)
   --json                  machine-readable result
 
@@ -192,6 +215,7 @@ Examples:
     frames: { type: 'string' },
     key: { type: 'string' },
     'min-agreement': { type: 'string' },
+    'min-support': { type: 'string' },
     find: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },
@@ -205,12 +229,13 @@ Examples:
       frames: parseFrames(typeof values.frames === 'string' ? values.frames : undefined),
       key: parseKey(typeof values.key === 'string' ? values.key : undefined),
       minAgreement: parseAgreement(typeof values['min-agreement'] === 'string' ? values['min-agreement'] : undefined),
+      minSupport: parseSupport(typeof values['min-support'] === 'string' ? values['min-support'] : undefined),
       find: list(values.find),
     };
     const labels = new Set(stateArgs.map((a) => parseStateArg(a).state));
     if (labels.size < 2) throw new InputError(`only one state (${[...labels][0]}) was given; compare at least two, e.g. --state on=… --state off=…`);
-    const rounds = await loadRounds(stateArgs);
-    const result = analyze(rounds, options);
+    const { rounds, context } = await loadCaptures(stateArgs);
+    const result = analyze(rounds, { ...options, learnFrom: context });
     if (values.json) ctx.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else ctx.stdout.write(report(result, colours(ctx)));
     return 0;
