@@ -121,3 +121,17 @@ async function cliJson(...argv: string[]): Promise<{ code: number; out: string }
   const code = await main(['analyze', ...argv, '--json'], { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: { NO_COLOR: '1' } });
   return { code, out };
 }
+
+describe.skipIf(!HAVE_CORPUS)('novax_escooter.btsnoop: lock state as an ASCII digit', () => {
+  const file = join(CAPTURES, 'novax_escooter.btsnoop');
+  // The status ack "+ACK:OKFCG=0,1,1,1,S,…" before the unlock (rec 736: S = 1, locked) and before
+  // the lock (rec 1045: S = 3, unlocked); '1' = 0x31, '3' = 0x33 differ in bit 1 of byte 19.
+  it('finds byte 19 bit 1 of the status ack', async () => {
+    const { code, out } = await cliJson('--state', `locked=${file}@#725..#736`, '--state', `unlocked=${file}@#1029..#1045`, '--min-support', '1');
+    expect(code).toBe(0);
+    const res = JSON.parse(out);
+    expect(res.candidates[0]).toMatchObject({ byte: 19, bit: 1, mask: '0x02', values: { locked: 0, unlocked: 1 }, label: null });
+    const g = res.groups.find((x: { id: string }) => x.id === res.candidates[0].group);
+    expect(Buffer.from(g.example, 'hex').toString('latin1').startsWith('+ACK:OKFCG=')).toBe(true);
+  });
+});
