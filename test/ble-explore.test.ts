@@ -17,10 +17,13 @@ const EXPECTED = {
   jbd: { service: 'ff00', notify: 'ff01', write: 'ff02', notifyHandle: 0x11, writeHandle: 0x15 },
   daly: { service: 'fff0', notify: 'fff1', write: 'fff2', notifyHandle: null, writeHandle: null },
   jk: { service: 'ffe0', notify: 'ffe1', write: 'ffe1', notifyHandle: 0x12, writeHandle: 0x12 },
+  ant: { service: 'ffe0', notify: 'ffe1', write: 'ffe1', notifyHandle: null, writeHandle: null },
+  'daly-modbus': { service: 'fff0', notify: 'fff1', write: 'fff2', notifyHandle: null, writeHandle: null },
+  modbus: { service: '6e400001b5a3f393e0a9e50e24dcca9e', notify: '6e400003b5a3f393e0a9e50e24dcca9e', write: '6e400002b5a3f393e0a9e50e24dcca9e', notifyHandle: null, writeHandle: null },
 } as const;
 
 describe('explore on simulated BMS peripherals', () => {
-  for (const id of ['jbd', 'daly', 'jk'] as const) {
+  for (const id of ['jbd', 'daly', 'jk', 'ant', 'daly-modbus', 'modbus'] as const) {
     it(`${id}: lists every service, characteristic and property, reads values, names the notify/write pair`, async () => {
       sim = await openSimulatedClient({ protocols: [id] });
       await sim.client.ready(2000);
@@ -51,7 +54,7 @@ describe('explore on simulated BMS peripherals', () => {
       }
       const name = result.services.find((s) => s.uuid === '1800')!.characteristics.find((c) => c.uuid === '2a00')!;
       expect(name.name).toBe('Device Name');
-      expect(Buffer.from(name.value!, 'hex').toString()).toMatch(/BMS/);
+      expect(Buffer.from(name.value!, 'hex').toString()).toMatch(/BMS|BLE/);
 
       expect(result.pair).not.toBeNull();
       const pair = result.pair!;
@@ -59,7 +62,7 @@ describe('explore on simulated BMS peripherals', () => {
       expect(pair.notifyHandle).toBe(protocol.gatt.notifyHandle);
       expect(pair.writeHandle).toBe(protocol.gatt.writeHandle);
       if (EXPECTED[id].notifyHandle !== null) expect(pair.notifyHandle).toBe(EXPECTED[id].notifyHandle);
-      expect(pair.protocols).toContain(id);
+      if (id !== 'modbus') expect(pair.protocols).toContain(id); // Nordic UART carries many protocols
       // Exploring never writes to the device (a CCCD write would be a write too).
       expect(sim.bindings.writes).toEqual([]);
     });

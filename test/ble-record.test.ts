@@ -66,10 +66,12 @@ const TIMING: Record<string, { speed: number; durationMs: number; pollIntervalMs
   daly: { speed: 1, durationMs: 1200, pollIntervalMs: 300 },
   // JK streams a 300-byte frame per second after one request: time runs 10× faster here.
   jk: { speed: 10, durationMs: 900, pollIntervalMs: 1000 },
+  ant: { speed: 1, durationMs: 900, pollIntervalMs: 300 },
+  'daly-modbus': { speed: 1, durationMs: 900, pollIntervalMs: 300 },
 };
 
 describe('direct GATT recording on simulated BMS peripherals', () => {
-  for (const id of ['jbd', 'daly', 'jk'] as const) {
+  for (const id of ['jbd', 'daly', 'jk', 'ant', 'daly-modbus'] as const) {
     it(`${id}: ON and OFF rounds carry the switch bit, and the analysis finds it first`, async () => {
       const timing = TIMING[id]!;
       sim = await openSimulatedClient({ protocols: [id], defaults: { speed: timing.speed } });
@@ -204,7 +206,7 @@ describe('direct GATT recording on simulated BMS peripherals', () => {
 describe('read-only query guard', () => {
   it("accepts every query the simulated apps send, and the known list's frames equal them", () => {
     const prng = new Prng(1);
-    for (const id of ['jbd', 'daly', 'jk']) {
+    for (const id of ['jbd', 'daly', 'jk', 'ant', 'daly-modbus']) {
       const p = PROTOCOLS[id]!;
       const appQueries = [...p.appConnect(prng), ...p.appPoll(0, prng)];
       for (const q of appQueries) expect(checkQuery(q), `${id} ${toHex(q)}`).toMatchObject({ readOnly: true, protocol: id });

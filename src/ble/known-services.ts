@@ -39,7 +39,7 @@ export interface VendorService {
 export const VENDOR_SERVICES: VendorService[] = [
   { service: 'ff00', name: 'JBD / Xiaoxiang BMS', notify: ['ff01'], write: ['ff02'], protocols: ['jbd'] },
   { service: 'ffe0', name: 'JK BMS / ANT / HM-10 serial', notify: ['ffe1'], write: ['ffe1', 'ffe2'], protocols: ['jk', 'ant'] },
-  { service: 'fff0', name: 'Daly / Seplos V3 serial', notify: ['fff1'], write: ['fff2'], protocols: ['daly', 'seplos'] },
+  { service: 'fff0', name: 'Daly / Seplos V3 serial', notify: ['fff1'], write: ['fff2'], protocols: ['daly', 'daly-modbus', 'seplos'] },
   { service: 'ffd0', name: 'Renogy BT write service', notify: [], write: ['ffd1'], protocols: [] },
   {
     service: '6e400001b5a3f393e0a9e50e24dcca9e',

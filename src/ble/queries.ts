@@ -50,6 +50,24 @@ export function modbusRead(unit: number, register: number, count: number): Uint8
   return b;
 }
 
+function crc16Modbus(b: Uint8Array, from: number, to: number): number {
+  let crc = 0xffff;
+  for (let i = from; i < to; i++) {
+    crc ^= b[i]!;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
+  }
+  return crc;
+}
+
+function antRead(func: number, address: number, length: number): Uint8Array {
+  // 7E A1 FUNC ADDR(2, LE) LEN CRC16/Modbus over bytes 1..5 (LE) AA 55.
+  const b = Uint8Array.from([0x7e, 0xa1, func, address & 0xff, address >> 8, length, 0, 0, 0xaa, 0x55]);
+  const crc = crc16Modbus(b, 1, 6);
+  b[6] = crc & 0xff;
+  b[7] = crc >> 8;
+  return b;
+}
+
 export const KNOWN_QUERIES: KnownQuery[] = [
   { protocol: 'jbd', what: 'basic info (pack voltage, current, capacity, MOSFET status)', value: jbdRead(0x03) },
   { protocol: 'jbd', what: 'cell voltages', value: jbdRead(0x04) },
@@ -65,6 +83,11 @@ export const KNOWN_QUERIES: KnownQuery[] = [
   { protocol: 'daly', what: 'temperatures', value: dalyRead(0x96) },
   { protocol: 'daly', what: 'cell balance state', value: dalyRead(0x97) },
   { protocol: 'daly', what: 'failure codes', value: dalyRead(0x98) },
+  { protocol: 'daly-modbus', what: 'status registers 0x00–0x3D (newer Daly modules)', value: modbusRead(0xd2, 0x0000, 0x003e) },
+  { protocol: 'daly-modbus', what: 'settings registers 0x80–0xA8', value: modbusRead(0xd2, 0x0080, 0x0029) },
+  { protocol: 'daly-modbus', what: 'version and serial registers 0xA9–0xC8', value: modbusRead(0xd2, 0x00a9, 0x0020) },
+  { protocol: 'ant', what: 'status (cells, temperatures, MOSFETs)', value: antRead(0x01, 0x0000, 0xbe) },
+  { protocol: 'ant', what: 'device info', value: antRead(0x02, 0x026c, 0x20) },
 ];
 
 export function knownQueries(protocols: string[]): KnownQuery[] {
@@ -100,12 +123,17 @@ export function checkQuery(value: Uint8Array): QueryVerdict {
     if (b[2]! >= 0x90 && b[2]! <= 0x98) return { readOnly: true, protocol: 'daly', reason: `Daly read 0x${b[2]!.toString(16)}` };
     return { readOnly: false, protocol: 'daly', reason: `Daly command 0x${b[2]!.toString(16).padStart(2, '0')} writes a setting or a switch` };
   }
+  // ANT: 7E A1 FUNC …: 0x01 status and 0x02 device info read; 0x51 switches, 0x2x/0x5x write settings.
+  if (b[0] === 0x7e && b[1] === 0xa1 && b.length >= 10 && b[b.length - 2] === 0xaa && b[b.length - 1] === 0x55) {
+    if (b[2] === 0x01 || b[2] === 0x02) return { readOnly: true, protocol: 'ant', reason: `ANT read 0x${b[2]!.toString(16).padStart(2, '0')}` };
+    return { readOnly: false, protocol: 'ant', reason: `ANT function 0x${b[2]!.toString(16).padStart(2, '0')} writes a setting or a switch` };
+  }
   // Modbus RTU (Daly newer firmware, Seplos): function 3/4 read, 5/6/15/16 write.
   if (b.length >= 8 && (b[1] === 0x03 || b[1] === 0x04) && b.length === 8 && modbusCrcOk(b)) {
-    return { readOnly: true, protocol: 'modbus', reason: `Modbus read of ${(b[4]! << 8) | b[5]!} registers from 0x${((b[2]! << 8) | b[3]!).toString(16)}` };
+    return { readOnly: true, protocol: b[0] === 0xd2 ? 'daly-modbus' : 'modbus', reason: `Modbus read of ${(b[4]! << 8) | b[5]!} registers from 0x${((b[2]! << 8) | b[3]!).toString(16)}` };
   }
   if (b.length >= 8 && [0x05, 0x06, 0x0f, 0x10].includes(b[1]!) && modbusCrcOk(b)) {
-    return { readOnly: false, protocol: 'modbus', reason: `a Modbus write (function ${b[1]}) changes registers` };
+    return { readOnly: false, protocol: b[0] === 0xd2 ? 'daly-modbus' : 'modbus', reason: `a Modbus write (function ${b[1]}) changes registers` };
   }
   return { readOnly: null, protocol: null, reason: 'not a frame of a protocol the tool knows' };
 }

@@ -158,12 +158,38 @@ export class GattRoundSource implements RoundSource {
       .map((c) => ({ uuid: normalizeUuid(c.uuid), handle: c.handle, indicateOnly: !c.properties.includes('notify') }));
     const writeChar = service.characteristics.find((c) => normalizeUuid(c.uuid) === pair.write)!;
     const write = { uuid: pair.write, handle: writeChar.handle, withoutResponse: writeChar.properties.includes('writeWithoutResponse') };
-    const queries = await this.chooseQueries(pair, ui);
+    const queries = await this.chooseQueries(pair, ui, (protocols) => this.probe(client, device, pair, write.withoutResponse, protocols));
     return { device, services, pair, notify, write, queries };
   }
 
+  /**
+   * One service, several protocols (FFE0: JK or ANT; FFF0: classic Daly or its Modbus module): send
+   * each protocol's first read-only query and keep the one the device answers. Only after consent.
+   */
+  private async probe(client: BleClient, device: ScannedDevice, pair: GattPair, withoutResponse: boolean, protocols: string[]): Promise<string | null> {
+    const connection = await client.connect(device, this.options.connectTimeoutMs ?? 10_000);
+    try {
+      await connection.discover();
+      let answers = 0;
+      connection.onNotification(() => answers++);
+      await connection.subscribe(pair.service, pair.notify);
+      for (const protocol of protocols) {
+        const first = knownQueries([protocol])[0];
+        if (!first) continue;
+        const before = answers;
+        await connection.write(pair.service, pair.write, first.value, withoutResponse);
+        const until = Date.now() + Math.max(1000, 2 * this.answerTimeoutMs);
+        while (Date.now() < until && answers === before && !connection.lost) await sleep(10);
+        if (answers > before) return protocol;
+      }
+      return null;
+    } finally {
+      await connection.disconnect();
+    }
+  }
+
   /** Asks which queries to send. Refuses anything that looks like a settings write. */
-  private async chooseQueries(pair: GattPair, ui: SourceUI): Promise<Uint8Array[]> {
+  private async chooseQueries(pair: GattPair, ui: SourceUI, probe: (protocols: string[]) => Promise<string | null>): Promise<Uint8Array[]> {
     const consent = (message: string) => (this.options.consentGiven ? Promise.resolve(true) : ui.confirm(message, false));
     const show = (qs: Uint8Array[]) => qs.map((q) => spacedHex(q)).join(' | ');
 
@@ -181,7 +207,14 @@ export class GattRoundSource implements RoundSource {
     if (known.length) {
       const list = known.map((q) => `${spacedHex(q.value)} (${q.protocol.toUpperCase()} ${q.what})`).join('; ');
       if (await consent(`Send these well-known read-only queries to the BMS: ${list}? They only ask for data and change no setting.`)) {
-        return known.map((q) => q.value);
+        const protocols = [...new Set(known.map((q) => q.protocol))];
+        if (protocols.length === 1) return known.map((q) => q.value);
+        const answering = await probe(protocols);
+        if (answering) {
+          ui.info(`The BMS answers ${answering.toUpperCase()} queries: using those.`);
+          return knownQueries([answering]).map((q) => q.value);
+        }
+        ui.warn(`The BMS answered none of the well-known queries (${protocols.join(', ')}).`);
       }
     }
 
