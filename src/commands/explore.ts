@@ -7,9 +7,10 @@ import type { GattService } from '../model.js';
 import type { BleClient, ScannedDevice } from '../ble/client.js';
 import { chooseDevice, describeDevice, exploreDevice, isBmsLike, nothingFound, printableText, rankDevices, scanFor, type DeviceFilter, type ExploreResult } from '../ble/explore.js';
 import { companyName, descriptorName, displayUuid, normalizeUuid, type GattPair } from '../ble/known-services.js';
+import { PROTOCOLS } from '../sim/protocols/index.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
 
-const SIMULATED = ['jbd', 'daly', 'jk', 'modbus'];
+const SIMULATED = Object.keys(PROTOCOLS);
 /** "Within a few seconds": how long the adapter may take to report that it is on. */
 const READY_TIMEOUT_MS = 4000;
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -219,7 +220,7 @@ export function formatTable(r: ExploreResult): string {
 export const command: Command = {
   name: 'explore',
   summary: 'Scan for a BMS over Bluetooth LE and list its services and characteristics (reads only)',
-  usage: 'bms-wizard explore [--name TEXT | --address ADDR] [--json] [--timeout S] [--simulate jbd|daly|jk|modbus]',
+  usage: 'bms-wizard explore [--name TEXT | --address ADDR] [--json] [--timeout S] [--simulate jbd|daly|jk|…]',
   help: [
     'Scans (live list on a terminal), picks a device (asks on a terminal; otherwise the one matching',
     '--name/--address, or the strongest BMS-looking one), connects, and prints every service,',
@@ -231,7 +232,7 @@ export const command: Command = {
     '  --address ADDR   pick the device with this address (aa:bb:cc:dd:ee:ff)',
     '  --timeout S      scan for at most S seconds (default 10)',
     '  --json           print the table as JSON',
-    '  --simulate P     explore a simulated BMS (jbd, daly, jk, modbus) instead of the adapter',
+    `  --simulate P     explore a simulated BMS (${SIMULATED.join(', ')}) instead of the adapter`,
     '',
     'BLE allows one central: close the vendor app first. On Linux without root, give node the right',
     'once: sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))',
