@@ -1,4 +1,5 @@
 // The analysis: rounds → device → streams → frames → groups → bit statistics → labelled, ranked candidates.
+import { minLength } from './stats.js';
 import { InputError } from '../errors.js';
 import { toHex } from '../hex.js';
 import type { Direction, Round } from '../model.js';
@@ -160,7 +161,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
         key: part.key,
         prefix: commonPrefix(gm),
         length,
-        lengths: { min: Math.min(...gm.map((m) => m.bytes.length)), max: stats.length },
+        lengths: { min: minLength(gm.map((m) => m.bytes)), max: stats.length },
         frames: ruleText,
         messages: perState,
         example: example(gm, states[0]!),

@@ -1,4 +1,5 @@
 // Checksum algorithms seen in BMS protocols, table-driven, over bytes[from, to).
+import { minLength } from './stats.js';
 
 export interface ChecksumAlgorithm {
   name: string;
@@ -149,7 +150,7 @@ export function describeChecksum(c: ChecksumMatch, length: number): string {
 /** Finds the algorithm, range start and field position (at the end, before up to 2 trailer bytes) that explain the messages. */
 export function detectChecksum(samples: Uint8Array[]): ChecksumMatch | null {
   if (samples.length < 2) return null;
-  const minLen = Math.min(...samples.map((s) => s.length));
+  const minLen = minLength(samples);
   for (const fromEnd of [0, 1, 2]) {
     let best: ChecksumMatch | null = null;
     for (const alg of CHECKSUMS) {

@@ -1,6 +1,7 @@
 // Reassembly of application frames from consecutive ATT values on one handle and direction.
 // A frame rule combines: a start marker, a length field (or a fixed length), request boundaries
 // (the app's writes), a time gap. The rule is learnt per stream from the data and reported.
+import { maxLength } from './stats.js';
 import { toHex } from '../hex.js';
 import type { Micros } from '../model.js';
 import type { FramesOption } from './types.js';
@@ -226,7 +227,7 @@ export function learnMarker(rounds: StreamValue[][]): Uint8Array | null {
   if (all.length < 3) return null;
   // A sequence found more often inside the values than at their start is data (zeros), not a marker.
   // A frame's first value fills the MTU when the frame spans several values (its tail does not).
-  const maxLen0 = Math.max(...all.map((b) => b.length));
+  const maxLen0 = maxLength(all);
   const ranked = markerCandidates(all)
     .filter((c) => c.count >= 3 && c.count / all.length >= 0.05 && innerCount(all, c.marker) <= c.count)
     .map((c) => {
@@ -239,7 +240,7 @@ export function learnMarker(rounds: StreamValue[][]): Uint8Array | null {
   const marker = cand.marker;
   // Evidence that the other values continue a marker frame: they follow one, and the value before
   // them filled the largest size seen (a notification cut at the MTU) or marker frames become consistent.
-  const maxLen = Math.max(...all.map((b) => b.length));
+  const maxLen = maxLength(all);
   let cont = 0;
   let fullBefore = 0;
   for (const r of rounds) {

@@ -1,5 +1,6 @@
 // Grouping messages of one stream by a key. The automatic key splits by length and by leading
 // bytes of low cardinality (frame types), but never by a byte that only separates the states.
+import { maxLength } from './stats.js';
 import { toHex } from '../hex.js';
 import type { KeyOption, Message } from './types.js';
 
@@ -92,7 +93,7 @@ function profile(msgs: Message[], len: number): { mode: Int16Array; share: Float
 function differentStructures(classes: Map<number, Message[]>, skip: number, minDiff: number): boolean {
   const lists = [...classes.values()].filter((l) => l.length >= 2);
   if (lists.length < 2) return false;
-  const len = Math.min(...lists.map((l) => Math.max(...l.map((m) => m.bytes.length))));
+  const len = Math.min(...lists.map((l) => maxLength(l.map((m) => m.bytes))));
   const profiles = lists.map((l) => profile(l, len));
   const need = Math.max(minDiff, Math.ceil(len * 0.05));
   let pairs = 0;
@@ -202,7 +203,7 @@ export function groupStream(msgs: Message[], option: KeyOption, markerLength = 0
       // Request/response traffic: the request a message answers is part of its key.
       const answered = msgs.filter((m) => m.request !== null).length;
       if (msgs.length > 0 && msgs[0]!.dir === 'device-to-app' && answered >= msgs.length * 0.5) features.unshift(requestFeature(msgs));
-      const maxLen = Math.max(0, ...msgs.map((m) => m.bytes.length));
+      const maxLen = maxLength(msgs.map((m) => m.bytes));
       for (let p = markerLength; p < Math.min(maxLen, markerLength + KEY_POSITIONS); p++) features.push(byteFeature(p));
       return autoPartition(msgs, features, markerLength).map((p) => ({
         key: `auto:${p.desc.filter((d) => !d.endsWith('=*') || d.startsWith('length')).join(',') || 'all'}`,
