@@ -169,6 +169,16 @@ describe('direct GATT recording on simulated BMS peripherals', () => {
     expect(on.gatt).toBe(source.gattTable);
   });
 
+  it('records a number of polls instead of seconds', async () => {
+    sim = await openSimulatedClient({ protocols: ['jbd'] });
+    source = new GattRoundSource({ openClient: async () => sim!.client, polls: 3, pollIntervalMs: 100, scanMs: 3000 });
+    const r = await source.recordRound({ state: 'on', index: 1, roundsPerState: 1, device: null }, scriptedUI(true));
+    // Three polls of the three JBD queries, each answered (0x03 in 20 + 16 bytes, 0x04, 0x05).
+    expect(r.events.filter((e) => e.dir === 'app-to-device').map((e) => toHex(e.value).slice(0, 6))).toEqual(Array(3).fill(['dda503', 'dda504', 'dda505']).flat());
+    expect(r.source.note).toMatch(/, 3 poll\(s\)$/);
+    expect(switchBits({ state: 'on', index: 1, source: r.source, events: r.events }, 'jbd')).toEqual([1, 1, 1]);
+  });
+
   it('a device that drops the link mid-round: the round keeps what came and says so', async () => {
     sim = await openSimulatedClient({ protocols: ['jbd'] });
     source = new GattRoundSource({ openClient: async () => sim!.client, durationMs: 3000, pollIntervalMs: 200, scanMs: 3000 });

@@ -25,6 +25,8 @@ export interface GattSourceOptions {
   durationMs?: number;
   /** Every query is sent once per poll. */
   pollIntervalMs?: number;
+  /** Stop after this many polls (and their answers) instead of after durationMs. */
+  polls?: number;
   /** After a query: how long to wait for the first notification of its answer. */
   answerTimeoutMs?: number;
   /** After a query: the answer is complete once no notification came for this long. */
@@ -271,9 +273,11 @@ export class GattRoundSource implements RoundSource {
       for (const c of plan.notify) await connection.subscribe(plan.pair.service, c.uuid);
       progress.update(`Round ${request.index}/${request.roundsPerState} (${request.state}): recording for ${Math.round(this.durationMs / 1000)} s…`);
 
-      const until = Date.now() + this.durationMs;
+      const maxPolls = this.options.polls;
+      // With a poll count the round lasts as long as those polls take (at most a minute each).
+      const until = Date.now() + (maxPolls ? maxPolls * Math.max(this.pollIntervalMs, 60_000) : this.durationMs);
       let polls = 0;
-      while (Date.now() < until && !connection.lost) {
+      while (Date.now() < until && !connection.lost && (maxPolls === undefined || polls < maxPolls)) {
         const pollStart = Date.now();
         for (const q of plan.queries) {
           if (connection.lost) break;
@@ -298,6 +302,7 @@ export class GattRoundSource implements RoundSource {
           }
         }
         polls++;
+        if (maxPolls !== undefined && polls >= maxPolls) break;
         await sleep(Math.max(0, Math.min(pollStart + this.pollIntervalMs, until) - Date.now()));
       }
       if (connection.lost) warnings.push(`${plan.device.name ?? peer ?? 'the device'} dropped the connection after ${polls} poll(s)`);
@@ -322,7 +327,7 @@ export class GattRoundSource implements RoundSource {
       source: {
         kind: 'gatt',
         files: [],
-        note: `direct GATT: ${plan.device.name ?? ''} ${peer ?? plan.device.id}, notify ${displayUuid(plan.pair.notify)}, write ${displayUuid(plan.write.uuid)}, queries ${queries} every ${this.pollIntervalMs} ms for ${this.durationMs} ms`.replace(/\s+/g, ' '),
+        note: `direct GATT: ${plan.device.name ?? ''} ${peer ?? plan.device.id}, notify ${displayUuid(plan.pair.notify)}, write ${displayUuid(plan.write.uuid)}, queries ${queries} every ${this.pollIntervalMs} ms ${this.options.polls ? `, ${this.options.polls} poll(s)` : `for ${this.durationMs} ms`}`.replace(/\s+/g, ' '),
       },
       events,
       connections,
@@ -371,6 +376,8 @@ export async function gattSourceFor(session: GattSessionView): Promise<GattRound
   const appWrites = session.rounds.flatMap((r) => r.events.filter((e) => e.dir === 'app-to-device').map((e) => Buffer.from(e.value, 'hex')));
   const seconds = Number(options.seconds);
   const durationMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+  const pollCount = Number(options.polls);
+  const polls = Number.isInteger(pollCount) && pollCount > 0 ? pollCount : undefined;
   const simulate = options.simulate;
   if (simulate) {
     const { openSimulatedClient } = await import('./simulated.js');
@@ -379,9 +386,10 @@ export async function gattSourceFor(session: GattSessionView): Promise<GattRound
       openClient: async () => sim.client,
       appWrites,
       durationMs,
+      polls,
       onRound: (request) => sim.peripherals[0]!.setSwitch(request.state === session.target.states[0]),
     });
   }
   const { openSystemClient } = await import('./simulated.js');
-  return new GattRoundSource({ openClient: () => openSystemClient(), appWrites, durationMs });
+  return new GattRoundSource({ openClient: () => openSystemClient(), appWrites, durationMs, polls });
 }
