@@ -140,6 +140,30 @@ describe('explore when Bluetooth is not usable: one sentence, exit 2, no hang', 
     });
   }
 
+  for (const [thrown, message] of [
+    [Object.assign(new Error('EPERM, Operation not permitted'), { code: 'EPERM' }), process.platform === 'linux' ? /permission denied opening the Bluetooth adapter: give node the right once with 'sudo setcap/ : /permission|not allowed/],
+    [Object.assign(new Error('ENODEV, No such device'), { code: 'ENODEV' }), /no Bluetooth adapter found \(ENODEV\)/],
+  ] as const) {
+    it(`adapter initialisation fails inside noble (${(thrown as NodeJS.ErrnoException).code})`, async () => {
+      // What lib/hci-socket does when bindRaw fails: noble catches it and only emits a warning.
+      class FailingInit extends SimBindings {
+        override init(): void {
+          throw thrown;
+        }
+      }
+      const open = async () => {
+        const bindings = new FailingInit({ peripherals: [] });
+        return new NobleClient(await loadNobleWithBindings(bindings), { kind: 'simulated', onClose: () => bindings.shutdown() });
+      };
+      const warn = vi.spyOn(console, 'warn');
+      const r = await run({}, deps(open));
+      expect(warn).not.toHaveBeenCalled(); // noble prints its warning only when nobody listens
+      warn.mockRestore();
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(message);
+    });
+  }
+
   it('noble not installed (a real failed import)', async () => {
     const r = await run({}, deps(() => openSystemClient(() => import('@abandonware/noble-not-installed' as string))));
     expect(r.code).toBe(2);
