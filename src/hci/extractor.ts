@@ -3,10 +3,11 @@
 //
 // Connections: one per link lifetime. With HCI events, LE (Enhanced) Connection Complete, classic
 // Connection Complete and Disconnection Complete delimit them (a handle reused after a disconnection
-// is a new connection). Without them (ACL-only Android logs), a connection starts at the first ACL
-// packet of a handle, and an app restart on the same handle is recognised when the app restarts GATT:
-// a second Exchange MTU Request (the spec allows one per connection), or an MTU request or a primary
-// service discovery from handle 0x0001 after value traffic was seen.
+// is a new connection). Without them (ACL-only Android logs, text exports), a connection starts at
+// the first packet of a handle, and an app restart on the same handle is recognised when GATT starts
+// over: a second Exchange MTU Request from the same side (the spec allows one per connection), or an
+// MTU request or a primary service discovery from handle 0x0001 after the app wrote data (see
+// restartCheck). Air captures: a connection per CONNECT_IND access address (ll.ts).
 import type { AttEvent, Direction, Micros, Packet } from '../model.js';
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO } from '../model.js';
 import { L2capReassembler, PB_CONTINUING } from './acl.js';

@@ -21,7 +21,7 @@ export interface ExtractCounts {
   packets: number;
   hciCommands: number;
   hciEvents: number;
-  /** HCI ACL packets, or LL data PDUs for air captures. */
+  /** HCI ACL packets, and non-empty LL data-channel PDUs (data and control) of air captures. */
   acl: number;
   /** Complete ATT PDUs decoded (any opcode). */
   att: number;
