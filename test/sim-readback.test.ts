@@ -87,4 +87,12 @@ describe('simulated captures read back with the real readers', () => {
       expect(notes.every((e) => e.uuid === PROTOCOLS[id]!.gatt.notify)).toBe(true);
     });
   }
+
+  it('LE Enhanced Connection Complete events give the same connections and peers', () => {
+    const cap = simulateCapture({ protocol: 'modbus', switchOn: true, rounds: 2, seed: 3, seconds: 3, enhanced: true });
+    expect(cap.packets.some((p) => p.type === 4 && p.data[0] === 0x3e && p.data[2] === 0x0a)).toBe(true);
+    expect(cap.packets.some((p) => p.type === 4 && p.data[0] === 0x3e && p.data[2] === 0x01)).toBe(false);
+    const { result } = read(cap.bytes, 'sim-enhanced.btsnoop');
+    expect(result.connections.filter((c) => c.peer === cap.deviceAddress).length).toBe(2);
+  });
 });

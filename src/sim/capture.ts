@@ -30,6 +30,8 @@ export interface SimulateCaptureOptions {
   toggles?: { atSeconds: number; on: boolean }[];
   /** Reuse one connection handle for every round. */
   sameHandle?: boolean;
+  /** LE Enhanced Connection Complete events (newer Android controllers). */
+  enhanced?: boolean;
 }
 
 /** A stretch of the capture with one switch state, for time windows (`FILE@FROM..TO`). */
@@ -99,6 +101,7 @@ export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
     device: o.device,
     toggles: o.toggles,
     sameHandle: o.sameHandle,
+    enhanced: o.enhanced,
   });
   const deviceName = protocol.advertisedName(r.bms.state.serial);
   let bytes: Buffer;
