@@ -202,7 +202,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
       `${w.length} difference${w.length === 1 ? ' was' : 's were'} seen in fewer than ${minSupport} messages of a state (e.g. ${w[0]!.group} byte ${w[0]!.byte} mask ${w[0]!.mask}) and ${w.length === 1 ? 'is' : 'are'} not ranked: record more rounds, or lower --min-support`,
     );
   }
-  notes.push(...adviseOn(summary, groups, sorted, states));
+  notes.push(...adviseOn(summary, groups, sorted, states, weak.some((c) => c.label === null)));
   return {
     states: summary,
     device,
@@ -216,7 +216,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
 }
 
 /** What would make the answer clearer. */
-function adviseOn(summary: Record<string, StateSummary>, groups: GroupResult[], cands: CandidateResult[], states: string[]): string[] {
+function adviseOn(summary: Record<string, StateSummary>, groups: GroupResult[], cands: CandidateResult[], states: string[], weakOnes: boolean): string[] {
   const notes: string[] = [];
   for (const st of states) {
     if (summary[st]!.rounds === 0) notes.push(`state ${st} has no traffic from the device: check the captures of that state`);
@@ -228,6 +228,7 @@ function adviseOn(summary: Record<string, StateSummary>, groups: GroupResult[], 
   }
   const top = cands.filter((c) => c.label === null);
   if (top.length === 0) {
+    if (weakOnes) return notes;
     notes.push(
       cands.length
         ? 'only labelled bits (checksums, counters, lengths, parts of numbers) differ between the states: the switch may not have changed, or it is not reported in this traffic'

@@ -170,7 +170,20 @@ export function report(result: AnalysisResult, c: typeof kleur = plain): string 
         return s.hex;
       });
       const marks = line.segments.filter((s) => s.mask).map((s) => `${s.byte}:0x${s.mask.toString(16).padStart(2, '0')}`);
-      out.push(`  ${String(line.offset).padStart(4)}  ${cells.join(' ')}${marks.length ? c.dim(`   ← ${marks.join(' ')}`) : ''}`);
+      // Printable text beside the hex: many BMS and scooters speak ASCII.
+      const text = line.segments.map((s) => {
+        const v = parseInt(s.hex, 16);
+        return v >= 0x20 && v < 0x7f ? String.fromCharCode(v) : '.';
+      }).join('');
+      const pad = '   '.repeat(16 - line.segments.length);
+      out.push(`  ${String(line.offset).padStart(4)}  ${cells.join(' ')}${pad}  ${c.dim(text)}${marks.length ? c.dim(`   ← ${marks.join(' ')}`) : ''}`);
+    }
+  }
+  const weak = result.weak.filter((x) => x.label === null);
+  if (weak.length && !result.candidates.some((x) => x.label === null)) {
+    out.push('', c.bold('Weak differences') + ' (too few messages to rank; --min-support 1 ranks them)');
+    for (const w of weak.slice(0, 10)) {
+      out.push(`  ${w.group} ${describeBits(w)}: ${Object.entries(w.values).map(([s, v]) => `${s} ${w.kind === 'byte' ? `0x${v.toString(16).padStart(2, '0')}` : v}`).join(', ')}  support ${Object.values(w.support).join('/')}`);
     }
   }
   if (result.findings.length) {
