@@ -47,6 +47,8 @@ describe('simulated captures read back with the real readers', () => {
         const { events, result } = read(cap.bytes, `sim-${id}.${format}`);
         const bmsConns = result.connections.filter((c) => c.peer === cap.deviceAddress);
         expect(bmsConns.length).toBe(3);
+        // Named by its advertising reports and its GAP Device Name.
+        expect(bmsConns.every((c) => c.name === cap.deviceName)).toBe(true);
         expect(result.connections.some((c) => c.peer === cap.otherAddress)).toBe(true);
         const proto = PROTOCOLS[id]!;
         const notes = events.filter((e) => e.peer === cap.deviceAddress && e.op.includes('Notification'));

@@ -7,7 +7,12 @@ import { discoveryExchange } from './link/discovery.js';
 import {
   OP_DISCONNECT,
   OP_LE_CREATE_CONNECTION,
+  OP_LE_SET_SCAN_ENABLE,
+  advertisingData,
+  commandComplete,
   commandStatus,
+  leAdvertisingReport,
+  leSetScanEnable,
   disconnect,
   disconnectionComplete,
   leConnectionComplete,
@@ -84,7 +89,18 @@ export function appSessionInto<S extends TrafficSink>(tl: S, bms: SimulatedBms, 
   };
   const receive = (at: number, att: Uint8Array): number => tl.att(at, handle, att, false, frag);
 
+  const deviceName = proto.advertisedName(bms.state.serial);
   if (events) {
+    // The app scans, sees the battery advertise, stops scanning and connects.
+    tl.command(t, leSetScanEnable(true));
+    tl.event(t + 300, commandComplete(OP_LE_SET_SCAN_ENABLE));
+    const adv = advertisingData(deviceName, g.service.length === 4 ? g.service : null);
+    const reports = p.int(2, 4);
+    for (let i = 0; i < reports; i++) tl.event(t + (i + 1) * p.int(60, 110) * MS, leAdvertisingReport(address, adv, -p.int(55, 80)));
+    t += (reports + 1) * 110 * MS;
+    tl.command(t, leSetScanEnable(false));
+    tl.event(t + 300, commandComplete(OP_LE_SET_SCAN_ENABLE));
+    t += 2 * MS;
     tl.command(t, leCreateConnection(address));
     tl.event(t + 400, commandStatus(OP_LE_CREATE_CONNECTION));
   }
@@ -108,8 +124,9 @@ export function appSessionInto<S extends TrafficSink>(tl: S, bms: SimulatedBms, 
   };
   exchange(mtuRequest(opts.mtu ?? 517), mtuResponse(serverMtu));
   for (const [req, rsp] of discoveryExchange(g, mtu)) exchange(req, rsp);
+  // The device reports its own name (the table's value is only the default).
   const name = g.services[0]?.characteristics.find((c) => c.uuid === '2a00');
-  if (name?.value) exchange(readRequest(name.handle), readResponse(name.value.subarray(0, mtu - 1)));
+  if (name) exchange(readRequest(name.handle), readResponse(Buffer.from(deviceName, 'utf8').subarray(0, mtu - 1)));
   exchange(writeRequest(g.cccdHandle, new Uint8Array([0x01, 0x00])), writeResponse());
 
   // The app's writes and the device's stream ticks, in time order.

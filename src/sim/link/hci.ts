@@ -23,6 +23,43 @@ export function event(code: number, params: Uint8Array): Uint8Array {
 }
 
 export const OP_LE_CREATE_CONNECTION = 0x200d;
+export const OP_LE_SET_SCAN_ENABLE = 0x200c;
+
+/** LE Set Scan Enable (enable, filter duplicates off). */
+export function leSetScanEnable(on: boolean): Uint8Array {
+  return command(OP_LE_SET_SCAN_ENABLE, new Uint8Array([on ? 1 : 0, 0]));
+}
+
+export function commandComplete(opcode: number, status = 0): Uint8Array {
+  const p = new Uint8Array(4);
+  p[0] = 1;
+  u16le(p, 1, opcode);
+  p[3] = status;
+  return event(0x0e, p);
+}
+
+/** Advertising data: flags, the 16-bit service UUID when there is one, the complete local name. */
+export function advertisingData(name: string, service16: string | null): Uint8Array {
+  const parts: number[] = [0x02, 0x01, 0x06];
+  if (service16) parts.push(0x03, 0x03, parseInt(service16.slice(2), 16), parseInt(service16.slice(0, 2), 16));
+  const n = Buffer.from(name, 'utf8').subarray(0, 31 - parts.length - 2);
+  parts.push(n.length + 1, 0x09, ...n);
+  return Uint8Array.from(parts);
+}
+
+/** LE Advertising Report (LE Meta subevent 0x02) with one ADV_IND report. */
+export function leAdvertisingReport(address: string, data: Uint8Array, rssi: number): Uint8Array {
+  const p = new Uint8Array(12 + data.length);
+  p[0] = 0x02;
+  p[1] = 1;
+  p[2] = 0x00; // ADV_IND
+  p[3] = 0x00; // public
+  p.set(addressBytes(address), 4);
+  p[10] = data.length;
+  p.set(data, 11);
+  p[11 + data.length] = rssi & 0xff;
+  return event(0x3e, p);
+}
 export const OP_DISCONNECT = 0x0406;
 
 export function leCreateConnection(peer: string): Uint8Array {
