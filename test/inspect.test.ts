@@ -61,6 +61,8 @@ describe('inspect on a generated capture', () => {
     const upper = await cli(simPath, '--json', '--device', sim.deviceAddress.toUpperCase());
     const all = await cli(simPath, '--json');
     expect(upper.out).toBe(all.out);
+    const dashes = await cli(simPath, '--json', '--device', sim.deviceAddress.replace(/:/g, '-'));
+    expect(dashes.out).toBe(all.out);
     const none = await cli(simPath, '--json', '--device', '00:00:00:00:00:01');
     expect(none.out).toBe('');
     expect(none.err).toMatch(/no event matched/);

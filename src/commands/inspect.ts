@@ -13,6 +13,13 @@ export function parseHandle(text: string): number {
   return n;
 }
 
+/** 'C8:47:8C:E8:82:09', 'c8-47-8c-e8-82-09' or 'c8478ce88209' → 'c8:47:8c:e8:82:09'. */
+export function parseAddress(text: string): string {
+  const hex = text.trim().toLowerCase().replace(/[:-]/g, '');
+  if (!/^[0-9a-f]{12}$/.test(hex)) throw new InputError(`--device '${text}' is not a Bluetooth address; give it as aa:bb:cc:dd:ee:ff`);
+  return hex.replace(/(..)(?!$)/g, '$1:');
+}
+
 /** Collects output lines and writes them in blocks: one write per line would dominate the time. */
 class Output {
   private parts: string[] = [];
@@ -103,8 +110,7 @@ before the damage, then says where it stopped; the exit code is then 2.`,
   },
   async run(values: OptionValues, positionals: string[], ctx: CommandContext): Promise<number> {
     if (positionals.length === 0) throw new InputError("inspect needs at least one capture file: 'bms-wizard inspect CAPTURE'");
-    const device = typeof values.device === 'string' ? values.device.trim().toLowerCase() : null;
-    if (device !== null && !/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(device)) throw new InputError(`--device '${String(values.device)}' is not a Bluetooth address; give it as aa:bb:cc:dd:ee:ff`);
+    const device = typeof values.device === 'string' ? parseAddress(values.device) : null;
     const handle = typeof values.handle === 'string' ? parseHandle(values.handle) : null;
     const v = { json: Boolean(values.json), summary: Boolean(values.summary), device, handle };
     const out = new Output(ctx.stdout);
