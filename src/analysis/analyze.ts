@@ -145,13 +145,20 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
       ...groupStream(framed, key, rule.marker?.length ?? 0).sort((a, b) => b.messages.length - a.messages.length),
       ...(orphans.length ? [{ key: 'orphans', messages: orphans, orphans: true }] : []),
     ];
-    for (const part of parts) {
-      const isOrphans = 'orphans' in part;
-      const id = `g${groups.length + 1}`;
+    // Labels first for every group of the stream: a frame counter seen in one frame type is the
+    // same counter in the others (where too few frames may hide it).
+    const prepared = parts.map((part) => {
       const gm = part.messages;
       const stats = countGroup(gm, states);
       const length = modal(gm.map((m) => m.bytes.length));
-      const labels = labelGroup(gm, stats, rule.length, length);
+      return { part, gm, stats, length, labels: labelGroup(gm, stats, rule.length, length), isOrphans: 'orphans' in part };
+    });
+    const headerEnd = (rule.marker?.length ?? 0) + 4;
+    const streamCounters = new Set<number>();
+    for (const p of prepared) if (!p.isOrphans) for (const [b, l] of p.labels.bytes) if (l === 'counter' && b < headerEnd) streamCounters.add(b);
+    for (const { part, gm, stats, length, labels, isOrphans } of prepared) {
+      for (const b of streamCounters) if (b < stats.length && !labels.bytes.has(b)) labels.bytes.set(b, 'counter');
+      const id = `g${groups.length + 1}`;
       const perState: Record<string, number> = {};
       states.forEach((st, i) => (perState[st] = stats.messages[i]!));
       groups.push({

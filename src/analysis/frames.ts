@@ -21,6 +21,8 @@ export interface FrameRule {
   length: LengthRule | null;
   /** A fixed frame length (learnt from marker frames when no length field is found). */
   fixed: number | null;
+  /** Fixed length per frame type (the byte after the marker), when types differ in length. */
+  fixedByType?: Map<number, number>;
   /** Each app write ends the frame being built. */
   request: boolean;
   /** A pause longer than this (µs) ends the frame being built. */
@@ -58,6 +60,8 @@ export function describeRule(r: FrameRule): string {
     const l = r.length;
     const where = l.size === 1 ? `${l.offset}` : `${l.offset}..${l.offset + 1}${l.le ? 'le' : 'be'}`;
     parts.push(`length@${where}+${l.add}`);
+  } else if (r.fixedByType && r.fixedByType.size > 1) {
+    parts.push(`fixed:${[...r.fixedByType.entries()].sort((a, b) => a[0] - b[0]).map(([t, n]) => `${t.toString(16).padStart(2, '0')}=${n}`).join('/')}`);
   } else if (r.fixed !== null) parts.push(`fixed:${r.fixed}`);
   if (r.gapUs !== null) parts.push(`gap:${r.gapUs / 1000}`);
   return parts.length ? parts.join('+') : 'none';
@@ -151,7 +155,10 @@ export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
             flush(); // not a frame this rule describes
             break;
           }
-        } else expected = rule.fixed;
+        } else {
+          const type = rule.marker && buf.length > rule.marker.length ? buf[rule.marker.length]! : -1;
+          expected = rule.fixedByType?.get(type) ?? rule.fixed;
+        }
         if (expected === null || len < expected) break;
         if (len === expected) {
           flush();
@@ -360,8 +367,26 @@ export function learnRule(rounds: StreamValue[][], fromApp: boolean): FrameRule 
     const frames = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker })).map((f) => f.bytes);
     const length = learnLength(frames.filter((f) => startsWith(f, marker)), marker);
     if (length) return { ...NO_RULE, marker, length };
-    const mode = modeShare(frames.filter((f) => startsWith(f, marker)).map((f) => f.length));
-    return { ...NO_RULE, marker, fixed: mode.share >= 0.6 && frames.length >= 3 ? mode.value : null };
+    const marked = frames.filter((f) => startsWith(f, marker) && f.length > marker.length);
+    const mode = modeShare(marked.map((f) => f.length));
+    // Frame types (the byte after the marker) may each have their own length (JK: 300 and 308).
+    const byType = new Map<number, number[]>();
+    for (const f of marked) {
+      const t = f[marker.length]!;
+      let l = byType.get(t);
+      if (!l) byType.set(t, (l = []));
+      l.push(f.length);
+    }
+    const fixedByType = new Map<number, number>();
+    if (byType.size <= 16) {
+      for (const [t, l] of byType) {
+        const m = modeShare(l);
+        if (l.length >= 2 && m.share >= 0.5) fixedByType.set(t, m.value);
+      }
+    }
+    const fixed = mode.share >= 0.6 && frames.length >= 3 ? mode.value : null;
+    const distinct = new Set(fixedByType.values());
+    return distinct.size > 1 ? { ...NO_RULE, marker, fixed, fixedByType } : { ...NO_RULE, marker, fixed: fixed ?? (distinct.size === 1 ? [...distinct][0]! : null) };
   }
   // Values that already are whole frames (one or several each, as a length field says) need no joining.
   const raw = rounds.flat().map((v) => v.bytes);
