@@ -3,7 +3,7 @@ import { L2capReassembler } from '../src/hci/acl.js';
 import { attSender } from '../src/hci/att.js';
 import { createAttExtractor } from '../src/hci/extractor.js';
 import { HCI_ACL } from '../src/model.js';
-import { acl, att, attAcl, disconnectionComplete, hex, l2cap, leConnectionComplete, resetRecords, run, valueHex } from './hci-helpers.js';
+import { acl, addr, att, attAcl, disconnectionComplete, hciEvent, hex, l2cap, leConnectionComplete, resetRecords, run, valueHex } from './hci-helpers.js';
 
 beforeEach(() => resetRecords());
 
@@ -238,6 +238,29 @@ describe('connections', () => {
   it('does not guess restarts on links opened by a connection event', () => {
     const packets = [leConnectionComplete(0x40, '00:11:22:33:44:55'), attAcl(0x40, att(0x52, 0x10, '01'), true), attAcl(0x40, att(0x02, null, 'f700'), true), attAcl(0x40, att(0x02, null, 'f700'), true)];
     expect(run(packets).result.connections).toHaveLength(1);
+  });
+
+  it('reads peers from LE Enhanced Connection Complete and classic Connection Complete (ACL links only), names from Remote Name and Device Name reads', () => {
+    const enhanced = hciEvent(0x3e, [0x0a, 0, 0x41, 0x00, 0x00, 0x01, ...addr('d0:11:22:33:44:55'), ...Array(12).fill(0), 24, 0, 0, 0, 72, 0, 0]);
+    const sco = hciEvent(0x03, [0, 0x06, 0x00, ...addr('00:18:6b:64:bc:a5'), 0x00, 0x00]);
+    const classic = hciEvent(0x03, [0, 0x02, 0x00, ...addr('00:18:6b:64:bc:a5'), 0x01, 0x00]);
+    const remoteName = hciEvent(0x07, [0, ...addr('00:18:6b:64:bc:a5'), ...Buffer.from('LG HBS730\0')]);
+    const packets = [
+      enhanced,
+      attAcl(0x41, att(0x08, null, '0100ffff0328'), true),
+      attAcl(0x41, hex('09 07 0200 02 0300 002a'), false), // declaration: value handle 0x0003 is the Device Name
+      attAcl(0x41, att(0x0a, 0x0003), true),
+      attAcl(0x41, att(0x0b, null, Uint8Array.from(Buffer.from('BMS-1'))), false),
+      sco,
+      classic,
+      remoteName,
+    ];
+    const { result } = run(packets);
+    expect(result.connections.map((c) => [c.link, c.peer, c.name])).toEqual([
+      [0x41, 'd0:11:22:33:44:55', 'BMS-1'],
+      [0x02, '00:18:6b:64:bc:a5', 'LG HBS730'],
+    ]);
+    expect(result.counts.hciEvents).toBe(4);
   });
 
   it('names devices from advertising reports and GAP Device Name reads', () => {
