@@ -40,16 +40,25 @@ export interface Report {
   notes: string;
 }
 
-const MAC = /\b[0-9a-f]{2}(?::[0-9a-f]{2}){5}\b/gi;
+// Colons or dashes (Windows, some apps), one separator throughout.
+const MAC = /\b[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}\b/gi;
 
-/** Replaces every address in every string of `value` (deep), consistently. */
+/**
+ * Replaces every address in every string of `value` (deep), consistently. Addresses already in
+ * `names` (the ones the session knows) are also found without separators: device names and
+ * file names often carry them as "A4C1380A1B2C".
+ */
 function scrub<T>(value: T, names: Map<string, string>): T {
-  const rename = (s: string): string =>
-    s.replace(MAC, (m) => {
-      const k = m.toLowerCase();
+  const compact = [...names.keys()].map((k) => [new RegExp(k.replace(/:/g, '[:-]?'), 'gi'), names.get(k)!] as const);
+  const rename = (s: string): string => {
+    let out = s.replace(MAC, (m) => {
+      const k = m.toLowerCase().replace(/-/g, ':');
       if (!names.has(k)) names.set(k, `xx:xx:xx:xx:xx:${(names.size + 1).toString(16).padStart(2, '0')}`);
       return names.get(k)!;
     });
+    for (const [re, name] of compact) out = out.replace(re, name);
+    return out;
+  };
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return rename(v);
     if (Array.isArray(v)) return v.map(walk);
@@ -108,6 +117,12 @@ export function buildReport(session: Session, opts: { redact?: boolean } = {}): 
   // The device gets the first placeholder, so the report reads the same across sessions.
   const names = new Map<string, string>();
   if (device) names.set(device.toLowerCase(), 'xx:xx:xx:xx:xx:01');
+  for (const r of session.rounds) {
+    for (const p of [r.device, ...r.connections.map((c) => c.peer), ...r.events.map((e) => e.peer)]) {
+      const k = p?.toLowerCase().replace(/-/g, ':');
+      if (k && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(k) && !names.has(k)) names.set(k, `xx:xx:xx:xx:xx:${(names.size + 1).toString(16).padStart(2, '0')}`);
+    }
+  }
   return scrub(report, names);
 }
 

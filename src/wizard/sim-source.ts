@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImportSource } from '../recorders/import.js';
+import { slug } from '../recorders/read-capture.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from '../recorders/source.js';
 import type { SourceContext } from './sources.js';
 
@@ -44,7 +45,8 @@ export class SimSource implements RoundSource {
       // Every recording (each state, each redo) has its own drifting values; the device stays the same.
       const sim = this.ctx.engine.simulate({ protocol, switchOn, rounds, seed, format, variant });
       await mkdir(this.ctx.capturesDir, { recursive: true });
-      const file = join(this.ctx.capturesDir, `${request.state}-round${request.index}${take > 1 ? `-take${take}` : ''}${sim.extension}`);
+      // State names come from the session file, which may have been edited: never a path piece as is.
+      const file = join(this.ctx.capturesDir, `${slug(request.state)}-round${request.index}${take > 1 ? `-take${take}` : ''}${sim.extension}`);
       await writeFile(file, sim.bytes);
       progress.stop();
       ui.info(`sniffer saved ${file} (${sim.bytes.length} bytes)`);
