@@ -448,3 +448,15 @@ class NobleConnection implements BleConnection {
 }
 
 export { BluetoothUnavailable };
+
+/** noble with the OS bindings. `load` is replaceable so tests can make the import fail as it does in the field. */
+export async function openSystemClient(load: () => Promise<NobleLike> = loadSystemNoble): Promise<BleClient> {
+  let noble: NobleLike;
+  try {
+    noble = await load();
+  } catch (err) {
+    throw err instanceof InputError ? err : classifyLoadError(err);
+  }
+  return new NobleClient(noble, { kind: 'noble' });
+}
+

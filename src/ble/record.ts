@@ -390,6 +390,6 @@ export async function gattSourceFor(session: GattSessionView): Promise<GattRound
       onRound: (request) => sim.peripherals[0]!.setSwitch(request.state === session.target.states[0]),
     });
   }
-  const { openSystemClient } = await import('./simulated.js');
+  const { openSystemClient } = await import('./noble-backend.js');
   return new GattRoundSource({ openClient: () => openSystemClient(), appWrites, durationMs, polls });
 }

@@ -1,24 +1,10 @@
-// Opening a BleClient: noble on the system adapter, or noble on simulated BMS peripherals.
+// A BleClient on simulated BMS peripherals: noble's own code on SimBindings (tests, --simulate, demo).
 import { InputError } from '../errors.js';
 import { PROTOCOLS } from '../sim/protocols/index.js';
 import type { BleClient } from './client.js';
-import { loadNobleWithBindings, loadSystemNoble, NobleClient, type NobleLike } from './noble-backend.js';
+import { loadNobleWithBindings, NobleClient } from './noble-backend.js';
 import { BmsPeripheral, type BmsPeripheralOptions } from './sim-peripheral.js';
 import { SimBindings, type SimAdapterState } from './sim-bindings.js';
-import { classifyLoadError } from './unavailable.js';
-
-/** noble with the OS bindings. `load` is replaceable so tests can make the import fail as it does in the field. */
-export async function openSystemClient(load: () => Promise<NobleLike> = loadSystemNoble): Promise<BleClient> {
-  let noble: NobleLike;
-  try {
-    noble = await load();
-  } catch (err) {
-    throw err instanceof InputError ? err : classifyLoadError(err);
-  }
-  return new NobleClient(noble, { kind: 'noble' });
-}
-
-export const SIMULATED_PROTOCOLS = ['jbd', 'daly', 'jk'] as const;
 
 export interface SimulatedSetup {
   /** Protocol ids of src/sim/ (jbd, daly, jk, modbus), one peripheral each. */

@@ -30,7 +30,7 @@ export const defaultDeps: ExploreDeps = {
       const { openSimulatedClient } = await import('../ble/simulated.js');
       return (await openSimulatedClient({ protocols: [simulate] })).client;
     }
-    const { openSystemClient } = await import('../ble/simulated.js');
+    const { openSystemClient } = await import('../ble/noble-backend.js');
     return openSystemClient();
   },
   releaseProcess() {
