@@ -23,4 +23,14 @@ describe('simulateCapture', () => {
       });
     }
   }
+  it('jk with the at-probe quirk: AT probes between the frames, the true bit unchanged', () => {
+    for (const on of [true, false]) {
+      const cap = simulateCapture({ protocol: 'jk', switchOn: on, rounds: 1, seed: 3, seconds: 6, quirks: ['at-probe'] });
+      const values = notifications(attFromH4(h4FromBtsnoop1002(cap.bytes)), cap.truth.handle);
+      expect(values.filter((v) => v.toString('latin1') === 'AT\r\n').length).toBeGreaterThanOrEqual(8);
+      const frames = framesByMarker(values, Buffer.from('55aaeb9002', 'hex')).filter((f) => f.length >= 300);
+      expect(frames.length).toBeGreaterThanOrEqual(4);
+      for (const f of frames) expect(f[199]).toBe(on ? 1 : 0);
+    }
+  });
 });

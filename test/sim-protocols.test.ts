@@ -203,6 +203,15 @@ describe('splitting like the real devices', () => {
     b.connect();
     expect(b.tick(131)).toEqual([]);
   });
+  it('JK with the at-probe quirk sends two "AT\\r\\n" notifications after each cell frame, like jk_heating_start_stop_setting', () => {
+    const b = new SimulatedBms(PROTOCOLS.jk!, { switchOn: true, seed: 1, quirks: ['at-probe'] });
+    b.connect();
+    b.handleWrite(jkCommand(0x96), 131);
+    const parts = b.tick(131);
+    expect(parts.map((p) => p.length)).toEqual([128, 22, 128, 22, 4, 4]);
+    expect(Buffer.from(parts[4]!).toString('latin1')).toBe('AT\r\n');
+    expect(Object.keys(PROTOCOLS.jk!.quirks ?? {})).toContain('at-probe');
+  });
   it('Modbus status answer arrives as 20 + 5', () => {
     expect(bms('modbus').handleWrite(modbusRead(0, 10), 23).map((p) => p.length)).toEqual([20, 5]);
   });

@@ -15,7 +15,7 @@ export interface AttRoundsOptions extends Omit<RoundsOptions, 'otherDevice' | 'a
 const VALUE_OPS = new Set([0x0b, 0x12, 0x1b, 0x1d, 0x52]);
 
 export function simulateAttRounds(o: AttRoundsOptions): { rounds: Round[]; bms: SimulatedBms; deviceAddress: string } {
-  const bms = o.bms ?? new SimulatedBms(o.protocol, { switchOn: o.switchOn, seed: o.seed, device: o.device });
+  const bms = o.bms ?? new SimulatedBms(o.protocol, { switchOn: o.switchOn, seed: o.seed, device: o.device, quirks: o.quirks });
   bms.setSwitch(o.switchOn);
   const uuids = new Map<number, string>();
   for (const s of o.protocol.gatt.services) {

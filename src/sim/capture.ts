@@ -32,6 +32,8 @@ export interface SimulateCaptureOptions {
   sameHandle?: boolean;
   /** LE Enhanced Connection Complete events (newer Android controllers). */
   enhanced?: boolean;
+  /** Firmware behaviours (BmsProtocol.quirks), e.g. ['at-probe'] for JK. */
+  quirks?: string[];
 }
 
 /** A stretch of the capture with one switch state, for time windows (`FILE@FROM..TO`). */
@@ -102,6 +104,7 @@ export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
     toggles: o.toggles,
     sameHandle: o.sameHandle,
     enhanced: o.enhanced,
+    quirks: o.quirks,
   });
   const deviceName = protocol.advertisedName(r.bms.state.serial);
   let bytes: Buffer;

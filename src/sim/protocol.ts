@@ -48,6 +48,8 @@ export interface BmsProtocol {
   streamIntervalMs?: number;
   /** Pause between the app's requests within one poll, ms [min, max] (default [150, 320]). */
   requestGapMs?: [number, number];
+  /** Firmware behaviours this model can add when asked (SimulatedBmsOptions.quirks), with what they do. */
+  quirks?: Record<string, string>;
   /** Cell count of the simulated pack when the truth's offset depends on it (ANT). */
   cells?: number;
   truth: SwitchTruth;

@@ -21,6 +21,8 @@ export interface RoundsOptions extends Omit<AppSessionOptions, 'start' | 'seed' 
   bms?: SimulatedBms;
   /** Identity of a new simulated BMS (address, serial); default 1. */
   device?: number;
+  /** Firmware behaviours of a new simulated BMS (BmsProtocol.quirks). */
+  quirks?: string[];
   /** Reuse one connection handle for every round (many controllers hand out the same one again). */
   sameHandle?: boolean;
 }
@@ -46,7 +48,7 @@ export function runSessions<S extends TrafficSink>(
   each: (s: SessionResult<S>, round: number) => void,
 ): { bms: SimulatedBms; start: number; end: number } {
   const p = new Prng(o.seed);
-  const bms = o.bms ?? new SimulatedBms(o.protocol, { switchOn: o.switchOn, seed: o.seed, device: o.device });
+  const bms = o.bms ?? new SimulatedBms(o.protocol, { switchOn: o.switchOn, seed: o.seed, device: o.device, quirks: o.quirks });
   bms.setSwitch(o.switchOn);
   const start = o.start ?? (Date.UTC(2025, 2, 14, 10, 0, 0) + (o.seed % 1000) * 60_000) * 1000;
   let t = start + 2_000_000;

@@ -24,6 +24,8 @@ export interface BmsState {
   /** Device-side frame counter (JK byte 5), incremented by the protocol per frame sent. */
   frameCounter: number;
   serial: string;
+  /** Behaviours of particular firmware seen in real captures, by name (see BmsProtocol.quirks). */
+  quirks: Set<string>;
   /** Per-connection state: reset on connect. */
   session: { streaming: boolean; writes: number; flags: Set<string> };
 }
@@ -34,6 +36,8 @@ export interface SimulatedBmsOptions {
   cells?: number;
   /** The device's identity (address, serial); default 1. Captures of one battery share it. */
   device?: number;
+  /** Firmware behaviours to switch on (BmsProtocol.quirks lists the ones a protocol knows). */
+  quirks?: string[];
 }
 
 /** Balancers work only while a real charge current flows (not on the idle noise of a few mA). */
@@ -89,6 +93,7 @@ export class SimulatedBms {
       dischargeOn: opts.switchOn,
       frameCounter: p.int(0, 255),
       serial: serialFor(device),
+      quirks: new Set(opts.quirks ?? []),
       session: { streaming: false, writes: 0, flags: new Set() },
     };
   }

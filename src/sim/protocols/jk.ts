@@ -113,6 +113,8 @@ const ACK = (() => {
   return a;
 })();
 
+const AT_PROBE = Uint8Array.from([0x41, 0x54, 0x0d, 0x0a]);
+
 /** 150-byte writes by the module, each cut to the ATT payload limit. */
 export function jkSplit(frame: Uint8Array, mtu: number): Uint8Array[] {
   return chunk(frame, 150).flatMap((piece) => chunk(piece, mtu - 3));
@@ -163,7 +165,12 @@ export const jk: BmsProtocol = {
     }
     return [];
   },
-  stream: (s, mtu) => jkSplit(jkCellInfo(s), mtu),
+  stream: (s, mtu) => {
+    const parts = jkSplit(jkCellInfo(s), mtu);
+    // Some modules probe their UART with "AT\r\n" and forward it (jk_heating_start_stop_setting).
+    return s.quirks.has('at-probe') ? [...parts, AT_PROBE, AT_PROBE] : parts;
+  },
+  quirks: { 'at-probe': 'two 4-byte "AT\\r\\n" notifications after every cell info frame, as in jk_heating_start_stop_setting.btsnoop' },
   streamIntervalMs: 1000,
   truth: {
     what: 'discharge MOSFET',
