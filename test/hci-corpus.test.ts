@@ -33,6 +33,14 @@ describe.skipIf(!HAVE_CORPUS)('hci on real captures', () => {
     }
   });
 
+  it('kept events decoded before discovery get the UUID that discovery gave later', async () => {
+    const streamed: (string | null)[] = [];
+    await extractAttFromFile(join(CORPUS, 'jbd_sp04s034_l4s_200a_b_u.btsnoop'), { onEvent: (e) => streamed.push(e.uuid) });
+    const { events } = await read('jbd_sp04s034_l4s_200a_b_u.btsnoop');
+    expect(streamed[0]).toBeNull(); // record 1: a notification before the app discovered anything
+    expect(events[0]).toMatchObject({ record: 1, handle: 0x11, uuid: 'ff01' });
+  });
+
   it('daly (ACL-only): the module restarts the link twice (device MTU request after 14 s of silence)', async () => {
     const { result } = await read('daly_balancer_switch.btsnoop');
     expect(result.connections.map((c) => c.firstRecord)).toEqual([1, 83, 129]);
