@@ -282,7 +282,10 @@ function modeShare(xs: number[]): { value: number; share: number } {
 
 /** A length field predicting the total frame length across the candidate frames. */
 export function learnLength(frames: Uint8Array[], marker: Uint8Array | null): LengthRule | null {
-  const usable = frames.filter((f) => f.length >= 2);
+  const all = frames.filter((f) => f.length >= 2);
+  // An even sample is enough to find the field, and keeps learning cheap on long captures.
+  const step = Math.max(1, Math.floor(all.length / 2000));
+  const usable = step === 1 ? all : all.filter((_, i) => i % step === 0);
   if (usable.length < 3) return null;
   let best: { rule: LengthRule; hits: number; lengths: number } | null = null;
   const start = marker ? marker.length : 0;
