@@ -1,0 +1,54 @@
+// Every command's --help (issue 7): exit 0, its usage line, and every option it accepts mentioned
+// by name, so that the help cannot fall behind the options. Commands are found from the main help.
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += String(d)));
+  stderr.on('data', (d) => (err += String(d)));
+  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr, env: { NO_COLOR: '1' } });
+  return { code, out, err };
+}
+
+const top = await cli('--help');
+const names = [...top.out.matchAll(/^ {2}([a-z]+) {2,}\S/gm)].map((m) => m[1]!);
+
+describe('--help', () => {
+  it('bms-wizard --help lists the commands and exits 0', () => {
+    expect(top.code).toBe(0);
+    expect(names).toEqual(expect.arrayContaining(['wizard', 'demo', 'explore', 'inspect', 'analyze', 'sessions', 'resume', 'export']));
+    expect(top.out).toMatch(/--version/);
+  });
+
+  it('bms-wizard --version prints the package version', async () => {
+    const { version } = (await import('../package.json', { with: { type: 'json' } })).default as { version: string };
+    const r = await cli('--version');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(version);
+  });
+
+  for (const name of names) {
+    it(`${name} --help: exit 0, usage, every option named`, async () => {
+      const { command } = (await import(`../src/commands/${name}.ts`)) as { command: { usage: string; options: Record<string, { short?: string }> } };
+      for (const args of [[name, '--help'], [name, '-h']]) {
+        const r = await cli(...args);
+        expect(r.code, r.err).toBe(0);
+        expect(r.err).toBe('');
+        expect(r.out.startsWith(`Usage: ${command.usage}`)).toBe(true);
+        for (const opt of Object.keys(command.options)) expect(r.out, `--${opt} in ${name} --help`).toContain(`--${opt}`);
+        for (const g of ['--help', '--debug', '--yes']) expect(r.out).toContain(g);
+      }
+    });
+    it(`${name} with an unknown option: exit 2, one sentence pointing at --help`, async () => {
+      const r = await cli(name, '--no-such-option');
+      expect(r.code).toBe(2);
+      expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(new RegExp(`--no-such-option.*bms-wizard ${name} --help`));
+    });
+  }
+});

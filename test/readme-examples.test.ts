@@ -1,0 +1,105 @@
+// Every example command in README.md runs (issue 7): the fenced `sh` blocks are parsed for lines
+// that start with `bms-wizard ` or `npx bms-wizard`; example file names are replaced by captures
+// generated here (the simulator), example folders by temp folders. Each must exit 0, or the code
+// written after it as a comment (`# exit 2`). A README without examples fails: it promises them.
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
+import { simulateCapture } from '../src/sim/index.js';
+import { REPO } from './helpers/dist.js';
+
+interface Example {
+  line: string;
+  args: string[];
+  exit: number;
+}
+
+/** Splits a shell line into words (plain words and simple quotes; no expansions in examples). */
+function words(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+}
+
+export function readmeExamples(text: string): Example[] {
+  const out: Example[] = [];
+  for (const block of text.matchAll(/```(?:sh|bash|shell)\n([\s\S]*?)```/g)) {
+    for (const raw of block[1]!.split('\n')) {
+      const line = raw.trim();
+      const m = /^(?:\$ )?(?:npx )?bms-wizard(?:\s+(.*))?$/.exec(line);
+      if (!m) continue;
+      const [cmd, comment] = (m[1] ?? '').split(/\s+#\s*/, 2);
+      const exit = /exit(?: code)? (\d+)/.exec(comment ?? '');
+      out.push({ line, args: words(cmd ?? ''), exit: exit ? Number(exit[1]) : 0 });
+    }
+  }
+  return out;
+}
+
+const README = readFileSync(join(REPO, 'README.md'), 'utf8');
+const examples = readmeExamples(README);
+
+let dir: string;
+/** Example names → generated files (a name not listed here that looks like a file fails the test). */
+const files = new Map<string, string>();
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bmsw-readme-'));
+  const put = async (name: string, bytes: Buffer) => {
+    const p = join(dir, name);
+    await writeFile(p, bytes);
+    files.set(name, p);
+  };
+  const on = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 3, seed: 21 });
+  const off = simulateCapture({ protocol: 'jbd', switchOn: false, rounds: 3, seed: 21 });
+  await put('dsg_on.btsnoop', on.bytes);
+  await put('dsg_off.btsnoop', off.bytes);
+  await put('btsnoop_hci.log', on.bytes);
+  // one recording in which the user toggled the switch half-way (time windows in seconds)
+  const both = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 1, seconds: 60, seed: 22, toggles: [{ atSeconds: 30, on: false }] });
+  await put('capture.btsnoop', both.bytes);
+}, 60_000);
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Example paths → temp paths: /tmp/… folders → a folder in the temp dir; FILE[@window] → generated FILE. */
+function substitute(arg: string): string {
+  if (/^\/tmp\//.test(arg)) return join(dir, arg.slice(5).replace(/\//g, '_'));
+  const m = /^(?:([\w-]+)=)?([^=@]+\.(?:btsnoop|log|pklg|pcap|pcapng|cfa|txt|zip))((?:@.*)?)$/.exec(arg);
+  if (m) {
+    const list = m[2]!.split(',').map((f) => {
+      const g = files.get(f);
+      if (!g) throw new Error(`README example names ${f}: add it to readme-examples.test.ts`);
+      return g;
+    });
+    return `${m[1] ? `${m[1]}=` : ''}${list.join(',')}${m[3]}`;
+  }
+  return arg;
+}
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (d) => (out += String(d)));
+  stderr.on('data', (d) => (err += String(d)));
+  const code = await main(args, { stdin: new PassThrough(), stdout, stderr, env: { NO_COLOR: '1', CI: '1' } });
+  return { code, out, err };
+}
+
+describe('README examples', () => {
+  it('README.md has example commands in sh blocks', () => {
+    expect(examples.length, 'no `bms-wizard …` lines in the README sh blocks').toBeGreaterThan(3);
+  });
+  // in README order: the demo creates the session that `sessions` and `export latest` use
+  for (const ex of examples) {
+    it(`${ex.line}${ex.exit ? ` (exit ${ex.exit})` : ''}`, async () => {
+      const r = await run(ex.args.map(substitute));
+      expect(r.code, `${ex.line}\n${r.err}`).toBe(ex.exit);
+      if (ex.exit === 0) expect(r.err).not.toMatch(/^error:/m);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }, 120_000);
+  }
+});
