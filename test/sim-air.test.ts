@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readCaptureBuffer } from '../src/capture/read.js';
 import { createAttExtractor } from '../src/hci/index.js';
-import type { AttEvent } from '../src/model.js';
+import type { AttEvent, LinkLayerPacket } from '../src/model.js';
 import { bleCrc24 } from '../src/sim/checksums.js';
 import { simulateCapture } from '../src/sim/index.js';
 
@@ -61,4 +61,20 @@ describe('air capture of the simulated traffic', () => {
       expect(writes.length).toBeGreaterThan(0);
     });
   }
+
+  it('data channels follow the hop increment announced in CONNECT_IND (channel selection #1)', () => {
+    const air = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 1, seed: 2, seconds: 3, format: 'pcap-ll' });
+    const ll: LinkLayerPacket[] = [];
+    readCaptureBuffer(air.bytes, (p) => p.kind === 'll' && ll.push({ ...p, pdu: Uint8Array.from(p.pdu) }), 'air.pcap');
+    const connect = ll.find((p) => (p.pdu[0]! & 0x0f) === 0x05)!;
+    const lld = connect.pdu.subarray(2 + 12);
+    const aa = new DataView(lld.buffer, lld.byteOffset).getUint32(0, true);
+    const hop = lld[21]! & 0x1f;
+    const central = ll.filter((p) => p.accessAddress === aa && p.dir === 'app-to-device');
+    expect(central.length).toBeGreaterThan(50);
+    expect(central[0]!.channel).toBe(hop % 37);
+    for (let i = 1; i < central.length; i++) {
+      expect([0, hop]).toContain((central[i]!.channel - central[i - 1]!.channel + 37) % 37);
+    }
+  });
 });

@@ -35,6 +35,8 @@ interface Link {
   start: number;
   end: number | null;
   intervalUs: number;
+  /** Channel Selection Algorithm #1 hop increment, as announced in CONNECT_IND. */
+  hop: number;
   queue: { c2p: { t: number; llid: number; payload: Uint8Array }[]; p2c: { t: number; llid: number; payload: Uint8Array }[] };
 }
 
@@ -61,7 +63,16 @@ export function hciToAir(packets: HciPacket[], o: AirOptions = {}): AirPacket[] 
   const done: Link[] = [];
   const out: AirPacket[] = [];
   const open = (handle: number, t: number, peer: string | null, intervalUs: number): Link => {
-    const l: Link = { aa: (p.int(0, 0x7fffffff) * 2 + 1) >>> 0, crcInit: p.int(0, 0xffffff), peer, start: t, end: null, intervalUs, queue: { c2p: [], p2c: [] } };
+    const l: Link = {
+      aa: (p.int(0, 0x7fffffff) * 2 + 1) >>> 0,
+      crcInit: p.int(0, 0xffffff),
+      peer,
+      start: t,
+      end: null,
+      intervalUs,
+      hop: p.int(5, 16),
+      queue: { c2p: [], p2c: [] },
+    };
     links.set(handle, l);
     return l;
   };
@@ -73,7 +84,7 @@ export function hciToAir(packets: HciPacket[], o: AirOptions = {}): AirPacket[] 
       const peer = Buffer.from(d.subarray(8, 14)).reverse().toString('hex').replace(/(..)(?!$)/g, '$1:');
       const ivOff = d[2] === 0x01 ? 14 : 26;
       const l = open(handle, t, peer, (d[ivOff]! | (d[ivOff + 1]! << 8)) * 1250);
-      advertise(out, l, central, o, t, p);
+      advertise(out, l, central, o, t);
     } else if (pk.type === HCI_EVENT && d[0] === 0x05) {
       const l = links.get((d[3]! | (d[4]! << 8)) & 0xfff);
       if (l) {
@@ -90,11 +101,11 @@ export function hciToAir(packets: HciPacket[], o: AirOptions = {}): AirPacket[] 
     }
   }
   for (const l of links.values()) done.push(l);
-  for (const l of done) connectionEvents(out, l, p);
+  for (const l of done) connectionEvents(out, l);
   return out.sort((a, b) => a.t - b.t);
 }
 
-function advertise(out: AirPacket[], l: Link, central: string, o: AirOptions, t: number, p: Prng): void {
+function advertise(out: AirPacket[], l: Link, central: string, o: AirOptions, t: number): void {
   if (!l.peer) return;
   const adv = advData(o.names?.[l.peer], o.services?.[l.peer]);
   const advA = addrLe(l.peer);
@@ -118,22 +129,22 @@ function advertise(out: AirPacket[], l: Link, central: string, o: AirOptions, t:
   ll[14] = 500 & 0xff;
   ll[15] = 500 >> 8;
   ll.set([0xff, 0xff, 0xff, 0xff, 0x1f], 16); // all 37 data channels
-  ll[21] = (p.int(5, 16) & 0x1f) | (1 << 5); // hop increment, SCA
+  ll[21] = (l.hop & 0x1f) | (1 << 5); // hop increment, SCA
   const payload = Uint8Array.from([...addrLe(central), ...advA, ...ll]);
   // CONNECT_IND, TxAdd/RxAdd public, 150 µs after the ADV_IND on the same channel.
   out.push({ t: base + 300, channel: 37, accessAddress: ADVERTISING_AA, pdu: Uint8Array.from([0x05, payload.length, ...payload]), dir: null, crcInit: 0x555555 });
 }
 
-function connectionEvents(out: AirPacket[], l: Link, p: Prng): void {
+function connectionEvents(out: AirPacket[], l: Link): void {
   const last = Math.max(l.start, ...l.queue.c2p.map((x) => x.t), ...l.queue.p2c.map((x) => x.t));
   const end = l.end ?? last + l.intervalUs;
   const sn = { c2p: 0, p2c: 0 };
   let ci = 0;
   let qc = 0;
   let qp = 0;
-  const hop = p.int(5, 16);
   for (let ev = l.start + l.intervalUs; ev <= end + l.intervalUs; ev += l.intervalUs, ci++) {
-    const channel = (ci * hop) % 37;
+    // Algorithm #1 with every channel used: unmapped channel = (last + hop) mod 37, starting at 0.
+    const channel = ((ci + 1) * l.hop) % 37;
     let t = ev;
     const terminate = ev > end;
     for (let k = 0; k < 8; k++) {
