@@ -97,4 +97,23 @@ describe('simulated captures read back with the real readers', () => {
     const { result } = read(cap.bytes, 'sim-enhanced.btsnoop');
     expect(result.connections.filter((c) => c.peer === cap.deviceAddress).length).toBe(2);
   });
+
+  for (const id of ['jbd', 'jk', 'modbus']) {
+    it(`${id} nrfconnect-text: one device's values by UUID, in the layout of the corpus log`, () => {
+      const o = { protocol: id, switchOn: true, rounds: 2, seed: 41, seconds: 4, otherDevice: true };
+      const text = simulateCapture({ ...o, format: 'nrfconnect-text' });
+      const bin = simulateCapture({ ...o, format: 'btsnoop' });
+      const lines = text.bytes.toString('utf8').split('\n');
+      expect(lines[0]).toMatch(/^nRF Connect, \d{4}-\d{2}-\d{2}$/);
+      expect(lines[1]).toBe(`${text.deviceName} (${text.deviceAddress.toUpperCase()})`);
+      const a = read(text.bytes, 'sim-nrf.txt');
+      expect(a.info.format).toBe('nrfconnect-text');
+      const b = read(bin.bytes, 'sim.btsnoop');
+      const view = (evs: AttEvent[]) =>
+        evs.filter((e) => e.opcode !== 0x0b && (e.peer === null || e.peer === bin.deviceAddress)).map((e) => `${e.dir} ${e.opcode} ${e.uuid} ${Buffer.from(e.value).toString('hex')}`);
+      expect(view(a.events).length).toBeGreaterThan(10);
+      expect(view(a.events)).toEqual(view(b.events));
+      expect(a.events.every((e) => e.handle === 0)).toBe(true);
+    });
+  }
 });

@@ -8,6 +8,7 @@ import type { SimulatedBms } from './state.js';
 import { hciToAir } from './air/convert.js';
 import { LEADING_RECORDS, writeCapture, writePcapLl, type SimCaptureFormat } from './writers/index.js';
 import { packetLoggerTextLines } from './writers/packetlogger-text.js';
+import { nrfConnectLines } from './writers/nrfconnect-text.js';
 
 export interface SimulateCaptureOptions {
   protocol: string;
@@ -120,6 +121,18 @@ export function simulateCapture(o: SimulateCaptureOptions): SimulatedCapture {
     const uuids: Record<number, string> = {};
     for (const sv of protocol.gatt.services) for (const c of sv.characteristics) uuids[c.handle] = c.uuid;
     const lines = packetLoggerTextLines(r.packets, { uuids: { [r.deviceAddress]: uuids } });
+    bytes = Buffer.from(lines.map((l) => l.text + '\n').join(''), 'utf8');
+    times = lines.map((l) => l.t);
+  } else if (format === 'nrfconnect-text') {
+    const uuids: Record<number, string> = {};
+    for (const sv of protocol.gatt.services) {
+      for (const c of sv.characteristics) {
+        uuids[c.handle] = c.uuid;
+        for (const d of c.descriptors) uuids[d.handle] = d.uuid;
+      }
+    }
+    // Only value lines are records for the reader; the windows count lines, as its record numbers do.
+    const lines = nrfConnectLines(r.packets, { peer: r.deviceAddress, name: deviceName, uuids });
     bytes = Buffer.from(lines.map((l) => l.text + '\n').join(''), 'utf8');
     times = lines.map((l) => l.t);
   } else {

@@ -4,11 +4,27 @@ import { hciToAir, type AirOptions } from '../air/convert.js';
 import { writeBtsnoop } from './btsnoop.js';
 import { writePacketLoggerText, type PacketLoggerTextOptions } from './packetlogger-text.js';
 import { writePcapLl } from './pcap-ll.js';
+import { writeNrfConnectText, type NrfConnectTextOptions } from './nrfconnect-text.js';
+import { attPdus } from '../link/reassemble.js';
+
+/** Without options: the peer with the most notifications, characteristics unnamed. */
+function guessNrfOptions(packets: HciPacket[]): NrfConnectTextOptions {
+  const counts = new Map<string, number>();
+  for (const a of attPdus(packets)) if (a.peer && a.pdu[0] === 0x1b) counts.set(a.peer, (counts.get(a.peer) ?? 0) + 1);
+  const peer = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '00:00:00:00:00:00';
+  return { peer, name: 'BMS', uuids: {} };
+}
 import { writePcap } from './pcap.js';
 import { writePklg } from './pklg.js';
 
 export const CAPTURE_FORMATS = ['btsnoop', 'btsnoop-1001', 'btmon', 'pklg', 'pklg-be', 'pcap-187', 'pcap-201', 'pcap-ll', 'packetlogger-text'] as const;
-export type SimCaptureFormat = (typeof CAPTURE_FORMATS)[number];
+/**
+ * Every format, including the nRF Connect log: a direct-GATT log of one device that names
+ * characteristics by UUID only (handle 0 in the events). Kept out of CAPTURE_FORMATS, the list
+ * the family × format tests iterate, until the analysis is tested on handle-less logs.
+ */
+export const ALL_CAPTURE_FORMATS = [...CAPTURE_FORMATS, 'nrfconnect-text'] as const;
+export type SimCaptureFormat = (typeof ALL_CAPTURE_FORMATS)[number];
 
 /** Usual file name extension for each format. */
 export const FORMAT_EXTENSION: Record<SimCaptureFormat, string> = {
@@ -21,6 +37,7 @@ export const FORMAT_EXTENSION: Record<SimCaptureFormat, string> = {
   'pcap-201': '.pcap',
   'pcap-ll': '.pcap',
   'packetlogger-text': '.txt',
+  'nrfconnect-text': '.txt',
 };
 
 /** Records each format writes before the first packet (btmon index records, PacketLogger notes). */
@@ -34,6 +51,7 @@ export const LEADING_RECORDS: Record<SimCaptureFormat, number> = {
   'pcap-201': 0,
   'pcap-ll': 0,
   'packetlogger-text': 0,
+  'nrfconnect-text': 0,
 };
 
 /**
@@ -45,6 +63,7 @@ export function writeCapture(
   format: SimCaptureFormat,
   air?: AirOptions,
   text?: PacketLoggerTextOptions,
+  nrf?: NrfConnectTextOptions,
 ): Buffer {
   switch (format) {
     case 'btsnoop':
@@ -65,7 +84,9 @@ export function writeCapture(
       return writePcapLl(hciToAir(packets, air));
     case 'packetlogger-text':
       return writePacketLoggerText(packets, text);
+    case 'nrfconnect-text':
+      return writeNrfConnectText(packets, nrf ?? guessNrfOptions(packets));
   }
 }
 
-export { writeBtsnoop, writePacketLoggerText, writePcap, writePcapLl, writePklg };
+export { writeBtsnoop, writeNrfConnectText, writePacketLoggerText, writePcap, writePcapLl, writePklg };
