@@ -281,6 +281,7 @@ describe('wizard with a live source from the registry', () => {
     expect(session.source).toEqual({ id: 'gatt', options: { simulate: 'jbd', seconds: '2' } });
     expect(session.rounds).toHaveLength(6);
     expect(session.rounds.every((r) => r.source.kind === 'gatt')).toBe(true);
+    expect(session.device.gatt?.some((g) => g.characteristics.some((c) => c.properties.includes('notify')))).toBe(true);
     const truth = realEngine.simulate({ protocol: 'jbd', switchOn: true, rounds: 1, seed: 1, format: 'btsnoop' }).truth;
     // Two seconds a round give few answers, and real-time timing varies: the switch must be among the
     // candidates with the right values (its rank is the analysis' business, tested there).

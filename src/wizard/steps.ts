@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import type { AnalysisOptions, FramesOption, KeyOption } from '../analysis/types.js';
 import { InputError } from '../errors.js';
 import { parseHex } from '../hex.js';
+import type { GattService } from '../model.js';
 import type { RoundSource } from '../recorders/source.js';
 import { acceptCandidate } from '../session/finding.js';
 import { reportMarkdown } from '../session/markdown.js';
@@ -176,10 +177,12 @@ async function stepRecord(w: WizardRun): Promise<Step> {
           out(`  the device is ${check.device}: later rounds keep only its traffic`);
         }
         if (w.session.device.name === null && name) w.session.device.name = name;
-        if (w.session.device.gatt === null && recorded.gatt && recorded.gatt.length > 0) {
-          w.session.device.gatt = recorded.gatt;
-          out('  GATT seen in the capture (the app\'s service discovery):');
-          for (const line of gattSummary(recorded.gatt)) out(`  ${line}`);
+        // A source gives the table with the round, or (direct GATT) keeps the table it read.
+        const gatt = recorded.gatt ?? (source as { gattTable?: GattService[] | null }).gattTable ?? null;
+        if (w.session.device.gatt === null && gatt && gatt.length > 0) {
+          w.session.device.gatt = gatt;
+          out(recorded.gatt ? '  GATT seen in the capture (the app\'s service discovery):' : '  GATT table read from the device:');
+          for (const line of gattSummary(gatt)) out(`  ${line}`);
         }
         putRound(w.session, storeRound({ state, index, source: recorded.source, device: check.device, events: recorded.events, connections: recorded.connections, warnings: [...recorded.warnings, ...check.warnings] }));
         // The analysis is stale once a round changes.
