@@ -62,13 +62,14 @@ describe('bms-wizard export', () => {
     expect(r.code).toBe(0);
     expect(r.err).toContain(`wrote ${out}`);
     const j = JSON.parse(await readFile(out, 'utf8'));
-    expect(Object.keys(j)).toEqual(['schemaVersion', 'kind', 'tool', 'session', 'redacted', 'device', 'target', 'queries', 'states', 'analysis', 'accepted', 'notes']);
+    expect(Object.keys(j)).toEqual(['schemaVersion', 'kind', 'tool', 'session', 'redacted', 'device', 'target', 'queries', 'states', 'analysis', 'accepted', 'decoder', 'notes']);
     expect(j.schemaVersion).toBe(1);
     expect(j.kind).toBe('bms-wizard-report');
     expect(j.states.on.rounds).toHaveLength(3);
     expect(j.states.off.rounds[0]).toMatchObject({ index: 1, source: 'sim', connections: 1 });
     expect(j.analysis.result.candidates[0]).toMatchObject({ byte: 24, bit: 1, mask: '0x02', values: { on: 1, off: 0 } });
     expect(j.accepted).toMatchObject({ byte: 24, bit: 1, mask: '0x02', handle: 0x11, prefix: expect.stringMatching(/^dd03/) });
+    expect(j.decoder).toMatchObject({ frame: { handle: 0x11, startsWith: expect.stringMatching(/^dd03/), length: 36 }, offset: 24, size: 1, mask: '0x02', values: { on: 1, off: 0 } });
     expect(j).toEqual(JSON.parse(JSON.stringify(buildReport(session))));
   });
 
@@ -120,7 +121,7 @@ describe('bms-wizard sessions', () => {
     expect(rows[1]!.id).toBe(id);
     expect(rows[0]).toMatchObject({ step: 'done', rounds: 6, roundsNeeded: 6, target: 'discharge switch' });
     const t = await cli(['sessions', '--sessions-dir', dir]);
-    expect(t.out.split('\n')[1]).toMatch(new RegExp(`^${id}  xiaoxiang BMS  discharge switch  6/6 rounds  step done`));
+    expect(t.out.split('\n')[1]!.startsWith(`${id}  ${session.device.name}  discharge switch  6/6 rounds  step done  updated `)).toBe(true);
     const env = await cli(['sessions', '--json'], { BMS_WIZARD_SESSIONS: dir });
     expect(JSON.parse(env.out)).toHaveLength(2);
     const empty = await cli(['sessions', '--sessions-dir', join(root, 'empty')]);

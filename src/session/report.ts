@@ -37,7 +37,19 @@ export interface Report {
   states: Record<string, { rounds: ReportRound[]; messages: number }>;
   analysis: StoredAnalysis | null;
   accepted: AcceptedFinding | null;
+  /** The accepted finding as a decoder rule: which frame, offset, size, mask, meaning of each value. */
+  decoder: DecoderRule | null;
   notes: string;
+}
+
+export interface DecoderRule {
+  frame: { handle: number; startsWith: string; length: number | null };
+  offset: number;
+  size: 1;
+  mask: string;
+  /** Value of (byte & mask) >> bit per state: 0/1 for a bit; for a whole-byte change, the byte's value. */
+  values: Record<string, number>;
+  text: string;
 }
 
 // Colons or dashes (Windows, some apps), one separator throughout.
@@ -66,6 +78,20 @@ function scrub<T>(value: T, names: Map<string, string>): T {
     return v;
   };
   return walk(value) as T;
+}
+
+function decoderOf(session: Session): DecoderRule | null {
+  const a = session.accepted;
+  if (!a) return null;
+  const g = session.analysis?.result.groups.find((x) => x.id === a.group);
+  return {
+    frame: { handle: a.handle, startsWith: a.prefix, length: g?.length ?? null },
+    offset: a.byte,
+    size: 1,
+    mask: a.mask,
+    values: { ...a.values },
+    text: a.rule,
+  };
 }
 
 export function buildReport(session: Session, opts: { redact?: boolean } = {}): Report {
@@ -111,6 +137,7 @@ export function buildReport(session: Session, opts: { redact?: boolean } = {}): 
     states,
     analysis: session.analysis,
     accepted: session.accepted,
+    decoder: decoderOf(session),
     notes: session.notes,
   };
   if (!redact) return report;
