@@ -41,7 +41,12 @@ export function reportMarkdown(r: Report): string {
   out.push(`Made with bms-wizard ${r.tool.version} (session \`${r.session.id}\`, ${r.session.updated.slice(0, 10)}${r.session.demo ? ', **simulated BMS (demo)**' : ''}${r.redacted ? ', addresses redacted' : ''}).`, '');
 
   if (r.accepted) {
-    out.push('## Finding', '', `- ${r.accepted.rule}`, `- handle 0x${r.accepted.handle.toString(16).padStart(4, '0')}, group ${r.accepted.group}, byte ${r.accepted.byte} bit ${r.accepted.bit} (mask ${r.accepted.mask}); bit 0 is the least significant bit`, '');
+    out.push('## Finding', '', `- ${r.accepted.rule}`, `- handle 0x${r.accepted.handle.toString(16).padStart(4, '0')}, group ${r.accepted.group}, byte ${r.accepted.byte} bit ${r.accepted.bit} (mask ${r.accepted.mask}); bytes count from 0 at the frame start, bit 0 is the least significant bit`, '');
+    const d = r.decoder;
+    if (d) {
+      out.push('| Frame (handle, starts with, length) | Offset | Size | Mask | Values |', '|---|---|---|---|---|');
+      out.push(`| 0x${d.frame.handle.toString(16).padStart(4, '0')}, \`${prefixWords(d.frame.startsWith, 8)}\`, ${d.frame.length ?? '?'} bytes | ${d.offset} | ${d.size} | ${d.mask} | ${Object.entries(d.values).map(([s, v]) => `${s}: ${v}`).join(', ')} |`, '');
+    }
   } else {
     out.push('## Finding', '', '_No candidate accepted yet._', '');
   }
