@@ -37,6 +37,8 @@ async function main(): Promise<number> {
     if (values.keep) process.stderr.write(`kept ${tmp}\n`);
     else rmSync(tmp, { recursive: true, force: true });
   }
+  // Peak memory of this process: the analysis sections run here (the capture section measures its own child).
+  rows.push({ section: 'bench', measure: 'peak RSS of the bench process (analysis sections)', value: `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`, goal: '', ok: null });
   process.stdout.write(formatTable(rows));
   return rows.some((r) => r.ok === false) ? 1 : 0;
 }
