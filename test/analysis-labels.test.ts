@@ -77,6 +77,23 @@ describe('labels', () => {
     expect(c).toMatchObject({ kind: 'bit', mask: '0x01', values: { on: 0, off: 1 }, label: 'number' });
     expect(res.candidates.find((x) => x.label === null)).toMatchObject({ byte: 6, mask: '0x04' });
   });
+  it('a 0/1 switch byte next to a noisy byte is not taken for the upper part of a number', () => {
+    const model = (state: string, i: number, r: () => number): Exchange[] => [
+      { write: null, notify: { handle: 0x40, values: [Uint8Array.of(0x5b, 0x02, Math.floor(r() * 256), state === 'on' ? 1 : 0, Math.floor(r() * 256), 0x10)] } },
+    ];
+    const res = analyze(rounds(['on', 'off'], 3, 30, model));
+    expect(res.candidates[0]).toMatchObject({ byte: 3, bit: 0, mask: '0x01', label: null });
+  });
+  it('bits of random-looking bytes that are constant by chance in few messages are labelled chance', () => {
+    const model = (state: string, i: number, r: () => number): Exchange[] => [
+      { write: null, notify: { handle: 0x40, values: [Uint8Array.of(0xaa, 0x55, ...Array.from({ length: 40 }, () => Math.floor(r() * 256)), state === 'on' ? 1 : 0)] } },
+    ];
+    const res = analyze(rounds(['on', 'off'], 2, 2, model, 5));
+    expect(res.candidates.filter((c) => c.label === null).map((c) => c.byte)).toEqual([42]);
+    const random = res.candidates.filter((c) => c.byte >= 2 && c.byte < 42);
+    expect(random.length).toBeGreaterThan(0);
+    expect(random.every((c) => c.label === 'chance')).toBe(true);
+  });
   it('the length byte found by framing is labelled length', () => {
     const res = analyze(rounds(['on', 'off'], 3, 20, jbdModel((s) => s === 'on')));
     const g = res.groups.find((x) => x.prefix.startsWith('dd03'))!;
@@ -94,6 +111,19 @@ describe('three states', () => {
     const res = analyze(rounds(['off', 'on', 'auto'], 2, 20, model));
     const c = res.candidates.filter((x) => x.label === null);
     expect(c[0]).toMatchObject({ byte: 3, kind: 'byte', values: { off: 0, on: 1, auto: 3 } });
+  });
+});
+
+describe('three states, one where the bit is not constant', () => {
+  it('keeps a bit that separates two of the states and says where it is not constant', () => {
+    const model = (state: string, i: number, r: () => number): Exchange[] => {
+      const bit = state === 'on' ? 1 : state === 'off' ? 0 : r() < 0.5 ? 1 : 0;
+      return [{ write: null, notify: { handle: 0x40, values: [Uint8Array.of(0x5b, 0x01, Math.floor(r() * 256), bit << 2, 0x10)] } }];
+    };
+    const res = analyze(rounds(['on', 'off', 'auto'], 2, 30, model));
+    const c = res.candidates.find((x) => x.label === null)!;
+    expect(c).toMatchObject({ byte: 3, bit: 2, mask: '0x04', values: { on: 1, off: 0, auto: -1 } });
+    expect(c.why).toContain('not constant in auto');
   });
 });
 

@@ -9,7 +9,7 @@ import { chooseDevice, deviceEvents, streamId } from './device.js';
 import { findValues, parseQuery } from './find.js';
 import { assemble, chooseRule, describeRule, type FrameRule, type StreamValue } from './frames.js';
 import { commonPrefix, groupStream } from './groups.js';
-import { isNumberPart, labelGroup } from './labels.js';
+import { isChance, isNumberPart, labelGroup } from './labels.js';
 import { buildCandidates, sortCandidates } from './rank.js';
 import type { AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, StateSummary } from './types.js';
 
@@ -184,7 +184,8 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
         ...buildCandidates(bits, {
           group: id,
           stats,
-          labelOf: (byte, mask) => labels.bytes.get(byte) ?? (isNumberPart(gm, stats, byte, mask) ? 'number' : null),
+          labelOf: (byte, mask, decided) =>
+            labels.bytes.get(byte) ?? (isNumberPart(gm, stats, byte, mask, decided) ? 'number' : isChance(stats, byte, decided) ? 'chance' : null),
         }),
       );
     }

@@ -96,29 +96,39 @@ export interface BitCandidate {
   /** Per state: share of the majority. */
   shares: number[];
   support: number[];
-  /** Minimum majority share over the states with support. */
+  /** Minimum majority share over the states where the bit is constant (all states with support when there are two). */
   agreement: number;
+  /** Per state: the bit is constant there (share ≥ minAgreement). */
+  decided: boolean[];
 }
 
-/** Bits constant within each state (agreement ≥ minAgreement) whose values differ between at least two states. */
+/**
+ * Bits constant within each state (agreement ≥ minAgreement) whose values differ between states.
+ * With two states both must be constant; with three or more, bits that separate at least two
+ * states count too (the others are reported as not constant).
+ */
 export function findBitCandidates(gs: GroupStats, minAgreement: number): BitCandidate[] {
   const out: BitCandidate[] = [];
   const S = gs.states.length;
   for (let byte = 0; byte < gs.length; byte++) {
     const support = gs.present.map((p) => p[byte] ?? 0);
-    if (support.filter((n) => n > 0).length < 2) continue;
+    const supported = support.filter((n) => n > 0).length;
+    if (supported < 2) continue;
     const ones = Array.from({ length: S }, (_, s) => bitOnes(gs, s, byte));
     for (let bit = 0; bit < 8; bit++) {
       const values: number[] = [];
       const shares: number[] = [];
+      const decided: boolean[] = [];
       let agreement = 1;
       let seen0 = false;
       let seen1 = false;
+      let nDecided = 0;
       for (let s = 0; s < S; s++) {
         const n = support[s]!;
         if (n === 0) {
           values.push(-1);
           shares.push(0);
+          decided.push(false);
           continue;
         }
         const o = ones[s]![bit]!;
@@ -126,11 +136,16 @@ export function findBitCandidates(gs: GroupStats, minAgreement: number): BitCand
         const share = (v ? o : n - o) / n;
         values.push(v);
         shares.push(share);
+        const ok = share >= minAgreement;
+        decided.push(ok);
+        if (!ok) continue;
+        nDecided++;
         if (share < agreement) agreement = share;
         if (v) seen1 = true;
         else seen0 = true;
       }
-      if (seen0 && seen1 && agreement >= minAgreement) out.push({ byte, bit, values, shares, support, agreement });
+      const enough = supported === 2 ? nDecided === 2 : nDecided >= 2;
+      if (seen0 && seen1 && enough) out.push({ byte, bit, values, shares, support, agreement, decided });
     }
   }
   return out;

@@ -108,11 +108,13 @@ function ranges(msgs: Message[], states: string[], read: (b: Uint8Array) => numb
 }
 
 /** The states' ranges touch or overlap, as when a number's upper part changes by a carry. */
-function adjacent(rs: ([number, number] | null)[]): boolean {
+function adjacent(rs: ([number, number] | null)[], span = 1): boolean {
   const present = rs.filter((r): r is [number, number] => r !== null).sort((a, b) => a[0] - b[0]);
   if (present.length < 2) return false;
   const width = Math.max(...present.map((r) => r[1] - r[0]));
   if (width === 0) return false; // nothing varies within a state: no evidence of a number
+  // A lower part spread over most of its range is noise, independent of the upper part: no carry.
+  if (width >= 128 * span) return false;
   for (let i = 1; i < present.length; i++) if (present[i]![0] - present[i - 1]![1] > width) return false;
   return true;
 }
@@ -121,8 +123,10 @@ function adjacent(rs: ([number, number] | null)[]): boolean {
  * True when a candidate byte behaves like the upper part of a number: a neighbouring byte (or the
  * byte's own low bits) varies within the states, and the combined value of the states is contiguous.
  */
-export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitMask: number): boolean {
-  const states = gs.states;
+export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitMask: number, decided?: boolean[]): boolean {
+  // Only the states where the bit is constant are compared (a third state may be mixed).
+  const states = decided ? gs.states.filter((_, i) => decided[i]) : gs.states;
+  const scoped = decided ? msgs.filter((m) => states.includes(m.state)) : msgs;
   const noisy = (p: number): boolean => {
     if (p < 0 || p >= gs.length) return false;
     const prof = byteProfile(gs, p);
@@ -133,13 +137,34 @@ export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitM
   if (lowMask && noisy(byte)) {
     const prof = byteProfile(gs, byte);
     // Only when the bits below the candidate vary (a flag byte may have an unrelated flickering bit above).
-    const rs = ranges(msgs, states, (b) => (byte < b.length ? b[byte]! : null));
+    const rs = ranges(scoped, states, (b) => (byte < b.length ? b[byte]! : null));
     if (prof.distinct.some((d) => d >= 3) && adjacent(rs)) return true;
   }
   for (const low of [byte + 1, byte - 1]) {
     if (!noisy(low)) continue;
-    const rs = ranges(msgs, states, (b) => (byte < b.length && low < b.length ? b[byte]! * 256 + b[low]! : null));
+    const rs = ranges(scoped, states, (b) => (byte < b.length && low < b.length ? b[byte]! * 256 + b[low]! : null));
     if (adjacent(rs)) return true;
   }
   return false;
+}
+
+/**
+ * True when a byte looks random within the states (nearly every message has its own value) and
+ * the messages are too few to tell a constant bit from chance, given how many bits were tested.
+ */
+export function isChance(gs: GroupStats, byte: number, decided?: boolean[]): boolean {
+  const prof = byteProfile(gs, byte);
+  let pChance = 2;
+  let used = 0;
+  let seen = 0;
+  for (let s = 0; s < gs.states.length; s++) {
+    const n = prof.support[s]!;
+    if (n === 0 || (decided && !decided[s])) continue;
+    used++;
+    if (n >= 2 && prof.distinct[s]! < Math.max(2, 0.8 * n)) return false; // values repeat: not random
+    if (n >= 2) seen++;
+    pChance *= 0.5 ** n;
+  }
+  if (used < 2 || seen === 0) return false; // single messages show nothing about randomness
+  return pChance * gs.length * 8 >= 0.05;
 }

@@ -7,10 +7,10 @@ export interface RankContext {
   group: string;
   stats: GroupStats;
   /** Label of a byte, or null. */
-  labelOf(byte: number, mask: number): Label | null;
+  labelOf(byte: number, mask: number, decided: boolean[]): Label | null;
 }
 
-const LABEL_FACTOR: Record<Label, number> = { checksum: 0.1, counter: 0.1, length: 0.1, number: 0.3 };
+const LABEL_FACTOR: Record<Label, number> = { checksum: 0.1, counter: 0.1, length: 0.1, number: 0.3, chance: 0.2 };
 
 function hex2(v: number): string {
   return `0x${v.toString(16).padStart(2, '0')}`;
@@ -56,13 +56,17 @@ export function buildCandidates(bits: BitCandidate[], ctx: RankContext): Candida
     let kind: 'bit' | 'byte';
     if (list.length === 1) {
       kind = 'bit';
-      states.forEach((s, i) => (values[s] = list[0]!.values[i]!));
+      // A state where the bit is not constant has no value (-1).
+      states.forEach((s, i) => (values[s] = list[0]!.decided[i] ? list[0]!.values[i]! : -1));
     } else {
       kind = 'byte';
       states.forEach((s, i) => (values[s] = prof.mode[i]!));
     }
-    const label = ctx.labelOf(byte, mask);
+    const decided = states.map((_, i) => list.every((b) => b.decided[i]));
+    const label = ctx.labelOf(byte, mask, decided);
     const why: string[] = [];
+    const supportedStates = list[0]!.support.filter((n) => n > 0).length;
+    const undecided = states.filter((_, i) => list[0]!.support[i]! > 0 && !list.every((b) => b.decided[i]));
     // Score parts, each in (0, 1].
     const minSupport = Math.min(...list[0]!.support.filter((n) => n > 0));
     let score = agreement * (0.5 + (0.5 * minSupport) / (minSupport + 2));
@@ -76,7 +80,7 @@ export function buildCandidates(bits: BitCandidate[], ctx: RankContext): Candida
     }
     // Other bits of the byte flicker within a state: looks like part of a number, more so when
     // only bits below the candidate move (low-order noise under a stable higher bit).
-    if (prof.distinct.some((d) => d >= 2)) {
+    if (prof.distinct.some((d, i) => d >= 2 && decided[i])) {
       const below = (1 << bitsOfLowest(mask)) - 1;
       const moving = movingBits(ctx.stats, byte);
       const onlyBelow = moving !== 0 && (moving & ~below) === 0;
@@ -88,6 +92,10 @@ export function buildCandidates(bits: BitCandidate[], ctx: RankContext): Candida
     if (noisyNeighbours > 0) {
       score *= noisyNeighbours === 2 ? 0.8 : 0.9;
       why.push('next to bytes that vary');
+    }
+    if (undecided.length) {
+      score *= (supportedStates - undecided.length) / supportedStates;
+      why.push(`not constant in ${undecided.join(', ')}`);
     }
     if (label) {
       score *= LABEL_FACTOR[label];

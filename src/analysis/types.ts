@@ -79,7 +79,8 @@ export interface GroupResult {
   labels: { byte: number; label: Label }[];
 }
 
-export type Label = 'checksum' | 'counter' | 'length' | 'number';
+/** Why a byte changes for another reason than the state ('chance': random-looking byte, too few messages to tell). */
+export type Label = 'checksum' | 'counter' | 'length' | 'number' | 'chance';
 
 export interface CandidateResult {
   group: string;
