@@ -2,7 +2,7 @@
 // that start with `bms-wizard ` or `npx bms-wizard`; example file names are replaced by captures
 // generated here (the simulator), example folders by temp folders. Each must exit 0, or the code
 // written after it as a comment (`# exit 2`). A README without examples fails: it promises them.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { simulateCapture } from '../src/sim/index.js';
+import { makeZip } from './bugreport-helpers.js';
 import { REPO } from './helpers/dist.js';
 
 interface Example {
@@ -63,16 +64,24 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** Example paths → temp paths: /tmp/… folders → a folder in the temp dir; FILE[@window] → generated FILE. */
+/** A capture for an example file name the README uses but this test did not prepare: format from the extension, state from the name. */
+function generate(name: string): string {
+  const format = name.endsWith('.pklg') ? 'pklg' : name.endsWith('.pcap') ? 'pcap-201' : name.endsWith('.txt') ? 'packetlogger-text' : 'btsnoop';
+  const switchOn = !/off/i.test(name);
+  let bytes = simulateCapture({ protocol: 'jbd', switchOn, rounds: 3, seed: 21, format }).bytes;
+  if (name.endsWith('.zip')) bytes = makeZip([{ name: 'FS/data/misc/bluetooth/logs/btsnoop_hci.log', data: bytes }]);
+  const p = join(dir, name);
+  writeFileSync(p, bytes);
+  files.set(name, p);
+  return p;
+}
+
+/** Example paths → temp paths: /tmp/… folders → a folder in the temp dir; FILE[@window] → a generated FILE. */
 function substitute(arg: string): string {
   if (/^\/tmp\//.test(arg)) return join(dir, arg.slice(5).replace(/\//g, '_'));
   const m = /^(?:([\w-]+)=)?([^=@]+\.(?:btsnoop|log|pklg|pcap|pcapng|cfa|txt|zip))((?:@.*)?)$/.exec(arg);
   if (m) {
-    const list = m[2]!.split(',').map((f) => {
-      const g = files.get(f);
-      if (!g) throw new Error(`README example names ${f}: add it to readme-examples.test.ts`);
-      return g;
-    });
+    const list = m[2]!.split(',').map((f) => files.get(f) ?? generate(f));
     return `${m[1] ? `${m[1]}=` : ''}${list.join(',')}${m[3]}`;
   }
   return arg;
