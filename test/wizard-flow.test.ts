@@ -13,6 +13,7 @@ import { loadSession, sessionArtifacts } from '../src/session/store.js';
 import type { Session } from '../src/session/schema.js';
 import { realEngine } from '../src/wizard/engine.js';
 import { runWizard } from '../src/wizard/run.js';
+import { VERSION } from '../src/version.js';
 import { INTERRUPT, scriptedIO, simulatedCapture, type Answer } from './wizard-helpers.js';
 
 let root: string;
@@ -181,6 +182,40 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     const { session } = await runWizard({ io: second.io, engine: realEngine, sessionsDir: dir, mode: 'resume', session: 'latest', cwd: root });
     expect(second.left()).toEqual([]);
     expect(topMatchesTruth(session)).toBe(true);
+  });
+
+  it('resumes a version 1 session file: migrated, analysed, finished', async () => {
+    const dir = join(root, 'v1');
+    const first = scriptedIO(fullScript().slice(0, 4));
+    const { session: v2, file } = await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root, stopAt: 'analyze' });
+    // The same rounds written the way bms-wizard 0.0.x did.
+    const v1 = {
+      schemaVersion: 1,
+      toolVersion: '0.0.9',
+      id: v2.id,
+      createdAt: v2.created,
+      updatedAt: v2.updated,
+      step: 'analyze',
+      deviceAddress: v2.device.address,
+      deviceName: v2.device.name,
+      target: v2.target.name,
+      states: v2.target.states,
+      roundsPerState: v2.target.roundsPerState,
+      sourceId: 'import',
+      rounds: v2.rounds.map((r) => ({ state: r.state, index: r.index, files: r.source.files.map((f) => f.path), sha256: r.source.files.map((f) => f.sha256), events: r.events.map(({ record: _r, uuid: _u, ...e }) => e) })),
+      accepted: null,
+      notes: '',
+    };
+    await writeFile(file, JSON.stringify(v1));
+    const s = scriptedIO(fullScript().slice(4));
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'resume', session: v2.id, cwd: root });
+    expect(s.left()).toEqual([]);
+    expect(s.output.join('\n')).toContain('(session upgraded from schema 1 to 2)');
+    expect(session.schemaVersion).toBe(2);
+    expect(session.tool.version).toBe(VERSION); // written by this bms-wizard now
+    expect(session.step).toBe('done');
+    expect(topMatchesTruth(session)).toBe(true);
+    expect(JSON.parse(await readFile(file, 'utf8')).schemaVersion).toBe(2);
   });
 
   it('records one more round per state and re-analyses when asked', async () => {

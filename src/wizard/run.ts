@@ -86,6 +86,8 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
     await lock.release();
     throw err;
   }
+  // The session records the bms-wizard that wrote it last.
+  session.tool.version = VERSION;
   const holder: { source: RoundSource | null } = { source: null };
   const resume = resumeCommand(session.id, o.sessionsDir, cwd, env);
   const onSigint = (): void => {
