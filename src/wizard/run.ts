@@ -92,6 +92,7 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
   const resume = resumeCommand(session.id, o.sessionsDir, cwd, env);
   const onSigint = (): void => {
     // Outside a prompt (a spinner, a recording): the file on disk is the last saved step.
+    if ((process.stderr as { isTTY?: boolean }).isTTY) process.stderr.write('\x1b[?25h'); // a spinner hid the cursor
     io.out(`\nInterrupted. Session saved up to its last step: ${file}\nResume with: ${resume}`);
     try {
       unlinkSync(lock.file);
