@@ -186,16 +186,21 @@ export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
 // ---- learning the rule of a stream ----
 
 function mostCommonPrefix(values: Uint8Array[], k: number): { prefix: Uint8Array; count: number } | null {
-  const counts = new Map<string, number>();
+  // k ≤ 4: the prefix as a number is a cheap map key.
+  const counts = new Map<number, number>();
   for (const v of values) {
     if (v.length < k) continue;
-    const key = toHex(v.subarray(0, k));
+    let key = 0;
+    for (let i = 0; i < k; i++) key = key * 256 + v[i]!;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  let best: string | null = null;
+  let best = -1;
   let bestN = 0;
-  for (const [key, n] of counts) if (n > bestN || (n === bestN && best !== null && key < best)) [best, bestN] = [key, n];
-  return best === null ? null : { prefix: Uint8Array.from(Buffer.from(best, 'hex')), count: bestN };
+  for (const [key, n] of counts) if (n > bestN || (n === bestN && key < best)) [best, bestN] = [key, n];
+  if (best < 0) return null;
+  const prefix = new Uint8Array(k);
+  for (let i = k - 1, x = best; i >= 0; i--, x = Math.floor(x / 256)) prefix[i] = x % 256;
+  return { prefix, count: bestN };
 }
 
 /** Occurrences of m inside the values (not at their start). */

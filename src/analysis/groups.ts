@@ -48,6 +48,20 @@ function split(msgs: Message[], f: Feature): Map<number, Message[]> {
   return out;
 }
 
+/** Distinct values of a byte feature (-1..255), counted without building classes; stops early. */
+function distinctBytes(msgs: Message[], f: Feature): number {
+  const seen = new Uint8Array(257);
+  let n = 0;
+  for (const m of msgs) {
+    const v = f.get(m) + 1;
+    if (!seen[v]) {
+      seen[v] = 1;
+      if (++n > MAX_TYPES) return n;
+    }
+  }
+  return n;
+}
+
 /** True when most messages carry a value that occurs (almost) only in their own state. */
 function separatesStates(classes: Map<number, Message[]>): boolean {
   let exclusive = 0;
@@ -130,6 +144,11 @@ function autoPartition(msgs: Message[], features: Feature[], markerLength: numbe
     for (const part of parts) {
       if (part.done) {
         next.push(part);
+        continue;
+      }
+      if (f.name.startsWith('b') && distinctBytes(part.msgs, f) > MAX_TYPES) {
+        // Data, not a type field: skip building the classes (the common case on long captures).
+        next.push({ msgs: part.msgs, desc: [...part.desc, `${f.name}=*`], done: true });
         continue;
       }
       const classes = split(part.msgs, f);
