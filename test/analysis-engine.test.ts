@@ -79,7 +79,7 @@ describe('rounds from captures', () => {
   it('parses windows in seconds and in records', () => {
     expect(parseFileSpec('a.btsnoop@12.5..20')).toEqual({ path: 'a.btsnoop', window: { unit: 'seconds', from: 12.5, to: 20 } });
     expect(parseFileSpec('a.btsnoop@#195..#209')).toEqual({ path: 'a.btsnoop', window: { unit: 'records', from: 195, to: 209 } });
-    expect(parseFileSpec('a.btsnoop@#195..')).toEqual({ path: 'a.btsnoop', window: { unit: 'records', from: 195, to: Infinity } });
+    expect(parseFileSpec('a.btsnoop@#195..')).toEqual({ path: 'a.btsnoop', window: { unit: 'records', from: 195, to: Number.MAX_SAFE_INTEGER } });
     expect(parseFileSpec('me@home.btsnoop')).toEqual({ path: 'me@home.btsnoop', window: null });
     expect(parseStateArg('on=a.pklg,b.btsnoop@1..2').files.map((f) => f.path)).toEqual(['a.pklg', 'b.btsnoop']);
     expect(() => parseFileSpec('a.btsnoop@#9..#3')).toThrow(/ends before it starts/);

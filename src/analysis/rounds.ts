@@ -23,7 +23,8 @@ export function parseFileSpec(text: string): FileSpec {
     if (rec || sec) {
       const m = (rec ?? sec)!;
       const from = m[1] === undefined ? 0 : Number(m[1]);
-      const to = m[2] === undefined ? Number.POSITIVE_INFINITY : Number(m[2]);
+      // Open-ended windows use a finite bound so that the window survives JSON (sessions).
+      const to = m[2] === undefined ? Number.MAX_SAFE_INTEGER : Number(m[2]);
       if (to < from) throw new InputError(`window '${w}' of '${text.slice(0, at)}' ends before it starts; write FROM..TO with FROM ≤ TO`);
       return { path: text.slice(0, at), window: { unit: rec ? 'records' : 'seconds', from, to } };
     }
