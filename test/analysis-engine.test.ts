@@ -23,7 +23,7 @@ describe('analyze on synthetic JBD traffic', () => {
   });
 });
 
-import { antModel, dalyModel, fragmentModel, jkModel, prefixStateModel } from './analysis-synth.js';
+import { antModel, dalyModel, fragmentModel, jkModel, prefixStateModel, split, type Exchange } from './analysis-synth.js';
 
 describe('families', () => {
   const on = (s: string) => s === 'on';
@@ -95,5 +95,28 @@ describe('rounds from captures', () => {
     expect(() => windowEvents(evs.map((e) => ({ ...e, t: null })), { unit: 'seconds', from: 0, to: 1 }, null, 'x.txt')).toThrow(/no timestamps/);
     const rs = roundsFromCapture('on', evs, { kind: 'file', files: [] });
     expect(rs.map((x) => [x.index, x.source.conn, x.events.length])).toEqual([[1, 1, 20], [2, 2, evs.length - 20]]);
+  });
+});
+
+describe('explicit --frames settings', () => {
+  // Frames without marker or length field, streamed in bursts of 3 values; bursts 400 ms apart.
+  const model = (state: string, i: number, r: () => number): Exchange[] => {
+    const f = Uint8Array.from({ length: 50 }, (_, k) => (k === 33 ? (state === 'on' ? 0x08 : 0) : k < 4 ? 0x30 + k : Math.floor(r() * 4)));
+    return [{ write: null, notify: { handle: 0x50, values: split(f, [20]) } }];
+  };
+  const rs = rounds(['on', 'off'], 3, 20, model);
+  it('gap:MS joins values closer than MS', () => {
+    const res = analyze(rs, { frames: { kind: 'gap', ms: 100 } });
+    const g = res.groups.find((x) => x.handle === 0x50)!;
+    expect([g.frames, g.length]).toEqual(['gap:100', 50]);
+    expect(res.candidates[0]).toMatchObject({ byte: 33, mask: '0x08', label: null });
+  });
+  it('marker:HEX starts a frame at each value beginning with the marker', () => {
+    const res = analyze(rs, { frames: { kind: 'marker', marker: Uint8Array.of(0x30, 0x31) } });
+    expect(res.groups.find((x) => x.handle === 0x50)).toMatchObject({ frames: 'marker:3031', length: 50 });
+  });
+  it('none keeps each value a message', () => {
+    const res = analyze(rs, { frames: { kind: 'none' } });
+    expect(res.groups.filter((x) => x.handle === 0x50).map((g) => g.length).sort()).toEqual([10, 20]);
   });
 });
