@@ -225,13 +225,13 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
       { q: /Source of the rounds/, a: 'import' },
       { q: /Capture file\(s\) for 'on' round 1/, a: caps.on },
       { q: /Capture file\(s\) for 'off' round 1/, a: caps.off },
-      { q: /What now/, a: 'more' },
-      { q: /Capture file\(s\) for 'on' round 3/, a: caps.on },
-      { q: /Capture file\(s\) for 'off' round 3/, a: caps.off },
       { q: /What now/, a: 'settings' },
       { q: /Framing/, a: 'auto' },
       { q: /Grouping key/, a: 'auto' },
       { q: /Minimum agreement/, a: '0.8' },
+      { q: /What now/, a: 'more' },
+      { q: /Capture file\(s\) for 'on' round 3/, a: caps.on },
+      { q: /Capture file\(s\) for 'off' round 3/, a: caps.off },
       { q: /What now/, a: 'accept' },
     ]);
     const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root });
@@ -239,7 +239,7 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     expect(session.target.roundsPerState).toBe(3);
     expect(session.rounds.map((r) => `${r.state}${r.index}`)).toEqual(['on1', 'on2', 'off1', 'off2', 'on3', 'off3']);
     expect(new Set(session.rounds.map((r) => `${r.state}:${r.source.conn}`)).size).toBe(6);
-    expect(session.analysis!.settings.minAgreement).toBe(0.8);
+    expect(session.analysis!.settings.minAgreement).toBe(0.8); // kept across the new rounds
     expect(session.analysis!.result.candidates[0]!.support.on).toBe(30);
     expect(topMatchesTruth(session)).toBe(true);
   });

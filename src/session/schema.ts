@@ -113,6 +113,8 @@ export interface Session {
   source: { id: string; options: Record<string, string> } | null;
   rounds: StoredRound[];
   analysis: StoredAnalysis | null;
+  /** Settings the user chose, kept while the analysis is stale (rounds changed since it ran). */
+  analysisSettings?: StoredAnalysis['settings'];
   accepted: AcceptedFinding | null;
   notes: string;
   exports: { format: 'md' | 'json'; path: string; at: string }[];

@@ -166,6 +166,7 @@ function checkSession(doc: unknown): Session {
   }
   arr(s.rounds, '$.rounds').forEach((r, i) => checkRound(r, `$.rounds[${i}]`, states));
   if (s.analysis !== null) checkAnalysis(s.analysis, '$.analysis');
+  if (s.analysisSettings !== undefined) obj(s.analysisSettings, '$.analysisSettings');
   if (s.accepted !== null) {
     const a = obj(s.accepted, '$.accepted');
     str(a.group, '$.accepted.group');

@@ -185,7 +185,8 @@ async function stepRecord(w: WizardRun): Promise<Step> {
           for (const line of gattSummary(gatt)) out(`  ${line}`);
         }
         putRound(w.session, storeRound({ state, index, source: recorded.source, device: check.device, events: recorded.events, connections: recorded.connections, warnings: [...recorded.warnings, ...check.warnings] }));
-        // The analysis is stale once a round changes.
+        // The analysis is stale once a round changes; the settings chosen for it stay.
+        if (w.session.analysis) w.session.analysisSettings = w.session.analysis.settings;
         w.session.analysis = null;
         await w.save();
         break;
@@ -224,7 +225,7 @@ export function parseKey(v: string): KeyOption | null {
 
 async function stepAnalyze(w: WizardRun): Promise<Step> {
   const { out, style } = w.io;
-  const settings = w.session.analysis?.settings ?? { frames: 'auto', key: 'auto', minAgreement: 0.9 };
+  const settings = w.session.analysis?.settings ?? w.session.analysisSettings ?? { frames: 'auto', key: 'auto', minAgreement: 0.9 };
   out(style.bold('\nAnalysis'));
   const spin = w.io.spinner(`analysing ${w.session.rounds.length} rounds`);
   let result: StoredAnalysisResult;
