@@ -171,6 +171,20 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     });
   }
 
+  it('a session opened by its file path prints a resume command for its own folder', async () => {
+    const dir = join(root, 'by-path');
+    const first = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root }).catch(() => undefined);
+    const id = /resume (\S+)/.exec(first.output.join('\n'))![1]!;
+    const second = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    await runWizard({ io: second.io, engine: realEngine, sessionsDir: join(root, 'elsewhere'), mode: 'resume', session: join(dir, `${id}.json`), cwd: root }).catch(() => undefined);
+    expect(second.output.join('\n')).toContain(`Resume with: bms-wizard resume ${id} --sessions-dir ${dir}`);
+    // In the default folder, no --sessions-dir is needed.
+    const third = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    await runWizard({ io: third.io, engine: realEngine, sessionsDir: join(root, 'sessions'), mode: 'new', cwd: root, env: {} }).catch(() => undefined);
+    expect(third.output.join('\n')).toMatch(/Resume with: bms-wizard resume \S+$/m);
+  });
+
   it('resumes a session stopped before the analysis ran (a crash after the last round)', async () => {
     const dir = join(root, 'stop-analyze');
     const first = scriptedIO(fullScript().slice(0, 4));

@@ -1,7 +1,7 @@
 // Runs the wizard over a session: pick or create it, lock it, run the steps from the one
 // reached, save after each. Ctrl+C at a prompt saves and prints the exact resume command.
 import { unlinkSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Interrupted } from '../errors.js';
 import type { RoundSource } from '../recorders/source.js';
 import { newSession, progressOf, type Session } from '../session/schema.js';
@@ -89,7 +89,8 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
   // The session records the bms-wizard that wrote it last.
   session.tool.version = VERSION;
   const holder: { source: RoundSource | null } = { source: null };
-  const resume = resumeCommand(session.id, o.sessionsDir, cwd, env);
+  // The folder the file is in (a session opened by its path may live outside --sessions-dir).
+  const resume = resumeCommand(session.id, dirname(file), cwd, env);
   const onSigint = (): void => {
     // Outside a prompt (a spinner, a recording): the file on disk is the last saved step.
     if ((process.stderr as { isTTY?: boolean }).isTTY) process.stderr.write('\x1b[?25h'); // a spinner hid the cursor
