@@ -265,6 +265,22 @@ describe('files that are no captures', () => {
   }, 60_000);
 });
 
+describe('text that never ends a line', () => {
+  it('a hex-lines capture whose third line runs on for 40 MB: a result or a located error, memory bounded', async () => {
+    const path = join(dir, 'endless-line.txt');
+    const { openSync, writeSync, closeSync } = await import('node:fs');
+    const fd = openSync(path, 'w');
+    writeSync(fd, '> dd a5 03 00 ff fd 77\n< dd 03 00 1b 00 00\n> ');
+    const block = Buffer.from('ab '.repeat(350_000));
+    for (let i = 0; i < 40; i++) writeSync(fd, block);
+    closeSync(fd);
+    const c: Case = { label: 'endless line', path, chunkSize: 1024 * 1024 };
+    const [o] = await runCases([c]);
+    expect(wrong(c, o, 0), JSON.stringify(o)).toBeNull();
+    if (o!.outcome === 'result') expect(o!.packets).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+});
+
 /** Deflate of `mb` MiB of zeros, made in 1 MiB steps (the test itself never holds the big buffer). */
 async function zeroBomb(mb: number, raw: boolean): Promise<Buffer> {
   const { createDeflate, createDeflateRaw } = await import('node:zlib');

@@ -152,6 +152,25 @@ describe('names never become paths as they are', () => {
   });
 });
 
+describe('names inside captures stay names', () => {
+  it('a bug report zip whose log entry is named ../../escaped/btsnoop_hci.log is read in memory; nothing is written', async () => {
+    const dir = join(root, 'zipslip', 'work');
+    await mkdir(dir, { recursive: true });
+    const { simulateCapture } = await import('../src/sim/index.js');
+    const { makeZip } = await import('./bugreport-helpers.js');
+    const log = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 1, seconds: 2, seed: 5 }).bytes;
+    const zip = join(dir, 'report.zip');
+    await writeFile(zip, makeZip([{ name: '../../escaped/FS/data/misc/bluetooth/logs/btsnoop_hci.log', data: log }, { name: '/tmp/abs/btsnoop_hci.log', data: log }]));
+    const before = tree(join(root, 'zipslip'));
+    const r = await cli(['inspect', '--json', zip]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.trim().split('\n').length).toBeGreaterThan(3);
+    expect(tree(join(root, 'zipslip'))).toEqual(before);
+    expect(existsSync(join(root, 'escaped'))).toBe(false);
+    expect(existsSync('/tmp/abs')).toBe(false);
+  });
+});
+
 describe('nothing is written outside the sessions folder and the paths the user gave', () => {
   it('demo, export --out and sessions with HOME, cwd and TMPDIR in empty temp folders', async () => {
     const base = join(root, 'confined');
