@@ -220,7 +220,8 @@ Bits are numbered from the start of the reassembled frame, bit 0 = least signifi
 
 Examples:
   bms-wizard analyze --state on=on1.btsnoop,on2.btsnoop --state off=off1.btsnoop,off2.btsnoop
-  bms-wizard analyze --state on=log.txt@#3..#5 --state off=log.txt@#9..#9 --json`,
+  bms-wizard analyze --state on=log.txt@#3..#5 --state off=log.txt@#9..#9 --min-support 1 --json
+  bms-wizard analyze --state on=a.btsnoop --state off=b.btsnoop --find 13.28V --find 80%`,
   options: {
     state: { type: 'string', multiple: true },
     device: { type: 'string' },
