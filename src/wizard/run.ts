@@ -141,7 +141,7 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
     }
     if (session.step === 'done') {
       if (session.accepted) io.out(`\n${io.style.bold('Finding:')} ${session.accepted.rule}`);
-      io.out(io.style.dim(`Session complete: ${file}. Export again with: bms-wizard export ${session.id} --format md`));
+      io.out(io.style.dim(`Session complete: ${file}. Export again with: ${resume.replace('bms-wizard resume', 'bms-wizard export')} --format md`));
     }
     return { session, file };
   } catch (err) {
