@@ -9,6 +9,8 @@ import { join } from 'node:path';
 const { dist } = workerData;
 const { readCaptureBuffer, readCaptureFile } = await import(pathToFileURL(join(dist, 'capture/read.js')).href);
 const { CaptureError } = await import(pathToFileURL(join(dist, 'errors.js')).href);
+// Packets also go through the ATT extraction, as in `inspect`: hostile packets must not break it.
+const { createAttExtractor } = await import(pathToFileURL(join(dist, 'hci/extractor.js')).href);
 
 function describeError(e) {
   if (e instanceof CaptureError) return { outcome: 'capture-error', message: e.message, detail: e.detail };
@@ -22,7 +24,10 @@ parentPort.on('message', async ({ cases }) => {
     let packets = 0;
     let lastRecord = 0;
     let outside = null;
+    let events = 0;
+    const x = createAttExtractor(() => events++);
     const emit = (p) => {
+      x.push(p);
       packets++;
       if (p.record < lastRecord && outside === null) outside = `record numbers go back (${lastRecord} then ${p.record})`;
       lastRecord = p.record;
@@ -33,8 +38,10 @@ parentPort.on('message', async ({ cases }) => {
       const info = c.path !== undefined
         ? await readCaptureFile(c.path, emit, c.chunkSize ? { chunkSize: c.chunkSize } : {})
         : readCaptureBuffer(Buffer.from(c.bytes.buffer, c.bytes.byteOffset, c.bytes.byteLength), emit, 'fuzz.bin');
+      x.finish();
       r = {
         outcome: 'result',
+        events,
         format: info.format,
         records: info.records,
         packets,
