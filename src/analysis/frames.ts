@@ -27,6 +27,8 @@ export interface FrameRule {
   request: boolean;
   /** A pause longer than this (µs) ends the frame being built. */
   gapUs: number | null;
+  /** Hex of short values the device also sends on their own ("AT\r\n"): never joined into a frame. */
+  standalone?: Set<string>;
 }
 
 /** One ATT value of a stream, with what happened before it in its round. */
@@ -129,6 +131,10 @@ export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
     if (rule.request && v.afterWrite) flush();
     if (rule.gapUs !== null && prev && v.t !== null && prev.t !== null && v.t - prev.t > rule.gapUs) flush();
     prev = v;
+    if (rule.standalone && v.bytes.length <= 8 && rule.standalone.has(toHex(v.bytes))) {
+      emit(v.bytes, v, 1, true); // a message of its own, even in the middle of a frame
+      continue;
+    }
     if (rule.marker) {
       if (startsWith(v.bytes, rule.marker) && !awaitingMore(parts, len, rule)) {
         flush();
@@ -372,9 +378,16 @@ function hasWrites(rounds: StreamValue[][]): boolean {
 export function learnRule(rounds: StreamValue[][], fromApp: boolean): FrameRule {
   const marker = learnMarker(rounds);
   if (marker) {
-    const frames = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker })).map((f) => f.bytes);
+    const first = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker }));
+    // Short values seen again and again outside frames are messages of their own; when one
+    // arrives between the parts of a frame it must not be joined to it.
+    const seen = new Map<string, number>();
+    for (const f of first) if (f.orphan && f.bytes.length <= 8) seen.set(toHex(f.bytes), (seen.get(toHex(f.bytes)) ?? 0) + 1);
+    const standalone = new Set([...seen].filter(([, n]) => n >= 3).map(([h]) => h));
+    const base: FrameRule = standalone.size ? { ...NO_RULE, marker, standalone } : { ...NO_RULE, marker };
+    const frames = (standalone.size ? rounds.flatMap((r) => assemble(r, base)) : first).filter((f) => !f.orphan).map((f) => f.bytes);
     const length = learnLength(frames.filter((f) => startsWith(f, marker)), marker);
-    if (length) return { ...NO_RULE, marker, length };
+    if (length) return { ...base, length };
     const marked = frames.filter((f) => startsWith(f, marker) && f.length > marker.length);
     const mode = modeShare(marked.map((f) => f.length));
     // Frame types (the byte after the marker) may each have their own length (JK: 300 and 308).
@@ -394,7 +407,7 @@ export function learnRule(rounds: StreamValue[][], fromApp: boolean): FrameRule 
     }
     const fixed = mode.share >= 0.6 && frames.length >= 3 ? mode.value : null;
     const distinct = new Set(fixedByType.values());
-    return distinct.size > 1 ? { ...NO_RULE, marker, fixed, fixedByType } : { ...NO_RULE, marker, fixed: fixed ?? (distinct.size === 1 ? [...distinct][0]! : null) };
+    return distinct.size > 1 ? { ...base, fixed, fixedByType } : { ...base, fixed: fixed ?? (distinct.size === 1 ? [...distinct][0]! : null) };
   }
   // Values that already are whole frames (one or several each, as a length field says) need no joining.
   const raw = rounds.flat().map((v) => v.bytes);
