@@ -23,7 +23,7 @@ function read(bytes: Buffer, name: string) {
 
 describe('simulated captures read back with the real readers', () => {
   // pcap-ll holds link-layer packets and packetlogger-text ATT lines instead: see the tests below.
-  for (const format of CAPTURE_FORMATS.filter((f) => f !== 'pcap-ll' && f !== 'packetlogger-text')) {
+  for (const format of [...CAPTURE_FORMATS.filter((f) => f !== 'pcap-ll' && f !== 'packetlogger-text'), 'pcapng' as const]) {
     it(`${format}: packets identical to what was simulated`, () => {
       const cap = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 2, seed: 5, seconds: 3, format, otherDevice: true });
       const { info, packets } = read(cap.bytes, `sim.${format}`);

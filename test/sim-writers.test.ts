@@ -1,7 +1,7 @@
 // Capture writers: headers and records parsed by hand against the format specs.
 import { describe, expect, it } from 'vitest';
 import { HCI_ACL, HCI_EVENT, type HciPacket } from '../src/model.js';
-import { simulateRounds, PROTOCOLS, writeBtsnoop, writePcap, writePklg } from '../src/sim/index.js';
+import { simulateRounds, PROTOCOLS, writeBtsnoop, writePcap, writePcapng, writePklg } from '../src/sim/index.js';
 import { btsnoopRecords } from './sim-helpers.js';
 
 const { packets } = simulateRounds({ protocol: PROTOCOLS.jbd!, switchOn: true, rounds: 1, seed: 2, seconds: 3 });
@@ -102,4 +102,32 @@ describe('pcap writer', () => {
       });
     });
   }
+});
+
+describe('pcapng writer', () => {
+  it('section header, one interface (201), one enhanced packet block per packet', () => {
+    const buf = writePcapng(packets);
+    expect(buf.readUInt32LE(0)).toBe(0x0a0d0d0a);
+    expect(buf.readUInt32LE(8)).toBe(0x1a2b3c4d);
+    let o = buf.readUInt32LE(4);
+    expect(buf.readUInt32LE(o)).toBe(1);
+    expect(buf.readUInt16LE(o + 8)).toBe(201);
+    o += buf.readUInt32LE(o + 4);
+    let n = 0;
+    while (o < buf.length) {
+      const total = buf.readUInt32LE(o + 4);
+      expect(buf.readUInt32LE(o)).toBe(6);
+      expect(total % 4).toBe(0);
+      expect(buf.readUInt32LE(o + total - 4)).toBe(total);
+      const p = packets[n]!;
+      const t = buf.readUInt32LE(o + 12) * 2 ** 32 + buf.readUInt32LE(o + 16);
+      expect(t).toBe(p.t);
+      expect(buf.readUInt32LE(o + 20)).toBe(5 + p.data.length);
+      expect(buf.readUInt32BE(o + 28)).toBe(p.sent ? 0 : 1);
+      expect(buf[o + 32]).toBe(p.type);
+      o += total;
+      n++;
+    }
+    expect(n).toBe(packets.length);
+  });
 });

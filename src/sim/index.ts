@@ -9,5 +9,5 @@ export { simulateRounds, type RoundsOptions, type RoundsResult } from './rounds.
 export { simulateAttRounds, type AttRoundsOptions } from './att-rounds.js';
 export { simulateCapture, type SimulateCaptureOptions, type SimulatedCapture, type StateWindow } from './capture.js';
 export { hciToAir, type AirPacket, type AirOptions } from './air/convert.js';
-export { writeCapture, writeBtsnoop, writePklg, writePcap, writePcapLl, writeNrfConnectText, LEADING_RECORDS, ALL_CAPTURE_FORMATS, CAPTURE_FORMATS, FORMAT_EXTENSION, type SimCaptureFormat } from './writers/index.js';
+export { writeCapture, writePcapng, writeBtsnoop, writePklg, writePcap, writePcapLl, writeNrfConnectText, LEADING_RECORDS, ALL_CAPTURE_FORMATS, CAPTURE_FORMATS, FORMAT_EXTENSION, type SimCaptureFormat } from './writers/index.js';
 export { Prng } from './prng.js';

@@ -4,6 +4,7 @@ import { hciToAir, type AirOptions } from '../air/convert.js';
 import { writeBtsnoop } from './btsnoop.js';
 import { writePacketLoggerText, type PacketLoggerTextOptions } from './packetlogger-text.js';
 import { writePcapLl } from './pcap-ll.js';
+import { writePcapng } from './pcapng.js';
 import { writeNrfConnectText, type NrfConnectTextOptions } from './nrfconnect-text.js';
 import { attPdus } from '../link/reassemble.js';
 
@@ -19,11 +20,11 @@ import { writePklg } from './pklg.js';
 
 export const CAPTURE_FORMATS = ['btsnoop', 'btsnoop-1001', 'btmon', 'pklg', 'pklg-be', 'pcap-187', 'pcap-201', 'pcap-ll', 'packetlogger-text'] as const;
 /**
- * Every format, including the nRF Connect log: a direct-GATT log of one device that names
- * characteristics by UUID only (handle 0 in the events). Kept out of CAPTURE_FORMATS, the list
- * the family × format tests iterate, until the analysis is tested on handle-less logs.
+ * Every format, including the nRF Connect log (a direct-GATT log of one device that names
+ * characteristics by UUID only: handle 0 in the events) and pcapng (201). Kept out of
+ * CAPTURE_FORMATS, the list the family × format tests iterate, until those tests include them.
  */
-export const ALL_CAPTURE_FORMATS = [...CAPTURE_FORMATS, 'nrfconnect-text'] as const;
+export const ALL_CAPTURE_FORMATS = [...CAPTURE_FORMATS, 'nrfconnect-text', 'pcapng'] as const;
 export type SimCaptureFormat = (typeof ALL_CAPTURE_FORMATS)[number];
 
 /** Usual file name extension for each format. */
@@ -38,6 +39,7 @@ export const FORMAT_EXTENSION: Record<SimCaptureFormat, string> = {
   'pcap-ll': '.pcap',
   'packetlogger-text': '.txt',
   'nrfconnect-text': '.txt',
+  pcapng: '.pcapng',
 };
 
 /** Records each format writes before the first packet (btmon index records, PacketLogger notes). */
@@ -52,6 +54,7 @@ export const LEADING_RECORDS: Record<SimCaptureFormat, number> = {
   'pcap-ll': 0,
   'packetlogger-text': 0,
   'nrfconnect-text': 0,
+  pcapng: 0,
 };
 
 /**
@@ -84,9 +87,11 @@ export function writeCapture(
       return writePcapLl(hciToAir(packets, air));
     case 'packetlogger-text':
       return writePacketLoggerText(packets, text);
+    case 'pcapng':
+      return writePcapng(packets);
     case 'nrfconnect-text':
       return writeNrfConnectText(packets, nrf ?? guessNrfOptions(packets));
   }
 }
 
-export { writeBtsnoop, writeNrfConnectText, writePacketLoggerText, writePcap, writePcapLl, writePklg };
+export { writePcapng, writeBtsnoop, writeNrfConnectText, writePacketLoggerText, writePcap, writePcapLl, writePklg };
