@@ -84,6 +84,11 @@ describe.skipIf(!HAVE_CORPUS)('framing learnt from real traffic', () => {
     expect(g.frames).toBe('marker:7ea11100+length@5+10');
     expect(g.checksum).toBe('crc16-modbus of bytes 1..163 at byte 164 (little-endian)');
   });
+  it('JK with "AT\\r\\n" and command echoes between the parts of a frame: every frame type is 300 bytes with a valid sum8', async () => {
+    const gs = (await frames('jk_heating_start_stop_setting.btsnoop')).filter((x) => x.prefix.startsWith('55aaeb90'));
+    expect(gs.map((g) => g.prefix.slice(8, 10)).sort()).toEqual(['01', '02', '03']);
+    for (const g of gs) expect([g.length, g.lengths.max, g.checksum]).toEqual([300, 300, 'sum8 of bytes 0..298 at byte 299']);
+  });
   it('JK: 300-byte frames from 128 + 128 + 44 notifications, sum8', async () => {
     const gs = await frames('jk_bd6a17s6p_sw710h.btsnoop');
     const g = gs.find((x) => x.prefix.startsWith('55aaeb90') && x.length === 300)!;

@@ -131,7 +131,7 @@ export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
     if (rule.request && v.afterWrite) flush();
     if (rule.gapUs !== null && prev && v.t !== null && prev.t !== null && v.t - prev.t > rule.gapUs) flush();
     prev = v;
-    if (rule.standalone && v.bytes.length <= 8 && rule.standalone.has(toHex(v.bytes))) {
+    if (rule.standalone && v.bytes.length <= 32 && rule.standalone.has(toHex(v.bytes))) {
       emit(v.bytes, v, 1, true); // a message of its own, even in the middle of a frame
       continue;
     }
@@ -379,11 +379,33 @@ export function learnRule(rounds: StreamValue[][], fromApp: boolean): FrameRule 
   const marker = learnMarker(rounds);
   if (marker) {
     const first = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker }));
-    // Short values seen again and again outside frames are messages of their own; when one
-    // arrives between the parts of a frame it must not be joined to it.
-    const seen = new Map<string, number>();
-    for (const f of first) if (f.orphan && f.bytes.length <= 8) seen.set(toHex(f.bytes), (seen.get(toHex(f.bytes)) ?? 0) + 1);
-    const standalone = new Set([...seen].filter(([, n]) => n >= 3).map(([h]) => h));
+    // Short values seen again and again that arrive after a value that did not fill the MTU are
+    // messages of their own (a continuation always follows a full value): when one arrives between
+    // the parts of a frame it must not be joined to it.
+    let maxLen = 0;
+    for (const r of rounds) for (const v of r) if (v.bytes.length > maxLen) maxLen = v.bytes.length;
+    const total = new Map<string, number>();
+    const afterShort = new Map<string, number>();
+    for (const r of rounds) {
+      let prev: Uint8Array | null = null;
+      for (const v of r) {
+        if (v.bytes.length <= 32 && v.bytes.length < maxLen && !startsWith(v.bytes, marker)) {
+          const h = toHex(v.bytes);
+          total.set(h, (total.get(h) ?? 0) + 1);
+          if (!prev || prev.length < maxLen) afterShort.set(h, (afterShort.get(h) ?? 0) + 1);
+        }
+        prev = v.bytes;
+      }
+    }
+    // Only where the device fills the MTU (not where fragments have any size, as over a UART bridge).
+    let full = 0;
+    let all = 0;
+    for (const r of rounds) for (const v of r) {
+      all++;
+      if (v.bytes.length === maxLen) full++;
+    }
+    const mtuFilled = full >= all * 0.25;
+    const standalone = new Set(mtuFilled ? [...total].filter(([h, n]) => n >= 3 && (afterShort.get(h) ?? 0) >= n * 0.5).map(([h]) => h) : []);
     const base: FrameRule = standalone.size ? { ...NO_RULE, marker, standalone } : { ...NO_RULE, marker };
     const frames = (standalone.size ? rounds.flatMap((r) => assemble(r, base)) : first).filter((f) => !f.orphan).map((f) => f.bytes);
     const length = learnLength(frames.filter((f) => startsWith(f, marker)), marker);
