@@ -40,6 +40,7 @@ describe.skipIf(!HAVE_CORPUS)('daly_dsg_onoff.packetlogger.txt split into its on
 const STATUS_ONLY = [
   'jbd_sp04s034_l4s_200a_b_u.btsnoop',
   'jbd_sp04s034_ffaa_auth_dl1001.btsnoop',
+  'jbd_sp04s034_v1.3_ffaa_auth.btsnoop',
   'tianpower_tp_lt55.btsnoop',
   'nexxtender_fuut_20241230_1.btsnoop',
   'nexxtender_fuut_20241230_02.btsnoop',

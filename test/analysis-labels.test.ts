@@ -94,6 +94,16 @@ describe('labels', () => {
     expect(random.length).toBeGreaterThan(0);
     expect(random.every((c) => c.label === 'chance')).toBe(true);
   });
+  it('a drifting byte (0xc9/0xca, later 0xcc/0xcd) is a number; a flag with a flickering lower bit is not', () => {
+    const model = (state: string, i: number, r: () => number): Exchange[] => {
+      const temp = (state === 'on' ? 0xc9 : 0xcc) + (r() < 0.5 ? 1 : 0);
+      const fet = (state === 'on' ? 0x02 : 0x00) | (r() < 0.5 ? 1 : 0);
+      return [{ write: null, notify: { handle: 0x40, values: [Uint8Array.of(0x5b, 0x03, 0x0b, temp, 0x64, fet, 0x04)] } }];
+    };
+    const res = analyze(rounds(['on', 'off'], 3, 30, model));
+    expect(res.candidates.find((c) => c.byte === 3)).toMatchObject({ label: 'number' });
+    expect(res.candidates[0]).toMatchObject({ byte: 5, bit: 1, mask: '0x02', label: null });
+  });
   it('the length byte found by framing is labelled length', () => {
     const res = analyze(rounds(['on', 'off'], 3, 20, jbdModel((s) => s === 'on')));
     const g = res.groups.find((x) => x.prefix.startsWith('dd03'))!;

@@ -185,7 +185,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
           group: id,
           stats,
           labelOf: (byte, mask, decided) =>
-            labels.bytes.get(byte) ?? (isNumberPart(gm, stats, byte, mask, decided) ? 'number' : isChance(stats, byte, decided) ? 'chance' : null),
+            labels.bytes.get(byte) ?? (isChance(stats, byte, decided) ? 'chance' : isNumberPart(gm, stats, byte, mask, decided) ? 'number' : null),
         }),
       );
     }

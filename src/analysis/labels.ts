@@ -140,6 +140,9 @@ export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitM
     const rs = ranges(scoped, states, (b) => (byte < b.length ? b[byte]! : null));
     if (prof.distinct.some((d) => d >= 3) && adjacent(rs)) return true;
   }
+  // The rest of the byte moves within the states and its distribution shifts between them: the
+  // whole byte drifts (a number), where a flag flip would leave the other bits as they were.
+  if (otherBitsShift(gs, byte, bitMask, decided)) return true;
   for (const low of [byte + 1, byte - 1]) {
     if (!noisy(low)) continue;
     const rs = ranges(scoped, states, (b) => (byte < b.length && low < b.length ? b[byte]! * 256 + b[low]! : null));
@@ -167,4 +170,32 @@ export function isChance(gs: GroupStats, byte: number, decided?: boolean[]): boo
   }
   if (used < 2 || seen === 0) return false; // single messages show nothing about randomness
   return pChance * gs.length * 8 >= 0.05;
+}
+
+/** Total variation distance > 0.5 between two states' distributions of the byte without the mask, and those bits vary. */
+function otherBitsShift(gs: GroupStats, byte: number, mask: number, decided?: boolean[]): boolean {
+  const dists: Map<number, number>[] = [];
+  let varies = false;
+  for (let s = 0; s < gs.states.length; s++) {
+    const n = gs.present[s]![byte] ?? 0;
+    if (!n || (decided && !decided[s])) continue;
+    const d = new Map<number, number>();
+    const h = gs.hist[s]!;
+    for (let v = 0; v < 256; v++) {
+      const c = h[byte * 256 + v]!;
+      if (c) d.set(v & ~mask, (d.get(v & ~mask) ?? 0) + c / n);
+    }
+    if (d.size > 1) varies = true;
+    dists.push(d);
+  }
+  if (!varies || dists.length < 2) return false;
+  for (let i = 0; i < dists.length; i++) {
+    for (let j = i + 1; j < dists.length; j++) {
+      const keys = new Set([...dists[i]!.keys(), ...dists[j]!.keys()]);
+      let tv = 0;
+      for (const k of keys) tv += Math.abs((dists[i]!.get(k) ?? 0) - (dists[j]!.get(k) ?? 0));
+      if (tv / 2 > 0.5) return true;
+    }
+  }
+  return false;
 }
