@@ -64,3 +64,18 @@ describe("the seed's rule (--key prefix:4 --frames none) fails where it should",
     });
   }
 });
+
+describe('captures that name the device and captures that do not (ACL-only) in one analysis', () => {
+  it('takes the unnamed traffic as the device where the named peer is missing', async () => {
+    const on = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 3, seed: 41, seconds: 4 });
+    const off = simulateCapture({ protocol: 'jbd', switchOn: false, rounds: 3, seed: 42, seconds: 4, aclOnly: true, bms: on.bms, start: Date.UTC(2025, 2, 14, 12) * 1000 });
+    const onPath = join(dir, 'mixed-on.btsnoop');
+    const offPath = join(dir, 'mixed-off-aclonly.btsnoop');
+    writeFileSync(onPath, on.bytes);
+    writeFileSync(offPath, off.bytes);
+    const res = analyze(await loadRounds([`on=${onPath}`, `off=${offPath}`]));
+    expect(res.device).toBe(on.deviceAddress);
+    expect(res.states.off!.messages).toBeGreaterThan(10);
+    expect(top(res)!.c).toMatchObject({ byte: on.truth.byte, bit: on.truth.bit, label: null });
+  });
+});

@@ -36,10 +36,10 @@ interface Stream {
 }
 
 /** Splits each round's device events into streams (handle × direction), noting the app's writes. */
-function buildStreams(rounds: Round[], device: string | null): Map<string, Stream> {
+function buildStreams(rounds: Round[], device: string | null, withUnknown: boolean): Map<string, Stream> {
   const streams = new Map<string, Stream>();
   rounds.forEach((round, ri) => {
-    const evs = deviceEvents(round.events, device).slice().sort((a, b) => a.record - b.record);
+    const evs = deviceEvents(round.events, device, null, withUnknown).slice().sort((a, b) => a.record - b.record);
     let writes = 0;
     let lastWrite: string | null = null;
     const seenWrites = new Map<string, number>();
@@ -108,10 +108,10 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   for (const r of rounds) if (!states.includes(r.state)) states.push(r.state);
   if (states.length < 2) throw new InputError(`at least two states are needed to compare (got ${states.length ? states.join(', ') : 'none'}); give --state on=… --state off=…`);
 
-  const { device } = chooseDevice(rounds, options.device);
+  const { device, withUnknown } = chooseDevice(rounds, options.device);
   // Unlabelled traffic (the rest of windowed captures) only helps to learn how frames are cut.
   const context = options.learnFrom ?? [];
-  const streams = [...buildStreams([...rounds, ...context], device).values()]
+  const streams = [...buildStreams([...rounds, ...context], device, withUnknown).values()]
     .filter((s) => [...s.values.keys()].some((i) => i < rounds.length))
     .filter((s) => options.handle === null || options.handle === undefined || s.handle === options.handle)
     .sort((a, b) => Number(a.dir === 'app-to-device') - Number(b.dir === 'app-to-device') || a.handle - b.handle);
@@ -201,7 +201,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   for (const st of states) {
     const rs = rounds.filter((r) => r.state === st);
     const files = new Set(rs.flatMap((r) => r.source.files.map((f) => f.path)));
-    const withDevice = rs.filter((r) => deviceEvents(r.events, device).length > 0).length;
+    const withDevice = rs.filter((r) => deviceEvents(r.events, device, null, withUnknown).length > 0).length;
     summary[st] = { captures: files.size || rs.length, rounds: withDevice, messages: messagesPerState.get(st)! };
   }
   if (weak.some((c) => c.label === null)) {

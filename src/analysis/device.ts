@@ -18,6 +18,11 @@ export interface DeviceChoice {
   device: string | null;
   /** Peers seen, with their value counts, best first. */
   peers: { peer: string | null; events: number; states: number }[];
+  /**
+   * Events without a peer address count as the device's: some captures of the set name no peer
+   * (ACL-only logs, text exports) while others do.
+   */
+  withUnknown: boolean;
 }
 
 export function chooseDevice(rounds: Round[], wanted?: string | null): DeviceChoice {
@@ -42,20 +47,35 @@ export function chooseDevice(rounds: Round[], wanted?: string | null): DeviceCho
       const seen = peers.map((p) => p.peer ?? UNKNOWN).join(', ') || 'none';
       throw new InputError(`device ${wanted} has no ATT values in these captures (peers seen: ${seen})`);
     }
-    return { device: w, peers };
+    return { device: w, peers, withUnknown: unknownFills(score, w, states) };
   }
   if (peers.length === 0) throw new InputError('the captures hold no ATT values from any device; check that they contain BLE GATT traffic');
   // Prefer a named peer present in every state; an unnamed one only when no named one qualifies.
   const everywhere = peers.filter((p) => p.states === states.size);
+  const named = peers.find((p) => p.peer !== null);
+  // A named peer missing from some states, where only unnamed traffic exists, is the same device.
+  if (everywhere.length === 0 || everywhere[0]!.peer === null) {
+    if (named && unknownFills(score, named.peer!, states)) return { device: named.peer, peers, withUnknown: true };
+  }
   const best = everywhere[0] ?? peers[0]!;
-  return { device: best.peer, peers };
+  return { device: best.peer, peers, withUnknown: false };
+}
+
+/** True when the peer plus the unnamed traffic covers every state and the peer alone does not. */
+function unknownFills(score: Map<string, { states: Set<string> }>, peer: string, states: Set<string>): boolean {
+  const p = score.get(peer)?.states ?? new Set<string>();
+  const u = score.get(UNKNOWN)?.states ?? new Set<string>();
+  if (p.size === states.size || u.size === 0) return false;
+  return [...states].every((s) => p.has(s) || u.has(s));
 }
 
 /** The device's events, optionally only one handle (writes on every handle are kept: they delimit requests). */
-export function deviceEvents(events: AttEvent[], device: string | null, handle?: number | null): AttEvent[] {
+export function deviceEvents(events: AttEvent[], device: string | null, handle?: number | null, withUnknown = false): AttEvent[] {
   const key = device ?? UNKNOWN;
   return events.filter(
-    (e) => peerKey(e) === key && (handle === null || handle === undefined || e.handle === handle || e.dir === 'app-to-device'),
+    (e) =>
+      (peerKey(e) === key || (withUnknown && e.peer === null)) &&
+      (handle === null || handle === undefined || e.handle === handle || e.dir === 'app-to-device'),
   );
 }
 
