@@ -141,3 +141,18 @@ describe.skipIf(!HAVE_CORPUS)('novax_escooter.btsnoop: lock state as an ASCII di
     expect(Buffer.from(g.example, 'hex').toString('latin1').startsWith('+ACK:OKFCG=')).toBe(true);
   });
 });
+
+describe.skipIf(!HAVE_CORPUS)('ecoflow_delta2_labelled_hexdumps.txt: AC output state from labelled hex dumps', () => {
+  const file = join(CAPTURES, 'ecoflow_delta2_labelled_hexdumps.txt');
+  // Sections of the text (line numbers): states/all-off, all-off2 and usb-out-on (AC off) against
+  // states/all-on and ac-out-on (AC on). The author's summary: AC-out state = byte 0x31.
+  it('finds byte 0x31 bit 0 and the CRC-16 at the end', async () => {
+    const { code, out } = await cliJson('--state', `off=${file}@#280..#301,${file}@#367..#377`, '--state', `on=${file}@#302..#312,${file}@#269..#279`, '--min-support', '1');
+    expect(code).toBe(0);
+    const res = JSON.parse(out);
+    expect(res.candidates[0]).toMatchObject({ byte: 0x31, bit: 0, mask: '0x01', values: { off: 0, on: 1 }, label: null });
+    const g = res.groups.find((x: { id: string }) => x.id === res.candidates[0].group);
+    expect(g.prefix.startsWith('aa026f00')).toBe(true);
+    expect(g.checksum).toBe('crc16-arc of bytes 0..126 at byte 127 (little-endian)');
+  });
+});
