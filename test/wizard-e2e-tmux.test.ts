@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSession } from '../src/session/store.js';
+import { ensureDist } from './helpers/dist.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -21,8 +22,9 @@ let root: string;
 beforeAll(async () => {
   if (!hasTmux) return;
   root = await mkdtemp(join(tmpdir(), 'bmsw-tmux-'));
-  // The launcher runs dist/: compile it (type errors elsewhere in the tree do not stop the emit).
-  spawnSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', join(repo, 'tsconfig.json')], { cwd: repo, encoding: 'utf8' });
+  // The launcher runs dist/: compile it when stale (one build at a time; `npm test` builds first, and a
+  // rebuild while other test files import dist/ would let them read half-written files).
+  await ensureDist();
   if (!existsSync(join(repo, 'dist/cli.js'))) throw new Error('npm run build did not produce dist/cli.js');
 }, 180_000);
 
