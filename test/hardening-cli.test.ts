@@ -102,6 +102,15 @@ describe('inspect and analyze on broken files', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
+  it('analyze: a capture cut in the middle of a record is analysed up to the cut, with one warning naming the place (exit 0)', async () => {
+    const cut = file('cut-off.btsnoop', off.bytes.subarray(0, Math.floor(off.bytes.length * 0.8) + 5));
+    const r = await cli('analyze', '--state', `on=${good.on}`, '--state', `off=${cut}`, '--json');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^warning: .*cut-off\.btsnoop \(btsnoop, record \d+, at byte \d+\).*Only the records before it are analysed\n$/);
+    expect(r.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(r.out).candidates.length).toBeGreaterThan(0);
+  });
+
   it('--debug adds the stack (the only way to see one)', async () => {
     const r = await cli('inspect', '--debug', join(dir, 'missing.pklg'));
     expect(r.code).toBe(2);

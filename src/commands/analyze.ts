@@ -20,11 +20,12 @@ async function sha256(path: string): Promise<string> {
 }
 
 /** Reads one capture: its ATT events and the time of its first record (for windows in seconds). */
-async function readEvents(path: string): Promise<{ events: AttEvent[]; start: Micros }> {
+async function readEvents(path: string): Promise<{ events: AttEvent[]; start: Micros; damage: CaptureError | null }> {
   const events: AttEvent[] = [];
   let start: Micros = null;
   let first = true;
   const x = createAttExtractor((e) => events.push(e));
+  let damage: CaptureError | null = null;
   try {
     const info = await readCaptureFile(path, (p) => {
       if (first) {
@@ -35,13 +36,14 @@ async function readEvents(path: string): Promise<{ events: AttEvent[]; start: Mi
     });
     // Nothing readable at all (e.g. a zip without a log): the same error as inspect, not an empty round.
     if (info.damage && first) throw info.damage;
+    damage = info.damage;
   } catch (err) {
     if (err instanceof CaptureError && !err.detail.file) throw err.inFile(path);
     throw err;
   }
   x.finish();
   if (start === null && events.length > 0) start = events[0]!.t;
-  return { events, start };
+  return { events, start, damage };
 }
 
 /** Rounds of all states from "--state on=A,B@12..20" arguments: one round per connection of each file. */
@@ -53,7 +55,7 @@ export async function loadRounds(stateArgs: string[]): Promise<Round[]> {
  * Rounds of all states, plus the whole traffic of windowed captures as unlabelled context (frames
  * are cut the same way inside and outside a window, and a short window alone may not show how).
  */
-export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round[]; context: Round[] }> {
+export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round[]; context: Round[]; warnings: string[] }> {
   const byState = new Map<string, FileSpec[]>();
   for (const a of stateArgs) {
     const { state, files } = parseStateArg(a);
@@ -62,10 +64,13 @@ export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round
   const rounds: Round[] = [];
   const context: Round[] = [];
   const contextFiles = new Set<string>();
+  // A capture damaged part-way is analysed up to the damage, and the user is told (as inspect does).
+  const warnings: string[] = [];
   for (const [state, files] of byState) {
     let index = 1;
     for (const f of files) {
-      const { events, start } = await readEvents(f.path);
+      const { events, start, damage } = await readEvents(f.path);
+      if (damage) warnings.push(`${damage.message}${/[.!?]$/.test(damage.message) ? '' : '.'} Only the records before it are analysed`);
       const inWindow = windowEvents(events, f.window, start, f.path);
       if (f.window && !contextFiles.has(f.path)) {
         contextFiles.add(f.path);
@@ -78,7 +83,7 @@ export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round
       rounds.push(...rs);
     }
   }
-  return { rounds, context };
+  return { rounds, context, warnings };
 }
 
 export function parseFrames(v: string | undefined): FramesOption {
@@ -248,7 +253,8 @@ Examples:
     };
     const labels = new Set(stateArgs.map((a) => parseStateArg(a).state));
     if (labels.size < 2) throw new InputError(`only one state (${[...labels][0]}) was given; compare at least two, e.g. --state on=… --state off=…`);
-    const { rounds, context } = await loadCaptures(stateArgs);
+    const { rounds, context, warnings } = await loadCaptures(stateArgs);
+    for (const w of warnings) ctx.stderr.write(`warning: ${w}\n`);
     const result = analyze(rounds, { ...options, learnFrom: context });
     if (values.json) ctx.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else ctx.stdout.write(report(result, colours(ctx)));
