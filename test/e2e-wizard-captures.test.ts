@@ -1,7 +1,7 @@
 // End to end in a real terminal (issue 7): `bms-wizard --sessions-dir DIR` from the first question
 // to the exported report, on capture files the simulator wrote (ON as PacketLogger, OFF as pcap),
 // answered by keys in tmux. The demo's own tmux run lives in wizard-e2e-tmux.test.ts.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,11 @@ describe.skipIf(!HAS_TMUX)('bms-wizard from start to export on capture files (tm
     await writeFile(onFile, on.bytes);
     await writeFile(offFile, off.bytes);
     const dir = join(root, 'sessions');
-    tmux.start('wiz', root, `node ${BIN} --sessions-dir ${dir}`);
+    const home = join(root, 'home');
+    const tmp = join(root, 'tmp');
+    mkdirSync(home);
+    mkdirSync(tmp);
+    tmux.start('wiz', root, `node ${BIN} --sessions-dir ${dir}`, { HOME: home, TMPDIR: tmp });
     const r = await tmux.drive('wiz', [
       [/Name of the switch/, ['C-u', 'literal:discharge switch', 'Enter']],
       [/Capture file\(s\) for 'on'/, ['C-u', `literal:${onFile}`, 'Enter']],
@@ -64,5 +68,10 @@ describe.skipIf(!HAS_TMUX)('bms-wizard from start to export on capture files (tm
     expect(existsSync(paths.md) && existsSync(paths.json)).toBe(true);
     expect(readFileSync(paths.md, 'utf8')).toContain(session.accepted!.rule);
     expect(JSON.parse(readFileSync(paths.json, 'utf8')).accepted.byte).toBe(on.truth.byte);
+    // nothing written outside the sessions folder: not in the working directory, HOME or TMPDIR
+    expect(readdirSync(root).sort()).toEqual(['dsg on.pklg', 'dsg_off.pcap', 'home', 'sessions', 'tmp']);
+    expect(readdirSync(home)).toEqual([]);
+    expect(readdirSync(tmp)).toEqual([]);
+    expect(readdirSync(dir).filter((f) => !f.startsWith(name.replace(/\.json$/, '')))).toEqual([]);
   }, 180_000);
 });
