@@ -7,17 +7,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { characteristicName, serviceName } from '../ble/known-services.js';
 import { parseFileSpec, windowEvents, type RoundWindow } from '../analysis/rounds.js';
 import { InputError } from '../errors.js';
+import type { HandleInfo } from '../hci/types.js';
 import type { AttEvent, Connection, GattService, SourceInfo } from '../model.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 
-export interface HandleSeen {
-  conn: number;
-  peer: string | null;
-  handle: number;
-  service: string | null;
-  uuid: string | null;
-  properties: string[];
-}
+/** What the GATT table needs of the extractor's handle table (hci/types HandleInfo). */
+export type HandleSeen = Pick<HandleInfo, 'conn' | 'peer' | 'handle' | 'service' | 'uuid' | 'properties'>;
 
 export type ExtractFile = (path: string) => Promise<{ events: AttEvent[]; result: { connections: Connection[]; warnings: string[]; handles?: HandleSeen[] }; start?: number | null }>;
 
@@ -109,11 +104,22 @@ function busiestPeer(events: AttEvent[]): string | null {
   return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
+/** "; its ATT traffic is in records #3..#19 (0.0..211.2 s)…": where a window could go instead. */
+function trafficSpan(raw: Awaited<ReturnType<ExtractFile>>): string {
+  const ev = raw.events;
+  if (ev.length === 0) return '; the file holds no ATT traffic at all';
+  const first = ev[0]!;
+  const last = ev[ev.length - 1]!;
+  const t0 = raw.start ?? null;
+  const secs = t0 !== null && first.t !== null && last.t !== null ? ` (${((first.t - t0) / 1e6).toFixed(1)}..${((last.t - t0) / 1e6).toFixed(1)} s)` : '';
+  return `; its ATT traffic is in records #${first.record}..#${last.record}${secs} ('bms-wizard inspect FILE' lists them)`;
+}
+
 /** Splits one capture into rounds: one per connection that carries the device's traffic (inside the window, if any). */
 function splitByConnection(spec: ImportSpec, sha256: string, raw: Awaited<ReturnType<ExtractFile>>, device: string | null): RecordedRound[] {
   const { path, window } = spec;
   const x = window ? { ...raw, events: windowEvents(raw.events, window, raw.start ?? null, path) } : raw;
-  if (window && x.events.length === 0) throw new InputError(`${path}: no ATT traffic inside the window ${window.unit === 'records' ? `#${window.from}..#${window.to}` : `${window.from}..${window.to} s`}`);
+  if (window && x.events.length === 0) throw new InputError(`${path}: no ATT traffic inside the window ${window.unit === 'records' ? `#${window.from}..#${window.to}` : `${window.from}..${window.to} s`}${trafficSpan(raw)}`);
   const peer = device ?? busiestPeer(x.events);
   const mine = peer === null ? x.events : x.events.filter((e) => e.peer === peer || e.peer === null);
   const conns = [...new Set(mine.map((e) => e.conn))].sort((a, b) => a - b);
@@ -137,6 +143,7 @@ export class ImportSource implements RoundSource {
   /** Rounds read ahead from multi-round files, per state. */
   private pending = new Map<string, RecordedRound[]>();
   private lastIndex = new Map<string, number>();
+  private helped = false;
 
   constructor(private readonly opts: { extract: ExtractFile; cwd?: string }) {}
 
@@ -151,11 +158,11 @@ export class ImportSource implements RoundSource {
     this.lastIndex.set(state, index);
     const queued = this.pending.get(state);
     if (queued && queued.length > 0) {
-      const next = queued.shift()!;
-      ui.info(`round ${index} of '${state}' comes from ${basename(next.source.files[0]!.path)}${next.source.conn ? ` (connection ${next.source.conn})` : ''}`);
-      return next;
+      return queued.shift()!;
     }
-    const answer = await ui.ask(`Capture file(s) for '${state}' round ${index} (paths, globs or a folder; FILE@12.5..20 or FILE@#100..#250 for a part; a file with several app sessions fills several rounds)`);
+    if (!this.helped) ui.info('Give paths, globs or a folder; FILE@12.5..20 (seconds) or FILE@#100..#250 (records) for a part of a file. A file with several app sessions (connections) fills several rounds.');
+    this.helped = true;
+    const answer = await ui.ask(`Capture file(s) for '${state}' round ${index}`);
     const specs = await expandSpecs(answer, this.opts.cwd ?? process.cwd());
     const files = specs.map((s) => s.path);
     const progress = ui.progress(`reading ${files.length} file${files.length === 1 ? '' : 's'}`);
@@ -183,6 +190,7 @@ export class ImportSource implements RoundSource {
     } else if (rounds.length > 1 && rounds.length < stillNeeded) {
       rounds[0]!.warnings.push(`${rounds.length} app sessions (connections) found, fewer than the ${stillNeeded} restarts still needed for '${state}': the next rounds will ask for more files`);
     }
+    if (rounds.length > 1) ui.info(`${rounds.length} app sessions (connections) found: rounds ${index}–${index + rounds.length - 1} of '${state}'`);
     this.pending.set(state, rounds.slice(1));
     return rounds[0]!;
   }

@@ -17,11 +17,6 @@ export function isSingleBit(c: Pick<StoredCandidate, 'mask' | 'bit'>): boolean {
   return Number.parseInt(maskOf(c), 16) === 1 << c.bit;
 }
 
-/** "byte 24 bit 1 (0x02)" or, for a byte that changes as a whole, "byte 17 (mask 0x05)". */
-export function candidatePlace(c: Pick<StoredCandidate, 'mask' | 'bit' | 'byte'>): string {
-  return isSingleBit(c) ? `byte ${c.byte} bit ${c.bit} (${maskOf(c)})` : `byte ${c.byte} (mask ${maskOf(c)})`;
-}
-
 /** A state's value: 0/1 for a bit, 0x.. for a byte. */
 export function candidateValue(c: Pick<StoredCandidate, 'mask' | 'bit'>, v: number | undefined): string {
   if (v === undefined) return '?';

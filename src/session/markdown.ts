@@ -1,6 +1,8 @@
 // The report as markdown for a maintainer's issue: device and GATT, the app's queries, rounds
 // per state, the candidate table, hex views with the bits marked, the decoder rule, notes.
-import { candidatePlace, candidateValue, isSingleBit, maskOf, prefixWords } from './finding.js';
+import { describeBits, hexView } from '../analysis/view.js';
+import { candidateValue, isSingleBit, maskOf, prefixWords } from './finding.js';
+import { completeCandidate, completeGroup } from './result.js';
 import type { Report } from './report.js';
 import type { StoredCandidate, StoredGroup } from './schema.js';
 
@@ -14,22 +16,34 @@ function hexWords(hex: string): string {
   return (hex.toUpperCase().match(/../g) ?? []).join(' ');
 }
 
-/**
- * A hex view of one message, 16 bytes a row, candidate bytes in brackets, then the bits
- * named: "byte 24 bit 1 (0x02)".
- */
-export function markedHexView(exampleHex: string, marks: StoredCandidate[]): string {
-  const bytes = exampleHex.match(/../g) ?? [];
-  const marked = new Set(marks.map((c) => c.byte));
-  const lines: string[] = [];
-  for (let row = 0; row < bytes.length; row += 16) {
-    const cells = bytes.slice(row, row + 16).map((b, i) => (marked.has(row + i) ? `[${b.toUpperCase()}]` : ` ${b.toUpperCase()} `));
-    lines.push(`${String(row).padStart(4, ' ')}: ${cells.join('')}`);
+/** "0000 0[0]11": the byte's bits, most significant first, the bits of `mask` in brackets. */
+export function markedBits(value: number, mask: number): string {
+  let out = '';
+  for (let b = 7; b >= 0; b--) {
+    const bit = String((value >> b) & 1);
+    out += (mask >> b) & 1 ? `[${bit}]` : bit;
+    if (b === 4) out += ' ';
   }
-  for (const c of marks) {
+  return out;
+}
+
+/**
+ * A hex view of one message of the group (analysis/view hexView), 16 bytes a row, candidate bytes
+ * in brackets, then per marked byte its bits with the candidate bits in brackets and what each
+ * state has there.
+ */
+export function markedHexView(group: StoredGroup, marks: StoredCandidate[]): string {
+  const g = completeGroup(group);
+  const ranked = marks.map(completeCandidate);
+  const rows = hexView(g, ranked);
+  const lines = rows.map((r) => `${String(r.offset).padStart(4, ' ')}: ${r.segments.map((seg) => (seg.mask ? `[${seg.hex.toUpperCase()}]` : ` ${seg.hex.toUpperCase()} `)).join('').trimEnd()}`);
+  const bytes = Buffer.from(g.example, 'hex');
+  for (const c of ranked) {
     const v = bytes[c.byte];
-    const here = v === undefined ? '?' : isSingleBit(c) ? String((Number.parseInt(v, 16) >> c.bit) & 1) : candidateValue(c, Number.parseInt(v, 16) & Number.parseInt(maskOf(c), 16));
-    lines.push(`      ${candidatePlace(c)} = ${here} here; ${Object.entries(c.values).map(([s, x]) => `${s}: ${candidateValue(c, x)}`).join(', ')}${c.label ? ` [${c.label}]` : ''}`);
+    const mask = Number.parseInt(maskOf(c), 16);
+    const here = v === undefined ? '?' : isSingleBit(c) ? String((v >> c.bit) & 1) : candidateValue(c, v & mask);
+    const bits = v === undefined ? '' : ` = ${markedBits(v, mask)}`;
+    lines.push(`      ${describeBits(c)}: byte ${v === undefined ? '?' : `0x${v.toString(16).padStart(2, '0').toUpperCase()}`}${bits}, ${here} here; ${Object.entries(c.values).map(([s, x]) => `${s}: ${candidateValue(c, x)}`).join(', ')}${c.label ? ` [${c.label}]` : ''}`);
   }
   return lines.join('\n');
 }
@@ -101,13 +115,13 @@ export function reportMarkdown(r: Report): string {
         out.push(`| ${i + 1} | ${c.group} | ${g ? `\`${prefixWords(g.prefix, 4)}\`` : ''} | ${c.byte} | ${c.bit} | ${maskOf(c)} | ${states.map((s) => candidateValue(c, c.values[s])).join(' | ')} | ${states.map((s) => c.support[s] ?? 0).join('/')} | ${c.agreement.toFixed(2)} | ${c.label ?? ''} |`);
       });
       if (a.result.candidates.length > cands.length) out.push('', `_…and ${a.result.candidates.length - cands.length} more candidates in the JSON export._`);
-      out.push('', '### Hex views', '', 'One message of each group with candidates; candidate bytes in brackets, offsets in decimal.', '');
+      out.push('', '### Hex views', '', 'One message of each group with candidates; candidate bytes in [brackets], offsets in decimal from the frame start; under it each candidate byte in binary (bit 7 … bit 0) with the candidate bits in [brackets].', '');
       const byGroup = new Map<string, StoredCandidate[]>();
       for (const c of cands) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
       for (const [id, marks] of byGroup) {
         const g = groups.get(id);
         if (!g) continue;
-        out.push(`Group ${id}: handle 0x${g.handle.toString(16).padStart(4, '0')}, ${g.dir}, ${g.length} bytes, key ${g.key}, frames ${g.frames}, messages ${Object.entries(g.messages).map(([s, n]) => `${s} ${n}`).join(', ')}`, '', '```', markedHexView(g.example, marks), '```', '');
+        out.push(`Group ${id}: handle 0x${g.handle.toString(16).padStart(4, '0')}, ${g.dir}, ${g.length} bytes, key ${g.key}, frames ${g.frames}, messages ${Object.entries(g.messages).map(([s, n]) => `${s} ${n}`).join(', ')}`, '', '```', markedHexView(g, marks), '```', '');
       }
     }
   }

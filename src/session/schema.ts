@@ -1,6 +1,7 @@
 // The session file: one JSON document per wizard session. Everything needed to re-run the
 // analysis lives here (the device's ATT events as hex), so the capture files may disappear.
-import type { Direction, GattService, SourceInfo } from '../model.js';
+import type { AnalysisResult, CandidateResult, GroupResult, StateSummary } from '../analysis/types.js';
+import type { AttEvent, GattService, SourceInfo } from '../model.js';
 
 export const SCHEMA_VERSION = 2;
 
@@ -9,18 +10,7 @@ export const STEPS = ['target', 'source', 'record', 'analyze', 'results', 'accep
 export type Step = (typeof STEPS)[number];
 
 /** An ATT event as stored: the value is lowercase hex. */
-export interface StoredEvent {
-  record: number;
-  t: number | null;
-  conn: number;
-  peer: string | null;
-  dir: Direction;
-  op: string;
-  opcode: number;
-  handle: number;
-  uuid: string | null;
-  value: string;
-}
+export type StoredEvent = Omit<AttEvent, 'value'> & { value: string };
 
 export interface StoredConnection {
   conn: number;
@@ -45,40 +35,20 @@ export interface StoredRound {
   events: StoredEvent[];
 }
 
-/** The analysis JSON (issue 3's `--json` shape); only the fields the wizard and exports read are typed. */
-export interface StoredGroup {
-  id: string;
-  handle: number;
-  dir: Direction;
-  key: string;
-  prefix: string;
-  length: number;
-  frames: string;
-  messages: Record<string, number>;
-  example: string;
-  [more: string]: unknown;
-}
+/**
+ * The analysis JSON (analysis/types AnalysisResult) as stored. The fields every session file has
+ * are required; the others are optional because files written by older versions lack them.
+ */
+export type StoredGroup = Pick<GroupResult, 'id' | 'handle' | 'dir' | 'key' | 'prefix' | 'length' | 'frames' | 'messages' | 'example'> & Partial<GroupResult>;
 
-export interface StoredCandidate {
-  group: string;
-  byte: number;
-  bit: number;
-  mask: string;
-  values: Record<string, number>;
-  support: Record<string, number>;
-  agreement: number;
-  label: string | null;
-  score: number;
-  [more: string]: unknown;
-}
+export type StoredCandidate = Pick<CandidateResult, 'group' | 'byte' | 'bit' | 'mask' | 'values' | 'support' | 'agreement' | 'label' | 'score'> & Partial<CandidateResult>;
 
-export interface StoredAnalysisResult {
-  states: Record<string, { captures: number; messages: number }>;
+export type StoredAnalysisResult = {
+  states: Record<string, Pick<StateSummary, 'captures' | 'messages'> & Partial<StateSummary>>;
   groups: StoredGroup[];
   candidates: StoredCandidate[];
   findings: unknown[];
-  [more: string]: unknown;
-}
+} & Partial<Omit<AnalysisResult, 'states' | 'groups' | 'candidates' | 'findings'>>;
 
 export interface StoredAnalysis {
   settings: Record<string, string | number | boolean | null>;

@@ -16,7 +16,7 @@ import type { Engine } from './engine.js';
 import { sourceUI, type WizardIO } from './io.js';
 import { findSource, SOURCES, type SourceEntry } from './sources.js';
 import { SIM_DEFAULTS } from './sim-source.js';
-import { candidateLine, gattSummary, nextSteps, resultsView, roundFeedback } from './view.js';
+import { candidateLine, gattSummary, nextSteps, resultsView, roundFeedback, roundIsEmpty, sourceLine } from './view.js';
 
 export interface WizardRun {
   session: Session;
@@ -88,10 +88,22 @@ async function stepSource(w: WizardRun): Promise<Step> {
   const spin = w.io.spinner('checking which sources work on this machine');
   const reasons = await Promise.all(visible.map((s) => availability(w, s)));
   spin.stop();
-  const choices = visible.map((s, i) => ({ name: s.label, value: s.id, disabled: reasons[i] ?? (false as const) }));
+  // The list shows why a source is off in a few words; the full reason (with the fix) is printed above it.
+  const choices = visible.map((s, i) => ({ name: s.label, value: s.id, disabled: reasons[i] ? `(${shortReason(reasons[i]!)})` : (false as const) }));
+  const off = visible.map((s, i) => ({ s, why: reasons[i] })).filter((x) => x.why);
+  if (off.length) {
+    out(style.dim('Not available on this machine:'));
+    for (const { s, why } of off) out(style.dim(`  ${s.id}: ${why}`));
+  }
   const id = await prompter.select({ message: 'Source of the rounds', choices, default: w.session.source?.id ?? 'import' });
   w.session.source = { id, options: { ...(w.sourceOptions ?? {}) } };
   return 'record';
+}
+
+/** "adb was not found on PATH: install…" → "adb was not found on PATH". */
+export function shortReason(why: string): string {
+  const head = why.split(/[:.;(]/)[0]!.trim();
+  return head.length > 60 ? `${head.slice(0, 57)}…` : head;
 }
 
 /** null when the source works here, else why not; the probe source is closed again (noble keeps a process alive). */
@@ -132,9 +144,9 @@ function instructions(w: WizardRun, state: string, resumed: boolean): string[] {
   if (id === 'import') {
     return [
       ...head,
-      `  3. Start capturing (HCI snoop log, PacketLogger, sniffer). Then for each of the ${n} rounds: restart the app,`,
-      `     open the page with the switch, wait a few seconds, and do NOT touch the switch.`,
-      `  4. Stop the capture and save it (e.g. ${state}.btsnoop). One file with ${n} app restarts fills all ${n} rounds.`,
+      `  3. Close the app. Start capturing (HCI snoop log, PacketLogger, sniffer).`,
+      `  4. ${n} times: start the app, open the page with the switch, wait a few seconds, do NOT touch the switch, close the app.`,
+      `  5. Stop the capture and save it (e.g. ${state}.btsnoop). One file with ${n} app restarts fills all ${n} rounds.`,
     ];
   }
   if (id === 'gatt') {
@@ -150,11 +162,12 @@ async function stepRecord(w: WizardRun): Promise<Step> {
   const ui = sourceUI(w.io);
   for (const state of t.states) {
     const have = roundsOf(w.session, state).length;
-    if (have >= t.roundsPerState) continue;
+    const missing = Array.from({ length: t.roundsPerState }, (_, i) => i + 1).filter((i) => !roundsOf(w.session, state).some((r) => r.index === i));
+    if (missing.length === 0) continue;
     out(style.bold(`\nRecording '${state}' (${have}/${t.roundsPerState} rounds so far)`));
     for (const line of instructions(w, state, have > 0)) out(line);
     if (!w.session.demo) await ui.waitForUser(`Switch set to ${state.toUpperCase()} and verified?`);
-    for (let index = have + 1; index <= t.roundsPerState; index++) {
+    for (const index of missing) {
       for (;;) {
         out(style.accent(`\nRound ${index}/${t.roundsPerState} of '${state}'`));
         let recorded;
@@ -169,8 +182,9 @@ async function stepRecord(w: WizardRun): Promise<Step> {
         const other = w.session.rounds.find((r) => r.device !== null)?.device ?? null;
         const check = checkRound(recorded.events, recorded.connections, { device: w.session.device.address, restarts: 1, otherRoundsDevice: other });
         const name = recorded.connections.find((c) => c.peer === check.device && c.name)?.name ?? null;
-        for (const line of roundFeedback({ ...check, warnings: [...recorded.warnings, ...check.warnings] }, style, name)) out(line);
-        const redo = await prompter.confirm({ message: 'Redo this round?', default: false });
+        for (const line of roundFeedback({ ...check, warnings: [...recorded.warnings, ...check.warnings] }, style, name, recorded.source)) out(line);
+        // Nothing from the device: redoing is the likely answer.
+        const redo = await prompter.confirm({ message: 'Redo this round?', default: roundIsEmpty(check) });
         if (redo) continue;
         if (w.session.device.address === null && check.device !== null) {
           w.session.device.address = check.device;
@@ -252,22 +266,47 @@ async function stepResults(w: WizardRun): Promise<Step> {
   out('');
   for (const line of resultsView(a.result, t.states, style)) out(line);
   const tips = nextSteps(a.result, t.states, t.roundsPerState);
-  if (tips.length) {
-    out('');
-    out(style.bold('What next'));
-    for (const tip of tips) out(`  • ${tip}`);
-  }
+  out('');
+  out(style.bold('What next'));
+  for (const tip of tips) out(`  • ${tip}`);
   const next = await prompter.select({
     message: 'What now?',
     choices: [
       { name: 'Accept a candidate and write the report', value: 'accept' },
       { name: 'Record one more round per state', value: 'more' },
+      { name: 'Record another state (separates bits that change together)', value: 'state' },
+      { name: 'Redo a round that looks wrong', value: 'redo' },
       { name: 'Change analysis settings (framing, grouping, agreement) and re-run', value: 'settings' },
     ],
     default: 'accept',
   });
   if (next === 'more') {
     t.roundsPerState += 1;
+    return 'record';
+  }
+  if (next === 'state') {
+    out(`A new state is a combination in which the bits that change together differ, e.g. the ${t.name} ${t.states[0]} with another switch of the app changed.`);
+    const name = (await prompter.input({
+      message: 'Name of the new state',
+      validate: (v) => (!/^[\w.-]+$/.test(v.trim()) ? 'letters, digits, dot, dash, underscore only' : t.states.includes(v.trim()) ? 'that state is already recorded' : null),
+    })).trim();
+    t.states.push(name);
+    return 'record';
+  }
+  if (next === 'redo') {
+    const rounds = [...w.session.rounds].sort((x, y) => t.states.indexOf(x.state) - t.states.indexOf(y.state) || x.index - y.index);
+    const pick = await prompter.select({
+      message: 'Which round?',
+      choices: [
+        ...rounds.map((r) => ({ name: `'${r.state}' round ${r.index}: ${sourceLine(r.source)}, ${r.events.length} events${r.warnings.length ? `, ${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}` : ''}`, value: `${r.state}#${r.index}` })),
+        { name: 'None (back)', value: '' },
+      ],
+      default: '',
+    });
+    if (pick === '') return 'results';
+    w.session.rounds = w.session.rounds.filter((r) => `${r.state}#${r.index}` !== pick);
+    w.session.analysisSettings = a.settings;
+    w.session.analysis = null;
     return 'record';
   }
   if (next === 'settings') {

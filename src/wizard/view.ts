@@ -1,9 +1,14 @@
 // What the wizard prints: round feedback, analysis results (groups, ranked candidates, a hex
-// view with the candidate bits highlighted) and what to do next. Pure string builders.
-import type { GattService } from '../model.js';
+// view with the candidate bits highlighted) and what to do next. Pure string builders; the
+// table and hex layout come from the analysis room's view helpers, the colours from here.
+import { basename } from 'node:path';
+import { candidateRows, describeBits, hexView, padTable } from '../analysis/view.js';
+import type { CandidateResult, GroupResult } from '../analysis/types.js';
+import type { GattService, SourceInfo } from '../model.js';
 import type { RoundCheck } from '../session/rounds.js';
+import { completeCandidate, completeResult } from '../session/result.js';
 import type { StoredAnalysisResult, StoredCandidate } from '../session/schema.js';
-import { candidatePlace, candidateValue, prefixWords } from '../session/finding.js';
+import { candidateValue, prefixWords } from '../session/finding.js';
 import type { Style } from './style.js';
 
 /** "ff00: ff01 (read, notify), ff02 (write)" per service with vendor characteristics. */
@@ -13,72 +18,131 @@ export function gattSummary(gatt: GattService[]): string[] {
     .map((sv) => `  service ${sv.uuid}${sv.name ? ` (${sv.name})` : ''}: ${sv.characteristics.map((c) => `${c.uuid} [${c.properties.join(', ')}]${c.handle !== null ? ` handle 0x${c.handle.toString(16).padStart(4, '0')}` : ''}`).join('; ')}`);
 }
 
-export function roundFeedback(check: RoundCheck, s: Style, name: string | null): string[] {
-  const lines = [
+/** "on1.btsnoop", "off.btsnoop, connection 2 of 3", "daly.txt records #3..#9". */
+export function sourceLine(src: SourceInfo): string {
+  const files = src.files.map((f) => basename(f.path)).join(', ') || src.kind;
+  const w = src.window;
+  const window = w ? (w.unit === 'records' ? ` records #${w.from}..#${w.to}` : ` ${w.from}..${w.to} s`) : '';
+  const part = src.note ? `, ${src.note}` : src.conn !== undefined ? `, connection ${src.conn}` : '';
+  return `${files}${window}${part}`;
+}
+
+/** A round that should almost certainly be redone: nothing came from the device. */
+export function roundIsEmpty(check: RoundCheck): boolean {
+  return check.messages.fromDevice === 0;
+}
+
+export function roundFeedback(check: RoundCheck, s: Style, name: string | null, source?: SourceInfo): string[] {
+  const lines: string[] = [];
+  if (source) lines.push(`  from: ${sourceLine(source)}`);
+  lines.push(
     `  device: ${check.device ?? s.warn('unknown')}${name ? ` (${name})` : ''}`,
     `  connections: ${check.connections}   messages: ${check.messages.fromDevice} from the device, ${check.messages.toDevice} to it`,
-  ];
+  );
   for (const w of check.warnings) lines.push(`  ${s.warn('⚠')} ${s.warn(w)}`);
   if (check.warnings.length === 0) lines.push(`  ${s.ok('✔ looks good')}`);
   return lines;
 }
 
-/** One message in hex, 16 bytes a row, candidate bytes highlighted, then "byte 24 bit 1 (0x02)". */
-export function hexView(exampleHex: string, marks: StoredCandidate[], s: Style): string[] {
-  const bytes = exampleHex.match(/../g) ?? [];
-  const marked = new Set(marks.map((c) => c.byte));
+/** "#1 g2 byte 24 bit 1 (0x02) on=1 off=0  support 30/30  agreement 1.00" (the accept list). */
+export function candidateLine(c: StoredCandidate, rank: number, states: string[]): string {
+  const full = completeCandidate(c);
+  const vals = states.map((st) => `${st}=${candidateValue(c, c.values[st])}`).join(' ');
+  const sup = states.map((st) => c.support[st] ?? 0).join('/');
+  return `#${rank} ${c.group} ${describeBits(full)} ${vals}  support ${sup}  agreement ${c.agreement.toFixed(2)}${c.label ? `  [${c.label}]` : ''}`;
+}
+
+/** "0000 0011" with the bits of `mask` highlighted (in brackets without colour). */
+export function bitsView(value: number, mask: number, s: Style): string {
+  const cells: string[] = [];
+  for (let b = 7; b >= 0; b--) {
+    const bit = String((value >> b) & 1);
+    cells.push((mask >> b) & 1 ? (s.enabled ? s.mark(bit) : `[${bit}]`) : bit);
+    if (b === 4) cells.push(' ');
+  }
+  return cells.join('');
+}
+
+/**
+ * One message of the group, 16 bytes a row, candidate bytes highlighted, labelled bytes
+ * (checksum, counter…) dimmed; then one line per marked byte with its bits.
+ */
+export function groupHexView(g: GroupResult, ranked: CandidateResult[], states: string[], s: Style): string[] {
+  const rows = hexView(g, ranked);
   const lines: string[] = [];
-  for (let row = 0; row < bytes.length; row += 16) {
-    const cells = bytes.slice(row, row + 16).map((b, i) => (marked.has(row + i) ? (s.enabled ? s.mark(b) : `[${b}]`) : s.enabled ? b : ` ${b} `));
-    lines.push(`    ${s.dim(String(row).padStart(4, ' '))}  ${cells.join(s.enabled ? ' ' : '')}`);
+  for (const row of rows) {
+    const cells = row.segments.map((seg) => (seg.mask ? (s.enabled ? ` ${s.mark(seg.hex)} ` : `[${seg.hex}]`) : seg.label ? ` ${s.dim(seg.hex)} ` : ` ${seg.hex} `));
+    lines.push(`    ${s.dim(String(row.offset).padStart(4, ' '))} ${cells.join('')}`);
+  }
+  const bytes = Buffer.from(g.example, 'hex');
+  const width = String(bytes.length).length;
+  for (const seg of rows.flatMap((r) => r.segments).filter((x) => x.mask)) {
+    const here = ranked.map((c, i) => ({ c, rank: i + 1 })).filter(({ c }) => c.group === g.id && c.byte === seg.byte);
+    const what = here.map(({ c, rank }) => `#${rank} ${c.bits.length > 1 ? `bits ${c.bits.join(',')}` : `bit ${c.bit}`}: ${states.map((st) => `${st} ${candidateValue(c, c.values[st])}`).join(', ')}${c.label ? ` [${c.label}]` : ''}`).join('; ');
+    lines.push(`    byte ${String(seg.byte).padStart(width)} = 0x${seg.hex} = ${bitsView(bytes[seg.byte]!, seg.mask, s)}   ${what}`);
   }
   return lines;
 }
 
-export function candidateLine(c: StoredCandidate, rank: number, states: string[]): string {
-  const vals = states.map((st) => `${st}=${candidateValue(c, c.values[st])}`).join(' ');
-  const sup = states.map((st) => c.support[st] ?? 0).join('/');
-  return `#${rank} ${c.group} ${candidatePlace(c)} ${vals}  support ${sup}  agreement ${c.agreement.toFixed(2)}${c.label ? `  [${c.label}]` : ''}`;
-}
-
 export function resultsView(r: StoredAnalysisResult, states: string[], s: Style, top = 8): string[] {
+  const full = completeResult(r);
   const lines: string[] = [];
-  lines.push(s.bold('Groups'));
-  for (const g of r.groups.slice(0, 12)) {
+  lines.push(s.bold('Groups') + s.dim('  (the device\'s messages, grouped by handle and how they start)'));
+  for (const g of full.groups.slice(0, 12)) {
     const arrow = g.dir === 'device-to-app' ? 'from device' : 'to device  ';
     const start = (prefixWords(g.prefix, 4) || '—').padEnd(11);
     lines.push(`  ${g.id.padEnd(4)} 0x${g.handle.toString(16).padStart(4, '0')} ${arrow}  ${start}  ${String(g.length).padStart(3)} bytes  ${Object.entries(g.messages).map(([k, v]) => `${k} ${v}`).join(', ')}  ${s.dim(`(frames ${g.frames})`)}`);
   }
-  if (r.groups.length > 12) lines.push(s.dim(`  …and ${r.groups.length - 12} more groups`));
-  lines.push('', s.bold('Candidates (best first)'));
-  if (r.candidates.length === 0) lines.push(s.warn('  none: no bit is constant within each state and different between them'));
-  r.candidates.slice(0, top).forEach((c, i) => lines.push(`  ${i === 0 ? s.ok(candidateLine(c, i + 1, states)) : c.label ? s.dim(candidateLine(c, i + 1, states)) : candidateLine(c, i + 1, states)}`));
-  if (r.candidates.length > top) lines.push(s.dim(`  …and ${r.candidates.length - top} more`));
-  const best = r.candidates[0];
-  if (best) {
-    const g = r.groups.find((x) => x.id === best.group);
-    if (g) {
-      const marks = r.candidates.slice(0, top).filter((c) => c.group === g.id);
-      lines.push('', s.bold(`Hex view of ${g.id} (candidate bytes highlighted)`), ...hexView(g.example, marks, s));
-    }
+  if (full.groups.length > 12) lines.push(s.dim(`  …and ${full.groups.length - 12} more groups`));
+  lines.push('', s.bold('Candidates (best first)') + s.dim('  (bits constant within each state and different between them)'));
+  if (full.candidates.length === 0) {
+    lines.push(s.warn('  none: no bit is constant within each state and different between them'));
+    return lines;
+  }
+  const table = padTable(candidateRows(full, top));
+  table.forEach((line, i) => {
+    const c = full.candidates[i - 1];
+    lines.push(`  ${i === 0 ? s.dim(line) : i === 1 && !c?.label ? s.ok(line) : c?.label ? s.dim(line) : line}`);
+  });
+  if (full.candidates.length > top) lines.push(s.dim(`  …and ${full.candidates.length - top} more`));
+  const best = full.candidates[0]!;
+  if (best.why.length) lines.push(s.dim(`  #1: ${best.why.join('; ')}`));
+  // A hex view for each group that holds one of the shown candidates (at most 3).
+  const shown = full.candidates.slice(0, top);
+  const groupIds = [...new Set(shown.map((c) => c.group))].slice(0, 3);
+  for (const id of groupIds) {
+    const g = full.groups.find((x) => x.id === id);
+    if (!g) continue;
+    lines.push('', s.bold(`Hex view of ${g.id}`) + s.dim(`  (one message: handle 0x${g.handle.toString(16).padStart(4, '0')}, starts ${prefixWords(g.prefix, 4) || '—'}; offsets in decimal; ${s.enabled ? 'highlighted' : '[..]'} = candidate bytes)`));
+    lines.push(...groupHexView(g, shown, states, s));
   }
   return lines;
 }
 
-/** What would make an ambiguous answer clear. */
+/** What would make an ambiguous answer clear, and what to do when it is not. */
 export function nextSteps(r: StoredAnalysisResult, states: string[], roundsPerState: number): string[] {
   const tips: string[] = [];
   const notes = Array.isArray(r.notes) ? (r.notes as unknown[]).filter((x): x is string => typeof x === 'string') : [];
   tips.push(...notes);
-  const unlabelled = r.candidates.filter((c) => !c.label);
-  // The analysis' own notes come first; the general advice below only when it said nothing.
-  if (tips.length > 0) return tips;
-  if (unlabelled.length === 0) {
-    tips.push('No clear candidate: check that the switch really changed between the states (restart the app to verify), or record more rounds.');
-  } else if (unlabelled.length > 1 && unlabelled[1]!.score >= unlabelled[0]!.score * 0.9) {
-    tips.push(`Several bits change together with the switch: record a third state (another switch or a different combination) to separate correlated bits.`);
+  const clean = r.candidates.map((c, i) => ({ c, rank: i + 1 })).filter(({ c }) => !c.label);
+  if (clean.length === 0) {
+    tips.push(
+      r.candidates.length === 0
+        ? 'No bit differs between the states. Check that the switch really changed (restart the app and look), that every round reached the page with the switch, or change the analysis settings.'
+        : 'Every candidate has another explanation (a counter, checksum or changing number). Record more rounds, or check that the switch really changed between the states.',
+    );
+    return tips;
   }
-  const minSupport = Math.min(...(unlabelled[0] ? states.map((st) => unlabelled[0]!.support[st] ?? 0) : [0]));
-  if (unlabelled.length > 0 && (minSupport < 3 || roundsPerState < 3)) tips.push('Support is low: record more rounds per state to be sure.');
+  const head = clean[0]!;
+  const tied = clean.filter(({ c }) => c.score >= head.c.score * 0.9);
+  if (tied.length > 1) {
+    tips.push(
+      `${tied.map(({ rank }) => `#${rank}`).join(', ')} change together with the ${states.join('/')} states and cannot be told apart from these rounds. ` +
+        'Record a third state (e.g. the same switch state with another switch changed) to separate correlated bits, or more rounds if some of them are readings that happened to differ.',
+    );
+  }
+  const minSupport = Math.min(...states.map((st) => head.c.support[st] ?? 0));
+  if (minSupport < 3 || roundsPerState < 3) tips.push(`Support is low (${minSupport} message${minSupport === 1 ? '' : 's'} in a state): record more rounds per state to be sure.`);
+  if (tips.length === 0) tips.push(`#${head.rank} stands out: accept it below, or record one more round per state to confirm it.`);
   return tips;
 }

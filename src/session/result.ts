@@ -1,0 +1,36 @@
+// A stored analysis result made whole for the analysis room's view helpers: files written by
+// older versions lack some fields (labels, lengths, kind, bits), which get neutral defaults.
+import type { AnalysisResult, CandidateResult, GroupResult, StateSummary } from '../analysis/types.js';
+import type { StoredAnalysisResult, StoredCandidate, StoredGroup } from './schema.js';
+
+export function completeGroup(g: StoredGroup): GroupResult {
+  return {
+    lengths: { min: g.length, max: g.length },
+    checksum: null,
+    orphans: false,
+    labels: [],
+    ...g,
+  };
+}
+
+export function completeCandidate(c: StoredCandidate): CandidateResult {
+  const mask = Number.parseInt(c.mask, 16);
+  const bits = c.bits ?? [0, 1, 2, 3, 4, 5, 6, 7].filter((b) => (mask >> b) & 1);
+  return { kind: bits.length > 1 ? 'byte' : 'bit', bits, why: [], ...c };
+}
+
+export function completeResult(r: StoredAnalysisResult): AnalysisResult {
+  const states: Record<string, StateSummary> = {};
+  for (const [k, v] of Object.entries(r.states)) states[k] = { rounds: 0, ...v };
+  return {
+    device: null,
+    weak: [],
+    notes: [],
+    settings: { frames: 'auto', key: 'auto', minAgreement: 0.9, minSupport: 2, handle: null, device: null },
+    ...r,
+    states,
+    groups: r.groups.map(completeGroup),
+    candidates: r.candidates.map(completeCandidate),
+    findings: r.findings as AnalysisResult['findings'],
+  };
+}
