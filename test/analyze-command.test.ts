@@ -2,23 +2,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
 import { simulateCapture } from '../src/sim/capture.js';
+import { type CliResult, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bms-analyze-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(['analyze', ...argv], { stdin: new PassThrough(), stdout, stderr, env: { NO_COLOR: '1' } });
-  return { code, out, err };
+function cli(...argv: string[]): Promise<CliResult> {
+  return runCli(['analyze', ...argv]);
 }
 
 const on = simulateCapture({ protocol: 'jbd', switchOn: true, rounds: 2, seed: 3, seconds: 4, otherDevice: true });

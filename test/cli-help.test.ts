@@ -1,18 +1,10 @@
 // Every command's --help (issue 7): exit 0, its usage line, and every option it accepts mentioned
 // by name, so that the help cannot fall behind the options. Commands are found from the main help.
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { type CliResult, runCli } from './helpers/cli.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr, env: { NO_COLOR: '1' } });
-  return { code, out, err };
+function cli(...argv: string[]): Promise<CliResult> {
+  return runCli(argv);
 }
 
 const top = await cli('--help');

@@ -5,25 +5,17 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
 import { simulateCapture } from '../src/sim/index.js';
 import { makeZip } from './bugreport-helpers.js';
 import { corpusFile } from './helpers/capture-corpus.js';
+import { type CliResult, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bmsw-hard-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const code = await main(argv, { stdin: new PassThrough(), stdout, stderr, env: { NO_COLOR: '1' } });
-  return { code, out, err };
+function cli(...argv: string[]): Promise<CliResult> {
+  return runCli(argv);
 }
 
 function file(name: string, bytes: Buffer | string): string {

@@ -6,13 +6,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
 import { newSession } from '../src/session/schema.js';
 import { findSessionFile, listSessions, loadSession, saveSession, sessionPath } from '../src/session/store.js';
 import { DIST, ensureDist } from './helpers/dist.js';
+import { type CliResult, runCli } from './helpers/cli.js';
 
 const SAVER = fileURLToPath(new URL('./helpers/session-saver.mjs', import.meta.url));
 let root: string;
@@ -175,16 +174,8 @@ describe('two processes writing one session', () => {
   });
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const stdin = new PassThrough();
-  const code = await main(argv, { stdin, stdout, stderr, env: { NO_COLOR: '1' } });
-  return { code, out, err };
+function cli(...argv: string[]): Promise<CliResult> {
+  return runCli(argv);
 }
 
 describe('sessions edited by hand', () => {

@@ -2,26 +2,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
 import { extractAttFromFile } from '../src/hci/extract-file.js';
 import { simulateCapture } from '../src/sim/capture.js';
 import { CORPUS, HAVE_CORPUS, SKIP_REASON } from './helpers/capture-corpus.js';
 import { rmSync } from 'node:fs';
+import { type CliResult, runCli } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bms-inspect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => (out += c.toString()));
-  stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const code = await main(['inspect', ...argv], { stdin: new PassThrough(), stdout, stderr, env: { NO_COLOR: '1' } });
-  return { code, out, err };
+function cli(...argv: string[]): Promise<CliResult> {
+  return runCli(['inspect', ...argv]);
 }
 
 const FIELDS = ['record', 't', 'conn', 'peer', 'dir', 'op', 'opcode', 'handle', 'uuid', 'value'];

@@ -6,12 +6,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
 import { simulateCapture } from '../src/sim/index.js';
 import { makeZip } from './bugreport-helpers.js';
 import { REPO } from './helpers/dist.js';
+import { type CliResult, runCli } from './helpers/cli.js';
 
 interface Example {
   line: string;
@@ -87,15 +86,8 @@ function substitute(arg: string): string {
   return arg;
 }
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += String(d)));
-  stderr.on('data', (d) => (err += String(d)));
-  const code = await main(args, { stdin: new PassThrough(), stdout, stderr, env: { NO_COLOR: '1', CI: '1' } });
-  return { code, out, err };
+function run(args: string[]): Promise<CliResult> {
+  return runCli(args, { CI: '1' });
 }
 
 describe('README examples', () => {

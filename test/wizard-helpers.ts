@@ -2,8 +2,6 @@
 // order; questions the script does not mention take their default (and are logged).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../src/cli.js';
 import { Interrupted } from '../src/errors.js';
 import type { WizardIO } from '../src/wizard/io.js';
 import type { Choice, Prompter } from '../src/wizard/prompter.js';
@@ -92,14 +90,5 @@ export async function simulatedCapture(dir: string, name: string, o: { protocol?
 }
 
 /** Runs the CLI in this process with captured streams (stdin is not a terminal). */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d) => (out += d));
-  stderr.on('data', (d) => (err += d));
-  const code = await main(args, { stdin: new PassThrough(), stdout, stderr, env: { ...env, NO_COLOR: '1' } });
-  return { code, out, err };
-}
+export { runCli as cli } from './helpers/cli.js';
 
