@@ -104,6 +104,28 @@ describe('labels', () => {
     expect(res.candidates.find((c) => c.byte === 3)).toMatchObject({ label: 'number' });
     expect(res.candidates[0]).toMatchObject({ byte: 5, bit: 1, mask: '0x02', label: null });
   });
+  it('a flag byte whose other flag (above it) flickers more often in one state is not a number', () => {
+    // Balancing (bit 2) happens mostly while discharging: the byte's distribution shifts with the
+    // state, but no bit below the MOSFET flag moves, so nothing carries as in a number.
+    const model = (state: string, i: number, r: () => number): Exchange[] => {
+      const bal = r() < (state === 'on' ? 0.7 : 0.05) ? 0x04 : 0;
+      return [{ write: null, notify: { handle: 0x40, values: [Uint8Array.of(0x01, 0x03, 0x14, 0x01 | (state === 'on' ? 0x02 : 0) | bal, 0x00, Math.floor(r() * 256), 0x10)] } }];
+    };
+    const res = analyze(rounds(['on', 'off'], 3, 30, model));
+    expect(res.candidates[0]).toMatchObject({ byte: 3, bit: 1, mask: '0x02', label: null });
+    expect(res.candidates[0]!.why).toContain('higher bits of the byte vary (other flags)');
+  });
+  it('the low byte of a number that ticked over between the recordings (0x51 → 0x52) ranks below a flag', () => {
+    const model = (state: string, i: number, r: () => number): Exchange[] => {
+      const soc = state === 'on' ? 0x51 : 0x52;
+      const flags = 0x01 | (state === 'on' ? 0x02 : 0) | (r() < 0.5 ? 0x04 : 0);
+      return [{ write: null, notify: { handle: 0x40, values: [Uint8Array.of(0x01, 0x03, flags, 0x00, 0x03, soc, Math.floor(r() * 256), 0x10)] } }];
+    };
+    const res = analyze(rounds(['on', 'off'], 2, 10, model));
+    const top = res.candidates.filter((c) => c.label === null);
+    expect(top.map((c) => c.byte)).toEqual([2, 5]);
+    expect(top[1]!.why).toContain('values a step apart, with a carry (a number that ticked over?)');
+  });
   it('the length byte found by framing is labelled length', () => {
     const res = analyze(rounds(['on', 'off'], 3, 20, jbdModel((s) => s === 'on')));
     const g = res.groups.find((x) => x.prefix.startsWith('dd03'))!;

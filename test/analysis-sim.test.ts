@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import type { AnalysisResult } from '../src/analysis/types.js';
 import { loadRounds } from '../src/commands/analyze.js';
-import { CAPTURE_FORMATS, FORMAT_EXTENSION, PROTOCOLS, simulateCapture, type SimCaptureFormat } from '../src/sim/index.js';
+import { CAPTURE_FORMATS, FORMAT_EXTENSION, PROTOCOLS, simulateAttRounds, simulateCapture, type SimCaptureFormat } from '../src/sim/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bms-analysis-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,5 +77,22 @@ describe('captures that name the device and captures that do not (ACL-only) in o
     expect(res.device).toBe(on.deviceAddress);
     expect(res.states.off!.messages).toBeGreaterThan(10);
     expect(top(res)!.c).toMatchObject({ byte: on.truth.byte, bit: on.truth.bit, label: null });
+  });
+});
+
+describe('short recordings where slowly drifting numbers stay constant within each state', () => {
+  // Modbus status register: charge (bit 0), discharge (bit 1, the switch) and balancing (bit 2, which
+  // flickers mostly while discharging); SOC and capacity tick over between the recordings.
+  it.each([
+    [14, 3, 20],
+    [5, 3, 5],
+    [18, 2, 5],
+    [20, 4, 5],
+  ])('modbus seed %i, %i rounds of %i s: the discharge flag ranks first', (seed, n, seconds) => {
+    const p = PROTOCOLS.modbus!;
+    const on = simulateAttRounds({ protocol: p, switchOn: true, rounds: n, seed, seconds });
+    const off = simulateAttRounds({ protocol: p, switchOn: false, rounds: n, seed: seed + 1, seconds, bms: on.bms, start: Date.UTC(2025, 2, 14, 11) * 1000 });
+    const best = top(analyze([...on.rounds, ...off.rounds]))!;
+    expect([best.c.byte, best.c.mask, best.g.length]).toEqual([p.truth.byte, '0x02', p.truth.length]);
   });
 });

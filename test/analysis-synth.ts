@@ -235,3 +235,68 @@ export function antModel(on: (s: string) => boolean, enumValues = false) {
     return [{ write: { handle: 0x10, value: Uint8Array.from([0x7e, 0xa1, 0x01, 0x00, 0x00, 0xbe, 0x18, 0x55, 0xaa, 0x55]) }, notify: { handle: 0x10, values: split(Uint8Array.from(f), [20]) } }];
   };
 }
+
+// ---- generality stress test: protocol shapes that are not among the simulator's families ----
+
+/** Where the switch is in a synthetic frame: byte offset and mask of the bits that change. */
+export interface SynthTruth {
+  byte: number;
+  mask: number;
+}
+
+export interface SynthTransport {
+  /** The app's request before each exchange (null: the device streams without requests). */
+  request?: Uint8Array | null;
+  /** Notification size: fixed, or a random size in [min, max] for each chunk. */
+  mtu: number | [number, number];
+  /** All frames of an exchange go into one byte stream before it is cut (several frames per notification). */
+  pack?: boolean;
+  /** Share of chunks lost (a frame missing a piece). */
+  loss?: number;
+  /** Share of notifications sent twice. */
+  dup?: number;
+}
+
+/** Frames of one exchange → notifications, the way the transport cuts, loses and repeats them. */
+export function synthModel(frames: (state: string, i: number, r: () => number) => Uint8Array[], t: SynthTransport) {
+  return (state: string, i: number, r: () => number): Exchange[] => {
+    const fs = frames(state, i, r);
+    const streams = t.pack ? [Uint8Array.from(fs.flatMap((f) => [...f]))] : fs;
+    const values: Uint8Array[] = [];
+    for (const s of streams) {
+      for (let o = 0; o < s.length; ) {
+        const n = typeof t.mtu === 'number' ? t.mtu : t.mtu[0] + Math.floor(r() * (t.mtu[1] - t.mtu[0] + 1));
+        const chunk = s.slice(o, o + n);
+        o += n;
+        if (t.loss && r() < t.loss) continue;
+        values.push(chunk);
+        if (t.dup && r() < t.dup) values.push(chunk);
+      }
+    }
+    return [{ write: t.request ? { handle: 0x30, value: t.request } : null, notify: { handle: 0x31, values } }];
+  };
+}
+
+/** Status data a BMS would report: drifting cell voltages, a noisy current, a slow SOC, a counter. */
+export function statusData(i: number, r: () => number, flags: number[]): number[] {
+  const cells = Array.from({ length: 4 }, () => u16be(3280 + Math.floor(r() * 25))).flat();
+  return [...cells, ...u16be((Math.floor(r() * 2000) - 1000) & 0xffff), 80 - Math.floor(i / 40), 25 + Math.floor(r() * 2), ...flags, i & 0xff, 0x00, 0x10];
+}
+
+/** Seplos/Pace-style ASCII: '~', the frame as upper-case hex text, a 4-digit checksum, '\r'. */
+export function asciiHexFrame(body: number[]): Uint8Array {
+  const hex = body.map((b) => b.toString(16).toUpperCase().padStart(2, '0')).join('');
+  const chars = [...Buffer.from(hex, 'latin1')];
+  const sum = (0x10000 - (chars.reduce((a, b) => a + b, 0) & 0xffff)) & 0xffff;
+  return Uint8Array.from([0x7e, ...chars, ...Buffer.from(sum.toString(16).toUpperCase().padStart(4, '0'), 'latin1'), 0x0d]);
+}
+
+/** Binary frame: marker, a 16-bit length field at `at` (LE or BE; counting the whole frame), payload, CRC-16/Modbus. */
+export function lengthFrame(marker: number[], type: number, payload: number[], at: number, le: boolean): Uint8Array {
+  const head = [...marker];
+  while (head.length < at) head.push(head.length === marker.length ? type : 0x01);
+  const total = at + 2 + payload.length + 2;
+  const f = [...head, ...(le ? [total & 0xff, total >> 8] : u16be(total)), ...payload];
+  const c = crc16modbus(f);
+  return Uint8Array.from([...f, c & 0xff, c >> 8]);
+}

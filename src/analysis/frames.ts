@@ -444,7 +444,55 @@ export function learnRule(rounds: StreamValue[][], fromApp: boolean): FrameRule 
     if (length && byRequest.some((f) => f.parts > 1)) return { ...NO_RULE, request: true, length };
     if (requestAnswersConsistent(byRequest)) return { ...NO_RULE, request: true };
   }
-  return NO_RULE;
+  const gapUs = learnGap(rounds);
+  return gapUs === null ? NO_RULE : { ...NO_RULE, gapUs };
+}
+
+/**
+ * A pause that separates frames: the times between values fall into short ones (inside a burst)
+ * and long ones (between bursts), with a wide jump between the two; and inside the bursts every
+ * value but the last fills the largest size seen (a frame cut at the MTU), so the bursts are frames.
+ */
+export function learnGap(rounds: StreamValue[][]): number | null {
+  const gaps: number[] = [];
+  let maxLen = 0;
+  for (const r of rounds) {
+    for (let i = 0; i < r.length; i++) {
+      const v = r[i]!;
+      if (v.bytes.length > maxLen) maxLen = v.bytes.length;
+      const p = i > 0 ? r[i - 1]! : null;
+      if (p && p.t !== null && v.t !== null) gaps.push(Math.max(0, v.t - p.t));
+    }
+  }
+  if (gaps.length < 8) return null;
+  gaps.sort((a, b) => a - b);
+  // The widest jump (as a ratio) between neighbouring sorted gaps, with enough on each side.
+  const minSide = Math.max(3, Math.floor(gaps.length * 0.05));
+  let bestRatio = 1;
+  let cut = -1;
+  for (let i = minSide; i <= gaps.length - minSide; i++) {
+    const a = Math.max(gaps[i - 1]!, 500); // below 0.5 ms the clock says nothing
+    const ratio = gaps[i]! / a;
+    if (ratio > bestRatio) [bestRatio, cut] = [ratio, i];
+  }
+  if (cut < 0 || bestRatio < 3) return null;
+  const gapUs = Math.round(Math.sqrt(Math.max(gaps[cut - 1]!, 500) * gaps[cut]!) / 1000) * 1000;
+  const frames = rounds.flatMap((r) => assemble(r, { ...NO_RULE, gapUs }));
+  const multi = frames.filter((f) => f.parts > 1);
+  if (multi.length < 3 || multi.length < frames.length * 0.3) return null;
+  // Inside a burst the values before the last are full: the device cut a longer frame.
+  let inner = 0;
+  let full = 0;
+  for (const r of rounds) {
+    for (let i = 1; i < r.length; i++) {
+      const p = r[i - 1]!;
+      const v = r[i]!;
+      if (p.t === null || v.t === null || v.t - p.t > gapUs) continue;
+      inner++;
+      if (p.bytes.length === maxLen) full++;
+    }
+  }
+  return inner > 0 && full / inner >= 0.8 ? gapUs : null;
 }
 
 /** Request framing helps when answers are split (several values per request) and the same request gets the same answer length. */

@@ -189,6 +189,10 @@ function otherBitsShift(gs: GroupStats, byte: number, mask: number, decided?: bo
     dists.push(d);
   }
   if (!varies || dists.length < 2) return false;
+  // A number drifts from its low end: some bit below the candidate moves within a state. Bits that
+  // move only above it are other flags (a balancing flag next to a MOSFET flag), not a carry.
+  const below = (mask & -mask) - 1;
+  if (!(movingBits(gs, byte, decided) & below)) return false;
   for (let i = 0; i < dists.length; i++) {
     for (let j = i + 1; j < dists.length; j++) {
       const keys = new Set([...dists[i]!.keys(), ...dists[j]!.keys()]);
@@ -198,4 +202,22 @@ function otherBitsShift(gs: GroupStats, byte: number, mask: number, decided?: bo
     }
   }
   return false;
+}
+
+/** Bits of a byte that take both values within at least one (decided) state. */
+function movingBits(gs: GroupStats, byte: number, decided?: boolean[]): number {
+  let m = 0;
+  for (let s = 0; s < gs.states.length; s++) {
+    if (decided && !decided[s]) continue;
+    const h = gs.hist[s]!;
+    let and = 0xff;
+    let or = 0;
+    for (let v = 0; v < 256; v++) {
+      if (!h[byte * 256 + v]) continue;
+      and &= v;
+      or |= v;
+    }
+    m |= or & ~and;
+  }
+  return m;
 }

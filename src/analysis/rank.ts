@@ -72,7 +72,17 @@ export function buildCandidates(bits: BitCandidate[], ctx: RankContext): Candida
     let score = agreement * (0.5 + (0.5 * minSupport) / (minSupport + 2));
     // A byte that holds nothing but this bit (0x00/0x01) is the plainest way to store a switch.
     const alone = prof.mode.every((v) => v < 0 || (v & ~mask) === 0);
-    if (!alone) score *= 0.97;
+    // Flags sit in bytes that hold few other set bits; the low byte of a number that merely
+    // drifted between the recordings has bits all over it (0xb5 ↔ 0xb7).
+    let others = 0;
+    for (let i = 0; i < states.length; i++) if (decided[i] && prof.mode[i]! >= 0) others |= prof.mode[i]! & ~mask;
+    const busy = popcount(others);
+    if (!alone) score *= 0.97 * (1 - 0.02 * Math.max(0, busy - 1));
+    const carry = numberStep(prof.mode.filter((v, i) => v >= 0 && decided[i]), others);
+    if (carry) {
+      score *= 0.8;
+      why.push('values a step apart, with a carry (a number that ticked over?)');
+    }
     if (kind === 'bit') why.push(alone ? 'one bit differs, alone in its byte' : 'one bit differs');
     else {
       score *= Math.max(0.7, 0.97 - 0.03 * (list.length - 2));
@@ -84,8 +94,11 @@ export function buildCandidates(bits: BitCandidate[], ctx: RankContext): Candida
       const below = (1 << bitsOfLowest(mask)) - 1;
       const moving = movingBits(ctx.stats, byte);
       const onlyBelow = moving !== 0 && (moving & ~below) === 0;
-      score *= onlyBelow ? 0.6 : prof.distinct.some((d) => d >= 3) ? 0.75 : 0.9;
-      why.push(onlyBelow ? 'lower bits of the byte vary (a number?)' : 'other bits of the byte vary');
+      const onlyAbove = moving !== 0 && (moving & below) === 0 && popcount(moving) <= 2;
+      // Bits above the candidate that flicker are other flags of a bit field (a balancing flag
+      // next to a MOSFET flag): no sign of a number, which drifts from its low end.
+      score *= onlyBelow ? 0.6 : onlyAbove ? 1 : prof.distinct.some((d) => d >= 3) ? 0.75 : 0.9;
+      why.push(onlyBelow ? 'lower bits of the byte vary (a number?)' : onlyAbove ? 'higher bits of the byte vary (other flags)' : 'other bits of the byte vary');
     }
     const neighbours = [byte - 1, byte + 1].filter((p) => p >= 0 && p < ctx.stats.length);
     const noisyNeighbours = neighbours.filter((p) => byteProfile(ctx.stats, p).distinct.some((d) => d >= 3)).length;
@@ -130,4 +143,21 @@ export function sortCandidates(cands: CandidateResult[], groupOrder: Map<string,
       a.byte - b.byte ||
       a.bit - b.bit,
   );
+}
+
+function popcount(v: number): number {
+  let n = 0;
+  for (let x = v; x; x &= x - 1) n++;
+  return n;
+}
+
+/**
+ * Two state values a small step apart whose change carried into higher bits (0x51 → 0x52), in a
+ * byte with other bits set: the last digits of a number, not an enum (1 ↔ 2 has no other bits).
+ */
+function numberStep(values: number[], others: number): boolean {
+  if (values.length !== 2 || others === 0) return false;
+  const [a, b] = values as [number, number];
+  const step = Math.abs(a - b);
+  return step > 0 && step <= 3 && (a ^ b) > step;
 }
