@@ -89,6 +89,8 @@ export function reportMarkdown(r: Report): string {
   out.push('');
 
   out.push('## Rounds', '', `Method: for each state, set the ${t.name} in the app, verify it by restarting the app, then record ${t.roundsPerState} rounds (restart the app, open the page with the switch, do not touch it).`, '');
+  for (const [state, setup] of Object.entries(t.setup ?? {})) out.push(`- State \`${state}\`: ${cell(setup)}`);
+  if (t.setup && Object.keys(t.setup).length > 0) out.push('');
   out.push('| State | Round | Source | Files | Connections | From device | To device | Warnings |', '|---|---|---|---|---|---|---|---|');
   for (const [state, s] of Object.entries(r.states)) {
     for (const round of s.rounds) {

@@ -31,7 +31,7 @@ export interface Report {
   session: { id: string; created: string; updated: string; step: string; demo: boolean };
   redacted: boolean;
   device: { name: string | null; address: string | null; gatt: GattService[] | null };
-  target: { name: string; states: string[]; roundsPerState: number };
+  target: Session['target'];
   /** What the app wrote to the device: the query commands. */
   queries: ReportQuery[];
   states: Record<string, { rounds: ReportRound[]; messages: number }>;

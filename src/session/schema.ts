@@ -78,7 +78,8 @@ export interface Session {
   updated: string;
   step: Step;
   device: { name: string | null; address: string | null; gatt: GattService[] | null };
-  target: { name: string; states: string[]; roundsPerState: number };
+  /** `setup`: what to set in the app for a state when it is not just the switch in that state (a third state). */
+  target: { name: string; states: string[]; roundsPerState: number; setup?: Record<string, string> };
   /** Round source id ('import', 'sim', 'adb'…) and what the source needs to continue. */
   source: { id: string; options: Record<string, string> } | null;
   rounds: StoredRound[];

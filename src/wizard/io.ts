@@ -1,7 +1,7 @@
 // The wizard's terminal: a prompter, a line printer, colour, spinners; and the SourceUI built on them.
 import type { SourceUI } from '../recorders/source.js';
 import { choosePrompter, type Prompter } from './prompter.js';
-import { colourEnabled, makeStyle, startSpinner, type Spinner, type Style } from './style.js';
+import { colourEnabled, makeStyle, startSpinner, wrapLine, type Spinner, type Style } from './style.js';
 
 export interface WizardIO {
   prompter: Prompter;
@@ -14,7 +14,13 @@ export interface WizardIO {
 
 /** The IO of a command run: prompts and text on stdout, spinners on stderr. */
 export function terminalIO(ctx: { yes: boolean; stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv }, command: string): WizardIO {
-  const out = (line = ''): void => void ctx.stdout.write(`${line}\n`);
+  // On a terminal, long lines break between words instead of at the last column.
+  const columns = (): number => ((ctx.stdout as { isTTY?: boolean; columns?: number }).isTTY ? ((ctx.stdout as { columns?: number }).columns ?? 0) : 0);
+  const out = (line = ''): void => {
+    const width = columns();
+    const lines = width > 0 ? line.split('\n').flatMap((l) => wrapLine(l, width - 1)) : [line];
+    ctx.stdout.write(`${lines.join('\n')}\n`);
+  };
   const style = makeStyle(colourEnabled(ctx.stdout, ctx.env));
   const prompter = choosePrompter(ctx, command, (l) => out(style.dim(l)));
   return {

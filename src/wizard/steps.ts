@@ -126,9 +126,9 @@ export function sourceContext(w: WizardRun) {
   return { engine: w.engine, session: w.session, capturesDir: sessionArtifacts(w.file).captures, cwd: w.cwd, env: w.env };
 }
 
-function instructions(w: WizardRun, state: string, resumed: boolean): string[] {
+function instructions(w: WizardRun, state: string, resumed: boolean, n: number): string[] {
   const t = w.session.target;
-  const n = t.roundsPerState;
+  const setup = t.setup?.[state];
   if (w.session.demo) {
     return [
       `State '${state}': the simulated phone sets the ${t.name} to ${state.toUpperCase()} in the app and restarts the app to verify it took.`,
@@ -137,16 +137,16 @@ function instructions(w: WizardRun, state: string, resumed: boolean): string[] {
   }
   const head = [
     `State '${state}'${resumed ? ' (continuing)' : ''}:`,
-    `  1. In the vendor app, set the ${t.name} to ${state.toUpperCase()}.`,
-    `  2. Verify it took: close the app completely, start it again, and check the switch still shows ${state.toUpperCase()}.`,
+    setup ? `  1. In the vendor app: ${setup}.` : `  1. In the vendor app, set the ${t.name} to ${state.toUpperCase()}.`,
+    `  2. Verify it took: close the app completely, start it again, and check the app still shows ${setup ? 'that' : state.toUpperCase()}.`,
   ];
   const id = w.session.source?.id ?? 'import';
   if (id === 'import') {
     return [
       ...head,
       `  3. Close the app. Start capturing (HCI snoop log, PacketLogger, sniffer).`,
-      `  4. ${n} times: start the app, open the page with the switch, wait a few seconds, do NOT touch the switch, close the app.`,
-      `  5. Stop the capture and save it (e.g. ${state}.btsnoop). One file with ${n} app restarts fills all ${n} rounds.`,
+      `  4. ${n === 1 ? 'Once' : `${n} times`}: start the app, open the page with the switch, wait a few seconds, do NOT touch the switch, close the app.`,
+      `  5. Stop the capture and save it (e.g. ${state}.btsnoop).${n > 1 ? ` One file with ${n} app restarts fills all ${n} rounds.` : ''}`,
     ];
   }
   if (id === 'gatt') {
@@ -165,8 +165,8 @@ async function stepRecord(w: WizardRun): Promise<Step> {
     const missing = Array.from({ length: t.roundsPerState }, (_, i) => i + 1).filter((i) => !roundsOf(w.session, state).some((r) => r.index === i));
     if (missing.length === 0) continue;
     out(style.bold(`\nRecording '${state}' (${have}/${t.roundsPerState} rounds so far)`));
-    for (const line of instructions(w, state, have > 0)) out(line);
-    if (!w.session.demo) await ui.waitForUser(`Switch set to ${state.toUpperCase()} and verified?`);
+    for (const line of instructions(w, state, have > 0, missing.length)) out(line);
+    if (!w.session.demo) await ui.waitForUser(t.setup?.[state] ? `App set for '${state}' and verified?` : `Switch set to ${state.toUpperCase()} and verified?`);
     for (const index of missing) {
       for (;;) {
         out(style.accent(`\nRound ${index}/${t.roundsPerState} of '${state}'`));
@@ -290,7 +290,12 @@ async function stepResults(w: WizardRun): Promise<Step> {
       message: 'Name of the new state',
       validate: (v) => (!/^[\w.-]+$/.test(v.trim()) ? 'letters, digits, dot, dash, underscore only' : t.states.includes(v.trim()) ? 'that state is already recorded' : null),
     })).trim();
+    const setup = (await prompter.input({
+      message: `What to set in the app for '${name}' (e.g. discharge ON, charge OFF)`,
+      validate: (v) => (v.trim() ? null : 'say what to set, so the instructions and the report can name it'),
+    })).trim();
     t.states.push(name);
+    t.setup = { ...(t.setup ?? {}), [name]: setup };
     return 'record';
   }
   if (next === 'redo') {

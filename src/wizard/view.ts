@@ -71,12 +71,16 @@ export function groupHexView(g: GroupResult, ranked: CandidateResult[], states: 
   const rows = hexView(g, ranked);
   const lines: string[] = [];
   for (const row of rows) {
-    const cells = row.segments.map((seg) => (seg.mask ? (s.enabled ? ` ${s.mark(seg.hex)} ` : `[${seg.hex}]`) : seg.label ? ` ${s.dim(seg.hex)} ` : ` ${seg.hex} `));
-    lines.push(`    ${s.dim(String(row.offset).padStart(4, ' '))} ${cells.join('')}`);
+    // With colour the highlight marks a byte; without, brackets do (and need the room).
+    const text = s.enabled
+      ? row.segments.map((seg) => (seg.mask ? s.mark(seg.hex) : seg.label ? s.dim(seg.hex) : seg.hex)).join(' ')
+      : row.segments.map((seg) => (seg.mask ? `[${seg.hex}]` : ` ${seg.hex} `)).join('').trimEnd();
+    lines.push(`    ${s.dim(String(row.offset).padStart(4, ' '))}${s.enabled ? '  ' : ' '}${text}`);
   }
   const bytes = Buffer.from(g.example, 'hex');
   const width = String(bytes.length).length;
-  for (const seg of rows.flatMap((r) => r.segments).filter((x) => x.mask)) {
+  // Best candidate first.
+  for (const seg of rows.flatMap((r) => r.segments).filter((x) => x.mask).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))) {
     const here = ranked.map((c, i) => ({ c, rank: i + 1 })).filter(({ c }) => c.group === g.id && c.byte === seg.byte);
     const what = here.map(({ c, rank }) => `#${rank} ${c.bits.length > 1 ? `bits ${c.bits.join(',')}` : `bit ${c.bit}`}: ${states.map((st) => `${st} ${candidateValue(c, c.values[st])}`).join(', ')}${c.label ? ` [${c.label}]` : ''}`).join('; ');
     lines.push(`    byte ${String(seg.byte).padStart(width)} = 0x${seg.hex} = ${bitsView(bytes[seg.byte]!, seg.mask, s)}   ${what}`);

@@ -1,0 +1,183 @@
+// The wizard's result screen and what a user does from it: the candidate table and hex view
+// with the bits marked, the advice when the answer is ambiguous, redoing one round, recording
+// another state; and the round feedback (where the round came from, redo offered first when
+// the device sent nothing).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.js';
+import { ImportSource } from '../src/recorders/import.js';
+import { reportMarkdown } from '../src/session/markdown.js';
+import { buildReport } from '../src/session/report.js';
+import type { StoredAnalysisResult } from '../src/session/schema.js';
+import { realEngine } from '../src/wizard/engine.js';
+import { runWizard } from '../src/wizard/run.js';
+import { makeStyle, wrapLine } from '../src/wizard/style.js';
+import { bitsView, nextSteps, resultsView } from '../src/wizard/view.js';
+import { scriptedIO, simulatedCapture } from './wizard-helpers.js';
+
+const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/captures');
+const plain = makeStyle(false);
+
+let root: string;
+let caps: { on: string; off: string; on2: string; other: string; truth: { byte: number; bit: number } };
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'bmsw-res-'));
+  const d = join(root, 'captures');
+  const on = await simulatedCapture(d, 'dsg_on', { switchOn: true, seed: 11, format: 'btsnoop' });
+  const off = await simulatedCapture(d, 'dsg_off', { switchOn: false, seed: 11, format: 'pklg' });
+  const on2 = await simulatedCapture(d, 'dsg_on_again', { switchOn: true, seed: 11, rounds: 1, format: 'btsnoop', variant: 2 });
+  const other = await simulatedCapture(d, 'someone-else', { protocol: 'daly', switchOn: true, seed: 99, rounds: 1 });
+  caps = { on: on.file, off: off.file, on2: on2.file, other: other.file, truth: on.truth };
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('wizard result screen', () => {
+  it('shows the candidate table, a hex view with the true bit marked in hex and binary, and what next', async () => {
+    const s = scriptedIO([
+      { q: /Source of the rounds/, a: 'import' },
+      { q: /Capture file\(s\) for 'on' round 1/, a: caps.on },
+      { q: /Capture file\(s\) for 'off' round 1/, a: caps.off },
+      { q: /What now/, a: 'accept' },
+      { q: /Write the report/, a: false },
+    ]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: join(root, 'screen'), mode: 'new', cwd: root });
+    const text = s.output.join('\n');
+    // Where each round came from: one file with three app sessions fills three rounds.
+    expect(text).toMatch(/3 app sessions \(connections\) found: rounds 1–3 of 'on'/);
+    expect(text).toMatch(/from: dsg_on\.btsnoop, connection \d+ of 3/);
+    // The table's header and the true bit as row 1.
+    expect(text).toMatch(/#\s+group\s+byte\s+bit\s+mask\s+on\s+off\s+support\s+agreement\s+label\s+score/);
+    expect(text).toMatch(new RegExp(`\\n\\s+1\\s+g\\d+\\s+${caps.truth.byte}\\s+${caps.truth.bit}\\s+0x02\\s+1\\s+0\\s`));
+    // Hex view: the byte in brackets (no colour), then its bits with the candidate bit in brackets.
+    const byteLine = text.split('\n').find((l) => new RegExp(`^\\s+byte ${caps.truth.byte} = 0x`).test(l));
+    expect(byteLine).toBeDefined();
+    expect(byteLine).toMatch(/= [01]{4} [01]{2}\[1\][01]\s+#1 bit 1: on 1, off 0/);
+    expect(text).toMatch(/What next\n {2}• /);
+    expect(session.accepted?.byte).toBe(caps.truth.byte);
+    expect(s.left()).toEqual([]);
+  });
+
+  it('redoing one round from the results asks for that round only and re-runs the analysis', async () => {
+    const s = scriptedIO([
+      { q: /Source of the rounds/, a: 'import' },
+      { q: /Capture file\(s\) for 'on' round 1/, a: caps.on },
+      { q: /Capture file\(s\) for 'off' round 1/, a: caps.off },
+      { q: /What now/, a: 'redo' },
+      { q: /Which round/, a: 'on#2' },
+      { q: /Capture file\(s\) for 'on' round 2/, a: caps.on2 },
+      { q: /What now/, a: 'accept' },
+      { q: /Write the report/, a: false },
+    ]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: join(root, 'redo'), mode: 'new', cwd: root });
+    const on = session.rounds.filter((r) => r.state === 'on').sort((a, b) => a.index - b.index);
+    expect(on.map((r) => r.index)).toEqual([1, 2, 3]);
+    expect(on[1]!.source.files[0]!.path).toBe(caps.on2);
+    expect(on[0]!.source.files[0]!.path).toBe(caps.on);
+    // Only the missing round was asked for: the instructions say once.
+    expect(s.output.join('\n')).toMatch(/4\. Once: start the app/);
+    expect(s.asked.filter((q) => /Capture file/.test(q))).toHaveLength(3);
+    expect(session.accepted?.byte).toBe(caps.truth.byte);
+    expect(s.left()).toEqual([]);
+  });
+
+  it('records another state from the results, with what to set in the app, and reports it', async () => {
+    const third = await simulatedCapture(join(root, 'captures'), 'dsg_on_b', { switchOn: true, seed: 11, format: 'btsnoop', variant: 3 });
+    const s = scriptedIO([
+      { q: /Source of the rounds/, a: 'import' },
+      { q: /Capture file\(s\) for 'on' round 1/, a: caps.on },
+      { q: /Capture file\(s\) for 'off' round 1/, a: caps.off },
+      { q: /What now/, a: 'state' },
+      { q: /Name of the new state/, a: 'on-b' },
+      { q: /What to set in the app for 'on-b'/, a: 'discharge ON, charge OFF' },
+      { q: /App set for 'on-b' and verified/, a: '' },
+      { q: /Capture file\(s\) for 'on-b' round 1/, a: third.file },
+      { q: /What now/, a: 'accept' },
+      { q: /Write the report/, a: false },
+    ]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: join(root, 'third'), mode: 'new', cwd: root });
+    expect(session.target.states).toEqual(['on', 'off', 'on-b']);
+    expect(session.rounds.filter((r) => r.state === 'on-b')).toHaveLength(3);
+    expect(Object.keys(session.analysis!.result.states).sort()).toEqual(['off', 'on', 'on-b']);
+    expect(s.output.join('\n')).toMatch(/1\. In the vendor app: discharge ON, charge OFF\./);
+    const md = reportMarkdown(buildReport(session));
+    expect(md).toMatch(/- State `on-b`: discharge ON, charge OFF/);
+    expect(s.left()).toEqual([]);
+  });
+
+  it('offers to redo a round first when the device sent nothing in it', async () => {
+    const s = scriptedIO([
+      { q: /Source of the rounds/, a: 'import' },
+      { q: /Capture file\(s\) for 'on' round 1/, a: caps.on },
+      // Round 1 of 'off' from another device's capture: no answer to "Redo" takes the default.
+      { q: /Capture file\(s\) for 'off' round 1/, a: caps.other },
+      { q: /Capture file\(s\) for 'off' round 1/, a: caps.off },
+      { q: /What now/, a: 'accept' },
+      { q: /Write the report/, a: false },
+    ]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: join(root, 'empty'), mode: 'new', cwd: root });
+    expect(s.output.join('\n')).toMatch(/no traffic from the device/);
+    expect(session.rounds.every((r) => r.source.files[0]!.path !== caps.other)).toBe(true);
+    expect(s.left()).toEqual([]);
+  });
+});
+
+describe('what next', () => {
+  const base = (cands: Partial<StoredAnalysisResult['candidates'][number]>[]): StoredAnalysisResult => ({
+    states: { on: { captures: 1, messages: 9 }, off: { captures: 1, messages: 9 } },
+    groups: [{ id: 'g1', handle: 17, dir: 'device-to-app', key: 'auto', prefix: 'dd03', length: 4, frames: 'none', messages: { on: 9, off: 9 }, example: 'dd030203' }],
+    candidates: cands.map((c) => ({ group: 'g1', byte: 3, bit: 1, mask: '0x02', values: { on: 1, off: 0 }, support: { on: 9, off: 9 }, agreement: 1, label: null, score: 0.9, ...c })),
+    findings: [],
+  });
+
+  it('says which bits cannot be told apart and suggests another state', () => {
+    const tips = nextSteps(base([{ byte: 3 }, { byte: 2, bit: 0, mask: '0x01', score: 0.88 }]), ['on', 'off'], 3);
+    expect(tips.join(' ')).toMatch(/#1, #2 change together .*third state/);
+  });
+
+  it('asks for more rounds when support is low, and says when nothing differs', () => {
+    expect(nextSteps(base([{ support: { on: 2, off: 2 } }]), ['on', 'off'], 2).join(' ')).toMatch(/Support is low \(2 messages in a state\)/);
+    expect(nextSteps(base([]), ['on', 'off'], 3).join(' ')).toMatch(/No bit differs between the states/);
+    expect(nextSteps(base([{ label: 'counter' }]), ['on', 'off'], 3).join(' ')).toMatch(/Every candidate has another explanation/);
+  });
+
+  it('renders a stored result written before groups had labels and candidates had bits', () => {
+    const lines = resultsView(base([{}]), ['on', 'off'], plain).join('\n');
+    expect(lines).toMatch(/0 {2}dd {2}03 {2}02 \[03\]/);
+    expect(lines).toMatch(/byte 3 = 0x03 = 0000 00\[1\]1 {3}#1 bit 1: on 1, off 0/);
+  });
+});
+
+describe('terminal helpers', () => {
+  it('bitsView marks the mask bits, most significant first', () => {
+    expect(bitsView(0x03, 0x02, plain)).toBe('0000 00[1]1');
+    expect(bitsView(0xa0, 0x60, plain)).toBe('1[0][1]0 0000');
+  });
+
+  it('wrapLine breaks between words under the line indent and never splits a word', () => {
+    const line = '  4. 3 times: start the app, open the page with the switch, wait a few seconds, do NOT touch it';
+    const out = wrapLine(line, 40);
+    expect(out.length).toBeGreaterThan(1);
+    expect(out.every((l) => l.length <= 40)).toBe(true);
+    expect(out.slice(1).every((l) => l.startsWith('    ') && !l.startsWith('     '))).toBe(true);
+    expect(out.map((l) => l.trim()).join(' ')).toBe(line.trim());
+    expect(wrapLine('short', 40)).toEqual(['short']);
+  });
+});
+
+describe('import windows on a real capture', () => {
+  const daly = join(CORPUS, 'daly_dsg_onoff.packetlogger.txt');
+  it.skipIf(!existsSync(daly))('an empty window says where the file\'s ATT traffic is', async () => {
+    const src = new ImportSource({ extract: realEngine.extract, cwd: CORPUS });
+    const ui = { info() {}, warn() {}, confirm: async () => false, ask: async () => `${daly}@#1..#2`, waitForUser: async () => {}, progress: () => ({ update() {}, stop() {} }) };
+    const err = await src.recordRound({ state: 'on', index: 1, roundsPerState: 2, device: null, previous: [] }, ui).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/no ATT traffic inside the window #1\.\.#2; its ATT traffic is in records #3\.\.#19/);
+  });
+});
