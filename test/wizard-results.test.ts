@@ -181,3 +181,33 @@ describe('import windows on a real capture', () => {
     expect((err as Error).message).toMatch(/no ATT traffic inside the window #1\.\.#2; its ATT traffic is in records #3\.\.#19/);
   });
 });
+
+describe('windows of one long real capture', () => {
+  const lumentree = join(CORPUS, 'lumentree_inverter.btsnoop');
+  it.skipIf(!existsSync(lumentree))('frames are learnt from the whole file, as analyze does (Lumentree Modbus answers in tiny notifications)', async () => {
+    // Register 166 written 0 at record #720 and 1 at #739; the app reads registers 150–206 after each.
+    const s = scriptedIO([
+      { q: /Name of the switch/, a: 'overtemp auto restart' },
+      { q: /States to compare/, a: 'off,on' },
+      { q: /Rounds per state/, a: '2' },
+      { q: /Source of the rounds/, a: 'import' },
+      { q: /Capture file\(s\) for 'off' round 1/, a: `${lumentree}@#721..#738` },
+      { q: /Capture file\(s\) for 'off' round 2/, a: `${lumentree}@#700..#719` },
+      { q: /Capture file\(s\) for 'on' round 1/, a: `${lumentree}@#740..#757` },
+      { q: /Capture file\(s\) for 'on' round 2/, a: `${lumentree}@#759..#776` },
+    ]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: join(root, 'lumentree'), mode: 'new', cwd: root, stopAt: 'results' });
+    expect(session.rounds.map((r) => r.source.window)).toEqual([
+      { unit: 'records', from: 721, to: 738 },
+      { unit: 'records', from: 700, to: 719 },
+      { unit: 'records', from: 740, to: 757 },
+      { unit: 'records', from: 759, to: 776 },
+    ]);
+    // The 119-byte answer to 01 03 0096 0039 (3 + 2·57 + 2), reassembled from its tiny notifications.
+    const g = session.analysis!.result.groups.find((x) => x.dir === 'device-to-app' && x.length === 119);
+    expect(g, session.analysis!.result.groups.map((x) => `${x.id} ${x.length} ${x.frames}`).join('; ')).toBeDefined();
+    expect(g!.prefix.startsWith('0103')).toBe(true);
+    expect(s.left()).toEqual([]);
+  });
+});
+

@@ -1,10 +1,13 @@
 // The wizard's steps, one function each. A step reads and changes the session, sets
 // `session.step` to the next one, and the runner saves after it returns.
 import { writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { roundsFromCapture } from '../analysis/rounds.js';
 import type { AnalysisOptions, FramesOption, KeyOption } from '../analysis/types.js';
 import { InputError } from '../errors.js';
 import { parseHex } from '../hex.js';
-import type { GattService } from '../model.js';
+import type { GattService, Round } from '../model.js';
+import { sha256File } from '../recorders/import.js';
 import type { RoundSource } from '../recorders/source.js';
 import { acceptCandidate } from '../session/finding.js';
 import { reportMarkdown } from '../session/markdown.js';
@@ -237,6 +240,32 @@ export function parseKey(v: string): KeyOption | null {
   return m && Number(m[1]) > 0 ? { kind: 'prefix', n: Number(m[1]) } : null;
 }
 
+/**
+ * The whole traffic of the capture files that rounds took a window of, as unlabelled context:
+ * the analysis learns how frames are cut from it (as `analyze` does). Files that are gone or
+ * changed are skipped and named.
+ */
+async function windowContext(w: WizardRun): Promise<{ rounds: Round[]; missing: string[] }> {
+  const seen = new Set<string>();
+  const rounds: Round[] = [];
+  const missing: string[] = [];
+  for (const r of w.session.rounds) {
+    if (!r.source.window) continue;
+    for (const f of r.source.files) {
+      if (seen.has(f.sha256)) continue;
+      seen.add(f.sha256);
+      try {
+        if ((await sha256File(f.path)) !== f.sha256) throw new Error('changed');
+        const x = await w.engine.extract(f.path);
+        rounds.push(...roundsFromCapture('', x.events, { kind: 'file', files: [] }));
+      } catch {
+        missing.push(basename(f.path));
+      }
+    }
+  }
+  return { rounds, missing };
+}
+
 async function stepAnalyze(w: WizardRun): Promise<Step> {
   const { out, style } = w.io;
   const settings = w.session.analysis?.settings ?? w.session.analysisSettings ?? { frames: 'auto', key: 'auto', minAgreement: 0.9 };
@@ -246,9 +275,12 @@ async function stepAnalyze(w: WizardRun): Promise<Step> {
   try {
     // Yield once so the spinner draws before the synchronous analysis runs.
     await new Promise((r) => setImmediate(r));
-    const raw = w.engine.analyze(sessionRounds(w.session), analysisOptions({ ...w.session, analysis: w.session.analysis && { ...w.session.analysis, settings } }));
+    const learn = await windowContext(w);
+    const options = analysisOptions({ ...w.session, analysis: w.session.analysis && { ...w.session.analysis, settings } });
+    const raw = w.engine.analyze(sessionRounds(w.session), learn.rounds.length ? { ...options, learnFrom: learn.rounds } : options);
     result = JSON.parse(JSON.stringify(raw)) as StoredAnalysisResult;
     spin.succeed(`analysed: ${result.groups.length} groups, ${result.candidates.length} candidates`);
+    if (learn.missing.length) out(style.dim(`  ${learn.missing.join(', ')}: not found or changed, so frames were learnt from the rounds' windows alone`));
   } catch (err) {
     spin.fail('analysis failed');
     throw err;

@@ -129,7 +129,10 @@ export function nextSteps(r: StoredAnalysisResult, states: string[], roundsPerSt
   const notes = Array.isArray(r.notes) ? (r.notes as unknown[]).filter((x): x is string => typeof x === 'string') : [];
   tips.push(...notes);
   const clean = r.candidates.map((c, i) => ({ c, rank: i + 1 })).filter(({ c }) => !c.label);
+  // The analysis' own notes say some of this already; ours only add what they do not.
+  const said = (re: RegExp): boolean => notes.some((n) => re.test(n));
   if (clean.length === 0) {
+    if (notes.length > 0) return tips;
     tips.push(
       r.candidates.length === 0
         ? 'No bit differs between the states. Check that the switch really changed (restart the app and look), that every round reached the page with the switch, or change the analysis settings.'
@@ -139,14 +142,14 @@ export function nextSteps(r: StoredAnalysisResult, states: string[], roundsPerSt
   }
   const head = clean[0]!;
   const tied = clean.filter(({ c }) => c.score >= head.c.score * 0.9);
-  if (tied.length > 1) {
+  if (tied.length > 1 && !said(/third state/i)) {
     tips.push(
       `${tied.map(({ rank }) => `#${rank}`).join(', ')} change together with the ${states.join('/')} states and cannot be told apart from these rounds. ` +
         'Record a third state (e.g. the same switch state with another switch changed) to separate correlated bits, or more rounds if some of them are readings that happened to differ.',
     );
   }
   const minSupport = Math.min(...states.map((st) => head.c.support[st] ?? 0));
-  if (minSupport < 3 || roundsPerState < 3) tips.push(`Support is low (${minSupport} message${minSupport === 1 ? '' : 's'} in a state): record more rounds per state to be sure.`);
+  if ((minSupport < 3 || roundsPerState < 3) && !said(/support is low|record more rounds/i)) tips.push(`Support is low (${minSupport} message${minSupport === 1 ? '' : 's'} in a state): record more rounds per state to be sure.`);
   if (tips.length === 0) tips.push(`#${head.rank} stands out: accept it below, or record one more round per state to confirm it.`);
   return tips;
 }
