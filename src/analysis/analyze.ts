@@ -207,7 +207,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   if (weak.some((c) => c.label === null)) {
     const w = weak.filter((c) => c.label === null);
     notes.push(
-      `${w.length} difference${w.length === 1 ? ' was' : 's were'} seen in fewer than ${minSupport} messages of a state (e.g. ${w[0]!.group} byte ${w[0]!.byte} mask ${w[0]!.mask}) and ${w.length === 1 ? 'is' : 'are'} not ranked: record more rounds, or lower --min-support`,
+      `${w.length} difference${w.length === 1 ? ' was' : 's were'} seen in fewer than ${minSupport} messages of a state (e.g. ${w[0]!.group} byte ${w[0]!.byte} mask ${w[0]!.mask}) and ${w.length === 1 ? 'is' : 'are'} not ranked: record more rounds, or rank ${w.length === 1 ? 'it' : 'them'} with --min-support ${Math.max(1, Math.min(...w.map((c) => Math.min(...Object.values(c.support).filter((n) => n > 0)))))}`,
     );
   }
   notes.push(...adviseOn(summary, groups, sorted, states, weak.some((c) => c.label === null)));

@@ -134,7 +134,7 @@ export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitM
   };
   // Low bits of the same byte vary: 8-bit number.
   const lowMask = (bitMask & -bitMask) - 1;
-  if (lowMask && noisy(byte)) {
+  if (lowMask && noisy(byte) && movingBits(gs, byte, decided) & lowMask) {
     const prof = byteProfile(gs, byte);
     // Only when the bits below the candidate vary (a flag byte may have an unrelated flickering bit above).
     const rs = ranges(scoped, states, (b) => (byte < b.length ? b[byte]! : null));

@@ -78,7 +78,7 @@ export function buildCandidates(bits: BitCandidate[], ctx: RankContext): Candida
     for (let i = 0; i < states.length; i++) if (decided[i] && prof.mode[i]! >= 0) others |= prof.mode[i]! & ~mask;
     const busy = popcount(others);
     if (!alone) score *= 0.97 * (1 - 0.02 * Math.max(0, busy - 1));
-    const carry = numberStep(prof.mode.filter((v, i) => v >= 0 && decided[i]), others);
+    const carry = kind === 'byte' && numberStep(prof.mode.filter((v, i) => v >= 0 && decided[i]), others);
     if (carry) {
       score *= 0.8;
       why.push('values a step apart, with a carry (a number that ticked over?)');
