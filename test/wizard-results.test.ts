@@ -51,7 +51,7 @@ describe('wizard result screen', () => {
     const text = s.output.join('\n');
     // Where each round came from: one file with three app sessions fills three rounds.
     expect(text).toMatch(/3 app sessions \(connections\) found: rounds 1–3 of 'on'/);
-    expect(text).toMatch(/from: dsg_on\.btsnoop, connection \d+ of 3/);
+    expect(text).toMatch(/from: dsg_on\.btsnoop, app session 1 of 3 \(connection \d+\)/);
     // The table's header and the true bit as row 1.
     expect(text).toMatch(/#\s+group\s+byte\s+bit\s+mask\s+on\s+off\s+support\s+agreement\s+label\s+score/);
     expect(text).toMatch(new RegExp(`\\n\\s+1\\s+g\\d+\\s+${caps.truth.byte}\\s+${caps.truth.bit}\\s+0x02\\s+1\\s+0\\s`));

@@ -128,8 +128,8 @@ function splitByConnection(spec: ImportSpec, sha256: string, raw: Awaited<Return
     const connections = window ? x.result.connections.filter((c) => conns.includes(c.conn)) : x.result.connections;
     return [{ source: { kind: 'file', files: [{ path, sha256 }], ...(window ? { window } : {}) }, events: x.events, connections, warnings: [...x.result.warnings], gatt }];
   }
-  return conns.map((conn) => ({
-    source: { kind: 'file', files: [{ path, sha256 }], conn, note: `connection ${conn} of ${conns.length}`, ...(window ? { window } : {}) },
+  return conns.map((conn, i) => ({
+    source: { kind: 'file', files: [{ path, sha256 }], conn, note: `app session ${i + 1} of ${conns.length} (connection ${conn})`, ...(window ? { window } : {}) },
     events: x.events.filter((e) => e.conn === conn),
     connections: x.result.connections.filter((c) => c.conn === conn),
     warnings: [...x.result.warnings],
@@ -145,7 +145,10 @@ export class ImportSource implements RoundSource {
   private lastIndex = new Map<string, number>();
   private helped = false;
 
-  constructor(private readonly opts: { extract: ExtractFile; cwd?: string }) {}
+  /** `hint: false`: the answers come from a program (the demo), not a person who needs the syntax. */
+  constructor(private readonly opts: { extract: ExtractFile; cwd?: string; hint?: boolean }) {
+    this.helped = opts.hint === false;
+  }
 
   async unavailableReason(): Promise<string | null> {
     return null;

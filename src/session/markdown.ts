@@ -110,11 +110,12 @@ export function reportMarkdown(r: Report): string {
     const cands = a.result.candidates.slice(0, MAX_CANDIDATES);
     if (cands.length === 0) out.push('No bit is constant within each state and different between them.', '');
     else {
-      const states = t.states;
+      // The states the analysis compared (a state added since has no column until it runs again).
+      const states = t.states.filter((st) => st in a.result.states);
       out.push(`| # | Group | Frame start | Byte | Bit | Mask | ${states.join(' | ')} | Support | Agreement | Label |`, `|---|---|---|---|---|---|${states.map(() => '---|').join('')}---|---|---|`);
       cands.forEach((c, i) => {
         const g = groups.get(c.group);
-        out.push(`| ${i + 1} | ${c.group} | ${g ? `\`${prefixWords(g.prefix, 4)}\`` : ''} | ${c.byte} | ${c.bit} | ${maskOf(c)} | ${states.map((s) => candidateValue(c, c.values[s])).join(' | ')} | ${states.map((s) => c.support[s] ?? 0).join('/')} | ${c.agreement.toFixed(2)} | ${c.label ?? ''} |`);
+        out.push(`| ${i + 1} | ${c.group} | ${g ? `\`${prefixWords(g.prefix, 4)}\`` : ''} | ${c.byte} | ${completeCandidate(c).bits.join(',')} | ${maskOf(c)} | ${states.map((s) => candidateValue(c, c.values[s])).join(' | ')} | ${states.map((s) => c.support[s] ?? 0).join('/')} | ${c.agreement.toFixed(2)} | ${c.label ?? ''} |`);
       });
       if (a.result.candidates.length > cands.length) out.push('', `_…and ${a.result.candidates.length - cands.length} more candidates in the JSON export._`);
       out.push('', '### Hex views', '', 'One message of each group with candidates; candidate bytes in [brackets], offsets in decimal from the frame start; under it each candidate byte in binary (bit 7 … bit 0) with the candidate bits in [brackets].', '');

@@ -19,7 +19,7 @@ export class SimSource implements RoundSource {
   private recordings = 0;
 
   constructor(private readonly ctx: SourceContext) {
-    this.inner = new ImportSource({ extract: ctx.engine.extract, cwd: ctx.cwd });
+    this.inner = new ImportSource({ extract: ctx.engine.extract, cwd: ctx.cwd, hint: false });
   }
 
   async unavailableReason(): Promise<string | null> {

@@ -328,6 +328,9 @@ async function stepResults(w: WizardRun): Promise<Step> {
     })).trim();
     t.states.push(name);
     t.setup = { ...(t.setup ?? {}), [name]: setup };
+    // The analysis no longer covers every state; the settings chosen for it stay.
+    w.session.analysisSettings = a.settings;
+    w.session.analysis = null;
     return 'record';
   }
   if (next === 'redo') {
