@@ -194,6 +194,7 @@ export class ImportSource implements RoundSource {
       rounds[0]!.warnings.push(`${rounds.length} app sessions (connections) found, fewer than the ${stillNeeded} restarts still needed for '${state}': the next rounds will ask for more files`);
     }
     if (rounds.length > 1) ui.info(`${rounds.length} app sessions (connections) found: rounds ${index}–${index + rounds.length - 1} of '${state}'`);
+    else if (stillNeeded > 1 && !specs.some((sp) => sp.window)) ui.info(`one app session (connection) in ${files.map((f) => basename(f)).join(', ')}: round ${index + 1} asks for the next file (a capture with ${stillNeeded} app restarts fills them all at once)`);
     this.pending.set(state, rounds.slice(1));
     return rounds[0]!;
   }

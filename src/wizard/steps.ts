@@ -135,7 +135,7 @@ function instructions(w: WizardRun, state: string, resumed: boolean, n: number):
   if (w.session.demo) {
     return [
       `State '${state}': the simulated phone sets the ${t.name} to ${state.toUpperCase()} in the app and restarts the app to verify it took.`,
-      `Then it records ${n} rounds: each round restarts the app and opens the page with the switch without touching it.`,
+      `Then it records ${n === 1 ? 'one round: it restarts' : `${n} rounds: each round restarts`} the app and opens the page with the switch without touching it.`,
     ];
   }
   const head = [
