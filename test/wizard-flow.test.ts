@@ -243,6 +243,7 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
       { q: /Framing/, a: 'auto' },
       { q: /Grouping key/, a: 'auto' },
       { q: /Minimum agreement/, a: '0.8' },
+      { q: /Minimum messages per state/, a: '3' },
       { q: /What now/, a: 'more' },
       { q: /Capture file\(s\) for 'on' round 3/, a: caps.on },
       { q: /Capture file\(s\) for 'off' round 3/, a: caps.off },
@@ -254,6 +255,8 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     expect(session.rounds.map((r) => `${r.state}${r.index}`)).toEqual(['on1', 'on2', 'off1', 'off2', 'on3', 'off3']);
     expect(new Set(session.rounds.map((r) => `${r.state}:${r.source.conn}`)).size).toBe(6);
     expect(session.analysis!.settings.minAgreement).toBe(0.8); // kept across the new rounds
+    expect(session.analysis!.settings.minSupport).toBe(3);
+    expect(session.analysis!.result.settings?.minSupport).toBe(3);
     expect(session.analysis!.result.candidates[0]!.support.on).toBe(30);
     expect(topMatchesTruth(session)).toBe(true);
   });

@@ -141,6 +141,14 @@ describe('what next', () => {
     expect(tips.join(' ')).toMatch(/#1, #2 change together .*third state/);
   });
 
+  it('speaks of the wizard\'s settings where the analysis names analyze\'s options', () => {
+    const r = { ...base([]), notes: ['no bit is constant within each state and different between them: check that the switch really changed between the rounds, or try other --frames/--key settings', '2 weaker differences seen in 1 message (use --min-support 1 to rank them)'] };
+    const tips = nextSteps(r, ['on', 'off'], 3).join('\n');
+    expect(tips).not.toMatch(/--/);
+    expect(tips).toMatch(/change the analysis settings \(framing, grouping\)/);
+    expect(tips).toMatch(/minimum messages per state 1 \(analysis settings\)/);
+  });
+
   it('asks for more rounds when support is low, and says when nothing differs', () => {
     expect(nextSteps(base([{ support: { on: 2, off: 2 } }]), ['on', 'off'], 2).join(' ')).toMatch(/Support is low \(2 messages in a state\)/);
     expect(nextSteps(base([]), ['on', 'off'], 3).join(' ')).toMatch(/No bit differs between the states/);

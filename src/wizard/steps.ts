@@ -13,7 +13,7 @@ import { acceptCandidate } from '../session/finding.js';
 import { reportMarkdown } from '../session/markdown.js';
 import { buildReport, reportJson } from '../session/report.js';
 import { checkRound, putRound, sessionRounds, storeRound } from '../session/rounds.js';
-import { roundsOf, type Session, type Step, type StoredAnalysisResult } from '../session/schema.js';
+import { roundsOf, type Session, type Step, type StoredAnalysis, type StoredAnalysisResult } from '../session/schema.js';
 import { sessionArtifacts } from '../session/store.js';
 import type { Engine } from './engine.js';
 import { sourceUI, type WizardIO } from './io.js';
@@ -214,14 +214,15 @@ async function stepRecord(w: WizardRun): Promise<Step> {
 }
 
 /** "frames=auto key=auto minAgreement=0.9" settings → the analysis options. */
-export function analysisOptions(session: Session): AnalysisOptions {
-  const s = session.analysis?.settings ?? {};
+export function analysisOptions(session: Session, settings?: StoredAnalysis['settings']): AnalysisOptions {
+  const s = settings ?? session.analysis?.settings ?? session.analysisSettings ?? {};
   const opts: AnalysisOptions = { device: session.device.address };
   const frames = typeof s.frames === 'string' ? parseFrames(s.frames) : null;
   if (frames) opts.frames = frames;
   const key = typeof s.key === 'string' ? parseKey(s.key) : null;
   if (key) opts.key = key;
   if (typeof s.minAgreement === 'number') opts.minAgreement = s.minAgreement;
+  if (typeof s.minSupport === 'number') opts.minSupport = s.minSupport;
   return opts;
 }
 
@@ -276,7 +277,8 @@ async function stepAnalyze(w: WizardRun): Promise<Step> {
     // Yield once so the spinner draws before the synchronous analysis runs.
     await new Promise((r) => setImmediate(r));
     const learn = await windowContext(w);
-    const options = analysisOptions({ ...w.session, analysis: w.session.analysis && { ...w.session.analysis, settings } });
+    // The settings apply also while the analysis is stale (new rounds since it ran).
+    const options = analysisOptions(w.session, settings);
     const raw = w.engine.analyze(sessionRounds(w.session), learn.rounds.length ? { ...options, learnFrom: learn.rounds } : options);
     result = JSON.parse(JSON.stringify(raw)) as StoredAnalysisResult;
     spin.succeed(`analysed: ${result.groups.length} groups, ${result.candidates.length} candidates`);
@@ -304,11 +306,11 @@ async function stepResults(w: WizardRun): Promise<Step> {
   const next = await prompter.select({
     message: 'What now?',
     choices: [
-      { name: 'Accept a candidate and write the report', value: 'accept' },
+      { name: a.result.candidates.length ? 'Accept a candidate and write the report' : 'Finish without a finding (notes and report)', value: 'accept' },
       { name: 'Record one more round per state', value: 'more' },
       { name: 'Record another state (separates bits that change together)', value: 'state' },
       { name: 'Redo a round that looks wrong', value: 'redo' },
-      { name: 'Change analysis settings (framing, grouping, agreement) and re-run', value: 'settings' },
+      { name: 'Change analysis settings (framing, grouping, agreement, support) and re-run', value: 'settings' },
     ],
     default: 'accept',
   });
@@ -354,7 +356,8 @@ async function stepResults(w: WizardRun): Promise<Step> {
     const frames = await prompter.input({ message: 'Framing: auto, none, request, gap:MS or marker:HEX', default: String(s.frames ?? 'auto'), validate: (v) => (parseFrames(v.trim()) ? null : 'auto, none, request, gap:50 or marker:dd') });
     const key = await prompter.input({ message: 'Grouping key: auto, prefix:N, request, length or handle', default: String(s.key ?? 'auto'), validate: (v) => (parseKey(v.trim()) ? null : 'auto, prefix:4, request, length or handle') });
     const agree = await prompter.input({ message: 'Minimum agreement within a state (0.5–1)', default: String(s.minAgreement ?? 0.9), validate: (v) => (Number(v) >= 0.5 && Number(v) <= 1 ? null : 'a number from 0.5 to 1') });
-    a.settings = { frames: frames.trim(), key: key.trim(), minAgreement: Number(agree) };
+    const support = await prompter.input({ message: 'Minimum messages per state for a candidate (weaker differences are listed apart)', default: String(s.minSupport ?? 2), validate: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 ? null : 'a whole number, at least 1') });
+    a.settings = { frames: frames.trim(), key: key.trim(), minAgreement: Number(agree), minSupport: Number(support) };
     return 'analyze';
   }
   return 'accept';

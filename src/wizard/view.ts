@@ -36,7 +36,7 @@ export function roundFeedback(check: RoundCheck, s: Style, name: string | null, 
   const lines: string[] = [];
   if (source) lines.push(`  from: ${sourceLine(source)}`);
   lines.push(
-    `  device: ${check.device ?? s.warn('unknown')}${name ? ` (${name})` : ''}`,
+    check.device === null ? `  device: ${s.warn('unknown')} ${s.dim('(the capture names no device address, e.g. an ACL-only log: all its ATT traffic is used)')}` : `  device: ${check.device}${name ? ` (${name})` : ''}`,
     `  connections: ${check.connections}   messages: ${check.messages.fromDevice} from the device, ${check.messages.toDevice} to it`,
   );
   for (const w of check.warnings) lines.push(`  ${s.warn('⚠')} ${s.warn(w)}`);
@@ -126,7 +126,10 @@ export function resultsView(r: StoredAnalysisResult, states: string[], s: Style,
 /** What would make an ambiguous answer clear, and what to do when it is not. */
 export function nextSteps(r: StoredAnalysisResult, states: string[], roundsPerState: number): string[] {
   const tips: string[] = [];
-  const notes = Array.isArray(r.notes) ? (r.notes as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+  // The analysis speaks to `analyze` users; in the wizard its options are a menu entry.
+  const notes = (Array.isArray(r.notes) ? (r.notes as unknown[]).filter((x): x is string => typeof x === 'string') : []).map((n) =>
+    n.replace(/(?:try )?(?:other )?--frames\/--key settings/, 'change the analysis settings (framing, grouping)').replace(/--(frames|key|min-agreement|min-support)\b( \S+)?/g, (_m, o: string, v = '') => `${o === 'key' ? 'grouping' : o === 'frames' ? 'framing' : o === 'min-support' ? 'minimum messages per state' : 'minimum agreement'}${v} (analysis settings)`),
+  );
   tips.push(...notes);
   const clean = r.candidates.map((c, i) => ({ c, rank: i + 1 })).filter(({ c }) => !c.label);
   // The analysis' own notes say some of this already; ours only add what they do not.
