@@ -39,7 +39,6 @@ describe.skipIf(!HAVE_CORPUS)('daly_dsg_onoff.packetlogger.txt split into its on
 // unlabelled candidate (drifting numbers, counters and checksums are labelled or not constant).
 const STATUS_ONLY = [
   'jbd_sp04s034_l4s_200a_b_u.btsnoop',
-  'jbd_sp04s034_ffaa_auth_dl1001.btsnoop',
   'jbd_sp04s034_v1.3_ffaa_auth.btsnoop',
   'tianpower_tp_lt55.btsnoop',
   'nexxtender_fuut_20241230_1.btsnoop',
@@ -67,6 +66,35 @@ describe.skipIf(!HAVE_CORPUS)('status-only captures against themselves (first ha
       expect(res.candidates.filter((c) => c.label === null).map((c) => `${c.group} byte ${c.byte} ${c.mask}`)).toEqual([]);
     });
   }
+});
+
+describe.skipIf(!HAVE_CORPUS)('jbd_sp04s034_ffaa_auth_dl1001.btsnoop: the password answer changes between the halves', () => {
+  // The first half holds a refused password (ff aa 18 01 01 1a, NACK), the second an accepted one
+  // (ff aa 18 01 00 19, ACK; MANIFEST §2). The answers follow different password writes, one set per
+  // half: they are still compared (alike requests are pooled), and nothing else differs.
+  it('finds byte 4 bit 0 of the ff aa 18 answer and nothing else', async () => {
+    const file = join(CAPTURES, 'jbd_sp04s034_ffaa_auth_dl1001.btsnoop');
+    const { capture } = await extractAttFromFile(file);
+    const half = Math.floor(capture.records / 2);
+    const res = analyze(await loadRounds([`a=${file}@#1..#${half}`, `b=${file}@#${half + 1}..`]));
+    const found = res.candidates.filter((c) => c.label === null);
+    expect(found.map((c) => [c.byte, c.mask, c.values])).toEqual([[4, '0x01', { a: 1, b: 0 }]]);
+    expect(res.groups.find((g) => g.id === found[0]!.group)!.example).toMatch(/^ffaa18010[01]/);
+  });
+});
+
+describe.skipIf(!HAVE_CORPUS)('daly_balancer_switch.btsnoop: the BMS echoes the balancer write', () => {
+  // d2 06 00 cf 00 00 … (balancer off) at record 230, d2 06 00 cf 00 01 … (on) at 247/249 (MANIFEST §2),
+  // echoed on the notify handle among d2 03 frames; the echo is not a d2 03 frame but a message of its own.
+  it('finds byte 5 bit 0 of the echo (the register value)', async () => {
+    const file = join(CAPTURES, 'daly_balancer_switch.btsnoop');
+    const { rounds, context } = await loadCaptures([`off=${file}@#225..#240`, `on=${file}@#241..#273`]);
+    const res = analyze(rounds, { learnFrom: context, minSupport: 1 });
+    const best = res.candidates.find((c) => c.label === null)!;
+    expect(best).toMatchObject({ byte: 5, bit: 0, mask: '0x01', values: { off: 0, on: 1 } });
+    const g = res.groups.find((x) => x.id === best.group)!;
+    expect([g.handle, g.orphans, g.prefix.startsWith('d20600cf00')]).toEqual([0x10, false, true]);
+  });
 });
 
 describe.skipIf(!HAVE_CORPUS)('framing learnt from real traffic', () => {

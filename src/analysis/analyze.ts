@@ -140,9 +140,10 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     });
     for (const m of msgs) messagesPerState.set(m.state, messagesPerState.get(m.state)! + 1);
     const framed = msgs.filter((m) => !m.orphan);
-    const orphans = msgs.filter((m) => m.orphan);
+    const { standalone, orphans } = standaloneGroups(msgs.filter((m) => m.orphan), key);
     const parts = [
       ...groupStream(framed, key, rule.marker?.length ?? 0).sort((a, b) => b.messages.length - a.messages.length),
+      ...standalone,
       ...(orphans.length ? [{ key: 'orphans', messages: orphans, orphans: true }] : []),
     ];
     // Labels first for every group of the stream: a frame counter seen in one frame type is the
@@ -221,6 +222,26 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     notes,
     settings: { frames: describeFramesOption(frames), key: describeKeyOption(key), minAgreement, minSupport, handle: options.handle ?? null, device: options.device ?? null },
   };
+}
+
+/**
+ * Values outside the stream's frames that are messages of their own (a command echo 'd2 06 …' among
+ * 'd2 03 …' frames, an 'AT' reply): a group of them with one length and a shared head (two bytes or
+ * more) and seen in two states has fixed offsets and is analysed; the rest (lost starts) stays orphan.
+ */
+function standaloneGroups(msgs: Message[], key: KeyOption): { standalone: { key: string; messages: Message[] }[]; orphans: Message[] } {
+  const standalone: { key: string; messages: Message[] }[] = [];
+  const orphans: Message[] = [];
+  if (msgs.length === 0) return { standalone, orphans };
+  for (const part of groupStream(msgs, key, 0)) {
+    const gm = part.messages;
+    const len = gm[0]!.bytes.length;
+    const states = new Set(gm.map((m) => m.state));
+    const whole = gm.every((m) => m.bytes.length === len) && commonPrefix(gm).length >= 4 && states.size >= 2;
+    if (whole) standalone.push({ key: `standalone:${part.key.replace(/^auto:/, '')}`, messages: gm });
+    else orphans.push(...gm);
+  }
+  return { standalone, orphans };
 }
 
 /** What would make the answer clearer. */

@@ -80,6 +80,14 @@ function separatesStates(classes: Map<number, Message[]>): boolean {
   return states.size >= 2 && exclusive / total >= 0.9;
 }
 
+/** The one state whose messages these are (≥ 90%), or null when they come from several. */
+function stateOf(l: Message[]): string | null {
+  const c = new Map<string, number>();
+  for (const m of l) c.set(m.state, (c.get(m.state) ?? 0) + 1);
+  for (const [s, n] of c) if (n >= l.length * 0.9) return s;
+  return null;
+}
+
 /** Per position: modal value and its share, over a sample of messages. */
 function profile(msgs: Message[], len: number): { mode: Int16Array; share: Float64Array } {
   const sample = msgs.length > 2000 ? msgs.filter((_, i) => i % Math.ceil(msgs.length / 2000) === 0) : msgs;
@@ -165,8 +173,30 @@ function autoPartition(msgs: Message[], features: Feature[], markerLength: numbe
           next.push(part);
           continue;
         }
+        // A request seen in one state only (the switch command itself, 'set on' / 'set off') must
+        // not keep its answers from the other state's: such answers are pooled, and later features
+        // (length, leading bytes) tell their structures apart.
+        // Only requests alike (same length, same first two bytes: one command with another value)
+        // are pooled; requests for other records or with other arguments stay apart.
+        const pools = new Map<string, { states: Set<string>; lists: [number, Message[]][] }>();
         for (const [v, l] of [...classes.entries()].sort((a, b) => a[0] - b[0])) {
-          next.push({ msgs: l, desc: [...part.desc, `request=${f.label!(v)}`], done: false });
+          const st = stateOf(l);
+          const req = f.label!(v);
+          if (st === null || req.length < 6) {
+            next.push({ msgs: l, desc: [...part.desc, `request=${req}`], done: false });
+            continue;
+          }
+          const k = `${req.length}:${req.slice(0, 4)}`;
+          let pool = pools.get(k);
+          if (!pool) pools.set(k, (pool = { states: new Set(), lists: [] }));
+          pool.states.add(st);
+          pool.lists.push([v, l]);
+        }
+        for (const pool of pools.values()) {
+          if (pool.states.size >= 2) {
+            const msgs = pool.lists.flatMap(([, l]) => l).sort((a, b) => a.round - b.round || a.record - b.record);
+            next.push({ msgs, desc: [...part.desc, `request=${f.label!(pool.lists[0]![0]).slice(0, 4)}…(per state)`], done: false });
+          } else for (const [v, l] of pool.lists) next.push({ msgs: l, desc: [...part.desc, `request=${f.label!(v)}`], done: false });
         }
         continue;
       }
