@@ -132,3 +132,22 @@ describe('frames without marker or length field', () => {
     expect([g.length, g.frames]).toEqual([44, expect.stringMatching(/^gap:\d+/)]);
   });
 });
+
+describe('answers to the switch command itself', () => {
+  it('a "set" command with the new value (one request per state) is answered by an ack carrying it; the acks are compared', () => {
+    // The app polls a status frame (flag absent) and, once per round, writes 5a 10 00 07 00 0V; the
+    // device acknowledges with 5a 90 00 07 00 0V and a sum8. The request differs between the states.
+    const model = (state: string, i: number, r: () => number) => {
+      const poll = { write: { handle: 0x30, value: Uint8Array.of(0x5a, 0x01, 0x00) }, notify: { handle: 0x31, values: [Uint8Array.from([0x5a, 0x81, ...statusData(i, r, [0x00])])] } };
+      if (i % 10 !== 0) return [poll];
+      const v = on(state) ? 1 : 0;
+      const ack = [0x5a, 0x90, 0x00, 0x07, 0x00, v];
+      return [poll, { write: { handle: 0x30, value: Uint8Array.of(0x5a, 0x10, 0x00, 0x07, 0x00, v) }, notify: { handle: 0x31, values: [Uint8Array.from([...ack, ack.reduce((a, b) => a + b, 0) & 0xff])] } }];
+    };
+    const res = analyze(rounds(['on', 'off'], 3, 30, model));
+    const best = res.candidates.find((c) => c.label === null)!;
+    expect(best).toMatchObject({ byte: 5, mask: '0x01', values: { on: 1, off: 0 } });
+    const g = res.groups.find((x) => x.id === best.group)!;
+    expect([g.handle, g.dir, g.key]).toEqual([0x31, 'device-to-app', expect.stringMatching(/per state/)]);
+  });
+});
