@@ -51,6 +51,9 @@ describe('bms-wizard export', () => {
     expect(md).toMatch(/\| 1 \| g\d+ \| `DD 03 00 1D` \| 24 \| 1 \| 0x02 \| 1 \| 0 \|/); // candidate table
     expect(md).toMatch(/\[0[0-9A-F]\]/); // hex view with the byte marked
     expect(md).toContain('byte 24 bit 1 (0x02)');
+    expect(md).toMatch(/byte 24 bit 1 \(0x02\): byte 0x0[0-9A-F] = 0000 [01]{2}\[1\][01], 1 here; on: 1, off: 0/); // the bits, marked
+    expect(md).toContain('(frame[24] & 0x02) != 0  →  discharge switch on');
+    expect(md).toContain('(frame[24] & 0x02) == 0  →  discharge switch off');
     expect(md).toContain('frame starting `DD 03`, byte 24, mask 0x02: 1 = discharge switch on, 0 = discharge switch off');
     expect(md).toContain(session.notes);
     expect(md).toContain('cafe01'.toUpperCase().replace(/(..)(?!$)/g, '$1 ')); // unredacted: everything stays

@@ -48,6 +48,14 @@ export function markedHexView(group: StoredGroup, marks: StoredCandidate[]): str
   return lines.join('\n');
 }
 
+/** "(frame[24] & 0x02) != 0  → discharge switch on" per state, for a one-bit finding with two values. */
+export function decoderCode(offset: number, mask: string, values: Record<string, number>, name: string): string[] | null {
+  const m = Number.parseInt(mask, 16);
+  const entries = Object.entries(values);
+  if (!(m > 0 && (m & (m - 1)) === 0) || entries.length !== 2 || new Set(entries.map(([, v]) => v)).size !== 2) return null;
+  return entries.map(([state, v]) => `(frame[${offset}] & ${mask}) ${v ? '!=' : '=='} 0  →  ${name} ${state}`);
+}
+
 export function reportMarkdown(r: Report): string {
   const out: string[] = [];
   const t = r.target;
@@ -60,6 +68,8 @@ export function reportMarkdown(r: Report): string {
     if (d) {
       out.push('| Frame (handle, starts with, length) | Offset | Size | Mask | Values |', '|---|---|---|---|---|');
       out.push(`| 0x${d.frame.handle.toString(16).padStart(4, '0')}, \`${prefixWords(d.frame.startsWith, 8)}\`, ${d.frame.length ?? '?'} bytes | ${d.offset} | ${d.size} | ${d.mask} | ${Object.entries(d.values).map(([s, v]) => `${s}: ${v}`).join(', ')} |`, '');
+      const code = decoderCode(d.offset, d.mask, d.values, t.name);
+      if (code) out.push('In a decoder:', '', '```', ...code, '```', '');
     }
   } else {
     out.push('## Finding', '', '_No candidate accepted yet._', '');

@@ -9,6 +9,7 @@ import type { RoundCheck } from '../session/rounds.js';
 import { completeCandidate, completeResult } from '../session/result.js';
 import type { StoredAnalysisResult, StoredCandidate } from '../session/schema.js';
 import { candidateValue, prefixWords } from '../session/finding.js';
+import { markedBits } from '../session/markdown.js';
 import type { Style } from './style.js';
 
 /** "ff00: ff01 (read, notify), ff02 (write)" per service with vendor characteristics. */
@@ -54,10 +55,11 @@ export function candidateLine(c: StoredCandidate, rank: number, states: string[]
 
 /** "0000 0011" with the bits of `mask` highlighted (in brackets without colour). */
 export function bitsView(value: number, mask: number, s: Style): string {
+  if (!s.enabled) return markedBits(value, mask);
   const cells: string[] = [];
   for (let b = 7; b >= 0; b--) {
     const bit = String((value >> b) & 1);
-    cells.push((mask >> b) & 1 ? (s.enabled ? s.mark(bit) : `[${bit}]`) : bit);
+    cells.push((mask >> b) & 1 ? s.mark(bit) : bit);
     if (b === 4) cells.push(' ');
   }
   return cells.join('');
