@@ -41,7 +41,8 @@ async function stepTarget(w: WizardRun): Promise<Step> {
   const { prompter, out, style } = w.io;
   const t = w.session.target;
   out(style.bold('\nWhat do you want to find?'));
-  out('Pick one switch of the BMS app (e.g. the discharge switch). You will record the app\'s traffic several times in each of its states.');
+  out('Pick one switch of the BMS app (e.g. the discharge switch). You record the app\'s Bluetooth traffic several times with the switch in each state');
+  out('(the app restarted each time, the switch not touched); the wizard then finds the bits that stay the same within each state and differ between them.');
   t.name = (await prompter.input({ message: 'Name of the switch or reading', default: t.name, validate: (s) => (s.trim() ? null : 'give it a name') })).trim();
   const states = await prompter.input({
     message: 'States to compare (comma-separated, first = the one to record first)',
