@@ -111,8 +111,10 @@ export function resultsView(r: StoredAnalysisResult, states: string[], s: Style,
     lines.push(`  ${i === 0 ? s.dim(line) : i === 1 && !c?.label ? s.ok(line) : c?.label ? s.dim(line) : line}`);
   });
   if (full.candidates.length > top) lines.push(s.dim(`  …and ${full.candidates.length - top} more`));
-  const best = full.candidates[0]!;
-  if (best.why.length) lines.push(s.dim(`  #1: ${best.why.join('; ')}`));
+  // Why the first few rank as they do (the score alone does not say).
+  full.candidates.slice(0, 3).forEach((c, i) => {
+    if (c.why.length) lines.push(s.dim(`  #${i + 1}: ${c.why.join('; ')}`));
+  });
   // A hex view for each group that holds one of the shown candidates (at most 3).
   const shown = full.candidates.slice(0, top);
   const groupIds = [...new Set(shown.map((c) => c.group))].slice(0, 3);
