@@ -46,7 +46,7 @@ Options:
         ctx.stdout.write(`${r.id}  (unreadable: ${r.error})\n`);
         continue;
       }
-      const device = r.device?.name ?? r.device?.address ?? 'device ?';
+      const device = r.device?.name ?? r.device?.address ?? 'device not known yet';
       ctx.stdout.write(`${r.id}  ${device}  ${r.target}  ${r.rounds}/${r.roundsNeeded} rounds  step ${r.step}  updated ${r.updated.slice(0, 16).replace('T', ' ')}\n`);
     }
     return 0;

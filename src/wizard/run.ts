@@ -39,7 +39,7 @@ export function resumeCommand(id: string, sessionsDir: string, cwd: string, env:
 
 function describe(s: Session): string {
   const p = progressOf(s);
-  return `${s.id}  ${s.device.name ?? s.device.address ?? 'device ?'}  ${s.target.name}  ${p.rounds}/${p.needed} rounds  step ${s.step}  ${s.updated.slice(0, 16).replace('T', ' ')}`;
+  return `${s.id}  ${s.device.name ?? s.device.address ?? 'device not known yet'}  ${s.target.name}  ${p.rounds}/${p.needed} rounds  step ${s.step}  ${s.updated.slice(0, 16).replace('T', ' ')}`;
 }
 
 async function chooseSession(o: WizardOptions): Promise<{ session: Session; file: string; loaded: boolean }> {
