@@ -310,7 +310,7 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     const dir = join(root, 'choose');
     const first = scriptedIO([...fullScript().slice(0, 2), { q: /Capture file/, a: INTERRUPT }]);
     await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'choose', cwd: root }).catch(() => undefined);
-    const s = scriptedIO([{ q: /Start a new session or continue/, a: { choose: /^Continue \S+ {2}device \? {2}discharge switch {2}0\/6 rounds {2}step record/ } }, ...fullScript().slice(2)]);
+    const s = scriptedIO([{ q: /Start a new session or continue/, a: { choose: /^Continue \S+ {2}device not known yet {2}discharge switch {2}0\/6 rounds {2}step record/ } }, ...fullScript().slice(2)]);
     const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'choose', cwd: root });
     expect(s.left()).toEqual([]);
     expect(session.step).toBe('done');
