@@ -341,7 +341,7 @@ async function stepResults(w: WizardRun): Promise<Step> {
     const pick = await prompter.select({
       message: 'Which round?',
       choices: [
-        ...rounds.map((r) => ({ name: `'${r.state}' round ${r.index}: ${sourceLine(r.source)}, ${r.events.length} events${r.warnings.length ? `, ${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}` : ''}`, value: `${r.state}#${r.index}` })),
+        ...rounds.map((r) => ({ name: `'${r.state}' round ${r.index}: ${sourceLine(r.source)}, ${r.events.filter((e) => e.dir === 'device-to-app').length} messages from the device${r.warnings.length ? `, ${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}` : ''}`, value: `${r.state}#${r.index}` })),
         { name: 'None (back)', value: '' },
       ],
       default: '',
