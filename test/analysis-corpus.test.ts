@@ -118,6 +118,18 @@ describe.skipIf(!HAVE_CORPUS)('framing learnt from real traffic', () => {
     expect(gs.map((g) => g.prefix.slice(8, 10)).sort()).toEqual(['01', '02', '03']);
     for (const g of gs) expect([g.length, g.lengths.max, g.checksum]).toEqual([300, 300, 'sum8 of bytes 0..298 at byte 299']);
   });
+  it('JK with frames packed across notifications (marker found inside values more often than at their start): 300-byte frames; the uptime counter and its upper byte are labelled', async () => {
+    const file = join(CAPTURES, 'jk_pb2a16s15p_precharge_time.btsnoop');
+    const { capture } = await extractAttFromFile(file);
+    const half = Math.floor(capture.records / 2);
+    const res = analyze(await loadRounds([`a=${file}@#1..#${half}`, `b=${file}@#${half + 1}..`]));
+    const g = res.groups.find((x) => x.dir === 'device-to-app' && x.prefix.startsWith('55aaeb90') && x.length === 300)!;
+    expect([g.length, g.frames]).toEqual([300, 'marker:55aaeb90+fixed:300']);
+    // Bytes 262–263: a counter that steps by 0 or 1 per frame and carries into 263 between the halves.
+    expect(g.labels).toContainEqual({ byte: 262, label: 'counter' });
+    const devices = new Set(res.groups.filter((x) => x.dir === 'device-to-app').map((x) => x.id));
+    expect(res.candidates.filter((c) => c.label === null && devices.has(c.group)).map((c) => `${c.group} ${c.byte} ${c.mask}`)).toEqual([]);
+  });
   it('JK: 300-byte frames from 128 + 128 + 44 notifications, sum8', async () => {
     const gs = await frames('jk_bd6a17s6p_sw710h.btsnoop');
     const g = gs.find((x) => x.prefix.startsWith('55aaeb90') && x.length === 300)!;

@@ -16,13 +16,23 @@ function best(res: AnalysisResult) {
   return c ? { byte: c.byte, mask: parseInt(c.mask, 16), values: c.values, kind: c.kind } : null;
 }
 
-function check(frames: FrameFn, t: SynthTransport, truth: SynthTruth, states = ['on', 'off'], seed = 1): AnalysisResult {
-  const res = analyze(rounds(states, 3, 40, synthModel(frames, t), seed));
-  const top = best(res);
-  const groups = res.groups.map((g) => `${g.key} len ${g.length} ${g.frames}`).join('; ');
-  expect(top, groups).not.toBeNull();
-  expect({ byte: top!.byte, hit: (top!.mask & truth.mask) !== 0 }, `${JSON.stringify(top)} in ${groups}`).toEqual({ byte: truth.byte, hit: true });
-  return res;
+/** The true byte ranks first for three seeds, and with few short rounds (2 × 6 exchanges); returns the first result. */
+function check(frames: FrameFn, t: SynthTransport, truth: SynthTruth, states = ['on', 'off']): AnalysisResult {
+  const runs = [
+    [3, 40, 1],
+    [3, 40, 2],
+    [3, 40, 3],
+    [2, 6, 4],
+  ].map(([perState, count, seed]) => {
+    const res = analyze(rounds(states, perState!, count!, synthModel(frames, t), seed));
+    const top = best(res);
+    const groups = res.groups.map((g) => `${g.key} len ${g.length} ${g.frames}`).join('; ');
+    const where = `seed ${seed}, ${perState} × ${count}: ${JSON.stringify(top)} in ${groups}`;
+    expect(top, where).not.toBeNull();
+    expect({ byte: top!.byte, hit: (top!.mask & truth.mask) !== 0 }, where).toEqual({ byte: truth.byte, hit: true });
+    return res;
+  });
+  return runs[0]!;
 }
 
 // Seplos/Pace: '~' + ASCII hex + checksum + '\r'; the flag byte 0x01/0x00 is the hex digit '1'/'0'.

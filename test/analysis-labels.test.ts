@@ -126,6 +126,17 @@ describe('labels', () => {
     expect(top.map((c) => c.byte)).toEqual([2, 5]);
     expect(top[1]!.why).toContain('values a step apart, with a carry (a number that ticked over?)');
   });
+  it('an uptime counter that steps by 0 or 1 per frame (always upwards) is a counter, a voltage that wanders is not', () => {
+    const model = (state: string, i: number, r: () => number): Exchange[] => {
+      const up = (Math.floor(i * 0.6) + (state === 'on' ? 0x40 : 0xc0)) & 0xff;
+      return [{ write: null, notify: { handle: 0x40, values: [Uint8Array.of(0x5b, 0x04, up, 0x80 + Math.floor(r() * 5), state === 'on' ? 1 : 0, 0x10)] } }];
+    };
+    const res = analyze(rounds(['on', 'off'], 3, 30, model));
+    const g = res.groups[0]!;
+    expect(g.labels).toContainEqual({ byte: 2, label: 'counter' });
+    expect(g.labels.some((l) => l.byte === 3)).toBe(false);
+    expect(res.candidates[0]).toMatchObject({ byte: 4, label: null });
+  });
   it('the length byte found by framing is labelled length', () => {
     const res = analyze(rounds(['on', 'off'], 3, 20, jbdModel((s) => s === 'on')));
     const g = res.groups.find((x) => x.prefix.startsWith('dd03'))!;

@@ -239,6 +239,32 @@ function markerCandidates(all: Uint8Array[]): { marker: Uint8Array; count: numbe
   });
 }
 
+/** Share of each byte value over all values (for what chance alone would give). */
+function byteShares(all: Uint8Array[]): { share: Float64Array; positions: number } {
+  const c = new Float64Array(256);
+  let n = 0;
+  for (const v of all) {
+    for (let i = 0; i < v.length; i++) c[v[i]!]!++;
+    n += v.length;
+  }
+  for (let b = 0; b < 256; b++) c[b] = n ? c[b]! / n : 0;
+  return { share: c, positions: n };
+}
+
+/**
+ * A sequence found more often inside the values than at their start is data (zeros, ASCII digits),
+ * unless it is found inside far more often than its bytes' frequencies explain: then it marks
+ * frames packed several to a value.
+ */
+function looksLikeData(all: Uint8Array[], m: Uint8Array, atStart: number, freq: { share: Float64Array; positions: number }): boolean {
+  const inner = innerCount(all, m);
+  if (inner <= atStart) return false;
+  if (m.length < 2) return true;
+  let p = 1;
+  for (const b of m) p *= freq.share[b]!;
+  return inner <= 4 * p * freq.positions + 2;
+}
+
 /** A start marker: a leading byte sequence common to many values, rare inside them, with other values continuing them. */
 export function learnMarker(rounds: StreamValue[][]): Uint8Array | null {
   const all = rounds.flat().map((v) => v.bytes).filter((b) => b.length > 0);
@@ -246,16 +272,21 @@ export function learnMarker(rounds: StreamValue[][]): Uint8Array | null {
   // A sequence found more often inside the values than at their start is data (zeros), not a marker.
   // A frame's first value fills the MTU when the frame spans several values (its tail does not).
   const maxLen0 = maxLength(all);
+  const freq = byteShares(all);
   const ranked = markerCandidates(all)
-    .filter((c) => c.count >= 3 && c.count / all.length >= 0.05 && innerCount(all, c.marker) <= c.count)
+    .filter((c) => c.count >= 3 && c.count / all.length >= 0.05 && !looksLikeData(all, c.marker, c.count, freq))
     .map((c) => {
       const full = all.filter((b) => b.length === maxLen0 && startsWith(b, c.marker)).length;
       return { ...c, score: c.count * (1 + full / c.count) };
     })
     .sort((a, b) => b.score - a.score);
-  const cand = ranked[0];
-  if (!cand) return null;
-  const marker = cand.marker;
+  // The best candidate that the evidence below supports (a frequent first byte may be data).
+  for (const cand of ranked) if (markerEvidence(rounds, all, cand.marker)) return cand.marker;
+  return null;
+}
+
+/** Evidence that the values not starting with the marker continue marker frames. */
+function markerEvidence(rounds: StreamValue[][], all: Uint8Array[], marker: Uint8Array): boolean {
   // Evidence that the other values continue a marker frame: they follow one, and the value before
   // them filled the largest size seen (a notification cut at the MTU) or marker frames become consistent.
   const maxLen = maxLength(all);
@@ -273,13 +304,13 @@ export function learnMarker(rounds: StreamValue[][]): Uint8Array | null {
       prevLen = v.bytes.length;
     }
   }
-  if (cont === 0) return null;
-  if (fullBefore / cont >= 0.5) return marker;
+  if (cont === 0) return false;
+  if (fullBefore / cont >= 0.5) return true;
   const frames = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker }));
   // Marker frames whose lengths a length field explains are frames, however the values were cut.
-  if (learnLength(frames.filter((f) => startsWith(f.bytes, marker)).map((f) => f.bytes), marker)) return marker;
+  if (learnLength(frames.filter((f) => startsWith(f.bytes, marker)).map((f) => f.bytes), marker)) return true;
   const mode = modeShare(frames.map((f) => f.bytes.length));
-  return mode.value > maxLen && mode.share >= 0.6 ? marker : null;
+  return mode.value > maxLen && mode.share >= 0.6;
 }
 
 function modeShare(xs: number[]): { value: number; share: number } {

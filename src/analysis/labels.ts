@@ -57,9 +57,19 @@ export function isCounter(pairs: [Message, Message][], byte: number): boolean {
   if (n < 4) return false;
   let bestD = 0;
   let bestN = 0;
-  for (const [d, k] of deltas) if (d !== 0 && k > bestN) [bestD, bestN] = [d, k];
+  let up = 0;
+  let down = 0;
+  for (const [d, k] of deltas) {
+    if (d !== 0 && k > bestN) [bestD, bestN] = [d, k];
+    if (d >= 1 && d <= 16) up += k;
+    if (d >= 240) down += k;
+  }
   const step = bestD > 128 ? 256 - bestD : bestD;
-  return step > 0 && step <= 16 && bestN / n >= 0.6;
+  if (step > 0 && step <= 16 && bestN / n >= 0.6) return true;
+  // An uptime or sequence counter whose step jitters (0, 1, 2, 1, 0…): when it moves, it moves by
+  // small steps, always one way (a drifting voltage goes both ways).
+  const moved = n - (deltas.get(0) ?? 0);
+  return moved >= 4 && moved >= n * 0.2 && Math.max(up, down) >= moved * 0.95;
 }
 
 export function labelGroup(msgs: Message[], gs: GroupStats, lengthRule: LengthRule | null, modalLength: number): GroupLabels {
@@ -92,19 +102,20 @@ export function labelGroup(msgs: Message[], gs: GroupStats, lengthRule: LengthRu
 /** Per state: [min, max] of a value read from each message; null when a state has no message with it. */
 function ranges(msgs: Message[], states: string[], read: (b: Uint8Array) => number | null): ([number, number] | null)[] {
   const idx = new Map(states.map((s, i) => [s, i]));
-  const r: ([number, number] | null)[] = states.map(() => null);
+  const vals: number[][] = states.map(() => []);
   for (const m of msgs) {
     const v = read(m.bytes);
     const s = idx.get(m.state);
     if (v === null || s === undefined) continue;
-    const cur = r[s];
-    if (!cur) r[s] = [v, v];
-    else {
-      if (v < cur[0]) cur[0] = v;
-      if (v > cur[1]) cur[1] = v;
-    }
+    vals[s]!.push(v);
   }
-  return r;
+  // The central 90% of each state: a few odd frames (cut wrongly, caught mid-change) are no range.
+  return vals.map((l) => {
+    if (l.length === 0) return null;
+    l.sort((a, b) => a - b);
+    const cut = l.length >= 20 ? Math.floor(l.length * 0.05) : 0;
+    return [l[cut]!, l[l.length - 1 - cut]!] as [number, number];
+  });
 }
 
 /** The states' ranges touch or overlap, as when a number's upper part changes by a carry. */
