@@ -49,7 +49,15 @@ function crc16ReflTable(rpoly: number): Uint16Array {
 }
 
 function crc8(name: string, poly: number, init: number, xorout: number): ChecksumAlgorithm {
-  const t = crc8Table(poly);
+  return crc8With(name, crc8Table(poly), init, xorout);
+}
+
+function crc8r(name: string, rpoly: number, init: number, xorout: number): ChecksumAlgorithm {
+  return crc8With(name, crc8ReflTable(rpoly), init, xorout);
+}
+
+/** A table-driven CRC-8; reflected variants differ only in their table. */
+function crc8With(name: string, t: Uint8Array, init: number, xorout: number): ChecksumAlgorithm {
   return {
     name,
     size: 1,
@@ -61,18 +69,6 @@ function crc8(name: string, poly: number, init: number, xorout: number): Checksu
   };
 }
 
-function crc8r(name: string, rpoly: number, init: number, xorout: number): ChecksumAlgorithm {
-  const t = crc8ReflTable(rpoly);
-  return {
-    name,
-    size: 1,
-    compute(b, from, to) {
-      let c = init;
-      for (let i = from; i < to; i++) c = t[(c ^ b[i]!) & 0xff]!;
-      return c ^ xorout;
-    },
-  };
-}
 
 function crc16(name: string, poly: number, init: number, xorout: number): ChecksumAlgorithm {
   const t = crc16Table(poly);
