@@ -4,7 +4,7 @@
 import { maxLength } from './stats.js';
 import { toHex } from '../hex.js';
 import type { Micros } from '../model.js';
-import type { FramesOption } from './types.js';
+import type { Frame, FramesOption } from './types.js';
 
 /** Total frame length = field value + add; the field sits at offset (size 1 or 2 bytes). */
 export interface LengthRule {
@@ -42,15 +42,7 @@ export interface StreamValue {
   request: string | null;
 }
 
-export interface Frame {
-  bytes: Uint8Array;
-  t: Micros;
-  record: number;
-  parts: number;
-  request: string | null;
-  /** A value the rule could not place in any frame (a lost start, a stray value). */
-  orphan: boolean;
-}
+export type { Frame } from './types.js';
 
 export const NO_RULE: FrameRule = { marker: null, length: null, fixed: null, request: false, gapUs: null };
 

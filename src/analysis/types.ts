@@ -2,12 +2,8 @@
 import type { Direction, Micros, Round } from '../model.js';
 
 /** One application frame: one or more consecutive values on one handle, reassembled. */
-export interface Message {
-  state: string;
-  /** Index of the round in the analysis input (0-based, across all states). */
-  round: number;
-  handle: number;
-  dir: Direction;
+/** One reassembled application frame of a handle's value stream. */
+export interface Frame {
   bytes: Uint8Array;
   t: Micros;
   /** Record of the first value of the frame. */
@@ -16,8 +12,17 @@ export interface Message {
   parts: number;
   /** Hex of the last app write that came before this frame in its round (the request it answers), or null. */
   request: string | null;
-  /** A value outside any frame of the stream's rule (no fixed offsets: not searched for candidates). */
+  /** A value outside any frame of the stream's rule (a lost start, a stray value): no fixed offsets, not searched for candidates. */
   orphan: boolean;
+}
+
+/** A frame placed in its state, round and stream. */
+export interface Message extends Frame {
+  state: string;
+  /** Index of the round in the analysis input (0-based, across all states). */
+  round: number;
+  handle: number;
+  dir: Direction;
 }
 
 export type FramesOption =
