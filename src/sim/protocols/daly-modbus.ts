@@ -3,44 +3,24 @@
 // and seen in /work/shared/captures/daly_balancer_switch.btsnoop: the app reads 62 registers from 0
 // with d2 03 0000 003e CRC and the BMS answers d2 03 7c … CRC16/Modbus (129 bytes) in one
 // notification. Register 0x36 is the discharging MOSFET: byte 3 + 2·0x36 + 1 = 112 of the answer.
-import { crc16Modbus } from '../checksums.js';
-import { ascii, chunk, u16be, u16le } from '../bytes.js';
+import { isModbusRequest, modbusReadAnswer, modbusRequest } from '../modbus-frames.js';
+import { ascii, chunk, u16be } from '../bytes.js';
 import { buildGatt, standardServices } from '../gatt.js';
 import type { BmsProtocol } from '../protocol.js';
 import { BALANCE_MIN_MA, packMv, socPermille, type BmsState } from '../state.js';
 
 const ADDR = 0xd2;
 
-function withCrc(f: Uint8Array): Uint8Array {
-  u16le(f, f.length - 2, crc16Modbus(f, 0, f.length - 2));
-  return f;
-}
-
 export function d2Read(start: number, count: number): Uint8Array {
-  const f = new Uint8Array(8);
-  f[0] = ADDR;
-  f[1] = 0x03;
-  u16be(f, 2, start);
-  u16be(f, 4, count);
-  return withCrc(f);
+  return modbusRequest(ADDR, 0x03, start, count);
 }
 
 export function d2Write(register: number, value: number): Uint8Array {
-  const f = new Uint8Array(8);
-  f[0] = ADDR;
-  f[1] = 0x06;
-  u16be(f, 2, register);
-  u16be(f, 4, value);
-  return withCrc(f);
+  return modbusRequest(ADDR, 0x06, register, value);
 }
 
 function answer(data: Uint8Array): Uint8Array {
-  const f = new Uint8Array(5 + data.length);
-  f[0] = ADDR;
-  f[1] = 0x03;
-  f[2] = data.length;
-  f.set(data, 3);
-  return withCrc(f);
+  return modbusReadAnswer(ADDR, data);
 }
 
 /** Real-time block, registers 0x00–0x3D. */
@@ -129,7 +109,7 @@ export const dalyModbus: BmsProtocol = {
   appPoll: () => [d2Read(0x00, 0x3e)],
   switchCommand: (on) => d2Write(0xa6, on ? 1 : 0),
   respond(s, w, mtu) {
-    if (w.length !== 8 || w[0] !== ADDR || crc16Modbus(w, 0, 6) !== (w[6]! | (w[7]! << 8))) return [];
+    if (!isModbusRequest(w, ADDR)) return [];
     const reg = (w[2]! << 8) | w[3]!;
     const size = mtu - 3;
     if (w[1] === 0x06) {

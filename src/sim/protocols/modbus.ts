@@ -10,8 +10,8 @@
 //   r5 cycles, r6/r7 temperatures 0.1 °C, r8 max cell mV, r9 min cell mV
 //   request  01 03 0020 0010 CRC16  → 01 03 20 | 16 cell voltages mV (0 when absent) | CRC16
 // The bridge forwards at most 20 bytes per notification (ATT_MTU 23): 25 bytes arrive as 20 + 5.
-import { crc16Modbus } from '../checksums.js';
-import { chunk, u16be, u16le } from '../bytes.js';
+import { isModbusRequest, modbusReadAnswer, modbusRequest } from '../modbus-frames.js';
+import { chunk, u16be } from '../bytes.js';
 import { buildGatt, standardServices } from '../gatt.js';
 import type { BmsProtocol } from '../protocol.js';
 import { BALANCE_MIN_MA, packMv, socPermille, type BmsState } from '../state.js';
@@ -25,35 +25,19 @@ const CELL_BASE = 0x20;
 const CELL_COUNT = 16;
 
 export function modbusRead(start: number, count: number, address = ADDRESS): Uint8Array {
-  const f = new Uint8Array(8);
-  f[0] = address;
-  f[1] = 0x03;
-  u16be(f, 2, start);
-  u16be(f, 4, count);
-  u16le(f, 6, crc16Modbus(f, 0, 6));
-  return f;
+  return modbusRequest(address, 0x03, start, count);
 }
 
 /** Write single register (0x06); register 0x0100 = discharge MOSFET control (1 on, 0 off). */
 export function modbusWriteRegister(register: number, value: number, address = ADDRESS): Uint8Array {
-  const f = new Uint8Array(8);
-  f[0] = address;
-  f[1] = 0x06;
-  u16be(f, 2, register);
-  u16be(f, 4, value);
-  u16le(f, 6, crc16Modbus(f, 0, 6));
-  return f;
+  return modbusRequest(address, 0x06, register, value);
 }
 const DISCHARGE_REGISTER = 0x0100;
 
 export function modbusAnswer(registers: number[], address = ADDRESS): Uint8Array {
-  const f = new Uint8Array(5 + 2 * registers.length);
-  f[0] = address;
-  f[1] = 0x03;
-  f[2] = 2 * registers.length;
-  registers.forEach((r, i) => u16be(f, 3 + 2 * i, r & 0xffff));
-  u16le(f, f.length - 2, crc16Modbus(f, 0, f.length - 2));
-  return f;
+  const data = new Uint8Array(2 * registers.length);
+  registers.forEach((r, i) => u16be(data, 2 * i, r & 0xffff));
+  return modbusReadAnswer(address, data);
 }
 
 export function statusRegisters(s: BmsState): number[] {
@@ -102,7 +86,7 @@ export const modbus: BmsProtocol = {
   appPoll: () => [modbusRead(0, 10), modbusRead(CELL_BASE, CELL_COUNT)],
   switchCommand: (on) => modbusWriteRegister(DISCHARGE_REGISTER, on ? 1 : 0),
   respond(s, w, mtu) {
-    if (w.length !== 8 || w[0] !== ADDRESS || crc16Modbus(w, 0, 6) !== (w[6]! | (w[7]! << 8))) return [];
+    if (!isModbusRequest(w, ADDRESS)) return [];
     if (w[1] === 0x06 && ((w[2]! << 8) | w[3]!) === DISCHARGE_REGISTER) {
       s.dischargeOn = w[5] === 1;
       return [w.slice()]; // Modbus echoes a register write
