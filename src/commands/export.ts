@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { writeFileDurably } from '../durable-write.js';
 import { InputError } from '../errors.js';
 import { reportMarkdown } from '../session/markdown.js';
 import { buildReport, reportJson } from '../session/report.js';
@@ -33,9 +33,7 @@ Options:
     const text = format === 'md' ? reportMarkdown(report) : reportJson(report);
     const out = values.out as string | undefined;
     if (out) {
-      await writeFile(resolve(out), text).catch((err: NodeJS.ErrnoException) => {
-        throw new InputError(`cannot write ${out} (${err.code ?? err.message})`);
-      });
+      await writeFileDurably(resolve(out), text);
       ctx.stderr.write(`wrote ${out}\n`);
     } else ctx.stdout.write(text);
     return 0;

@@ -1,10 +1,11 @@
 // Session files on disk: where they live, atomic saves, validated loads, listing, and a
 // lock so that two processes never write the same session.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { tempNameFor, writeFileDurably, type WriteFn } from '../durable-write.js';
 import { InputError } from '../errors.js';
 import { migrateSession } from './migrate.js';
 import { type Session } from './schema.js';
@@ -37,36 +38,20 @@ function isSessionFileName(name: string): boolean {
 }
 
 /**
- * Writes the session atomically: a temporary file in the same folder, fsync, rename over the
- * old file, fsync of the folder. A crash at any point leaves the old or the new file, whole.
+ * Writes the session atomically (temporary file, every byte checked, fsync, rename, folder fsync).
+ * A crash or a full disk at any point leaves the old or the new file, whole.
  */
-export async function saveSession(file: string, session: Session, now: Date = new Date()): Promise<void> {
+export async function saveSession(file: string, session: Session, now: Date = new Date(), write?: WriteFn): Promise<void> {
+  const before = session.updated;
   session.updated = now.toISOString();
   const text = `${JSON.stringify(session, null, 1)}\n`;
-  const dir = dirname(file);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o644);
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    await rename(tmp, file);
+    await writeFileDurably(file, text, { write, previous: 'the previous save of the session' });
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
+    session.updated = before;
     throw err;
   }
-  await removeStaleTemps(dir, basename(file));
-  try {
-    const dfd = await open(dir, 'r');
-    await dfd.sync().catch(() => undefined);
-    await dfd.close();
-  } catch {
-    // Some platforms cannot open a directory for fsync; the rename is still atomic.
-  }
+  await removeStaleTemps(dirname(file), basename(file));
 }
 
 /** Temporary files of saves that a killed process left behind (its pid no longer runs). */
@@ -169,44 +154,135 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Ends a signal the way the default action would, once our own clean-up ran. */
+function reraise(signal: NodeJS.Signals): void {
+  process.kill(process.pid, signal);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A takeover marker older than this was left by a process killed in the few calls it is held for. */
+const MARKER_STALE_MS = 5000;
+
 /**
- * An exclusive lock file (SESSION.lock, holding pid and host). A lock left by a process that is
- * gone (same host, pid not running) is stale and taken over; a live one is refused.
+ * An exclusive lock file (SESSION.lock, holding pid, host and a token). A lock left by a process
+ * that is gone (same host, pid not running) is stale and taken over; a live one is refused.
+ * The takeover is atomic: only the process that creates SESSION.lock.takeover exclusively may
+ * remove a stale lock, and only after reading it again unchanged; everyone else waits and looks
+ * again. The lock is released on exit and on SIGTERM/SIGHUP, so only SIGKILL leaves one behind.
  */
 export async function lockSession(file: string): Promise<SessionLock> {
   const lockFile = `${file}.lock`;
-  await mkdir(dirname(lockFile), { recursive: true });
-  const me = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
-  for (let attempt = 0; attempt < 3; attempt++) {
+  const marker = `${lockFile}.takeover`;
+  await mkdir(dirname(lockFile), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    throw new InputError(`cannot create the sessions folder ${dirname(lockFile)} (${err.code ?? err.message})`);
+  });
+  const token = randomBytes(8).toString('hex');
+  const me = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString(), token });
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    if (createExclusive(lockFile, me, file)) return heldLock(lockFile, me);
+    let text: string | null = null;
     try {
-      const fd = openSync(lockFile, 'wx', 0o644);
-      writeSync(fd, me);
-      fsyncSync(fd);
-      closeSync(fd);
-      let released = false;
-      return {
-        file: lockFile,
-        async release() {
-          if (released) return;
-          released = true;
-          await unlink(lockFile).catch(() => undefined);
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new InputError(`cannot lock ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    let holder: { pid?: unknown; host?: unknown } = {};
-    try {
-      holder = JSON.parse(await readFile(lockFile, 'utf8')) as typeof holder;
+      text = await readFile(lockFile, 'utf8');
     } catch {
-      // Unreadable or half-written lock: a writer died between open and write. Stale.
+      continue; // released between our create and our read: try again
     }
-    const pid = typeof holder.pid === 'number' ? holder.pid : null;
-    const sameHost = holder.host === undefined || holder.host === hostname();
-    if (pid !== null && (!sameHost || alive(pid))) {
-      throw new InputError(`session ${file} is in use by another bms-wizard (pid ${pid}${sameHost ? '' : ` on ${String(holder.host)}`}). Close it first, or delete ${lockFile} if that process is gone`);
+    refuseLiveHolder(text, file, lockFile);
+    // Stale: claim the takeover, check that the lock did not change, remove it.
+    if (createExclusive(marker, me, file)) {
+      try {
+        const again = await readFile(lockFile, 'utf8').catch(() => null);
+        if (again === text) await unlink(lockFile).catch(() => undefined);
+      } finally {
+        await unlink(marker).catch(() => undefined);
+      }
+      continue;
     }
-    await unlink(lockFile).catch(() => undefined);
+    const age = await stat(marker).then((st) => Date.now() - st.mtimeMs, () => 0);
+    if (age > MARKER_STALE_MS) await unlink(marker).catch(() => undefined);
+    await sleep(5 + Math.random() * 20);
   }
   throw new InputError(`cannot lock ${file}: another process keeps taking the lock`);
 }
+
+/**
+ * Creates `path` holding `text` if it does not exist; false when it does. The text is written to
+ * a temporary file first and linked into place, so a lock is never seen half-written.
+ */
+function createExclusive(path: string, text: string, session: string): boolean {
+  const tmp = tempNameFor(path);
+  const fail = (err: unknown): InputError => new InputError(`cannot lock ${session} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  try {
+    const fd = openSync(tmp, 'wx', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created */
+    }
+    throw fail(err);
+  }
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw fail(err);
+  } finally {
+    unlinkSync(tmp);
+  }
+}
+
+/** Throws when the lock text names a process that still runs (or one on another host). */
+function refuseLiveHolder(text: string, file: string, lockFile: string): void {
+  let holder: { pid?: unknown; host?: unknown } = {};
+  try {
+    holder = JSON.parse(text) as typeof holder;
+  } catch {
+    // Unreadable or half-written lock: a writer died between open and write. Stale.
+  }
+  const pid = typeof holder.pid === 'number' ? holder.pid : null;
+  const sameHost = holder.host === undefined || holder.host === hostname();
+  if (pid !== null && (!sameHost || alive(pid))) {
+    const host = sameHost ? '' : ` on ${JSON.stringify(String(holder.host))}`;
+    throw new InputError(`session ${file} is in use by another bms-wizard (pid ${pid}${host}). Close it first, or delete ${lockFile} if that process is gone`);
+  }
+}
+
+/** The lock we hold: released once, only while the file is still ours, also on exit and SIGTERM/SIGHUP. */
+function heldLock(lockFile: string, me: string): SessionLock {
+  let released = false;
+  const releaseSync = (): void => {
+    if (released) return;
+    released = true;
+    process.off('exit', releaseSync);
+    for (const sig of SIGNALS) process.off(sig, onSignal);
+    try {
+      if (readFileSync(lockFile, 'utf8') === me) unlinkSync(lockFile);
+    } catch {
+      /* already gone */
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    releaseSync();
+    // Others (the wizard) handle the signal themselves; alone, we end the process as the default would.
+    if (process.listenerCount(signal) === 0) reraise(signal);
+  };
+  process.on('exit', releaseSync);
+  for (const sig of SIGNALS) process.on(sig, onSignal);
+  return {
+    file: lockFile,
+    async release() {
+      releaseSync();
+    },
+  };
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP'];

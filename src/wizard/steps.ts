@@ -1,6 +1,6 @@
 // The wizard's steps, one function each. A step reads and changes the session, sets
 // `session.step` to the next one, and the runner saves after it returns.
-import { writeFile } from 'node:fs/promises';
+import { writeFileDurably } from '../durable-write.js';
 import { basename } from 'node:path';
 import { roundsFromCapture } from '../analysis/rounds.js';
 import type { AnalysisOptions, FramesOption, KeyOption } from '../analysis/types.js';
@@ -384,8 +384,8 @@ async function stepAccept(w: WizardRun): Promise<Step> {
 export async function writeExports(session: Session, file: string, now = new Date()): Promise<{ md: string; json: string }> {
   const paths = sessionArtifacts(file);
   const report = buildReport(session);
-  await writeFile(paths.md, reportMarkdown(report));
-  await writeFile(paths.json, reportJson(report));
+  await writeFileDurably(paths.md, reportMarkdown(report));
+  await writeFileDurably(paths.json, reportJson(report));
   const at = now.toISOString();
   session.exports = session.exports.filter((e) => e.path !== paths.md && e.path !== paths.json);
   session.exports.push({ format: 'md', path: paths.md, at }, { format: 'json', path: paths.json, at });
