@@ -4,7 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
-import { loadCaptures, loadRounds } from '../src/commands/analyze.js';
+import { FLAG_WORDS, loadCaptures, loadRounds } from '../src/commands/analyze.js';
+import { wordNote } from '../src/analysis/wording.js';
 import { extractAttFromFile } from '../src/hci/extract-file.js';
 
 const CAPTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/captures');
@@ -24,14 +25,14 @@ describe.skipIf(!HAVE_CORPUS)('daly_dsg_onoff.packetlogger.txt split into its on
     expect(g.handle).toBe(0x12);
     expect(g.checksum).toBe('crc16-modbus of bytes 0..5 at byte 6 (little-endian)');
     expect(res.candidates.filter((c) => c.group === g.id && c.byte >= 6).every((c) => c.label === 'checksum')).toBe(true);
-    expect(res.notes.join(' ')).toMatch(/support is low/);
+    expect(res.notes.map((n) => wordNote(n, FLAG_WORDS)).join(' ')).toMatch(/support is low/);
   });
   it('with the default minimum support the single-message difference is listed as weak, not ranked', async () => {
     const rounds = await loadRounds([`on=${file}@#3..#5`, `off=${file}@#9..#9`]);
     const res = analyze(rounds);
     expect(res.candidates.filter((c) => c.label === null)).toEqual([]);
     expect(res.weak.some((c) => c.byte === 5 && c.mask === '0x01')).toBe(true);
-    expect(res.notes.join(' ')).toMatch(/fewer than 2 messages of a state .* rank it with --min-support 1/);
+    expect(res.notes.map((n) => wordNote(n, FLAG_WORDS)).join(' ')).toMatch(/fewer than 2 messages of a state .* rank it with --min-support 1/);
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
+import { wordNote } from '../src/analysis/wording.js';
+import { FLAG_WORDS } from '../src/commands/analyze.js';
 import { jbdModel, rounds } from './analysis-synth.js';
 
 const firstUnlabelled = (r: ReturnType<typeof analyze>) => r.candidates.find((c) => c.label === null);
@@ -34,7 +36,7 @@ describe('families', () => {
     expect([c.byte, c.bit]).toEqual([1, 0]);
     const seed = analyze(rs, { key: { kind: 'prefix', n: 4 }, frames: { kind: 'none' } });
     expect(seed.candidates.filter((x) => x.label === null && x.byte === 1)).toEqual([]);
-    expect(seed.notes.join(' ')).toMatch(/splits the states apart|no bit/);
+    expect(seed.notes.map((n) => wordNote(n, FLAG_WORDS)).join(' ')).toMatch(/splits the states apart|no bit/);
   });
   it('JK streamed 300-byte frames in 128 + 22 + 128 + 22', () => {
     const rs = rounds(['on', 'off'], 3, 30, jkModel(on));

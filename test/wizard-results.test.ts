@@ -142,11 +142,16 @@ describe('what next', () => {
   });
 
   it('speaks of the wizard\'s settings where the analysis names analyze\'s options', () => {
-    const r = { ...base([]), notes: ['no bit is constant within each state and different between them: check that the switch really changed between the rounds, or try other --frames/--key settings', '2 weaker differences seen in 1 message (use --min-support 1 to rank them)'] };
+    const r: StoredAnalysisResult = { ...base([]), notes: [{ code: 'no-bit' }, { code: 'weak-differences', count: 2, minSupport: 2, rankWith: 1, example: { group: 'g1', byte: 3, mask: '0x02' } }] };
     const tips = nextSteps(r, ['on', 'off'], 3).join('\n');
     expect(tips).not.toMatch(/--/);
     expect(tips).toMatch(/change the analysis settings \(framing, grouping\)/);
     expect(tips).toMatch(/minimum messages per state 1 \(analysis settings\)/);
+  });
+
+  it('shows notes of session files written before notes were data as they were worded', () => {
+    const r: StoredAnalysisResult = { ...base([]), notes: ['state on has only 1 round: record at least 2 (3 is better)'] };
+    expect(nextSteps(r, ['on', 'off'], 3).join('\n')).toMatch(/state on has only 1 round/);
   });
 
   it('asks for more rounds when support is low, and says when nothing differs', () => {

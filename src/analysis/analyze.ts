@@ -1,17 +1,18 @@
 // The analysis: rounds → device → streams → frames → groups → bit statistics → labelled, ranked candidates.
 import { minLength } from './stats.js';
-import { InputError } from '../errors.js';
+import { AnalysisError } from './analysis-error.js';
 import { toHex } from '../hex.js';
 import type { Direction, Round } from '../model.js';
 import { countGroup, findBitCandidates } from './bits.js';
 import { describeChecksum } from './checksums.js';
 import { chooseDevice, deviceEvents, streamId } from './device.js';
 import { findValues, parseQuery } from './find.js';
-import { assemble, chooseRule, describeRule, type FrameRule, type StreamValue } from './frames.js';
+import { assemble, describeRule, type FrameRule, type StreamValue } from './frames.js';
+import { chooseRule } from './frame-learning.js';
 import { commonPrefix, groupStream } from './groups.js';
 import { isChance, isNumberPart, labelGroup } from './labels.js';
 import { buildCandidates, sortCandidates } from './rank.js';
-import type { AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, StateSummary } from './types.js';
+import type { AnalysisNote, AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, StateSummary } from './types.js';
 
 export function describeFramesOption(f: FramesOption): string {
   switch (f.kind) {
@@ -96,104 +97,140 @@ function example(msgs: Message[], state: string): string {
   return best;
 }
 
-export function analyze(rounds: Round[], options: AnalysisOptions = {}): AnalysisResult {
-  const frames = options.frames ?? { kind: 'auto' };
-  const key = options.key ?? { kind: 'auto' };
+/** The settings of one analysis, checked. */
+interface Settings {
+  frames: FramesOption;
+  key: KeyOption;
+  minAgreement: number;
+  minSupport: number;
+  states: string[];
+}
+
+function checkSettings(rounds: Round[], options: AnalysisOptions): Settings {
   const minAgreement = options.minAgreement ?? 0.9;
-  if (!(minAgreement > 0.5 && minAgreement <= 1)) throw new InputError(`--min-agreement ${minAgreement} is out of range; give a share between 0.5 (exclusive) and 1`);
+  if (!(minAgreement > 0.5 && minAgreement <= 1)) throw new AnalysisError({ code: 'min-agreement-range', value: minAgreement });
   const minSupport = options.minSupport ?? 2;
-  if (!(Number.isInteger(minSupport) && minSupport >= 1)) throw new InputError(`--min-support ${minSupport} must be a whole number of at least 1`);
-  const queries = (options.find ?? []).map(parseQuery);
+  if (!(Number.isInteger(minSupport) && minSupport >= 1)) throw new AnalysisError({ code: 'min-support-whole', value: minSupport });
   const states: string[] = [];
   for (const r of rounds) if (!states.includes(r.state)) states.push(r.state);
-  if (states.length < 2) throw new InputError(`at least two states are needed to compare (got ${states.length ? states.join(', ') : 'none'}); give --state on=… --state off=…`);
+  if (states.length < 2) throw new AnalysisError({ code: 'too-few-states', states });
+  return { frames: options.frames ?? { kind: 'auto' }, key: options.key ?? { kind: 'auto' }, minAgreement, minSupport, states };
+}
 
-  const { device, withUnknown } = chooseDevice(rounds, options.device);
-  // Unlabelled traffic (the rest of windowed captures) only helps to learn how frames are cut.
+/** The device's streams that carry values of the analysed rounds (context rounds only help to learn frames). */
+function selectStreams(rounds: Round[], options: AnalysisOptions, device: string | null, withUnknown: boolean): Stream[] {
   const context = options.learnFrom ?? [];
+  const handle = options.handle ?? null;
   const streams = [...buildStreams([...rounds, ...context], device, withUnknown).values()]
     .filter((s) => [...s.values.keys()].some((i) => i < rounds.length))
-    .filter((s) => options.handle === null || options.handle === undefined || s.handle === options.handle)
+    .filter((s) => handle === null || s.handle === handle)
     .sort((a, b) => Number(a.dir === 'app-to-device') - Number(b.dir === 'app-to-device') || a.handle - b.handle);
-  if (options.handle !== null && options.handle !== undefined && streams.length === 0) {
-    throw new InputError(`handle ${options.handle} (0x${options.handle.toString(16).padStart(4, '0')}) carries no values of the device in these captures`);
+  if (handle !== null && streams.length === 0) throw new AnalysisError({ code: 'handle-without-values', handle });
+  return streams;
+}
+
+/** Step 1 of a stream: its frame rule (from all its values, context included) and the analysed rounds' messages. */
+function frameStream(s: Stream, rounds: Round[], frames: FramesOption): { rule: FrameRule; messages: Message[] } {
+  const allIdx = [...s.values.keys()].sort((a, b) => a - b);
+  const rule = chooseRule(allIdx.map((i) => s.values.get(i)!), frames, s.dir === 'app-to-device');
+  const messages: Message[] = [];
+  for (const ri of allIdx) {
+    if (ri >= rounds.length) continue;
+    for (const f of assemble(s.values.get(ri)!, rule)) messages.push({ ...f, state: rounds[ri]!.state, round: ri, handle: s.handle, dir: s.dir });
   }
+  return { rule, messages };
+}
+
+/** A group of a stream before it is numbered: its messages, bit statistics and labels. */
+interface StreamGroup {
+  key: string;
+  messages: Message[];
+  stats: ReturnType<typeof countGroup>;
+  length: number;
+  labels: ReturnType<typeof labelGroup>;
+  orphans: boolean;
+}
+
+/** Step 2 of a stream: its messages grouped (framed by key, standalone values, orphans) and labelled. */
+function groupAndLabel(messages: Message[], rule: FrameRule, key: KeyOption, states: string[]): StreamGroup[] {
+  const markerLength = rule.marker?.length ?? 0;
+  const { standalone, orphans } = standaloneGroups(messages.filter((m) => m.orphan), key);
+  const parts: { key: string; messages: Message[]; orphans?: boolean }[] = [
+    ...groupStream(messages.filter((m) => !m.orphan), key, markerLength).sort((a, b) => b.messages.length - a.messages.length),
+    ...standalone,
+    ...(orphans.length ? [{ key: 'orphans', messages: orphans, orphans: true }] : []),
+  ];
+  // Labels first for every group of the stream: a frame counter seen in one frame type is the
+  // same counter in the others (where too few frames may hide it).
+  const groups = parts.map((part): StreamGroup => {
+    const stats = countGroup(part.messages, states);
+    const length = modal(part.messages.map((m) => m.bytes.length));
+    return { key: part.key, messages: part.messages, stats, length, labels: labelGroup(part.messages, stats, rule.length, length), orphans: part.orphans === true };
+  });
+  const headerEnd = markerLength + 4;
+  const streamCounters = new Set<number>();
+  for (const g of groups) if (!g.orphans) for (const [b, l] of g.labels.bytes) if (l === 'counter' && b < headerEnd) streamCounters.add(b);
+  for (const g of groups) for (const b of streamCounters) if (b < g.stats.length && !g.labels.bytes.has(b)) g.labels.bytes.set(b, 'counter');
+  return groups;
+}
+
+/** Step 3 of a stream: a numbered group's result and its candidate bits. */
+function judgeGroup(id: string, g: StreamGroup, s: Stream, ruleText: string, settings: Settings): { group: GroupResult; candidates: CandidateResult[] } {
+  const { messages: gm, stats, length, labels, orphans } = g;
+  const perState: Record<string, number> = {};
+  settings.states.forEach((st, i) => (perState[st] = stats.messages[i]!));
+  const group: GroupResult = {
+    id,
+    handle: s.handle,
+    dir: s.dir,
+    key: g.key,
+    prefix: commonPrefix(gm),
+    length,
+    lengths: { min: minLength(gm.map((m) => m.bytes)), max: stats.length },
+    frames: ruleText,
+    messages: perState,
+    example: example(gm, settings.states[0]!),
+    checksum: labels.checksum ? describeChecksum(labels.checksum, length) : null,
+    orphans,
+    labels: [...labels.bytes.entries()].sort((a, b) => a[0] - b[0]).map(([byte, label]) => ({ byte, label })),
+  };
+  if (orphans) return { group, candidates: [] };
+  const bits = findBitCandidates(stats, settings.minAgreement);
+  if (bits.length === 0) return { group, candidates: [] };
+  const candidates = buildCandidates(bits, {
+    group: id,
+    stats,
+    labelOf: (byte, mask, decided) =>
+      labels.bytes.get(byte) ?? (isChance(stats, byte, decided) ? 'chance' : isNumberPart(gm, stats, byte, mask, decided) ? 'number' : null),
+  });
+  return { group, candidates };
+}
+
+export function analyze(rounds: Round[], options: AnalysisOptions = {}): AnalysisResult {
+  const settings = checkSettings(rounds, options);
+  const { states, minSupport } = settings;
+  const queries = (options.find ?? []).map(parseQuery);
+  const { device, withUnknown } = chooseDevice(rounds, options.device);
 
   const groups: GroupResult[] = [];
   const candidates: CandidateResult[] = [];
   const groupMessages: { id: string; messages: Message[] }[] = [];
   const messagesPerState = new Map<string, number>(states.map((s) => [s, 0]));
-  const notes: string[] = [];
-
-  for (const s of streams) {
-    const allIdx = [...s.values.keys()].sort((a, b) => a - b);
-    const fromApp = s.dir === 'app-to-device';
-    const rule: FrameRule = chooseRule(allIdx.map((i) => s.values.get(i)!), frames, fromApp);
-    const roundIdx = allIdx.filter((i) => i < rounds.length);
-    const perRound = roundIdx.map((i) => s.values.get(i)!);
+  for (const s of selectStreams(rounds, options, device, withUnknown)) {
+    const { rule, messages } = frameStream(s, rounds, settings.frames);
+    for (const m of messages) messagesPerState.set(m.state, messagesPerState.get(m.state)! + 1);
     const ruleText = describeRule(rule);
-    const msgs: Message[] = [];
-    roundIdx.forEach((ri, k) => {
-      for (const f of assemble(perRound[k]!, rule)) {
-        msgs.push({ state: rounds[ri]!.state, round: ri, handle: s.handle, dir: s.dir, bytes: f.bytes, t: f.t, record: f.record, parts: f.parts, request: f.request, orphan: f.orphan });
-      }
-    });
-    for (const m of msgs) messagesPerState.set(m.state, messagesPerState.get(m.state)! + 1);
-    const framed = msgs.filter((m) => !m.orphan);
-    const { standalone, orphans } = standaloneGroups(msgs.filter((m) => m.orphan), key);
-    const parts = [
-      ...groupStream(framed, key, rule.marker?.length ?? 0).sort((a, b) => b.messages.length - a.messages.length),
-      ...standalone,
-      ...(orphans.length ? [{ key: 'orphans', messages: orphans, orphans: true }] : []),
-    ];
-    // Labels first for every group of the stream: a frame counter seen in one frame type is the
-    // same counter in the others (where too few frames may hide it).
-    const prepared = parts.map((part) => {
-      const gm = part.messages;
-      const stats = countGroup(gm, states);
-      const length = modal(gm.map((m) => m.bytes.length));
-      return { part, gm, stats, length, labels: labelGroup(gm, stats, rule.length, length), isOrphans: 'orphans' in part };
-    });
-    const headerEnd = (rule.marker?.length ?? 0) + 4;
-    const streamCounters = new Set<number>();
-    for (const p of prepared) if (!p.isOrphans) for (const [b, l] of p.labels.bytes) if (l === 'counter' && b < headerEnd) streamCounters.add(b);
-    for (const { part, gm, stats, length, labels, isOrphans } of prepared) {
-      for (const b of streamCounters) if (b < stats.length && !labels.bytes.has(b)) labels.bytes.set(b, 'counter');
+    for (const g of groupAndLabel(messages, rule, settings.key, states)) {
       const id = `g${groups.length + 1}`;
-      const perState: Record<string, number> = {};
-      states.forEach((st, i) => (perState[st] = stats.messages[i]!));
-      groups.push({
-        id,
-        handle: s.handle,
-        dir: s.dir,
-        key: part.key,
-        prefix: commonPrefix(gm),
-        length,
-        lengths: { min: minLength(gm.map((m) => m.bytes)), max: stats.length },
-        frames: ruleText,
-        messages: perState,
-        example: example(gm, states[0]!),
-        checksum: labels.checksum ? describeChecksum(labels.checksum, length) : null,
-        orphans: isOrphans,
-        labels: [...labels.bytes.entries()].sort((a, b) => a[0] - b[0]).map(([byte, label]) => ({ byte, label })),
-      });
-      groupMessages.push({ id, messages: gm });
-      if (isOrphans) continue;
-      const bits = findBitCandidates(stats, minAgreement);
-      if (bits.length === 0) continue;
-      candidates.push(
-        ...buildCandidates(bits, {
-          group: id,
-          stats,
-          labelOf: (byte, mask, decided) =>
-            labels.bytes.get(byte) ?? (isChance(stats, byte, decided) ? 'chance' : isNumberPart(gm, stats, byte, mask, decided) ? 'number' : null),
-        }),
-      );
+      const judged = judgeGroup(id, g, s, ruleText, settings);
+      groups.push(judged.group);
+      candidates.push(...judged.candidates);
+      groupMessages.push({ id, messages: g.messages });
     }
   }
 
   const order = new Map(groups.map((g, i) => [g.id, i]));
-  const supported = (c: CandidateResult): boolean => Math.min(...Object.values(c.support).filter((n) => n > 0)) >= minSupport;
+  const supported = (c: CandidateResult): boolean => leastSupport(c) >= minSupport;
   const sorted = sortCandidates(candidates.filter(supported), order);
   const weak = sortCandidates(candidates.filter((c) => !supported(c)), order);
   const findings = queries.length ? findValues(queries, groupMessages) : [];
@@ -205,13 +242,19 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     const withDevice = rs.filter((r) => deviceEvents(r.events, device, null, withUnknown).length > 0).length;
     summary[st] = { captures: files.size || rs.length, rounds: withDevice, messages: messagesPerState.get(st)! };
   }
-  if (weak.some((c) => c.label === null)) {
-    const w = weak.filter((c) => c.label === null);
-    notes.push(
-      `${w.length} difference${w.length === 1 ? ' was' : 's were'} seen in fewer than ${minSupport} messages of a state (e.g. ${w[0]!.group} byte ${w[0]!.byte} mask ${w[0]!.mask}) and ${w.length === 1 ? 'is' : 'are'} not ranked: record more rounds, or rank ${w.length === 1 ? 'it' : 'them'} with --min-support ${Math.max(1, Math.min(...w.map((c) => Math.min(...Object.values(c.support).filter((n) => n > 0)))))}`,
-    );
+  const notes: AnalysisNote[] = [];
+  const weakUnlabelled = weak.filter((c) => c.label === null);
+  if (weakUnlabelled.length) {
+    const e = weakUnlabelled[0]!;
+    notes.push({
+      code: 'weak-differences',
+      count: weakUnlabelled.length,
+      minSupport,
+      rankWith: Math.max(1, Math.min(...weakUnlabelled.map(leastSupport))),
+      example: { group: e.group, byte: e.byte, mask: e.mask },
+    });
   }
-  notes.push(...adviseOn(summary, groups, sorted, states, weak.some((c) => c.label === null)));
+  notes.push(...adviseOn(summary, groups, sorted, states, weakUnlabelled.length > 0));
   return {
     states: summary,
     device,
@@ -220,8 +263,13 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     weak,
     findings,
     notes,
-    settings: { frames: describeFramesOption(frames), key: describeKeyOption(key), minAgreement, minSupport, handle: options.handle ?? null, device: options.device ?? null },
+    settings: { frames: describeFramesOption(settings.frames), key: describeKeyOption(settings.key), minAgreement: settings.minAgreement, minSupport, handle: options.handle ?? null, device: options.device ?? null },
   };
+}
+
+/** The fewest messages of a state that show the candidate's difference. */
+function leastSupport(c: CandidateResult): number {
+  return Math.min(...Object.values(c.support).filter((n) => n > 0));
 }
 
 /**
@@ -245,32 +293,23 @@ function standaloneGroups(msgs: Message[], key: KeyOption): { standalone: { key:
 }
 
 /** What would make the answer clearer. */
-function adviseOn(summary: Record<string, StateSummary>, groups: GroupResult[], cands: CandidateResult[], states: string[], weakOnes: boolean): string[] {
-  const notes: string[] = [];
+function adviseOn(summary: Record<string, StateSummary>, groups: GroupResult[], cands: CandidateResult[], states: string[], weakOnes: boolean): AnalysisNote[] {
+  const notes: AnalysisNote[] = [];
   for (const st of states) {
-    if (summary[st]!.rounds === 0) notes.push(`state ${st} has no traffic from the device: check the captures of that state`);
-    else if (summary[st]!.rounds < 2) notes.push(`state ${st} has only ${summary[st]!.rounds} round: record at least 2 (3 is better) so that bits that merely drift can be told apart`);
+    if (summary[st]!.rounds === 0) notes.push({ code: 'state-without-traffic', state: st });
+    else if (summary[st]!.rounds < 2) notes.push({ code: 'state-few-rounds', state: st, rounds: summary[st]!.rounds });
   }
   const shared = groups.filter((g) => states.filter((s) => g.messages[s]! > 0).length >= 2);
-  if (groups.length > 0 && shared.length === 0) {
-    notes.push('no group has messages in more than one state: the key splits the states apart (try --key auto or --key length)');
-  }
+  if (groups.length > 0 && shared.length === 0) notes.push({ code: 'key-splits-states' });
   const top = cands.filter((c) => c.label === null);
   if (top.length === 0) {
-    if (weakOnes) return notes;
-    notes.push(
-      cands.length
-        ? 'only labelled bits (checksums, counters, lengths, parts of numbers) differ between the states: the switch may not have changed, or it is not reported in this traffic'
-        : 'no bit is constant within each state and different between them: check that the switch really changed between the rounds, or try other --frames/--key settings',
-    );
+    if (!weakOnes) notes.push({ code: cands.length ? 'only-labelled-bits' : 'no-bit' });
     return notes;
   }
   const best = top[0]!;
-  const minSupport = Math.min(...Object.values(best.support).filter((n) => n > 0));
-  if (minSupport < 3) notes.push(`support is low (${minSupport} message${minSupport === 1 ? '' : 's'} in a state for the best candidate): record more rounds`);
+  const support = leastSupport(best);
+  if (support < 3) notes.push({ code: 'low-support', support });
   const ties = top.filter((c) => Math.abs(c.score - best.score) < 0.005 && (c.group !== best.group || c.byte !== best.byte));
-  if (ties.length > 0) {
-    notes.push(`${ties.length + 1} candidates rank equally: a third state (or a round where only this switch changes) would separate them`);
-  }
+  if (ties.length > 0) notes.push({ code: 'equal-ranks', count: ties.length + 1 });
   return notes;
 }

@@ -129,7 +129,31 @@ export interface AnalysisResult {
   /** Differences seen in fewer messages than minSupport in some state: not evidence enough to rank. */
   weak: CandidateResult[];
   findings: FindingResult[];
-  /** Hints for the user: what would make the answer clearer. */
-  notes: string[];
+  /** Hints for the user: what would make the answer clearer (data; each shell words them). */
+  notes: AnalysisNote[];
   settings: { frames: string; key: string; minAgreement: number; minSupport: number; handle: number | null; device: string | null };
 }
+
+/** An analysis setting a note or problem may point to; each shell names it (a flag, a menu entry). */
+export type SettingName = 'frames' | 'key' | 'minAgreement' | 'minSupport' | 'state' | 'handle';
+
+/** A hint from the analysis: a code plus the values a shell needs to word it. */
+export type AnalysisNote =
+  /** Differences seen in fewer than minSupport messages of a state; `rankWith` would rank them. */
+  | { code: 'weak-differences'; count: number; minSupport: number; rankWith: number; example: { group: string; byte: number; mask: string } }
+  | { code: 'state-without-traffic'; state: string }
+  | { code: 'state-few-rounds'; state: string; rounds: number }
+  /** No group has messages of two states: the grouping key splits them. */
+  | { code: 'key-splits-states' }
+  | { code: 'only-labelled-bits' }
+  | { code: 'no-bit' }
+  /** The best candidate's fewest messages in a state. */
+  | { code: 'low-support'; support: number }
+  | { code: 'equal-ranks'; count: number };
+
+/** Why the analysis cannot run on these inputs: a code plus values (thrown as AnalysisError). */
+export type AnalysisProblem =
+  | { code: 'min-agreement-range'; value: number }
+  | { code: 'min-support-whole'; value: number }
+  | { code: 'too-few-states'; states: string[] }
+  | { code: 'handle-without-values'; handle: number };

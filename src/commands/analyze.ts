@@ -3,8 +3,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import kleur from 'kleur';
 import { analyze } from '../analysis/analyze.js';
+import { AnalysisError } from '../analysis/analysis-error.js';
+import { wordNote, wordProblem, type SettingWords } from '../analysis/wording.js';
 import { parseStateArg, roundsFromCapture, windowEvents, type FileSpec } from '../analysis/rounds.js';
-import type { AnalysisOptions, AnalysisResult, FramesOption, KeyOption } from '../analysis/types.js';
+import type { AnalysisOptions, AnalysisResult, FramesOption, KeyOption, SettingName } from '../analysis/types.js';
 import { candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
 import { readCaptureFile } from '../capture/read.js';
 import { CaptureError, InputError } from '../errors.js';
@@ -199,9 +201,34 @@ export function report(result: AnalysisResult, c: typeof kleur = plain): string 
   }
   if (result.notes.length) {
     out.push('', c.bold('Notes'));
-    for (const n of result.notes) out.push(`  - ${n}`);
+    for (const n of result.notes) out.push(`  - ${wordNote(n, FLAG_WORDS)}`);
   }
   return out.join('\n') + '\n';
+}
+
+const FLAGS: Record<SettingName, string> = {
+  frames: '--frames',
+  key: '--key',
+  minAgreement: '--min-agreement',
+  minSupport: '--min-support',
+  state: '--state',
+  handle: '--handle',
+};
+
+/** The analysis' notes and problems name this command's flags. */
+export const FLAG_WORDS: SettingWords = {
+  set: (name, value) => `${FLAGS[name]} ${value}`,
+  tryOther: (names) => `try other ${names.map((n) => FLAGS[n]).join('/')} settings`,
+  giveStates: 'give --state on=… --state off=…',
+};
+
+function analyzeWorded(rounds: Round[], options: AnalysisOptions): AnalysisResult {
+  try {
+    return analyze(rounds, options);
+  } catch (err) {
+    if (err instanceof AnalysisError) throw new InputError(wordProblem(err.problem, FLAG_WORDS), { cause: err });
+    throw err;
+  }
 }
 
 export const command: Command = {
@@ -255,7 +282,7 @@ Examples:
     if (labels.size < 2) throw new InputError(`only one state (${[...labels][0]}) was given; compare at least two, e.g. --state on=… --state off=…`);
     const { rounds, context, warnings } = await loadCaptures(stateArgs);
     for (const w of warnings) ctx.stderr.write(`warning: ${w}\n`);
-    const result = analyze(rounds, { ...options, learnFrom: context });
+    const result = analyzeWorded(rounds, { ...options, learnFrom: context });
     if (values.json) ctx.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else ctx.stdout.write(report(result, colours(ctx)));
     return 0;

@@ -1,6 +1,6 @@
 // A stored analysis result made whole for the analysis room's view helpers: files written by
 // older versions lack some fields (labels, lengths, kind, bits), which get neutral defaults.
-import type { AnalysisResult, CandidateResult, GroupResult, StateSummary } from '../analysis/types.js';
+import type { AnalysisNote, AnalysisResult, CandidateResult, GroupResult, StateSummary } from '../analysis/types.js';
 import type { StoredAnalysisResult, StoredCandidate, StoredGroup } from './schema.js';
 
 export function completeGroup(g: StoredGroup): GroupResult {
@@ -25,12 +25,17 @@ export function completeResult(r: StoredAnalysisResult): AnalysisResult {
   return {
     device: null,
     weak: [],
-    notes: [],
     settings: { frames: 'auto', key: 'auto', minAgreement: 0.9, minSupport: 2, handle: null, device: null },
     ...r,
     states,
     groups: r.groups.map(completeGroup),
     candidates: r.candidates.map(completeCandidate),
     findings: r.findings as AnalysisResult['findings'],
+    notes: (r.notes ?? []).filter(isAnalysisNote),
   };
+}
+
+/** A note stored as data (older files hold worded strings instead). */
+export function isAnalysisNote(n: unknown): n is AnalysisNote {
+  return typeof n === 'object' && n !== null && typeof (n as { code?: unknown }).code === 'string';
 }

@@ -1,6 +1,6 @@
 // The session file: one JSON document per wizard session. Everything needed to re-run the
 // analysis lives here (the device's ATT events as hex), so the capture files may disappear.
-import type { AnalysisResult, CandidateResult, GroupResult, StateSummary } from '../analysis/types.js';
+import type { AnalysisNote, AnalysisResult, CandidateResult, GroupResult, StateSummary } from '../analysis/types.js';
 import type { AttEvent, GattService, SourceInfo } from '../model.js';
 
 export const SCHEMA_VERSION = 2;
@@ -48,7 +48,9 @@ export type StoredAnalysisResult = {
   groups: StoredGroup[];
   candidates: StoredCandidate[];
   findings: unknown[];
-} & Partial<Omit<AnalysisResult, 'states' | 'groups' | 'candidates' | 'findings'>>;
+  /** Data notes; files written before notes were data hold them worded (strings). */
+  notes?: (AnalysisNote | string)[];
+} & Partial<Omit<AnalysisResult, 'states' | 'groups' | 'candidates' | 'findings' | 'notes'>>;
 
 export interface StoredAnalysis {
   settings: Record<string, string | number | boolean | null>;

@@ -3,6 +3,8 @@
 import { writeFileDurably } from '../durable-write.js';
 import { basename } from 'node:path';
 import { roundsFromCapture } from '../analysis/rounds.js';
+import { AnalysisError } from '../analysis/analysis-error.js';
+import { wordProblem } from '../analysis/wording.js';
 import type { AnalysisOptions, FramesOption, KeyOption } from '../analysis/types.js';
 import { InputError } from '../errors.js';
 import { parseHex } from '../hex.js';
@@ -19,7 +21,7 @@ import type { Engine } from './engine.js';
 import { sourceUI, type WizardIO } from './io.js';
 import { findSource, SOURCES, type SourceEntry } from './sources.js';
 import { SIM_DEFAULTS } from './sim-source.js';
-import { candidateLine, gattSummary, nextSteps, resultsView, roundFeedback, roundIsEmpty, sourceLine } from './view.js';
+import { candidateLine, gattSummary, MENU_WORDS, nextSteps, resultsView, roundFeedback, roundIsEmpty, sourceLine } from './view.js';
 
 export interface WizardRun {
   session: Session;
@@ -286,7 +288,7 @@ async function stepAnalyze(w: WizardRun): Promise<Step> {
     if (learn.missing.length) out(style.dim(`  ${learn.missing.join(', ')}: not found or changed, so frames were learnt from the rounds' windows alone`));
   } catch (err) {
     spin.fail('analysis failed');
-    throw err;
+    throw err instanceof AnalysisError ? new InputError(wordProblem(err.problem, MENU_WORDS), { cause: err }) : err;
   }
   w.session.analysis = { settings, ranAt: new Date().toISOString(), result };
   if (w.session.device.address === null && typeof result.device === 'string') w.session.device.address = result.device;

@@ -4,9 +4,10 @@
 import { basename } from 'node:path';
 import { candidateRows, describeBits, hexView, padTable } from '../analysis/view.js';
 import type { CandidateResult, GroupResult } from '../analysis/types.js';
+import { SETTING_TITLES, wordNote, type SettingWords } from '../analysis/wording.js';
 import type { GattService, SourceInfo } from '../model.js';
 import type { RoundCheck } from '../session/rounds.js';
-import { completeCandidate, completeResult } from '../session/result.js';
+import { completeCandidate, completeResult, isAnalysisNote } from '../session/result.js';
 import type { StoredAnalysisResult, StoredCandidate } from '../session/schema.js';
 import { candidateValue, prefixWords } from '../session/finding.js';
 import { markedBits } from '../session/markdown.js';
@@ -127,12 +128,19 @@ export function resultsView(r: StoredAnalysisResult, states: string[], s: Style,
   return lines;
 }
 
+/** The analysis' notes and problems name the wizard's menu entries. */
+export const MENU_WORDS: SettingWords = {
+  set: (name, value) => `${SETTING_TITLES[name]} ${value} (analysis settings)`,
+  tryOther: (names) => `change the analysis settings (${names.map((n) => SETTING_TITLES[n]).join(', ')})`,
+  giveStates: 'record rounds of at least two states',
+};
+
 /** What would make an ambiguous answer clear, and what to do when it is not. */
 export function nextSteps(r: StoredAnalysisResult, states: string[], roundsPerState: number): string[] {
   const tips: string[] = [];
-  // The analysis speaks to `analyze` users; in the wizard its options are a menu entry.
-  const notes = (Array.isArray(r.notes) ? (r.notes as unknown[]).filter((x): x is string => typeof x === 'string') : []).map((n) =>
-    n.replace(/(?:try )?(?:other )?--frames\/--key settings/, 'change the analysis settings (framing, grouping)').replace(/--(frames|key|min-agreement|min-support)\b( \S+)?/g, (_m, o: string, v = '') => `${o === 'key' ? 'grouping' : o === 'frames' ? 'framing' : o === 'min-support' ? 'minimum messages per state' : 'minimum agreement'}${v} (analysis settings)`),
+  // Old session files hold notes already worded (strings); newer ones hold data.
+  const notes = (Array.isArray(r.notes) ? (r.notes as unknown[]) : []).flatMap((n) =>
+    typeof n === 'string' ? [n] : isAnalysisNote(n) ? [wordNote(n, MENU_WORDS)].filter((t) => typeof t === 'string') : [],
   );
   tips.push(...notes);
   const clean = r.candidates.map((c, i) => ({ c, rank: i + 1 })).filter(({ c }) => !c.label);
