@@ -11,23 +11,9 @@ import { assemble, describeRule, type FrameRule, type StreamValue } from './fram
 import { chooseRule } from './frame-learning.js';
 import { commonPrefix, groupStream } from './groups.js';
 import { isChance, isNumberPart, labelGroup } from './labels.js';
+import { describeFramesOption, describeKeyOption } from './options.js';
 import { buildCandidates, sortCandidates } from './rank.js';
 import type { AnalysisNote, AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, StateSummary } from './types.js';
-
-export function describeFramesOption(f: FramesOption): string {
-  switch (f.kind) {
-    case 'marker':
-      return `marker:${toHex(f.marker)}`;
-    case 'gap':
-      return `gap:${f.ms}`;
-    default:
-      return f.kind;
-  }
-}
-
-export function describeKeyOption(k: KeyOption): string {
-  return k.kind === 'prefix' ? `prefix:${k.n}` : k.kind;
-}
 
 interface Stream {
   handle: number;

@@ -135,7 +135,7 @@ export interface AnalysisResult {
 }
 
 /** An analysis setting a note or problem may point to; each shell names it (a flag, a menu entry). */
-export type SettingName = 'frames' | 'key' | 'minAgreement' | 'minSupport' | 'state' | 'handle';
+export type SettingName = 'frames' | 'key' | 'minAgreement' | 'minSupport' | 'state' | 'handle' | 'device';
 
 /** A hint from the analysis: a code plus the values a shell needs to word it. */
 export type AnalysisNote =

@@ -19,6 +19,17 @@ export interface HexLine {
   segments: HexSegment[];
 }
 
+/** "0000 0[0]11": the byte's bits, most significant first, the bits of `mask` in brackets. */
+export function markedBits(value: number, mask: number): string {
+  let out = '';
+  for (let b = 7; b >= 0; b--) {
+    const bit = String((value >> b) & 1);
+    out += (mask >> b) & 1 ? `[${bit}]` : bit;
+    if (b === 4) out += ' ';
+  }
+  return out;
+}
+
 /** "byte 24 bit 1 (0x02)" or, for an enum byte, "byte 103 bits 1–3 (0x0e)". */
 export function describeBits(c: Pick<CandidateResult, 'byte' | 'bit' | 'mask' | 'bits'>): string {
   const bits = c.bits && c.bits.length > 1 ? `bits ${c.bits.join(',')}` : `bit ${c.bit}`;

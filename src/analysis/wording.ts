@@ -67,4 +67,5 @@ export const SETTING_TITLES: Record<SettingName, string> = {
   minSupport: 'minimum messages per state',
   state: 'state',
   handle: 'handle',
+  device: 'device',
 };

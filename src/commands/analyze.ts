@@ -6,14 +6,17 @@ import { analyze } from '../analysis/analyze.js';
 import { AnalysisError } from '../analysis/analysis-error.js';
 import { wordNote, wordProblem, type SettingWords } from '../analysis/wording.js';
 import { parseStateArg, roundsFromCapture, windowEvents, type FileSpec } from '../analysis/rounds.js';
-import type { AnalysisOptions, AnalysisResult, FramesOption, KeyOption, SettingName } from '../analysis/types.js';
+import { SETTINGS } from '../analysis/options.js';
+import type { AnalysisOptions, AnalysisResult, SettingName } from '../analysis/types.js';
 import { candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
 import { readCaptureFile } from '../capture/read.js';
 import { CaptureError, InputError } from '../errors.js';
-import { parseHex } from '../hex.js';
 import { createAttExtractor } from '../hci/extractor.js';
 import type { AttEvent, Micros, Round } from '../model.js';
+import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
+
+const ANALYZE_SETTINGS = ['device', 'handle', 'frames', 'key', 'minAgreement', 'minSupport'] as const;
 
 async function sha256(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -86,46 +89,6 @@ export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round
     }
   }
   return { rounds, context, warnings };
-}
-
-export function parseFrames(v: string | undefined): FramesOption {
-  if (v === undefined || v === 'auto') return { kind: 'auto' };
-  if (v === 'none' || v === 'request') return { kind: v };
-  const m = /^(marker|gap):(.+)$/.exec(v);
-  if (m?.[1] === 'marker') {
-    const marker = parseHex(m[2]!);
-    if (marker && marker.length > 0) return { kind: 'marker', marker };
-  }
-  if (m?.[1] === 'gap' && Number(m[2]) > 0) return { kind: 'gap', ms: Number(m[2]) };
-  throw new InputError(`--frames '${v}' is not understood; use auto, none, request, marker:HEX (e.g. marker:dd) or gap:MS (e.g. gap:50)`);
-}
-
-export function parseKey(v: string | undefined): KeyOption {
-  if (v === undefined || v === 'auto') return { kind: 'auto' };
-  if (v === 'request' || v === 'length' || v === 'handle') return { kind: v };
-  const m = /^prefix:(\d+)$/.exec(v);
-  if (m && Number(m[1]) >= 0 && Number(m[1]) <= 64) return { kind: 'prefix', n: Number(m[1]) };
-  throw new InputError(`--key '${v}' is not understood; use auto, prefix:N (e.g. prefix:4), request, length or handle`);
-}
-
-function parseHandle(v: string | undefined): number | null {
-  if (v === undefined) return null;
-  const n = /^0x[0-9a-f]+$/i.test(v) ? parseInt(v, 16) : /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 0xffff) throw new InputError(`--handle '${v}' is not an attribute handle; give a number such as 17 or 0x0011`);
-  return n;
-}
-
-function parseAgreement(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!(n > 0.5 && n <= 1)) throw new InputError(`--min-agreement '${v}' must be a share above 0.5 and at most 1, e.g. 0.9`);
-  return n;
-}
-
-function parseSupport(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InputError(`--min-support '${v}' must be a whole number of messages, at least 1`);
-  return Number(v);
 }
 
 function list(v: string | boolean | (string | boolean)[] | undefined): string[] {
@@ -206,19 +169,12 @@ export function report(result: AnalysisResult, c: typeof kleur = plain): string 
   return out.join('\n') + '\n';
 }
 
-const FLAGS: Record<SettingName, string> = {
-  frames: '--frames',
-  key: '--key',
-  minAgreement: '--min-agreement',
-  minSupport: '--min-support',
-  state: '--state',
-  handle: '--handle',
-};
+const flag = (name: SettingName): string => `--${name === 'state' ? 'state' : SETTINGS[name].flag}`;
 
 /** The analysis' notes and problems name this command's flags. */
 export const FLAG_WORDS: SettingWords = {
-  set: (name, value) => `${FLAGS[name]} ${value}`,
-  tryOther: (names) => `try other ${names.map((n) => FLAGS[n]).join('/')} settings`,
+  set: (name, value) => `${flag(name)} ${value}`,
+  tryOther: (names) => `try other ${names.map(flag).join('/')} settings`,
   giveStates: 'give --state on=… --state off=…',
 };
 
@@ -256,12 +212,7 @@ Examples:
   bms-wizard analyze --state on=a.btsnoop --state off=b.btsnoop --find 13.28V --find 80%`,
   options: {
     state: { type: 'string', multiple: true },
-    device: { type: 'string' },
-    handle: { type: 'string' },
-    frames: { type: 'string' },
-    key: { type: 'string' },
-    'min-agreement': { type: 'string' },
-    'min-support': { type: 'string' },
+    ...settingFlags(ANALYZE_SETTINGS),
     find: { type: 'string', multiple: true },
     json: { type: 'boolean' },
   },
@@ -269,15 +220,7 @@ Examples:
     if (positionals.length) throw new InputError(`unexpected argument '${positionals[0]}'; give captures with --state LABEL=FILE,FILE`);
     const stateArgs = list(values.state);
     if (stateArgs.length === 0) throw new InputError('no captures given; use --state on=A.btsnoop,B.btsnoop --state off=C.btsnoop,D.btsnoop');
-    const options: AnalysisOptions = {
-      device: typeof values.device === 'string' ? values.device : null,
-      handle: parseHandle(typeof values.handle === 'string' ? values.handle : undefined),
-      frames: parseFrames(typeof values.frames === 'string' ? values.frames : undefined),
-      key: parseKey(typeof values.key === 'string' ? values.key : undefined),
-      minAgreement: parseAgreement(typeof values['min-agreement'] === 'string' ? values['min-agreement'] : undefined),
-      minSupport: parseSupport(typeof values['min-support'] === 'string' ? values['min-support'] : undefined),
-      find: list(values.find),
-    };
+    const options: AnalysisOptions = { ...settingsFromFlags(values, ANALYZE_SETTINGS).options, find: list(values.find) };
     const labels = new Set(stateArgs.map((a) => parseStateArg(a).state));
     if (labels.size < 2) throw new InputError(`only one state (${[...labels][0]}) was given; compare at least two, e.g. --state on=… --state off=…`);
     const { rounds, context, warnings } = await loadCaptures(stateArgs);

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { writeFileDurably } from '../durable-write.js';
 import { InputError } from '../errors.js';
-import { reportMarkdown } from '../session/markdown.js';
-import { buildReport, reportJson } from '../session/report.js';
+import { reportMarkdown } from '../export/markdown.js';
+import { buildReport, reportJson } from '../export/report.js';
 import { findSessionFile, loadSession, resolveSessionsDir } from '../session/store.js';
 import type { Command } from './command.js';
 

@@ -2,23 +2,9 @@
 import { CaptureError, InputError } from '../errors.js';
 import { extractAttFromFile } from '../hci/extract-file.js';
 import type { AttEvent } from '../model.js';
+import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
 import { eventJson, eventLine, summaryJson, summaryText } from './inspect-view.js';
-
-/** '0x12', '0X0012' or '18' → 18. */
-export function parseHandle(text: string): number {
-  const t = text.trim();
-  const n = /^0x[0-9a-f]{1,4}$/i.test(t) ? parseInt(t.slice(2), 16) : /^\d{1,5}$/.test(t) ? Number(t) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > 0xffff) throw new InputError(`--handle '${text}' is not an ATT handle; give it as hex (0x12) or decimal (18)`);
-  return n;
-}
-
-/** 'C8:47:8C:E8:82:09', 'c8-47-8c-e8-82-09' or 'c8478ce88209' → 'c8:47:8c:e8:82:09'. */
-export function parseAddress(text: string): string {
-  const hex = text.trim().toLowerCase().replace(/[:-]/g, '');
-  if (!/^[0-9a-f]{12}$/.test(hex)) throw new InputError(`--device '${text}' is not a Bluetooth address; give it as aa:bb:cc:dd:ee:ff`);
-  return hex.replace(/(..)(?!$)/g, '$1:');
-}
 
 /** Collects output lines and writes them in blocks: one write per line would dominate the time. */
 class Output {
@@ -105,13 +91,13 @@ before the damage, then says where it stopped; the exit code is then 2.`,
   options: {
     json: { type: 'boolean' },
     summary: { type: 'boolean' },
-    device: { type: 'string' },
-    handle: { type: 'string' },
+    ...settingFlags(['device', 'handle']),
   },
   async run(values: OptionValues, positionals: string[], ctx: CommandContext): Promise<number> {
     if (positionals.length === 0) throw new InputError("inspect needs at least one capture file: 'bms-wizard inspect CAPTURE'");
-    const device = typeof values.device === 'string' ? parseAddress(values.device) : null;
-    const handle = typeof values.handle === 'string' ? parseHandle(values.handle) : null;
+    const { options } = settingsFromFlags(values, ['device', 'handle']);
+    const device = options.device ?? null;
+    const handle = options.handle ?? null;
     const v = { json: Boolean(values.json), summary: Boolean(values.summary), device, handle };
     const out = new Output(ctx.stdout);
     let ok = true;

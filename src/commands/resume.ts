@@ -2,6 +2,7 @@ import { resolveSessionsDir } from '../session/store.js';
 import { realEngine } from '../wizard/engine.js';
 import { terminalIO } from '../wizard/io.js';
 import { runWizard } from '../wizard/run.js';
+import { settingFlags, settingsFromFlags, settingsHelp, WIZARD_SETTINGS } from './analysis-flags.js';
 import type { Command } from './command.js';
 
 export const command: Command = {
@@ -11,13 +12,17 @@ export const command: Command = {
   help: `SESSION is a session id (or a unique start of one), a session file, or 'latest' (the default).
 
 Options:
-  --sessions-dir DIR   where sessions are kept (default: $BMS_WIZARD_SESSIONS or ./sessions)`,
-  options: { 'sessions-dir': { type: 'string' } },
+  --sessions-dir DIR   where sessions are kept (default: $BMS_WIZARD_SESSIONS or ./sessions)
+
+Analysis settings (as for analyze; given here, they are used instead of the stored or default ones):
+${settingsHelp(WIZARD_SETTINGS)}`,
+  options: { 'sessions-dir': { type: 'string' }, ...settingFlags(WIZARD_SETTINGS) },
   async run(values, positionals, ctx) {
     const sessionsDir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
+    const settings = settingsFromFlags(values, WIZARD_SETTINGS).stored;
     const io = terminalIO(ctx, 'resume');
     const ref = positionals[0] ?? 'latest';
-    await runWizard({ io, engine: realEngine, sessionsDir, env: ctx.env, mode: 'resume', session: ref, handleSignals: true });
+    await runWizard({ io, engine: realEngine, sessionsDir, env: ctx.env, mode: 'resume', session: ref, handleSignals: true, settings });
     return 0;
   },
 };

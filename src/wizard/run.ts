@@ -4,7 +4,8 @@ import { unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Interrupted } from '../errors.js';
 import type { RoundSource } from '../recorders/source.js';
-import { newSession, progressOf, type Session } from '../session/schema.js';
+import type { StoredSettings } from '../analysis/options.js';
+import { newSession, progressOf, type Session, type StoredAnalysis } from '../session/schema.js';
 import { findSessionFile, listSessions, loadSession, lockSession, newSessionId, saveSession, sessionPath } from '../session/store.js';
 import { VERSION } from '../version.js';
 import type { Engine } from './engine.js';
@@ -26,6 +27,8 @@ export interface WizardOptions {
   handleSignals?: boolean;
   /** Stored with the chosen source (wizard --simulate PROTO → {simulate: PROTO}). */
   sourceOptions?: Record<string, string>;
+  /** Analysis settings given as flags: they replace the stored ones, so their question is not needed. */
+  settings?: StoredSettings;
   /** Stop after this step is reached (tests of interruption at each step). */
   stopAt?: Session['step'];
 }
@@ -35,6 +38,18 @@ export function resumeCommand(id: string, sessionsDir: string, cwd: string, env:
   const defaultDir = resolve(cwd, env.BMS_WIZARD_SESSIONS || 'sessions');
   const q = (s: string): string => (/^[\w./:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
   return `bms-wizard resume ${id}${resolve(sessionsDir) === defaultDir ? '' : ` --sessions-dir ${q(sessionsDir)}`}`;
+}
+
+/** Settings given as flags replace the stored ones; an analysis made with others is run again. */
+function applySettings(session: Session, given: StoredSettings | undefined): void {
+  if (!given || Object.keys(given).length === 0) return;
+  const before = session.analysis?.settings ?? session.analysisSettings ?? {};
+  const after = { ...before, ...given } as StoredAnalysis['settings'];
+  session.analysisSettings = after;
+  if (session.analysis && Object.entries(given).some(([k, v]) => before[k] !== v)) {
+    session.analysis = null;
+    if (session.step === 'results' || session.step === 'accept') session.step = 'analyze';
+  }
 }
 
 function describe(s: Session): string {
@@ -88,6 +103,7 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
   }
   // The session records the bms-wizard that wrote it last.
   session.tool.version = VERSION;
+  applySettings(session, o.settings);
   const holder: { source: RoundSource | null } = { source: null };
   // The folder the file is in (a session opened by its path may live outside --sessions-dir).
   const resume = resumeCommand(session.id, dirname(file), cwd, env);

@@ -5,15 +5,15 @@ import { basename } from 'node:path';
 import { roundsFromCapture } from '../analysis/rounds.js';
 import { AnalysisError } from '../analysis/analysis-error.js';
 import { wordProblem } from '../analysis/wording.js';
-import type { AnalysisOptions, FramesOption, KeyOption } from '../analysis/types.js';
+import { optionsFromSettings, parseSetting, SETTINGS, type GrammarSetting } from '../analysis/options.js';
+import type { AnalysisOptions } from '../analysis/types.js';
 import { InputError } from '../errors.js';
-import { parseHex } from '../hex.js';
 import type { GattService, Round } from '../model.js';
 import { sha256File } from '../recorders/import.js';
 import type { RoundSource } from '../recorders/source.js';
 import { acceptCandidate } from '../session/finding.js';
-import { reportMarkdown } from '../session/markdown.js';
-import { buildReport, reportJson } from '../session/report.js';
+import { reportMarkdown } from '../export/markdown.js';
+import { buildReport, reportJson } from '../export/report.js';
 import { checkRound, putRound, sessionRounds, storeRound } from '../session/rounds.js';
 import { roundsOf, type Session, type Step, type StoredAnalysis, type StoredAnalysisResult } from '../session/schema.js';
 import { sessionArtifacts } from '../session/store.js';
@@ -216,32 +216,15 @@ async function stepRecord(w: WizardRun): Promise<Step> {
   return 'analyze';
 }
 
-/** "frames=auto key=auto minAgreement=0.9" settings → the analysis options. */
+/** The stored settings (the text the user chose) → the analysis options, for the session's device. */
 export function analysisOptions(session: Session, settings?: StoredAnalysis['settings']): AnalysisOptions {
   const s = settings ?? session.analysis?.settings ?? session.analysisSettings ?? {};
-  const opts: AnalysisOptions = { device: session.device.address };
-  const frames = typeof s.frames === 'string' ? parseFrames(s.frames) : null;
-  if (frames) opts.frames = frames;
-  const key = typeof s.key === 'string' ? parseKey(s.key) : null;
-  if (key) opts.key = key;
-  if (typeof s.minAgreement === 'number') opts.minAgreement = s.minAgreement;
-  if (typeof s.minSupport === 'number') opts.minSupport = s.minSupport;
-  return opts;
+  return { ...optionsFromSettings(s), device: session.device.address };
 }
 
-export function parseFrames(v: string): FramesOption | null {
-  if (v === 'auto' || v === 'none' || v === 'request') return { kind: v };
-  let m = /^gap:(\d+(?:\.\d+)?)$/.exec(v);
-  if (m) return { kind: 'gap', ms: Number(m[1]) };
-  m = /^marker:([0-9a-fA-F]+)$/.exec(v);
-  const bytes = m ? parseHex(m[1]!) : null;
-  return bytes && bytes.length > 0 ? { kind: 'marker', marker: bytes } : null;
-}
-
-export function parseKey(v: string): KeyOption | null {
-  if (v === 'auto' || v === 'request' || v === 'length' || v === 'handle') return { kind: v };
-  const m = /^prefix:(\d+)$/.exec(v);
-  return m && Number(m[1]) > 0 ? { kind: 'prefix', n: Number(m[1]) } : null;
+/** A prompt's check of a setting's text: null when it parses, else what is expected (the same words as the flags'). */
+function settingCheck(name: GrammarSetting): (v: string) => string | null {
+  return (v) => (SETTINGS[name].parse(v) === null ? `use ${SETTINGS[name].expected}` : null);
 }
 
 /**
@@ -356,11 +339,11 @@ async function stepResults(w: WizardRun): Promise<Step> {
   }
   if (next === 'settings') {
     const s = a.settings;
-    const frames = await prompter.input({ message: 'Framing: auto, none, request, gap:MS or marker:HEX', default: String(s.frames ?? 'auto'), validate: (v) => (parseFrames(v.trim()) ? null : 'auto, none, request, gap:50 or marker:dd') });
-    const key = await prompter.input({ message: 'Grouping key: auto, prefix:N, request, length or handle', default: String(s.key ?? 'auto'), validate: (v) => (parseKey(v.trim()) ? null : 'auto, prefix:4, request, length or handle') });
-    const agree = await prompter.input({ message: 'Minimum agreement within a state (0.5–1)', default: String(s.minAgreement ?? 0.9), validate: (v) => (Number(v) >= 0.5 && Number(v) <= 1 ? null : 'a number from 0.5 to 1') });
-    const support = await prompter.input({ message: 'Minimum messages per state for a candidate (weaker differences are listed apart)', default: String(s.minSupport ?? 2), validate: (v) => (/^\d+$/.test(v.trim()) && Number(v) >= 1 ? null : 'a whole number, at least 1') });
-    a.settings = { frames: frames.trim(), key: key.trim(), minAgreement: Number(agree), minSupport: Number(support) };
+    const frames = await prompter.input({ message: `Framing (${SETTINGS.frames.expected})`, default: String(s.frames ?? 'auto'), validate: settingCheck('frames') });
+    const key = await prompter.input({ message: `Grouping key (${SETTINGS.key.expected})`, default: String(s.key ?? 'auto'), validate: settingCheck('key') });
+    const agree = await prompter.input({ message: `Minimum agreement within a state (${SETTINGS.minAgreement.expected})`, default: String(s.minAgreement ?? 0.9), validate: settingCheck('minAgreement') });
+    const support = await prompter.input({ message: `Minimum messages per state for a candidate, weaker differences are listed apart (${SETTINGS.minSupport.expected})`, default: String(s.minSupport ?? 2), validate: settingCheck('minSupport') });
+    a.settings = { ...a.settings, frames: SETTINGS.frames.describe(parseSetting('frames', frames)), key: SETTINGS.key.describe(parseSetting('key', key)), minAgreement: parseSetting('minAgreement', agree), minSupport: parseSetting('minSupport', support) };
     return 'analyze';
   }
   return 'accept';

@@ -2,7 +2,7 @@
 // view with the candidate bits highlighted) and what to do next. Pure string builders; the
 // table and hex layout come from the analysis room's view helpers, the colours from here.
 import { basename } from 'node:path';
-import { candidateRows, describeBits, hexView, padTable } from '../analysis/view.js';
+import { candidateRows, describeBits, hexView, markedBits, padTable } from '../analysis/view.js';
 import type { CandidateResult, GroupResult } from '../analysis/types.js';
 import { SETTING_TITLES, wordNote, type SettingWords } from '../analysis/wording.js';
 import type { GattService, SourceInfo } from '../model.js';
@@ -10,7 +10,6 @@ import type { RoundCheck } from '../session/rounds.js';
 import { completeCandidate, completeResult, isAnalysisNote } from '../session/result.js';
 import type { StoredAnalysisResult, StoredCandidate } from '../session/schema.js';
 import { candidateValue, prefixWords } from '../session/finding.js';
-import { markedBits } from '../session/markdown.js';
 import type { Style } from './style.js';
 
 /** "ff00: ff01 (read, notify), ff02 (write)" per service with vendor characteristics. */

@@ -1,10 +1,10 @@
 // The report as markdown for a maintainer's issue: device and GATT, the app's queries, rounds
 // per state, the candidate table, hex views with the bits marked, the decoder rule, notes.
-import { describeBits, hexView } from '../analysis/view.js';
-import { candidateValue, isSingleBit, maskOf, prefixWords } from './finding.js';
-import { completeCandidate, completeGroup } from './result.js';
+import { describeBits, hexView, markedBits } from '../analysis/view.js';
+import { candidateValue, isSingleBit, maskOf, prefixWords } from '../session/finding.js';
+import { completeCandidate, completeGroup } from '../session/result.js';
 import type { Report } from './report.js';
-import type { StoredCandidate, StoredGroup } from './schema.js';
+import type { StoredCandidate, StoredGroup } from '../session/schema.js';
 
 const MAX_CANDIDATES = 15;
 
@@ -14,17 +14,6 @@ function cell(s: string): string {
 
 function hexWords(hex: string): string {
   return (hex.toUpperCase().match(/../g) ?? []).join(' ');
-}
-
-/** "0000 0[0]11": the byte's bits, most significant first, the bits of `mask` in brackets. */
-export function markedBits(value: number, mask: number): string {
-  let out = '';
-  for (let b = 7; b >= 0; b--) {
-    const bit = String((value >> b) & 1);
-    out += (mask >> b) & 1 ? `[${bit}]` : bit;
-    if (b === 4) out += ' ';
-  }
-  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The export: one report object (JSON as is, markdown rendered from it), optionally redacted.
 import { basename } from 'node:path';
 import type { GattService } from '../model.js';
-import type { AcceptedFinding, Session, StoredAnalysis } from './schema.js';
+import type { AcceptedFinding, Session, StoredAnalysis } from '../session/schema.js';
 
 /** Version of the export's own shape (not of the session file). */
 export const REPORT_SCHEMA_VERSION = 1;
