@@ -82,6 +82,40 @@ describe('startProgram and stop', { timeout: 60_000 }, () => {
   });
 });
 
+describe('a hostile program cannot outlive its deadline', { timeout: 30_000 }, () => {
+  // Running, not a zombie waiting for an init that does not reap (containers).
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return false;
+    }
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return true;
+    }
+  };
+  // The program starts a descendant that inherits stdout and sleeps for two minutes, prints its pid.
+  const descendant = 'const c = require("child_process").spawn("sleep", ["120"], { stdio: "inherit" }); c.unref(); console.log(c.pid);';
+
+  it('at the deadline the whole process group is killed, also a descendant that keeps stdout open and ignores SIGINT', async () => {
+    const err = (await runProgram(node, ['-e', `${descendant} process.on("SIGINT", () => {}); setInterval(() => {}, 1000)`], { timeoutMs: 500 }).catch((e: unknown) => e)) as ProgramError;
+    expect(err.reason).toBe('timeout');
+    const pid = Number(err.result!.stdout.trim());
+    expect(pid).toBeGreaterThan(0);
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('a program that exits while a descendant keeps its stdout open returns, and the descendant is gone', async () => {
+    const r = await runProgram(node, ['-e', descendant]);
+    expect(r.code).toBe(0);
+    const pid = Number(r.stdout.trim());
+    await new Promise((done) => setTimeout(done, 100));
+    expect(alive(pid)).toBe(false);
+  });
+});
+
 describe('phone clock answers', () => {
   it('reads seconds, nanoseconds and the UTC offset', () => {
     expect(parseDeviceDate('1764388800.123456789/+0100')).toEqual({ us: 1764388800123457, fractional: true, tzOffsetUs: 3600e6 });

@@ -66,6 +66,15 @@ function commandLine(program: string, args: string[]): string {
   return [program, ...args].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ');
 }
 
+/** How long output may still arrive after the program exited before its group is killed. */
+const DRAIN_MS = 1000;
+
+/** Programs still running: their groups are told to end when bms-wizard exits (they do not share our Ctrl+C). */
+const running = new Set<RunningProgram>();
+process.on('exit', () => {
+  for (const p of running) p.signalGroup('SIGTERM'); // btmon and adb flush their files on it
+});
+
 /** A program that was started and may still run (btmon until the round ends). */
 export class RunningProgram {
   readonly child: ChildProcess;
@@ -94,7 +103,11 @@ export class RunningProgram {
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: false,
       windowsHide: true,
+      // Its own process group: a stop or a deadline reaches whatever it started (a child that
+      // keeps stdout open would otherwise hold the pipe, and us, long after the deadline).
+      detached: process.platform !== 'win32',
     });
+    running.add(this);
     if (options.stdoutFile) this.file = createWriteStream(options.stdoutFile);
     this.child.stdout!.on('data', (chunk: Buffer) => {
       this.file?.write(chunk);
@@ -131,8 +144,19 @@ export class RunningProgram {
         this.spawnError = e;
         finish(null, null);
       });
-      // 'close' waits for stdout/stderr to drain, so the captured output is complete.
+      // 'close' waits for stdout/stderr to drain, so the captured output is complete; a
+      // descendant still holding them after the program exited is killed with its group.
       this.child.once('close', (code, signal) => finish(code, signal));
+      this.child.once('exit', (code, signal) => {
+        running.delete(this);
+        setTimeout(() => {
+          if (this.done) return;
+          this.signalGroup('SIGKILL');
+          this.child.stdout?.destroy();
+          this.child.stderr?.destroy();
+          finish(code, signal);
+        }, DRAIN_MS).unref();
+      });
     });
   }
 
@@ -170,7 +194,7 @@ export class RunningProgram {
       this.stopRequested = true;
       for (const signal of ['SIGINT', 'SIGTERM', 'SIGKILL'] as const) {
         if (this.done) break;
-        this.child.kill(signal);
+        this.signalGroup(signal);
         const exited = await Promise.race([
           this.exited.then(() => true),
           new Promise<boolean>((r) => setTimeout(() => r(false), graceMs).unref()),
@@ -179,6 +203,18 @@ export class RunningProgram {
       }
     }
     return this.exited;
+  }
+
+  /** Sends the signal to the program's whole process group (the program alone where there is none). */
+  signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      if (process.platform === 'win32') throw new Error('no process groups');
+      process.kill(-pid, signal);
+    } catch {
+      this.child.kill(signal);
+    }
   }
 
   /** Waits for the exit and turns failures into a ProgramError (see runProgram). */
