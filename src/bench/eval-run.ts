@@ -1,0 +1,69 @@
+// Runs labelled cases through the analysis: the framing chosen and the rank of the true bit.
+import { analyze } from '../analysis/analyze.js';
+import type { AnalysisResult, CandidateResult } from '../analysis/types.js';
+import type { EvalCase, EvalTruth } from './eval-cases.js';
+
+export interface EvalRow {
+  name: string;
+  kind: EvalCase['kind'];
+  /** Framing of the group holding the true bit (else of the truth's stream), '—' when none. */
+  framing: string;
+  /** Rank of the true bit among the unlabelled candidates (1 = first), null when absent. */
+  rank: number | null;
+  pass: boolean;
+  /** What came first instead, or why the case could not run. */
+  note: string;
+}
+
+function hits(c: CandidateResult, res: AnalysisResult, t: EvalTruth): boolean {
+  if (c.byte !== t.byte || (Number.parseInt(c.mask, 16) & t.mask) === 0) return false;
+  const g = res.groups.find((x) => x.id === c.group);
+  if (!g || g.dir !== 'device-to-app') return false;
+  if (t.handle !== null && g.handle !== t.handle) return false;
+  return t.prefix === null || g.prefix.startsWith(t.prefix) || t.prefix.startsWith(g.prefix);
+}
+
+export function judge(name: string, kind: EvalCase['kind'], res: AnalysisResult, t: EvalTruth): EvalRow {
+  const ranked = res.candidates.filter((c) => c.label === null);
+  const at = ranked.findIndex((c) => hits(c, res, t));
+  const found = at >= 0 ? ranked[at]! : (res.candidates.find((c) => hits(c, res, t)) ?? res.weak.find((c) => hits(c, res, t)));
+  const group = found ? res.groups.find((g) => g.id === found.group) : res.groups.find((g) => g.dir === 'device-to-app' && (t.handle === null || g.handle === t.handle) && !g.orphans);
+  const first = ranked[0];
+  const note =
+    at === 0
+      ? ''
+      : found
+        ? found.label
+          ? `true bit labelled ${found.label}`
+          : at < 0
+            ? 'true bit only weak'
+            : `first: ${first!.group} byte ${first!.byte} ${first!.mask}`
+        : first
+          ? `true bit absent; first: ${first.group} byte ${first.byte} ${first.mask}`
+          : 'no candidate';
+  return { name, kind, framing: group?.frames ?? '—', rank: at >= 0 ? at + 1 : null, pass: at === 0, note };
+}
+
+export async function runCase(c: EvalCase): Promise<EvalRow> {
+  try {
+    const input = await c.build();
+    return judge(c.name, c.kind, analyze(input.rounds, input.options), input.truth);
+  } catch (err) {
+    return { name: c.name, kind: c.kind, framing: '—', rank: null, pass: false, note: `error: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+export async function runEval(cases: EvalCase[]): Promise<EvalRow[]> {
+  const rows: EvalRow[] = [];
+  for (const c of cases) rows.push(await runCase(c));
+  return rows;
+}
+
+export function formatEval(rows: EvalRow[]): string {
+  const head = ['case', 'framing chosen', 'rank', 'pass', 'note'];
+  const body = rows.map((r) => [r.name, r.framing, r.rank === null ? '—' : String(r.rank), r.pass ? 'yes' : 'NO', r.note]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const passed = rows.filter((r) => r.pass).length;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), '', `${passed}/${rows.length} cases pass`].join('\n') + '\n';
+}
