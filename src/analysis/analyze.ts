@@ -15,7 +15,7 @@ import { describeFramesOption, describeKeyOption } from './options.js';
 import { buildCandidates, sortCandidates } from './rank.js';
 import type { AnalysisNote, AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, StateSummary } from './types.js';
 
-interface Stream {
+export interface Stream {
   handle: number;
   dir: Direction;
   /** Per round (index into the rounds array). */
@@ -23,7 +23,7 @@ interface Stream {
 }
 
 /** Splits each round's device events into streams (handle × direction), noting the app's writes. */
-function buildStreams(rounds: Round[], device: string | null, withUnknown: boolean): Map<string, Stream> {
+export function buildStreams(rounds: Round[], device: string | null, withUnknown: boolean): Map<string, Stream> {
   const streams = new Map<string, Stream>();
   rounds.forEach((round, ri) => {
     const evs = deviceEvents(round.events, device, null, withUnknown).slice().sort((a, b) => a.record - b.record);

@@ -1,0 +1,37 @@
+// Reading a documented field of a family from a frame (offsets, variable shifts, scale and unit).
+import { decodeNumber } from '../find.js';
+import type { FieldSpec, NumberType } from './family-types.js';
+
+const SIZES: Record<NumberType, number> = { u8: 1, u16: 2, u32: 4, i16: 2, i32: 4, f32: 4 };
+
+export function sizeOf(type: NumberType): number {
+  return SIZES[type];
+}
+
+/** 'u16' + little-endian → 'u16le', the encoding names of analysis/find.ts. */
+export function encodingOf(type: NumberType, le: boolean): string {
+  return type === 'u8' ? 'u8' : `${type}${le ? 'le' : 'be'}`;
+}
+
+export function readRaw(b: Uint8Array, offset: number, type: NumberType, le: boolean): number | null {
+  return decodeNumber(encodingOf(type, le), b, offset);
+}
+
+/** Where the field starts in this frame (ANT fields move with the number of cells and sensors). */
+export function fieldOffset(f: FieldSpec, frame: Uint8Array, index = 0): number {
+  let o = f.offset + index * (f.stride ?? 0);
+  if (f.shiftBy) o += f.shiftBy.times * f.shiftBy.at.reduce((n, at) => n + (frame[at] ?? 0), 0);
+  return o;
+}
+
+/** The bytes [start, end) the field covers in this frame (all repetitions). */
+export function fieldSpan(f: FieldSpec, frame: Uint8Array): { start: number; end: number } {
+  const start = fieldOffset(f, frame);
+  return { start, end: start + (f.count ?? 1) * (f.stride ?? sizeOf(f.type)) - ((f.stride ?? sizeOf(f.type)) - sizeOf(f.type)) };
+}
+
+/** The shown value of the field, (raw + add) × scale. */
+export function readField(f: FieldSpec, frame: Uint8Array, index = 0): number | null {
+  const raw = readRaw(frame, fieldOffset(f, frame, index), f.type, f.le);
+  return raw === null ? null : (raw + (f.add ?? 0)) * (f.scale ?? 1);
+}
