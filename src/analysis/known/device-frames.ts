@@ -2,7 +2,8 @@
 // learnt frame rule), for checks that need whole frames rather than bit statistics.
 import { buildStreams } from '../analyze.js';
 import { chooseDevice } from '../device.js';
-import { assemble, chooseRule, describeRule, type FrameRule, type StreamValue } from '../frames.js';
+import { chooseRule } from '../frame-learning.js';
+import { assemble, describeRule, type FrameRule, type StreamValue } from '../frames.js';
 import type { Direction, Round } from '../../model.js';
 import type { Frame } from '../types.js';
 
