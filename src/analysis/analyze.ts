@@ -13,6 +13,7 @@ import { commonPrefix, groupStream } from './groups.js';
 import { isChance, isNumberPart, labelGroup } from './labels.js';
 import { describeFramesOption, describeKeyOption } from './options.js';
 import { buildCandidates, sortCandidates } from './rank.js';
+import { foldTogether, TIE } from './together.js';
 import type { AnalysisNote, AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, StateSummary } from './types.js';
 
 export interface Stream {
@@ -217,7 +218,8 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
 
   const order = new Map(groups.map((g, i) => [g.id, i]));
   const supported = (c: CandidateResult): boolean => leastSupport(c) >= minSupport;
-  const sorted = sortCandidates(candidates.filter(supported), order);
+  const messagesOf = new Map(groupMessages.map((g) => [g.id, g.messages]));
+  const sorted = foldTogether(sortCandidates(candidates.filter(supported), order), (g) => messagesOf.get(g) ?? []);
   const weak = sortCandidates(candidates.filter((c) => !supported(c)), order);
   const findings = queries.length ? findValues(queries, groupMessages) : [];
 
@@ -295,7 +297,8 @@ function adviseOn(summary: Record<string, StateSummary>, groups: GroupResult[], 
   const best = top[0]!;
   const support = leastSupport(best);
   if (support < 3) notes.push({ code: 'low-support', support });
-  const ties = top.filter((c) => Math.abs(c.score - best.score) < 0.005 && (c.group !== best.group || c.byte !== best.byte));
+  if (best.together?.length) notes.push({ code: 'bits-together', bits: [best, ...best.together].map(({ group, byte, bits, mask }) => ({ group, byte, bits, mask })) });
+  const ties = top.filter((c) => Math.abs(c.score - best.score) < TIE && (c.group !== best.group || c.byte !== best.byte));
   if (ties.length > 0) notes.push({ code: 'equal-ranks', count: ties.length + 1 });
   return notes;
 }

@@ -3,6 +3,7 @@
 import { toHex } from '../hex.js';
 import { byteProfile, type GroupStats } from './bits.js';
 import { detectChecksum, type ChecksumMatch } from './checksums.js';
+import { inNumberRun } from './number-run.js';
 import type { LengthRule } from './frames.js';
 import type { Label, Message } from './types.js';
 
@@ -131,10 +132,12 @@ function adjacent(rs: ([number, number] | null)[], span = 1): boolean {
 }
 
 /**
- * True when a candidate byte behaves like the upper part of a number: a neighbouring byte (or the
- * byte's own low bits) varies within the states, and the combined value of the states is contiguous.
+ * True when a candidate byte behaves like a part of a number: a lower part of a run of like numbers
+ * that steps a little between the states, or an upper part: a neighbouring byte (or the byte's own
+ * low bits) varies within the states, and the combined value of the states is contiguous.
  */
 export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitMask: number, decided?: boolean[]): boolean {
+  if (inNumberRun(gs, byte, decided)) return true;
   // Only the states where the bit is constant are compared (a third state may be mixed).
   const states = decided ? gs.states.filter((_, i) => decided[i]) : gs.states;
   const scoped = decided ? msgs.filter((m) => states.includes(m.state)) : msgs;

@@ -105,7 +105,11 @@ export interface CandidateResult {
   bits: number[];
   /** Why the score is what it is, in a few words. */
   why: string[];
+  /** Other bits that change together with this one in every round (one finding; another state can separate them). */
+  together?: TogetherBit[];
 }
+
+export type TogetherBit = Pick<CandidateResult, 'group' | 'byte' | 'bit' | 'mask' | 'bits' | 'values'>;
 
 export interface FindingResult {
   query: string;
@@ -149,7 +153,9 @@ export type AnalysisNote =
   | { code: 'no-bit' }
   /** The best candidate's fewest messages in a state. */
   | { code: 'low-support'; support: number }
-  | { code: 'equal-ranks'; count: number };
+  | { code: 'equal-ranks'; count: number }
+  /** The best finding's bits that change together in every round (the first leads). */
+  | { code: 'bits-together'; bits: { group: string; byte: number; bits: number[]; mask: string }[] };
 
 /** Why the analysis cannot run on these inputs: a code plus values (thrown as AnalysisError). */
 export type AnalysisProblem =

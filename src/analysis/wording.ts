@@ -36,6 +36,10 @@ export function wordNote(n: AnalysisNote, w: SettingWords): string {
       return `support is low (${n.support} message${plural(n.support, '', 's')} in a state for the best candidate): record more rounds`;
     case 'equal-ranks':
       return `${n.count} candidates rank equally: a third state (or a round where only this switch changes) would separate them`;
+    case 'bits-together': {
+      const names = n.bits.map((b) => `${b.group} byte ${b.byte} ${plural(b.bits.length, 'bit', 'bits')} ${b.bits.join('+')} (${b.mask})`);
+      return `these ${n.bits.length} bits move together in every round (${names.join(', ')}): a third state, or a round where only the switch changes, can separate them`;
+    }
   }
 }
 

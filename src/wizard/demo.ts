@@ -23,7 +23,9 @@ export async function demoVerdict(session: Session, engine: Engine): Promise<{ f
   const truth = await demoTruth(session, engine);
   const where = `byte ${truth.byte} bit ${truth.bit} (0x${truth.mask.toString(16).padStart(2, '0')})`;
   const result = session.analysis?.result;
-  const rank = result ? result.candidates.findIndex((c) => c.byte === truth.byte && c.bit === truth.bit && result.groups.find((g) => g.id === c.group)?.handle === truth.handle) : -1;
+  // A finding holds the bits that move together with it: the switch may be one of them.
+  const hit = (c: { group: string; byte: number; bit: number }): boolean => c.byte === truth.byte && c.bit === truth.bit && result?.groups.find((g) => g.id === c.group)?.handle === truth.handle;
+  const rank = result ? result.candidates.findIndex((c) => hit(c) || (c.together ?? []).some(hit)) : -1;
   if (rank === 0) return { found: true, truth, text: `the simulated switch (${truth.what ?? 'switch'}, ${where}) is the top candidate` };
   return { found: false, truth, text: rank > 0 ? `the simulated switch (${where}) is candidate #${rank + 1}, not the first` : `the simulated switch (${where}) was not found` };
 }
