@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   explore: () => import('./commands/explore.js'),
   inspect: () => import('./commands/inspect.js'),
   analyze: () => import('./commands/analyze.js'),
+  fields: () => import('./commands/fields.js'),
   identify: () => import('./commands/identify.js'),
   sessions: () => import('./commands/sessions.js'),
   resume: () => import('./commands/resume.js'),

@@ -163,24 +163,8 @@ function groupAndLabel(messages: Message[], rule: FrameRule, key: KeyOption, sta
 
 /** Step 3 of a stream: a numbered group's result and its candidate bits. */
 function judgeGroup(id: string, g: StreamGroup, s: Stream, ruleText: string, settings: Settings): { group: GroupResult; candidates: CandidateResult[] } {
-  const { messages: gm, stats, length, labels, orphans } = g;
-  const perState: Record<string, number> = {};
-  settings.states.forEach((st, i) => (perState[st] = stats.messages[i]!));
-  const group: GroupResult = {
-    id,
-    handle: s.handle,
-    dir: s.dir,
-    key: g.key,
-    prefix: commonPrefix(gm),
-    length,
-    lengths: { min: minLength(gm.map((m) => m.bytes)), max: stats.length },
-    frames: ruleText,
-    messages: perState,
-    example: example(gm, settings.states[0]!),
-    checksum: labels.checksum ? describeChecksum(labels.checksum, length) : null,
-    orphans,
-    labels: [...labels.bytes.entries()].sort((a, b) => a[0] - b[0]).map(([byte, label]) => ({ byte, label })),
-  };
+  const { messages: gm, stats, labels, orphans } = g;
+  const group = describeGroup(id, g, s, ruleText, settings.states);
   if (orphans) return { group, candidates: [] };
   const bits = findBitCandidates(stats, settings.minAgreement);
   if (bits.length === 0) return { group, candidates: [] };
@@ -191,6 +175,49 @@ function judgeGroup(id: string, g: StreamGroup, s: Stream, ruleText: string, set
       labels.bytes.get(byte) ?? (isChance(stats, byte, decided) ? 'chance' : isNumberPart(gm, stats, byte, mask, decided) ? 'number' : null),
   });
   return { group, candidates };
+}
+
+/** A numbered group's result (what it holds, how it is framed and labelled). */
+function describeGroup(id: string, g: StreamGroup, s: Stream, ruleText: string, states: string[]): GroupResult {
+  const { messages: gm, stats, length, labels, orphans } = g;
+  const perState: Record<string, number> = {};
+  states.forEach((st, i) => (perState[st] = stats.messages[i]!));
+  return {
+    id,
+    handle: s.handle,
+    dir: s.dir,
+    key: g.key,
+    prefix: commonPrefix(gm),
+    length,
+    lengths: { min: minLength(gm.map((m) => m.bytes)), max: stats.length },
+    frames: ruleText,
+    messages: perState,
+    example: example(gm, states[0]!),
+    checksum: labels.checksum ? describeChecksum(labels.checksum, length) : null,
+    orphans,
+    labels: [...labels.bytes.entries()].sort((a, b) => a[0] - b[0]).map(([byte, label]) => ({ byte, label })),
+  };
+}
+
+/**
+ * The device's frames, grouped and labelled as analyze() does, without comparing states (one round is
+ * enough): what `fields` and the frame map search. Each group keeps its messages.
+ */
+export function frameGroups(rounds: Round[], options: Pick<AnalysisOptions, 'device' | 'handle' | 'frames' | 'key' | 'learnFrom'> = {}): { device: string | null; groups: { result: GroupResult; messages: Message[] }[] } {
+  const states: string[] = [];
+  for (const r of rounds) if (!states.includes(r.state)) states.push(r.state);
+  const frames = options.frames ?? { kind: 'auto' };
+  const key = options.key ?? { kind: 'auto' };
+  const { device, withUnknown } = chooseDevice(rounds, options.device);
+  const groups: { result: GroupResult; messages: Message[] }[] = [];
+  for (const s of selectStreams(rounds, options, device, withUnknown)) {
+    const { rule, messages } = frameStream(s, rounds, frames);
+    const ruleText = describeRule(rule);
+    for (const g of groupAndLabel(messages, rule, key, states)) {
+      groups.push({ result: describeGroup(`g${groups.length + 1}`, g, s, ruleText, states), messages: g.messages });
+    }
+  }
+  return { device, groups };
 }
 
 export function analyze(rounds: Round[], options: AnalysisOptions = {}): AnalysisResult {

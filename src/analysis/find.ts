@@ -1,59 +1,27 @@
 // Value search for read-outs: where does "13.28V" or "80%" sit in the messages, and how is it encoded?
-import { InputError } from '../errors.js';
+import { ENCODINGS, encodingName } from './encodings.js';
+import { parseShownValue } from './shown.js';
 import { toHex } from '../hex.js';
 import type { FindingResult, Message } from './types.js';
 
 export interface ValueQuery {
   text: string;
   value: number;
-  /** Half a unit of the last digit given: 13.28 → 0.005. */
+  /** Half a unit of the last digit given: 13.28 → 0.005; whole numbers match exactly. */
   tolerance: number;
   /** The number as typed, for the ASCII search. */
   digits: string;
 }
 
+/** A --find value: the shown-value grammar (analysis/shown.ts), or a raw hex number such as 0x1f. */
 export function parseQuery(text: string): ValueQuery {
-  const t = text.trim();
-  const hex = /^0x([0-9a-f]+)$/i.exec(t);
+  const hex = /^0x([0-9a-f]+)$/i.exec(text.trim());
   if (hex) return { text, value: parseInt(hex[1]!, 16), tolerance: 0, digits: String(parseInt(hex[1]!, 16)) };
-  const m = /^([-+]?\d+(?:[.,](\d+))?)\s*[a-zA-Z%°]*\s*$/.exec(t);
-  if (!m) throw new InputError(`--find '${text}' is not a number with an optional unit; write e.g. 13.28V, 80%, -2.5A or 0x1f`);
-  const digits = m[1]!.replace(',', '.').replace(/^\+/, '');
-  const decimals = m[2]?.length ?? 0;
-  return { text, value: Number(digits), tolerance: decimals ? 0.5 * 10 ** -decimals : 0, digits };
+  const v = parseShownValue(text, '--find');
+  return { text, value: v.value, tolerance: v.decimals ? v.tolerance : 0, digits: v.digits };
 }
 
-type Decoder = { name: string; size: number; read(b: Uint8Array, o: number): number; float?: boolean };
-
-function bcd(b: Uint8Array, o: number, n: number): number {
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const x = b[o + i]!;
-    const hi = x >> 4;
-    const lo = x & 15;
-    if (hi > 9 || lo > 9) return NaN;
-    v = v * 100 + hi * 10 + lo;
-  }
-  return v;
-}
-
-const DECODERS: Decoder[] = [
-  { name: 'u8', size: 1, read: (b, o) => b[o]! },
-  { name: 'i8', size: 1, read: (b, o) => (b[o]! << 24) >> 24 },
-  { name: 'u16le', size: 2, read: (b, o) => b[o]! | (b[o + 1]! << 8) },
-  { name: 'u16be', size: 2, read: (b, o) => (b[o]! << 8) | b[o + 1]! },
-  { name: 'i16le', size: 2, read: (b, o) => ((b[o]! | (b[o + 1]! << 8)) << 16) >> 16 },
-  { name: 'i16be', size: 2, read: (b, o) => (((b[o]! << 8) | b[o + 1]!) << 16) >> 16 },
-  { name: 'u32le', size: 4, read: (b, o) => (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0 },
-  { name: 'u32be', size: 4, read: (b, o) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0 },
-  { name: 'i32le', size: 4, read: (b, o) => b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24) },
-  { name: 'i32be', size: 4, read: (b, o) => (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]! },
-  { name: 'f32le', size: 4, float: true, read: (b, o) => Buffer.from(b.buffer, b.byteOffset + o, 4).readFloatLE(0) },
-  { name: 'f32be', size: 4, float: true, read: (b, o) => Buffer.from(b.buffer, b.byteOffset + o, 4).readFloatBE(0) },
-  { name: 'bcd8', size: 1, read: (b, o) => bcd(b, o, 1) },
-  { name: 'bcd16', size: 2, read: (b, o) => bcd(b, o, 2) },
-  { name: 'bcd32', size: 4, read: (b, o) => bcd(b, o, 4) },
-];
+const DECODERS = ENCODINGS.map((e) => ({ name: encodingName(e), size: e.size, read: e.read, float: e.float }));
 
 /** Reads a number by its encoding name ('u16le', 'f32be', 'u8', …); null when unknown or out of bounds. */
 export function decodeNumber(encoding: string, b: Uint8Array, o: number): number | null {

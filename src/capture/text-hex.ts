@@ -1,6 +1,5 @@
 // Hex as people paste it: byte lists with separators, and offset-prefixed dump lines from
 // Wireshark ("0000   aa 02 …"), xxd ("00000000: aa02 …  ascii") and hexdump -C ("… |ascii|").
-import { asciiText } from '../hex.js';
 
 const HEX_TOKEN = /^[0-9a-fA-F]+$/;
 
@@ -93,13 +92,23 @@ export function parseDumpLine(line: string): DumpLine | null {
     const at = ends[k - 1];
     if (rest.charCodeAt(at) !== 32 || rest.charCodeAt(at + 1) !== 32) continue;
     const bytes = all.subarray(0, digits[k - 1] / 2);
-    const shown = asciiText(bytes).trimEnd();
+    const shown = renderAscii(bytes).trimEnd();
     const remainder = rest.slice(at).trimEnd();
     const gap = remainder.length - shown.length;
     if (shown.length > 0 && gap >= 2 && remainder.endsWith(shown) && /^\s+$/.test(remainder.slice(0, gap))) return { offset, bytes };
   }
   // No ASCII column, or one that does not render exactly (other tools, code pages): the hex run.
   return { offset, bytes: all };
+}
+
+/** The ASCII column of a dump: printable bytes as themselves, the others as '.'. */
+function renderAscii(bytes: Buffer): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+  }
+  return s;
 }
 
 /**

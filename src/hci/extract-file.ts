@@ -1,12 +1,12 @@
 // A capture file → ATT events, connections and counts: the capture driver feeding the extractor.
 import { type CaptureInfo, readCaptureFile } from '../capture/read.js';
-import type { AttEvent, Micros } from '../model.js';
+import type { AttEvent } from '../model.js';
 import { createAttExtractor } from './extractor.js';
 import type { ExtractResult } from './types.js';
 
 export interface ExtractFileOptions {
-  /** Called for each event as it is decoded (values are owned copies), with the capture's start time. */
-  onEvent?: (e: AttEvent, captureStart: Micros) => void;
+  /** Called for each event as it is decoded (values are owned copies). */
+  onEvent?: (e: AttEvent) => void;
   /**
    * Keep the events in the returned array (default: true when no onEvent is given). Kept events
    * whose handle was named by discovery later in the capture get that UUID at the end.
@@ -27,8 +27,7 @@ export interface ExtractFileResult {
 export async function extractAttFromFile(path: string, opts: ExtractFileOptions = {}): Promise<ExtractFileResult> {
   const keep = opts.keepEvents ?? !opts.onEvent;
   const events: AttEvent[] = [];
-  const given = opts.onEvent;
-  const onEvent = given ? (e: AttEvent): void => given(e, x.start) : undefined;
+  const onEvent = opts.onEvent;
   const x = createAttExtractor(
     keep && onEvent
       ? (e) => {
