@@ -87,28 +87,52 @@ export function parseDumpLine(line: string): DumpLine | null {
   const offset = parseInt(m[1], 16);
   const all = Buffer.from(hex, 'hex');
   // Take the longest run of hex tokens followed, after a gap of two or more spaces, by the ASCII
-  // rendering of those bytes ("6162      ab" in xxd: "ab" is the ASCII column, not a byte).
-  for (let k = digits.length - 1; k >= 1; k--) {
-    const at = ends[k - 1];
+  // rendering of those bytes ("6162      ab" in xxd: "ab" is the ASCII column, not a byte). The
+  // rendering is compared from its end without building it, within a budget of steps
+  // proportional to the line, so a line of 80 000 tokens costs linear time.
+  const lastShown = lastNonSpaceBytes(all);
+  let budget = 4 * rest.length + 64;
+  for (let k = digits.length - 1; k >= 1 && budget > 0; k--) {
+    const at = ends[k - 1]!;
     if (rest.charCodeAt(at) !== 32 || rest.charCodeAt(at + 1) !== 32) continue;
-    const bytes = all.subarray(0, digits[k - 1] / 2);
-    const shown = renderAscii(bytes).trimEnd();
-    const remainder = rest.slice(at).trimEnd();
-    const gap = remainder.length - shown.length;
-    if (shown.length > 0 && gap >= 2 && remainder.endsWith(shown) && /^\s+$/.test(remainder.slice(0, gap))) return { offset, bytes };
+    const count = digits[k - 1]! / 2;
+    const last = lastShown[count - 1]!; // index of the last byte of `count` that is not a space, -1 if none
+    if (last < 0) continue;
+    let tailEnd = rest.length;
+    while (tailEnd > at && rest.charCodeAt(tailEnd - 1) <= 32) tailEnd--;
+    // The column is bytes[0..last] rendered; after the gap the line must hold exactly that.
+    const width = last + 1;
+    const tailStart = tailEnd - width;
+    if (tailStart < at + 2) continue;
+    let same = true;
+    for (let i = 0; i < width && same; i++) {
+      budget--;
+      same = rest.charCodeAt(tailEnd - 1 - i) === asciiOf(all[last - i]!);
+    }
+    if (!same) continue;
+    let gapOnly = true;
+    for (let i = at; i < tailStart && gapOnly; i++) gapOnly = rest.charCodeAt(i) <= 32;
+    budget -= tailStart - at;
+    if (gapOnly) return { offset, bytes: all.subarray(0, count) };
   }
   // No ASCII column, or one that does not render exactly (other tools, code pages): the hex run.
   return { offset, bytes: all };
 }
 
-/** The ASCII column of a dump: printable bytes as themselves, the others as '.'. */
-function renderAscii(bytes: Buffer): string {
-  let s = '';
+/** The character a dump's ASCII column shows for a byte. */
+function asciiOf(b: number): number {
+  return b >= 0x20 && b < 0x7f ? b : 46;
+}
+
+/** For each n, the index of the last byte among the first n+1 that does not render as a space (-1: none). */
+function lastNonSpaceBytes(bytes: Buffer): Int32Array {
+  const out = new Int32Array(bytes.length);
+  let last = -1;
   for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i];
-    s += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.';
+    if (bytes[i] !== 0x20) last = i;
+    out[i] = last;
   }
-  return s;
+  return out;
 }
 
 /**

@@ -17,7 +17,6 @@ const OPERATIONS = new RegExp(
     String.raw`Read Request|Read Response|Prepare Write Request|Prepare Write Response|Execute Write Request|Execute Write Response)\b`,
   'i',
 );
-const L2CAP_ATT = /Channel ID: 0x0004\s+Length: 0x([0-9A-Fa-f]+)[^[]*\[\s*([0-9A-Fa-f ]*?)\s*\]/;
 const UUID = /^(?:[0-9A-Fa-f]{4}|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$/;
 /** Operations rebuilt into PDUs (the others have parameters the export does not show). */
 const EMITTED = new Set([0x0a, 0x0b, 0x0c, 0x0d, 0x12, 0x13, 0x16, 0x17, 0x18, 0x19, 0x1b, 0x1d, 0x1e, 0x52]);
@@ -31,6 +30,44 @@ interface Pending {
   prefix: Buffer;
   peer: string | null;
   uuid: string | null;
+}
+
+const L2CAP_ATT_HEAD = /Channel ID: 0x0004\s+Length: 0x([0-9A-Fa-f]+)/;
+const HEX_AND_SPACES = /^[0-9A-Fa-f ]*$/;
+
+/**
+ * "Channel ID: 0x0004  Length: 0x0010 [ 1B 12 00 … ]": the length and the bracketed bytes. Found
+ * with indexOf, not one regex, so that a line of spaces costs linear time.
+ */
+function l2capAtt(rest: string): { length: number; hex: string } | null {
+  const head = L2CAP_ATT_HEAD.exec(rest);
+  if (!head) return null;
+  const open = rest.indexOf('[', head.index + head[0].length);
+  const close = open < 0 ? -1 : rest.indexOf(']', open + 1);
+  if (close < 0) return null;
+  const hex = rest.slice(open + 1, close).trim();
+  return HEX_AND_SPACES.test(hex) ? { length: parseInt(head[1]!, 16), hex } : null;
+}
+
+/** Splits "a - b  -  c" at dashes with white space on both sides, in one pass (as split(/\s+-\s+/)). */
+export function splitOnSpacedDash(text: string): string[] {
+  const out: string[] = [];
+  const isSpace = (i: number): boolean => i >= 0 && i < text.length && /\s/.test(text[i]!);
+  let from = 0;
+  let dash = text.indexOf('-', from + 1);
+  while (dash >= 0) {
+    if (isSpace(dash - 1) && isSpace(dash + 1)) {
+      let start = dash - 1;
+      while (start > from && isSpace(start - 1)) start--;
+      let end = dash + 1;
+      while (isSpace(end)) end++;
+      out.push(text.slice(from, start));
+      from = end;
+      dash = text.indexOf('-', from + 1);
+    } else dash = text.indexOf('-', dash + 1);
+  }
+  out.push(text.slice(from));
+  return out;
 }
 
 class PacketLoggerTextParser extends TextLineParser {
@@ -55,10 +92,10 @@ class PacketLoggerTextParser extends TextLineParser {
     this.stamps++;
     const dir: Direction = /^s/i.test(way) ? 'app-to-device' : 'device-to-app';
     if (layer === 'L2CAP') {
-      const l = L2CAP_ATT.exec(rest);
+      const l = l2capAtt(rest);
       if (!l) return;
-      const pdu = Buffer.from(l[2].replace(/\s+/g, ''), 'hex');
-      if (pdu.length !== parseInt(l[1], 16)) return;
+      const pdu = Buffer.from(l.hex.replace(/\s+/g, ''), 'hex');
+      if (pdu.length !== l.length) return;
       this.lastL2cap = { dir, pdu, stamp: this.stamps };
       const p = this.pending;
       if (p && p.dir === dir && pdu[0] === p.opcode && pdu.includes(p.prefix)) {
@@ -84,7 +121,8 @@ class PacketLoggerTextParser extends TextLineParser {
       this.skippedLines++;
       return;
     }
-    const fields = afterConn.slice(opStart + op[1].length).split(/\s+-\s+/);
+    const afterFields = afterConn.slice(opStart + op[1].length);
+    const fields = splitOnSpacedDash(afterFields);
     let handle = 0;
     let uuid: string | null = null;
     let value: Buffer = Buffer.alloc(0);

@@ -18,7 +18,7 @@ const SUMMARY = /^\s*(\d+)\s+(?:(\d{4}-\d{2}-\d{2}) +)?(\S+)(.*)$/;
 /** A bytes line of the export: offset at column 0, two spaces, then bytes. Tree lines are indented. */
 const BYTES_LINE = /^[0-9a-fA-F]{4,8}\s{2,}[0-9a-fA-F]{2}(?:\s|$)/;
 const FRAME_LINE = /^Frame (\d+): \d+ bytes on wire/;
-const DATA_SOURCE = /^(\S.*?)\s+\((\d+) bytes?\):\s*$/;
+const DATA_SOURCE_TAIL = /^\((\d+) bytes?\):$/;
 
 interface Block {
   frame: number;
@@ -105,7 +105,7 @@ class WiresharkTextParser extends TextLineParser {
       b.nextOffset += d.bytes.length;
       return;
     }
-    const source = DATA_SOURCE.exec(text);
+    const source = dataSource(text);
     if (source) {
       // "Frame (8 bytes):" starts the frame's own bytes; "Reassembled BTHCI ACL (30 bytes):" does not.
       b.collecting = /^Frame$/i.test(source[1]) && b.chunks.length === 0;
@@ -190,6 +190,22 @@ function h4Consistent(b: Buffer, k: number): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * "Reassembled L2CAP (23 bytes):" → [line, 'Reassembled L2CAP', '23'] (the shape of a regex match),
+ * found from the end of the line so that long space runs cost linear time.
+ */
+function dataSource(text: string): [string, string, string] | null {
+  const line = text.trimEnd();
+  if (!line.endsWith(':')) return null;
+  const open = line.lastIndexOf('(');
+  if (open <= 0 || !/\s/.test(line[open - 1]!)) return null;
+  const tail = DATA_SOURCE_TAIL.exec(line.slice(open));
+  if (!tail) return null;
+  const name = line.slice(0, open).trimEnd();
+  if (name === '' || /\s/.test(name[0]!)) return null;
+  return [text, name, tail[1]!];
 }
 
 /** Direction from the Info column ("Sent …"/"Rcvd …") or from host/controller addresses. */
