@@ -8,16 +8,13 @@ import { expect } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import { extractAttFromFile } from '../src/hci/extract-file.js';
 import type { HciPacket, Round } from '../src/model.js';
-import type { ExtractFile } from '../src/recorders/read-capture.js';
+import type { ExtractFile } from '../src/hci/extract-file.js';
 import type { RecordedRound, RoundRequest, SourceUI } from '../src/recorders/source.js';
 import { simulateCapture, writeBtsnoop, type SimulatedCapture } from '../src/sim/index.js';
 
 const BIN = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bin');
 
-export const extract: ExtractFile = async (path) => {
-  const x = await extractAttFromFile(path);
-  return { events: x.events, result: { connections: x.result.connections, warnings: x.result.warnings } };
-};
+export const extract: ExtractFile = (path) => extractAttFromFile(path);
 
 export interface Sandbox {
   dir: string;

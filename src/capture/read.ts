@@ -1,6 +1,7 @@
 // The capture driver: picks the reader by content, streams the file through it in chunks and
 // reports what it read. Packets are views into the current chunk: a consumer that keeps bytes
 // after its emit callback returns must copy them.
+import { createHash, type Hash } from 'node:crypto';
 import { open as openFile, stat } from 'node:fs/promises';
 import { CaptureError } from '../errors.js';
 import type { Packet } from '../model.js';
@@ -20,6 +21,14 @@ export interface CaptureInfo {
   records: number;
   /** Why reading stopped before the end of the file (truncated or corrupt record), or null. */
   damage: CaptureError | null;
+  /** SHA-256 (hex) of the whole file, computed from the chunks as they are read; null unless asked for. */
+  sha256: string | null;
+}
+
+export interface ReadOptions {
+  chunkSize?: number;
+  /** Hash the whole file while reading it (a damaged file is still hashed to its end). */
+  hash?: boolean;
 }
 
 /** Formats look at no more than this many leading bytes. */
@@ -60,7 +69,7 @@ function recordsOf(parser: RecordParser, highest: number): number {
 }
 
 /** Reads a whole capture held in memory. */
-export function readCaptureBuffer(buf: Buffer, emit: (p: Packet) => void, name?: string): CaptureInfo {
+export function readCaptureBuffer(buf: Buffer, emit: (p: Packet) => void, name?: string, opts: Pick<ReadOptions, 'hash'> = {}): CaptureInfo {
   const file = name ?? null;
   if (buf.length === 0) fail(new CaptureError('the file is empty (0 bytes)', { hint: 'Copy the capture again' }), name);
   const format = detectFormat(buf, name);
@@ -83,7 +92,8 @@ export function readCaptureBuffer(buf: Buffer, emit: (p: Packet) => void, name?:
   } catch (e) {
     damage = located(e, file, format);
   }
-  return { file, format: format.id, formatName: format.name, variant, bytes: buf.length, records: recordsOf(parser, highest), damage };
+  const sha256 = opts.hash ? createHash('sha256').update(buf).digest('hex') : null;
+  return { file, format: format.id, formatName: format.name, variant, bytes: buf.length, records: recordsOf(parser, highest), damage, sha256 };
 }
 
 /**
@@ -91,7 +101,7 @@ export function readCaptureBuffer(buf: Buffer, emit: (p: Packet) => void, name?:
  * by the chunk size (plus the largest record). A truncated or corrupt record ends the reading:
  * everything before it has been emitted and `damage` says where it stopped.
  */
-export async function readCaptureFile(path: string, emit: (p: Packet) => void, opts: { chunkSize?: number } = {}): Promise<CaptureInfo> {
+export async function readCaptureFile(path: string, emit: (p: Packet) => void, opts: ReadOptions = {}): Promise<CaptureInfo> {
   const requested = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
   let size: number;
   try {
@@ -142,6 +152,7 @@ export async function readCaptureFile(path: string, emit: (p: Packet) => void, o
     let start = headerLength;
     let bytes = 0;
     let damage: CaptureError | null = null;
+    const hash = opts.hash ? createHash('sha256') : null;
     for (;;) {
       if (buf.length - filled < chunk) {
         // Move the unconsumed tail to the front; grow only when one record is larger than a chunk.
@@ -163,6 +174,8 @@ export async function readCaptureFile(path: string, emit: (p: Packet) => void, o
         }
       }
       const { bytesRead } = await readAt(fh, buf, filled, chunk, base + filled, path);
+      // The loop reads the file front to back without gaps: the chunks are the file.
+      hash?.update(buf.subarray(filled, filled + bytesRead));
       filled += bytesRead;
       bytes = base + filled;
       const final = bytesRead === 0;
@@ -179,13 +192,25 @@ export async function readCaptureFile(path: string, emit: (p: Packet) => void, o
       }
       if (final) break;
     }
-    return { file: path, format: format.id, formatName: format.name, variant, bytes, records: recordsOf(parser, highest), damage };
+    const sha256 = hash ? await hashRest(fh, hash, base + filled, buf, path) : null;
+    return { file: path, format: format.id, formatName: format.name, variant, bytes, records: recordsOf(parser, highest), damage, sha256 };
   } finally {
     await fh.close();
   }
 }
 
 type Handle = Awaited<ReturnType<typeof openFile>>;
+
+/** Hashes what reading left unread (after damage) through the same handle, then the digest. */
+async function hashRest(fh: Handle, hash: Hash, from: number, scratch: Buffer, path: string): Promise<string> {
+  for (let pos = from; ; ) {
+    const { bytesRead } = await readAt(fh, scratch, 0, scratch.length, pos, path);
+    if (bytesRead === 0) break;
+    hash.update(scratch.subarray(0, bytesRead));
+    pos += bytesRead;
+  }
+  return hash.digest('hex');
+}
 
 async function readAt(fh: Handle, buf: Buffer, off: number, len: number, pos: number, path: string): Promise<{ bytesRead: number }> {
   try {

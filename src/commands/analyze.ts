@@ -1,6 +1,4 @@
 // `bms-wizard analyze`: captures per state → rounds → the analysis → a report (or --json).
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import kleur from 'kleur';
 import { analyze } from '../analysis/analyze.js';
 import { AnalysisError } from '../analysis/analysis-error.js';
@@ -9,47 +7,13 @@ import { parseStateArg, roundsFromCapture, windowEvents, type FileSpec } from '.
 import { SETTINGS } from '../analysis/options.js';
 import type { AnalysisOptions, AnalysisResult, SettingName } from '../analysis/types.js';
 import { candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
-import { readCaptureFile } from '../capture/read.js';
-import { CaptureError, InputError } from '../errors.js';
-import { createAttExtractor } from '../hci/extractor.js';
-import type { AttEvent, Micros, Round } from '../model.js';
+import { InputError } from '../errors.js';
+import { extractAttFromFile, type ExtractFileResult } from '../hci/extract-file.js';
+import type { Round } from '../model.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
 
 const ANALYZE_SETTINGS = ['device', 'handle', 'frames', 'key', 'minAgreement', 'minSupport'] as const;
-
-async function sha256(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
-/** Reads one capture: its ATT events and the time of its first record (for windows in seconds). */
-async function readEvents(path: string): Promise<{ events: AttEvent[]; start: Micros; damage: CaptureError | null }> {
-  const events: AttEvent[] = [];
-  let start: Micros = null;
-  let first = true;
-  const x = createAttExtractor((e) => events.push(e));
-  let damage: CaptureError | null = null;
-  try {
-    const info = await readCaptureFile(path, (p) => {
-      if (first) {
-        start = p.t;
-        first = false;
-      }
-      x.push(p);
-    });
-    // Nothing readable at all (e.g. a zip without a log): the same error as inspect, not an empty round.
-    if (info.damage && first) throw info.damage;
-    damage = info.damage;
-  } catch (err) {
-    if (err instanceof CaptureError && !err.detail.file) throw err.inFile(path);
-    throw err;
-  }
-  x.finish();
-  if (start === null && events.length > 0) start = events[0]!.t;
-  return { events, start, damage };
-}
 
 /** Rounds of all states from "--state on=A,B@12..20" arguments: one round per connection of each file. */
 export async function loadRounds(stateArgs: string[]): Promise<Round[]> {
@@ -71,17 +35,27 @@ export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round
   const contextFiles = new Set<string>();
   // A capture damaged part-way is analysed up to the damage, and the user is told (as inspect does).
   const warnings: string[] = [];
+  // A file given for several windows is read once.
+  const read = new Map<string, ExtractFileResult>();
   for (const [state, files] of byState) {
     let index = 1;
     for (const f of files) {
-      const { events, start, damage } = await readEvents(f.path);
-      if (damage) warnings.push(`${damage.message}${/[.!?]$/.test(damage.message) ? '' : '.'} Only the records before it are analysed`);
+      let x = read.get(f.path);
+      if (!x) {
+        x = await extractAttFromFile(f.path);
+        read.set(f.path, x);
+        const damage = x.capture.damage;
+        // Nothing readable at all (e.g. a zip without a log): the same error as inspect, not an empty round.
+        if (damage && x.result.counts.packets === 0) throw damage;
+        if (damage) warnings.push(`${damage.message}${/[.!?]$/.test(damage.message) ? '' : '.'} Only the records before it are analysed`);
+      }
+      const { events, start } = x;
       const inWindow = windowEvents(events, f.window, start, f.path);
       if (f.window && !contextFiles.has(f.path)) {
         contextFiles.add(f.path);
         context.push(...roundsFromCapture('', events, { kind: 'file', files: [] }));
       }
-      const source = { kind: 'file', files: [{ path: f.path, sha256: await sha256(f.path) }], ...(f.window ? { window: f.window } : {}) };
+      const source = { kind: 'file', files: [{ path: f.path, sha256: x.capture.sha256! }], ...(f.window ? { window: f.window } : {}) };
       const rs = roundsFromCapture(state, inWindow, source, index);
       if (rs.length === 0) rs.push({ state, index, source, events: [] });
       index += rs.length;

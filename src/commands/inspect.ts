@@ -40,6 +40,7 @@ async function inspectFile(path: string, v: { json: boolean; summary: boolean; d
         out.line(v.json ? eventJson(e) : eventLine(e));
       };
   const { capture, result } = await extractAttFromFile(path, {
+    hash: false,
     keepEvents: false,
     ...(onEvent ? { onEvent } : {}),
   });

@@ -1,6 +1,8 @@
-// A capture file → ATT events, connections and counts: the capture driver feeding the extractor.
+// THE door from a capture file to events: one read of the file gives the capture info (with its
+// SHA-256), the ATT events, connections, handles, warnings and the start time.
 import { type CaptureInfo, readCaptureFile } from '../capture/read.js';
-import type { AttEvent } from '../model.js';
+import { CaptureError } from '../errors.js';
+import type { AttEvent, Micros } from '../model.js';
 import { createAttExtractor } from './extractor.js';
 import type { ExtractResult } from './types.js';
 
@@ -12,13 +14,23 @@ export interface ExtractFileOptions {
    * whose handle was named by discovery later in the capture get that UUID at the end.
    */
   keepEvents?: boolean;
+  /** Hash the file while reading it (default true: rounds record it; inspect does without). */
+  hash?: boolean;
 }
 
 export interface ExtractFileResult {
+  /** `capture.sha256` is set unless `hash: false` was asked. */
   capture: CaptureInfo;
   events: AttEvent[];
   result: ExtractResult;
+  /** Time of the first timestamped record (windows in seconds count from it), else of the first event, else null. */
+  start: Micros;
+  /** The extractor's warnings, and the damage that ended the reading early, if any. */
+  warnings: string[];
 }
+
+/** The door's signature, for the rooms that are handed it (recorders, the wizard's engine). */
+export type ExtractFile = (path: string) => Promise<ExtractFileResult>;
 
 /**
  * Reads a capture and extracts its ATT events. Throws CaptureError when the file cannot be read
@@ -38,10 +50,26 @@ export async function extractAttFromFile(path: string, opts: ExtractFileOptions 
         ? (e) => events.push(e)
         : (onEvent ?? (() => undefined)),
   );
-  const capture = await readCaptureFile(path, x.push);
+  let start: Micros = null;
+  const push = x.push;
+  let capture: CaptureInfo;
+  try {
+    capture = await readCaptureFile(
+      path,
+      (p) => {
+        if (start === null && p.t !== null) start = p.t;
+        push(p);
+      },
+      { hash: opts.hash ?? true },
+    );
+  } catch (err) {
+    throw err instanceof CaptureError && !err.detail.file ? err.inFile(path) : err;
+  }
   const result = x.finish();
   if (keep) fillUuids(events, result);
-  return { capture, events, result };
+  const warnings = [...result.warnings];
+  if (capture.damage) warnings.push(`${capture.damage.message}; the ${capture.records} records before it are used`);
+  return { capture, events, result, start: start ?? events[0]?.t ?? null, warnings };
 }
 
 /**

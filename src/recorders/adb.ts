@@ -9,7 +9,8 @@ import { BTSNOOZ_BEGIN, BTSNOOZ_END, findBtsnoozBlock, walkBtsnooz } from '../ca
 import { InputError } from '../errors.js';
 import { clockOffsetUs, describeOffset, insideWindow, readDeviceClock, shiftWindow, type ClockReading, type TimeWindow } from './clock.js';
 import { INSTALL_HINTS, lastLine, programExists, runProgram, type RunOptions, type RunResult } from './process.js';
-import { captureStartUs, connectionsInWindow, firstTime, isoTime, sha256OfFile, slug, type ExtractFile } from './read-capture.js';
+import type { ExtractFile } from '../hci/extract-file.js';
+import { connectionsInWindow, firstTime, isoTime, slug } from './read-capture.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 
 export interface AdbOptions {
@@ -251,7 +252,7 @@ export class AdbSource implements RoundSource {
     const fetched = await this.fetch(ui, request);
     warnings.push(...fetched.warnings);
     const x = await this.opts.extract(fetched.path);
-    warnings.push(...x.result.warnings);
+    warnings.push(...x.warnings);
 
     const margin = Math.max(start.uncertaintyUs, end.uncertaintyUs) + (this.opts.marginS ?? 0.5) * 1e6;
     let window: TimeWindow = { fromUs: start.us - margin, toUs: end.us + margin };
@@ -275,11 +276,11 @@ export class AdbSource implements RoundSource {
           'was the app connected during the round, and is the snoop log on?',
       );
     }
-    const first = (await captureStartUs(fetched.path).catch(() => null)) ?? firstTime(x.events, x.result.connections) ?? window.fromUs;
+    const first = x.start ?? firstTime(x.events, x.result.connections) ?? window.fromUs;
     return {
       source: {
         kind: 'adb',
-        files: [{ path: fetched.path, sha256: await sha256OfFile(fetched.path) }],
+        files: [{ path: fetched.path, sha256: x.capture.sha256! }],
         window: { unit: 'seconds', from: round3((window.fromUs - first) / 1e6), to: round3((window.toUs - first) / 1e6) },
         note: `adb: ${this.model ?? 'phone'} (${this.serial}), ${fetched.how}; round ${isoTime(window.fromUs)} – ${isoTime(window.toUs)} on the phone's clock`,
       },

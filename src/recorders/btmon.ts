@@ -5,7 +5,8 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { INSTALL_HINTS, lastLine, ProgramError, programExists, startProgram, type RunningProgram } from './process.js';
-import { sha256OfFile, slug, type ExtractFile } from './read-capture.js';
+import type { ExtractFile } from '../hci/extract-file.js';
+import { slug } from './read-capture.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 
 export interface BtmonOptions {
@@ -107,14 +108,14 @@ export class BtmonSource implements RoundSource {
       throw new InputError(`btmon wrote no capture to ${file}: check that the folder is writable and that btmon runs (try "sudo btmon" by hand)`);
     }
     const x = await this.opts.extract(file);
-    warnings.push(...x.result.warnings);
+    warnings.push(...x.warnings);
     if (x.events.length === 0) {
       warnings.push('btmon saw no ATT traffic in this round: was the app connected to the BMS through this computer\'s adapter?');
     }
     return {
       source: {
         kind: 'btmon',
-        files: [{ path: file, sha256: await sha256OfFile(file) }],
+        files: [{ path: file, sha256: x.capture.sha256! }],
         note: `btmon -w${this.opts.adapter ? ` -i ${this.opts.adapter}` : ''} (btsnoop datalink 2001), one file for the round`,
       },
       events: x.events,

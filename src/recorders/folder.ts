@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { detectFormat, HEAD_BYTES } from '../capture/read.js';
 import { CaptureError, InputError } from '../errors.js';
-import { sha256OfFile, type ExtractFile } from './read-capture.js';
+import type { ExtractFile } from '../hci/extract-file.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 
 export interface FolderOptions {
@@ -176,10 +176,10 @@ export class FolderSource implements RoundSource {
       }
       if (!(await ui.confirm(`Use ${basename(path)} for round ${request.index} of "${request.state}"?`, true))) continue;
       const x = await this.opts.extract(path);
-      const warnings = [...x.result.warnings];
+      const warnings = [...x.warnings];
       if (x.events.length === 0) warnings.push(`${basename(path)} holds no ATT traffic: was it recorded while the app talked to the BMS?`);
       return {
-        source: { kind: 'folder', files: [{ path, sha256: await sha256OfFile(path) }], note: `watched folder ${dir}: ${format}` },
+        source: { kind: 'folder', files: [{ path, sha256: x.capture.sha256! }], note: `watched folder ${dir}: ${format}` },
         events: x.events,
         connections: x.result.connections,
         warnings,

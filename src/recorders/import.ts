@@ -1,20 +1,18 @@
 // Round source: capture files the user already has. Paths, globs (in the file name) or a folder;
 // one round per file, or one per connection to the device when a file holds several app sessions
 // (the seed's way: one capture per state with 3 restarts). Extra rounds wait for the next requests.
-import { createHash } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { characteristicName, serviceName } from '../ble/known-services.js';
 import { parseFileSpec, windowEvents, type RoundWindow } from '../analysis/rounds.js';
 import { InputError } from '../errors.js';
+import type { ExtractFile, ExtractFileResult } from '../hci/extract-file.js';
 import type { HandleInfo } from '../hci/types.js';
-import type { AttEvent, Connection, GattService, SourceInfo } from '../model.js';
+import type { AttEvent, GattService, SourceInfo } from '../model.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 
 /** What the GATT table needs of the extractor's handle table (hci/types HandleInfo). */
 export type HandleSeen = Pick<HandleInfo, 'conn' | 'peer' | 'handle' | 'service' | 'uuid' | 'properties'>;
-
-export type ExtractFile = (path: string) => Promise<{ events: AttEvent[]; result: { connections: Connection[]; warnings: string[]; handles?: HandleSeen[] }; start?: number | null }>;
 
 /** The device's GATT table as far as the capture's discovery showed it (null when none was seen). */
 export function gattFromHandles(handles: HandleSeen[], peer: string | null): GattService[] | null {
@@ -33,10 +31,6 @@ export function gattFromHandles(handles: HandleSeen[], peer: string | null): Gat
     else s.characteristics.push({ uuid: h.uuid!, name: characteristicName(h.uuid!), handle: h.handle, properties: [...h.properties], value: null, descriptors: [] });
   }
   return [...services.values()];
-}
-
-export async function sha256File(path: string): Promise<string> {
-  return createHash('sha256').update(await readFile(path)).digest('hex');
 }
 
 function globRegex(pattern: string): RegExp {
@@ -105,34 +99,35 @@ function busiestPeer(events: AttEvent[]): string | null {
 }
 
 /** "; its ATT traffic is in records #3..#19 (0.0..211.2 s)…": where a window could go instead. */
-function trafficSpan(raw: Awaited<ReturnType<ExtractFile>>): string {
+function trafficSpan(raw: ExtractFileResult): string {
   const ev = raw.events;
   if (ev.length === 0) return '; the file holds no ATT traffic at all';
   const first = ev[0]!;
   const last = ev[ev.length - 1]!;
-  const t0 = raw.start ?? null;
+  const t0 = raw.start;
   const secs = t0 !== null && first.t !== null && last.t !== null ? ` (${((first.t - t0) / 1e6).toFixed(1)}..${((last.t - t0) / 1e6).toFixed(1)} s)` : '';
   return `; its ATT traffic is in records #${first.record}..#${last.record}${secs} ('bms-wizard inspect FILE' lists them)`;
 }
 
 /** Splits one capture into rounds: one per connection that carries the device's traffic (inside the window, if any). */
-function splitByConnection(spec: ImportSpec, sha256: string, raw: Awaited<ReturnType<ExtractFile>>, device: string | null): RecordedRound[] {
+function splitByConnection(spec: ImportSpec, raw: ExtractFileResult, device: string | null): RecordedRound[] {
   const { path, window } = spec;
-  const x = window ? { ...raw, events: windowEvents(raw.events, window, raw.start ?? null, path) } : raw;
+  const sha256 = raw.capture.sha256!;
+  const x = window ? { ...raw, events: windowEvents(raw.events, window, raw.start, path) } : raw;
   if (window && x.events.length === 0) throw new InputError(`${path}: no ATT traffic inside the window ${window.unit === 'records' ? `#${window.from}..#${window.to}` : `${window.from}..${window.to} s`}${trafficSpan(raw)}`);
   const peer = device ?? busiestPeer(x.events);
   const mine = peer === null ? x.events : x.events.filter((e) => e.peer === peer || e.peer === null);
   const conns = [...new Set(mine.map((e) => e.conn))].sort((a, b) => a - b);
-  const gatt = gattFromHandles(x.result.handles ?? [], peer) ?? undefined;
+  const gatt = gattFromHandles(x.result.handles, peer) ?? undefined;
   if (conns.length <= 1) {
     const connections = window ? x.result.connections.filter((c) => conns.includes(c.conn)) : x.result.connections;
-    return [{ source: { kind: 'file', files: [{ path, sha256 }], ...(window ? { window } : {}) }, events: x.events, connections, warnings: [...x.result.warnings], gatt }];
+    return [{ source: { kind: 'file', files: [{ path, sha256 }], ...(window ? { window } : {}) }, events: x.events, connections, warnings: [...x.warnings], gatt }];
   }
   return conns.map((conn, i) => ({
     source: { kind: 'file', files: [{ path, sha256 }], conn, note: `app session ${i + 1} of ${conns.length} (connection ${conn})`, ...(window ? { window } : {}) },
     events: x.events.filter((e) => e.conn === conn),
     connections: x.result.connections.filter((c) => c.conn === conn),
-    warnings: [...x.result.warnings],
+    warnings: [...x.warnings],
     gatt,
   }));
 }
@@ -173,8 +168,7 @@ export class ImportSource implements RoundSource {
     try {
       for (const spec of specs) {
         progress.update(`reading ${basename(spec.path)}`);
-        const [x, sha] = await Promise.all([this.opts.extract(spec.path), sha256File(spec.path)]);
-        rounds.push(...splitByConnection(spec, sha, x, request.device));
+        rounds.push(...splitByConnection(spec, await this.opts.extract(spec.path), request.device));
       }
     } finally {
       progress.stop();

@@ -2,49 +2,14 @@
 // simulated captures (sim/). Injected, so tests can wire their own (e.g. another format).
 import { analyze } from '../analysis/analyze.js';
 import type { AnalysisOptions, AnalysisResult } from '../analysis/types.js';
-import { readCaptureFile } from '../capture/read.js';
-import { CaptureError } from '../errors.js';
-import { createAttExtractor } from '../hci/extractor.js';
-import type { HandleInfo } from '../hci/types.js';
-import type { AttEvent, Connection, GattService, Micros, Round } from '../model.js';
+import { extractAttFromFile, type ExtractFile } from '../hci/extract-file.js';
+import type { GattService, Round } from '../model.js';
 import { toModelGatt } from '../sim/gatt.js';
 import type { SwitchTruth } from '../sim/protocol.js';
 import { getProtocol, PROTOCOLS } from '../sim/protocols/index.js';
 import { simulateCapture } from '../sim/capture.js';
-import { CAPTURE_FORMATS, FORMAT_EXTENSION, writeCapture, type SimCaptureFormat } from '../sim/writers/index.js';
+import { CAPTURE_FORMATS, FORMAT_EXTENSION, type SimCaptureFormat } from '../sim/writers/index.js';
 import { InputError } from '../errors.js';
-
-export interface ExtractedCapture {
-  events: AttEvent[];
-  result: { connections: Connection[]; warnings: string[]; handles: HandleInfo[] };
-  /** Time of the first record (windows in seconds count from it), or null. */
-  start: Micros;
-}
-
-/** A capture through the real readers and the ATT extractor; a damaged capture keeps what came before the damage. */
-export async function extractCapture(path: string): Promise<ExtractedCapture> {
-  const events: AttEvent[] = [];
-  let start: Micros = null;
-  let first = true;
-  const x = createAttExtractor((e) => events.push(e));
-  let capture;
-  try {
-    capture = await readCaptureFile(path, (p) => {
-      if (first) {
-        start = p.t;
-        first = false;
-      }
-      x.push(p);
-    });
-  } catch (err) {
-    if (err instanceof CaptureError && !err.detail.file) throw err.inFile(path);
-    throw err;
-  }
-  const result = x.finish();
-  const warnings = [...result.warnings];
-  if (capture.damage) warnings.push(`${capture.damage.message}; the ${capture.records} records before it are used`);
-  return { events, result: { connections: result.connections, handles: result.handles, warnings }, start: start ?? events[0]?.t ?? null };
-}
 
 export interface SimulateOptions {
   protocol: string;
@@ -68,7 +33,8 @@ export interface SimulatedCapture {
 }
 
 export interface Engine {
-  extract(path: string): Promise<ExtractedCapture>;
+  /** The one door from a capture file to events (hci/extract-file). */
+  extract: ExtractFile;
   analyze(rounds: Round[], options: AnalysisOptions): AnalysisResult;
   simulate(options: SimulateOptions): SimulatedCapture;
   /** Protocol ids the simulator offers. */
@@ -86,7 +52,7 @@ export function simulate(o: SimulateOptions): SimulatedCapture {
 }
 
 export const realEngine: Engine = {
-  extract: extractCapture,
+  extract: extractAttFromFile,
   analyze,
   simulate,
   protocols: () => Object.keys(PROTOCOLS),

@@ -9,7 +9,6 @@ import { optionsFromSettings, parseSetting, SETTINGS, type GrammarSetting } from
 import type { AnalysisOptions } from '../analysis/types.js';
 import { InputError } from '../errors.js';
 import type { GattService, Round } from '../model.js';
-import { sha256File } from '../recorders/import.js';
 import type { RoundSource } from '../recorders/source.js';
 import { acceptCandidate } from '../session/finding.js';
 import { reportMarkdown } from '../export/markdown.js';
@@ -242,8 +241,8 @@ async function windowContext(w: WizardRun): Promise<{ rounds: Round[]; missing: 
       if (seen.has(f.sha256)) continue;
       seen.add(f.sha256);
       try {
-        if ((await sha256File(f.path)) !== f.sha256) throw new Error('changed');
         const x = await w.engine.extract(f.path);
+        if (x.capture.sha256 !== f.sha256) throw new Error('changed');
         rounds.push(...roundsFromCapture('', x.events, { kind: 'file', files: [] }));
       } catch {
         missing.push(basename(f.path));
