@@ -1,6 +1,8 @@
 // `bms-wizard analyze`: captures per state → rounds → the analysis → a report (or --json).
 import kleur from 'kleur';
 import { analyze } from '../analysis/analyze.js';
+import { knownProtocol, type KnownProtocol } from '../analysis/known/context.js';
+import { documentedLines, knownJson, knownSentence } from '../analysis/known/words.js';
 import { AnalysisError } from '../analysis/analysis-error.js';
 import { wordNote, wordProblem, type SettingWords } from '../analysis/wording.js';
 import { parseStateArg, roundsFromCapture, windowEvents, type FileSpec } from '../analysis/rounds.js';
@@ -81,13 +83,18 @@ const identity = (s: string | number): string => String(s);
 const plain = new Proxy({} as typeof kleur, { get: () => identity });
 
 /** The human report. */
-export function report(result: AnalysisResult, c: typeof kleur = plain): string {
+export function report(result: AnalysisResult, c: typeof kleur = plain, known: KnownProtocol | null = null): string {
   const out: string[] = [];
   const states = Object.keys(result.states);
   out.push(`${c.bold('Device')} ${result.device ?? '(no address in the captures)'}`);
   out.push(
     `${c.bold('States')} ${states.map((s) => `${s}: ${result.states[s]!.rounds} round${result.states[s]!.rounds === 1 ? "" : "s"}, ${result.states[s]!.messages} messages`).join('; ')}`,
   );
+  if (known) {
+    out.push(`${c.bold('Known protocol')} ${knownSentence(known)}`);
+    out.push(`  decoded by: ${known.match.supportedBy.join('; ')}`);
+    for (const line of documentedLines(known, result.candidates)) out.push(`  ${line}`);
+  }
   out.push('', c.bold('Groups'));
   for (const g of result.groups) out.push(`  ${groupLine(g)}`);
   out.push('', c.bold('Candidates') + (result.candidates.length ? ' (best first; bit 0 = least significant)' : ''));
@@ -200,8 +207,9 @@ Examples:
     const { rounds, context, warnings } = await loadCaptures(stateArgs);
     for (const w of warnings) ctx.stderr.write(`warning: ${w}\n`);
     const result = analyzeWorded(rounds, { ...options, learnFrom: context });
-    if (values.json) ctx.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    else ctx.stdout.write(report(result, colours(ctx)));
+    const known = knownProtocol([...rounds, ...context], result.groups, result.candidates.slice(0, 30));
+    if (values.json) ctx.stdout.write(JSON.stringify({ ...result, known: known && knownJson(known, result.candidates) }, null, 2) + '\n');
+    else ctx.stdout.write(report(result, colours(ctx), known));
     return 0;
   },
 };

@@ -64,6 +64,16 @@ export function reportMarkdown(r: Report): string {
     out.push('## Finding', '', '_No candidate accepted yet._', '');
   }
 
+  if (r.known) {
+    const k = r.known;
+    out.push('## Known protocol', '', `The device's frames look like **${k.name}** (${k.evidence}; score ${k.score.toFixed(2)}). Decoded by: ${k.supportedBy.join('; ')}.`, '');
+    if (k.documented.length) {
+      out.push('What the family documents at the candidates:', '');
+      for (const d of k.documented) out.push(`- ${cell(d.text)}`);
+      out.push('');
+    }
+  }
+
   out.push('## Device', '');
   out.push(`- Name: ${r.device.name ?? 'unknown'}`, `- Address: ${r.device.address ?? 'unknown'}`);
   if (r.device.gatt && r.device.gatt.length > 0) {

@@ -1,7 +1,9 @@
 // The export: one report object (JSON as is, markdown rendered from it), optionally redacted.
 import { basename } from 'node:path';
 import type { GattService } from '../model.js';
+import { knownJson, type KnownJson } from '../analysis/known/words.js';
 import type { AcceptedFinding, Session, StoredAnalysis } from '../session/schema.js';
+import { sessionKnown } from './known.js';
 
 /** Version of the export's own shape (not of the session file). */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -39,6 +41,8 @@ export interface Report {
   accepted: AcceptedFinding | null;
   /** The accepted finding as a decoder rule: which frame, offset, size, mask, meaning of each value. */
   decoder: DecoderRule | null;
+  /** The known BMS family the device's frames match (checksums and lengths verified), with the documented meanings of candidates. */
+  known: KnownJson | null;
   notes: string;
 }
 
@@ -94,6 +98,11 @@ function decoderOf(session: Session): DecoderRule | null {
   };
 }
 
+function knownOf(session: Session): KnownJson | null {
+  const k = sessionKnown(session);
+  return k && knownJson(k, session.analysis?.result.candidates ?? []);
+}
+
 export function buildReport(session: Session, opts: { redact?: boolean } = {}): Report {
   const redact = Boolean(opts.redact);
   const device = session.device.address;
@@ -138,6 +147,7 @@ export function buildReport(session: Session, opts: { redact?: boolean } = {}): 
     analysis: session.analysis,
     accepted: session.accepted,
     decoder: decoderOf(session),
+    known: knownOf(session),
     notes: session.notes,
   };
   if (!redact) return report;

@@ -1,5 +1,7 @@
 // The wizard's steps, one function each. A step reads and changes the session, sets
 // `session.step` to the next one, and the runner saves after it returns.
+import { documentedLines, knownSentence } from '../analysis/known/words.js';
+import { sessionKnown } from '../export/known.js';
 import { writeFileDurably } from '../durable-write.js';
 import { basename } from 'node:path';
 import { roundsFromCapture } from '../analysis/rounds.js';
@@ -284,6 +286,13 @@ async function stepResults(w: WizardRun): Promise<Step> {
   const t = w.session.target;
   out('');
   for (const line of resultsView(a.result, t.states, style)) out(line);
+  const known = sessionKnown(w.session);
+  if (known) {
+    out('');
+    out(`${style.bold('Known protocol')} ${knownSentence(known)}`);
+    out(style.dim(`  decoded by: ${known.match.supportedBy.join('; ')}`));
+    for (const line of documentedLines(known, a.result.candidates)) out(`  ${line}`);
+  }
   const tips = nextSteps(a.result, t.states, t.roundsPerState);
   out('');
   out(style.bold('What next'));

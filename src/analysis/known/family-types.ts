@@ -35,9 +35,12 @@ export interface FieldSpec {
   unit?: string;
   /** Bits with their documented meaning: mask → meaning (a boolean field when set). */
   bits?: { mask: number; meaning: string }[];
-  /** Repeated fields (cell voltages): count entries `stride` bytes apart. */
+  /** Repeated fields (cell voltages): count entries `stride` bytes apart (at most the byte at countAt). */
   count?: number;
   stride?: number;
+  countAt?: number;
+  /** Only in frames whose byte at `offset` is `value` (a frame type or command). */
+  onType?: { offset: number; value: number };
 }
 
 /** A plausibility check on a documented field, used to tell apart layouts that share one framing. */
@@ -76,6 +79,8 @@ export interface FrameShape {
 
 export interface Family {
   id: string;
+  /** For sentences: "JBD byte 24 bit 1 is documented as …". */
+  short: string;
   name: string;
   /** Service UUIDs (lowercase; 16-bit ones as 4 hex digits). */
   services: string[];

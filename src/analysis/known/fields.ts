@@ -24,10 +24,15 @@ export function fieldOffset(f: FieldSpec, frame: Uint8Array, index = 0): number 
   return o;
 }
 
-/** The bytes [start, end) the field covers in this frame (all repetitions). */
-export function fieldSpan(f: FieldSpec, frame: Uint8Array): { start: number; end: number } {
-  const start = fieldOffset(f, frame);
-  return { start, end: start + (f.count ?? 1) * (f.stride ?? sizeOf(f.type)) - ((f.stride ?? sizeOf(f.type)) - sizeOf(f.type)) };
+/** Entries of a repeated field in this frame (cell voltages: at most the cell count the frame gives). */
+export function fieldCount(f: FieldSpec, frame: Uint8Array): number {
+  const n = f.count ?? 1;
+  return f.countAt === undefined ? n : Math.min(n, frame[f.countAt] ?? 0);
+}
+
+/** Whether the field is in this frame at all (fields of one frame type or command). */
+export function fieldApplies(f: FieldSpec, frame: Uint8Array): boolean {
+  return !f.onType || frame[f.onType.offset] === f.onType.value;
 }
 
 /** The shown value of the field, (raw + add) × scale. */

@@ -1,0 +1,31 @@
+// The known family of an analysed device and what it documents at the candidates' places: what
+// analyze, the wizard's results and the report show next to the candidates.
+import type { Round } from '../../model.js';
+import { documentedMeanings, type CandidatePlace, type DocumentedMeaning, type GroupPlace } from './documented.js';
+import { familyById } from './families.js';
+import type { Family } from './family-types.js';
+import { identifyRounds, type FamilyMatch } from './identify.js';
+
+export interface KnownProtocol {
+  match: FamilyMatch;
+  family: Family;
+  /** Other families that fit too (weaker evidence), best first. */
+  others: FamilyMatch[];
+  documented: DocumentedMeaning[];
+}
+
+/** Values per stream looked at: enough frames to judge a family, cheap on huge captures. */
+const SAMPLE_VALUES = 20_000;
+
+export function knownProtocol(
+  rounds: Round[],
+  groups: GroupPlace[],
+  candidates: CandidatePlace[],
+  discovered: { peer: string | null; uuids: string[] }[] = [],
+): KnownProtocol | null {
+  const r = identifyRounds(rounds, { discovered, maxValues: SAMPLE_VALUES });
+  const [best, ...others] = r.matches;
+  if (!best) return null;
+  const family = familyById(best.family)!;
+  return { match: best, family, others, documented: documentedMeanings(family, groups, candidates) };
+}
