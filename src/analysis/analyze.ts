@@ -13,8 +13,10 @@ import { commonPrefix, groupStream } from './groups.js';
 import { isChance, isNumberPart, labelGroup } from './labels.js';
 import { describeFramesOption, describeKeyOption } from './options.js';
 import { buildCandidates, sortCandidates } from './rank.js';
+import { explained, findNearMisses } from './near-miss.js';
+import { sharedInputs } from './shared-input.js';
 import { foldTogether, TIE } from './together.js';
-import type { AnalysisNote, AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, StateSummary } from './types.js';
+import type { AnalysisNote, AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, NearMiss, StateSummary } from './types.js';
 
 export interface Stream {
   handle: number;
@@ -230,6 +232,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   const candidates: CandidateResult[] = [];
   const groupMessages: { id: string; messages: Message[] }[] = [];
   const messagesPerState = new Map<string, number>(states.map((s) => [s, 0]));
+  const nearMisses: NearMiss[] = [];
   for (const s of selectStreams(rounds, options, device, withUnknown)) {
     const { rule, messages } = frameStream(s, rounds, settings.frames);
     for (const m of messages) messagesPerState.set(m.state, messagesPerState.get(m.state)! + 1);
@@ -240,6 +243,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
       groups.push(judged.group);
       candidates.push(...judged.candidates);
       groupMessages.push({ id, messages: g.messages });
+      if (!g.orphans) nearMisses.push(...nearMissesOf(id, g, judged.candidates, rounds, settings.minAgreement));
     }
   }
 
@@ -257,7 +261,8 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     const withDevice = rs.filter((r) => deviceEvents(r.events, device, null, withUnknown).length > 0).length;
     summary[st] = { captures: files.size || rs.length, rounds: withDevice, messages: messagesPerState.get(st)! };
   }
-  const notes: AnalysisNote[] = [];
+  // Inputs first: two states reading the same records explain any answer that follows.
+  const notes: AnalysisNote[] = sharedInputs(rounds).map((x) => ({ code: 'shared-input', ...x }));
   const weakUnlabelled = weak.filter((c) => c.label === null);
   if (weakUnlabelled.length) {
     const e = weakUnlabelled[0]!;
@@ -270,6 +275,8 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     });
   }
   notes.push(...adviseOn(summary, groups, sorted, states, weakUnlabelled.length > 0));
+  const odd = oddRound(nearMisses);
+  if (odd) notes.push(odd);
   return {
     states: summary,
     device,
@@ -277,9 +284,31 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     candidates: sorted,
     weak,
     findings,
+    nearMisses,
     notes,
     settings: { frames: describeFramesOption(settings.frames), key: describeKeyOption(settings.key), minAgreement: settings.minAgreement, minSupport, handle: options.handle ?? null, device: options.device ?? null },
   };
+}
+
+/** Bits of a group that separate the states in every round but one (not candidates, not in labelled bytes). */
+function nearMissesOf(id: string, g: StreamGroup, cands: CandidateResult[], rounds: Round[], minAgreement: number): NearMiss[] {
+  const taken = new Set(cands.flatMap((c) => c.bits.map((b) => c.byte * 8 + b)));
+  return findNearMisses(id, g.messages, g.stats.length, minAgreement, (byte, bit) => explained(g.labels.bytes.get(byte)) || taken.has(byte * 8 + bit), (r) => rounds[r]!.index);
+}
+
+/** The round named by the most near misses, as a note. */
+function oddRound(misses: NearMiss[]): AnalysisNote | null {
+  const by = new Map<number, NearMiss[]>();
+  for (const m of misses) {
+    let l = by.get(m.round);
+    if (!l) by.set(m.round, (l = []));
+    l.push(m);
+  }
+  let best: NearMiss[] | null = null;
+  for (const l of by.values()) if (!best || l.length > best.length) best = l;
+  if (!best) return null;
+  const e = best[0]!;
+  return { code: 'near-miss', state: e.state, index: e.index, bits: best.length, example: { group: e.group, byte: e.byte, mask: e.mask } };
 }
 
 /** The fewest messages of a state that show the candidate's difference. */

@@ -125,6 +125,22 @@ export interface FindingResult {
   perState: Record<string, number>;
 }
 
+/** A bit that separates the states in every round but one; that round is named. */
+export interface NearMiss {
+  group: string;
+  byte: number;
+  bit: number;
+  mask: string;
+  /** Each state's value without the odd round. */
+  values: Record<string, number>;
+  /** The odd round: its place in the analysis input (0-based), its state and its number in that state (1-based). */
+  round: number;
+  state: string;
+  index: number;
+  /** The odd round's own value of the bit, or null when it is not constant there. */
+  roundValue: number | null;
+}
+
 export interface AnalysisResult {
   states: Record<string, StateSummary>;
   device: string | null;
@@ -133,6 +149,8 @@ export interface AnalysisResult {
   /** Differences seen in fewer messages than minSupport in some state: not evidence enough to rank. */
   weak: CandidateResult[];
   findings: FindingResult[];
+  /** Bits that separate the states in every round but one (the round named): redo that round. */
+  nearMisses: NearMiss[];
   /** Hints for the user: what would make the answer clearer (data; each shell words them). */
   notes: AnalysisNote[];
   settings: { frames: string; key: string; minAgreement: number; minSupport: number; handle: number | null; device: string | null };
@@ -155,6 +173,10 @@ export type AnalysisNote =
   | { code: 'low-support'; support: number }
   | { code: 'equal-ranks'; count: number }
   /** The best finding's bits that change together in every round (the first leads). */
+  /** Rounds of two states read the same records of one capture (records null: no events to compare). */
+  | { code: 'shared-input'; a: { state: string; index: number }; b: { state: string; index: number }; records: { from: number; to: number } | null }
+  /** A round disagrees with all the others on bits that would otherwise separate the states. */
+  | { code: 'near-miss'; state: string; index: number; bits: number; example: { group: string; byte: number; mask: string } }
   | { code: 'bits-together'; bits: { group: string; byte: number; bits: number[]; mask: string }[] };
 
 /** Why the analysis cannot run on these inputs: a code plus values (thrown as AnalysisError). */

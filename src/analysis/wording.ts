@@ -36,6 +36,10 @@ export function wordNote(n: AnalysisNote, w: SettingWords): string {
       return `support is low (${n.support} message${plural(n.support, '', 's')} in a state for the best candidate): record more rounds`;
     case 'equal-ranks':
       return `${n.count} candidates rank equally: a third state (or a round where only this switch changes) would separate them`;
+    case 'shared-input':
+      return `rounds ${n.a.state} #${n.a.index} and ${n.b.state} #${n.b.index} read the same part of one capture${n.records ? ` (records #${n.records.from}..#${n.records.to})` : ''}: the switch cannot differ between them; give each window to one state only`;
+    case 'near-miss':
+      return `round ${n.state} #${n.index} disagrees with every other round on ${n.bits} bit${plural(n.bits, '', 's')} that would otherwise separate the states (e.g. ${n.example.group} byte ${n.example.byte} mask ${n.example.mask}): check that round (recorded in the other state? the same window given to two states?) and redo it`;
     case 'bits-together': {
       const names = n.bits.map((b) => `${b.group} byte ${b.byte} ${plural(b.bits.length, 'bit', 'bits')} ${b.bits.join('+')} (${b.mask})`);
       return `these ${n.bits.length} bits move together in every round (${names.join(', ')}): a third state, or a round where only the switch changes, can separate them`;

@@ -23,9 +23,14 @@ function hits(c: CandidateResult, res: AnalysisResult, t: EvalTruth): boolean {
   return t.prefix === null || g.prefix.startsWith(t.prefix) || t.prefix.startsWith(g.prefix);
 }
 
+/** The candidate is the true bit, or the true bit moves together with it (one finding). */
+function holds(c: CandidateResult, res: AnalysisResult, t: EvalTruth): boolean {
+  return hits(c, res, t) || (c.together ?? []).some((b) => hits({ ...c, ...b }, res, t));
+}
+
 export function judge(name: string, kind: EvalCase['kind'], res: AnalysisResult, t: EvalTruth): EvalRow {
   const ranked = res.candidates.filter((c) => c.label === null);
-  const at = ranked.findIndex((c) => hits(c, res, t));
+  const at = ranked.findIndex((c) => holds(c, res, t));
   const found = at >= 0 ? ranked[at]! : (res.candidates.find((c) => hits(c, res, t)) ?? res.weak.find((c) => hits(c, res, t)));
   const group = found ? res.groups.find((g) => g.id === found.group) : res.groups.find((g) => g.dir === 'device-to-app' && (t.handle === null || g.handle === t.handle) && !g.orphans);
   const first = ranked[0];

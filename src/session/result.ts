@@ -25,6 +25,7 @@ export function completeResult(r: StoredAnalysisResult): AnalysisResult {
   return {
     device: null,
     weak: [],
+    nearMisses: [],
     settings: { frames: 'auto', key: 'auto', minAgreement: 0.9, minSupport: 2, handle: null, device: null },
     ...r,
     states,

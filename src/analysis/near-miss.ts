@@ -1,0 +1,115 @@
+// Near misses: bits that would separate the states in every round but one. One wrong round (a
+// window given to the wrong state, a round where the switch did not change) hides the answer;
+// naming the disagreeing round lets the user redo exactly that one.
+import type { Label, Message, NearMiss } from './types.js';
+
+/** Messages read per round: enough for its majority, bounded on long recordings. */
+const PER_ROUND = 2_000;
+/** Near misses kept per group (the rest would be the same story). */
+const MAX_PER_GROUP = 16;
+
+interface RoundBits {
+  round: number;
+  state: string;
+  /** Per byte × 8 bits: 1, 0, or -1 (mixed within the round, or the round's messages are shorter). */
+  value: Int8Array;
+}
+
+/** Each round's majority value of every bit of the group (share ≥ minAgreement, else mixed). */
+function roundBits(msgs: Message[], length: number, minAgreement: number): RoundBits[] {
+  const byRound = new Map<number, Message[]>();
+  for (const m of msgs) {
+    let l = byRound.get(m.round);
+    if (!l) byRound.set(m.round, (l = []));
+    l.push(m);
+  }
+  const out: RoundBits[] = [];
+  const ones = new Uint32Array(length * 8);
+  const present = new Uint32Array(length);
+  for (const [round, l] of [...byRound.entries()].sort((a, b) => a[0] - b[0])) {
+    ones.fill(0);
+    present.fill(0);
+    const step = Math.max(1, Math.floor(l.length / PER_ROUND));
+    for (let i = 0; i < l.length; i += step) {
+      const b = l[i]!.bytes;
+      const n = Math.min(b.length, length);
+      for (let p = 0; p < n; p++) {
+        present[p]!++;
+        const v = b[p]!;
+        if (v === 0) continue;
+        for (let k = 0; k < 8; k++) if ((v >> k) & 1) ones[p * 8 + k]!++;
+      }
+    }
+    const value = new Int8Array(length * 8).fill(-1);
+    for (let p = 0; p < length; p++) {
+      const n = present[p]!;
+      if (!n) continue;
+      for (let k = 0; k < 8; k++) {
+        const o = ones[p * 8 + k]!;
+        if (o >= n * minAgreement) value[p * 8 + k] = 1;
+        else if (n - o >= n * minAgreement) value[p * 8 + k] = 0;
+      }
+    }
+    out.push({ round, state: l[0]!.state, value });
+  }
+  return out;
+}
+
+/**
+ * Bits of one group that separate the states in every round but one: with that round left out,
+ * each state's rounds agree on one value and two states differ; the round itself shows the other
+ * state's value or no constant value. `skip` names bytes already explained (labels) and bits that
+ * are candidates already.
+ */
+export function findNearMisses(
+  group: string,
+  msgs: Message[],
+  length: number,
+  minAgreement: number,
+  skip: (byte: number, bit: number) => boolean,
+  indexOf: (round: number) => number,
+): NearMiss[] {
+  const rb = roundBits(msgs, length, minAgreement);
+  if (rb.length < 3) return [];
+  const out: NearMiss[] = [];
+  for (let i = 0; i < length * 8 && out.length < MAX_PER_GROUP; i++) {
+    const byte = i >> 3;
+    const bit = i & 7;
+    if (skip(byte, bit)) continue;
+    const miss = oddRoundOut(rb, i);
+    if (miss === null) continue;
+    const r = rb[miss.odd]!;
+    out.push({ group, byte, bit, mask: `0x${(1 << bit).toString(16).padStart(2, '0')}`, values: miss.values, round: r.round, state: r.state, index: indexOf(r.round), roundValue: r.value[i]! < 0 ? null : r.value[i]! });
+  }
+  return out;
+}
+
+/** The one round whose value of bit i keeps the states from being separated, with each state's value without it. */
+function oddRoundOut(rb: RoundBits[], i: number): { odd: number; values: Record<string, number> } | null {
+  let found: { odd: number; values: Record<string, number> } | null = null;
+  for (let odd = 0; odd < rb.length; odd++) {
+    const values: Record<string, number> = {};
+    let ok = true;
+    for (let k = 0; k < rb.length && ok; k++) {
+      if (k === odd) continue;
+      const { state, value } = rb[k]!;
+      const v = value[i]!;
+      if (v < 0 || (values[state] !== undefined && values[state] !== v)) ok = false;
+      else values[state] = v;
+    }
+    if (!ok) continue;
+    const vs = Object.values(values);
+    // The odd round's state keeps rounds of its own, and the states differ without it.
+    if (values[rb[odd]!.state] === undefined || !(vs.includes(0) && vs.includes(1))) continue;
+    // With it, the bit would be a candidate already (the odd round agrees): not a near miss.
+    if (rb[odd]!.value[i] === values[rb[odd]!.state]) return null;
+    if (found) return null; // two different rounds could be the odd one: no single round to name
+    found = { odd, values };
+  }
+  return found;
+}
+
+/** Labels that explain a byte's changes: no near miss is reported there. */
+export function explained(label: Label | undefined): boolean {
+  return label === 'checksum' || label === 'counter' || label === 'length';
+}
