@@ -15,3 +15,8 @@ export function parseHex(text: string): Uint8Array | null {
 export function spacedHex(bytes: Uint8Array): string {
   return toHex(bytes).replace(/(..)(?!$)/g, '$1 ');
 }
+
+/** "AT+V." — printable ASCII bytes as themselves, every other byte as '.' (text columns beside hex). */
+export function asciiText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+}

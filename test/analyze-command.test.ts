@@ -91,6 +91,7 @@ describe('analyze, bad input: one sentence, exit 2', () => {
     ['one state', ['--state', `on=${onPath}`], /only one state/],
     ['a label without files', ['--state', 'on=', '--state', `off=${offPath}`], /names no capture file/],
     ['no label', ['--state', onPath, '--state', `off=${offPath}`], /needs a label and files/],
+    ['a window with no traffic names where the traffic is', ['--state', `on=${onPath}@9000..9100`, '--state', `off=${offPath}`], /on\.btsnoop: no ATT traffic inside the window 9000\.\.9100 s; its ATT traffic is in records #\d+\.\.#\d+ \(\d+\.\d\.\.\d+\.\d s\)/],
     ['a window that ends before it starts', ['--state', `on=${onPath}@20..5`, '--state', `off=${offPath}`], /ends before it starts/],
     ['a missing file', ['--state', `on=${join(dir, 'nope.btsnoop')}`, '--state', `off=${offPath}`], /nope\.btsnoop/],
     ['bad --frames', ['--state', `on=${onPath}`, '--state', `off=${offPath}`, '--frames', 'magic'], /--frames 'magic'/],

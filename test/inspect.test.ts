@@ -16,7 +16,7 @@ function cli(...argv: string[]): Promise<CliResult> {
   return runCli(['inspect', ...argv]);
 }
 
-const FIELDS = ['record', 't', 'conn', 'peer', 'dir', 'op', 'opcode', 'handle', 'uuid', 'value'];
+const FIELDS = ['record', 't', 'conn', 'peer', 'dir', 'op', 'opcode', 'handle', 'uuid', 'value', 'rel'];
 
 /** A generated capture: a simulated JK app session with HCI events (peer known) and fragmented ACL. */
 const sim = simulateCapture({ protocol: 'jk', switchOn: true, rounds: 2, seed: 7, aclFragment: 27 });
@@ -60,12 +60,32 @@ describe('inspect on a generated capture', () => {
     expect(none.err).toMatch(/no event matched/);
   });
 
-  it('human view shows time, connection, device, direction, operation, handle and hex', async () => {
-    const { code, out } = await cli(simPath);
+  it('human view shows time, connection, device, direction, operation, handle, hex and text', async () => {
+    const { code, out } = await cli(simPath, '--absolute-time');
     expect(code).toBe(0);
     const line = out.split('\n').find((l) => l.includes('Handle Value Notification'))!;
-    expect(line).toMatch(/^#\d+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} +conn 1 +[0-9a-f:]{17} +dev→app +Handle Value Notification +0x[0-9a-f]{4}( \([0-9a-f-]+\))? +([0-9a-f]{2} )*[0-9a-f]{2}$/);
+    expect(line).toMatch(/^#\d+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} +conn 1 +[0-9a-f:]{17} +dev→app +Handle Value Notification +0x[0-9a-f]{4}( \([0-9a-f-]+\))? +([0-9a-f]{2} )*[0-9a-f]{2}  \|[\x20-\x7e]+\|$/);
     expect(out).toMatch(/connection\(s\), \d+ of \d+ event\(s\) shown/);
+  });
+
+  it('human view counts seconds from the capture start, as windows do (the clock with --absolute-time)', async () => {
+    const { out } = await cli(simPath);
+    const json = (await cli(simPath, '--json')).out.trim().split('\n').map((l) => JSON.parse(l) as { record: number; rel: number });
+    const line = out.split('\n').find((l) => l.startsWith(`#${json[3]!.record} `))!;
+    expect(line).toMatch(new RegExp(`^#${json[3]!.record} +${json[3]!.rel.toFixed(6).replace('.', '\\.')} conn`));
+    expect(json[3]!.rel).toBeGreaterThan(0);
+    const { start } = (await extractAttFromFile(simPath)).result;
+    const events = (await cli(simPath, '--json')).out.trim().split('\n').map((l) => JSON.parse(l) as { t: number; rel: number });
+    expect(events.every((e) => Math.abs(e.rel - (e.t - start!) / 1e6) < 1e-9)).toBe(true);
+    expect(out).not.toMatch(/\d{4}-\d\d-\d\d \d\d:/);
+  });
+
+  it('the text column shows printable bytes as themselves and the others as a dot', async () => {
+    const { out } = await cli(simPath);
+    const json = (await cli(simPath, '--json')).out.trim().split('\n').map((l) => JSON.parse(l) as { record: number; value: string });
+    const e = json.find((x) => x.value.length >= 8)!;
+    const text = [...Buffer.from(e.value, 'hex')].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+    expect(out.split('\n').find((l) => l.startsWith(`#${e.record} `))!.endsWith(`|${text}|`)).toBe(true);
   });
 
   it('--summary lists devices, connections, handles with UUIDs and properties, and counts', async () => {
@@ -79,6 +99,18 @@ describe('inspect on a generated capture', () => {
     const s = JSON.parse(json.out) as { connections: unknown[]; handles: unknown[]; counts: { attWithValue: number } };
     expect(s.connections).toHaveLength(2);
     expect(s.counts.attWithValue).toBeGreaterThan(10);
+  });
+
+  it('--summary shows the capture start and duration, and connections in seconds from the start', async () => {
+    const { result } = await extractAttFromFile(simPath);
+    const duration = (result.end! - result.start!) / 1e6;
+    expect(duration).toBeGreaterThan(1);
+    const { out } = await cli(simPath, '--summary');
+    expect(out).toContain(`duration ${duration.toFixed(1)} s`);
+    expect(out).toMatch(/# start \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} UTC/);
+    expect(out).toMatch(/#1 .*records \d+–\d+ {2}0\.\d{6}\.\.\d+\.\d{6} s/);
+    const s = JSON.parse((await cli(simPath, '--summary', '--json')).out) as { start: number; end: number; duration: number };
+    expect(s).toMatchObject({ start: result.start, end: result.end, duration });
   });
 
   it('several files: each file in order, record and conn counted per file', async () => {

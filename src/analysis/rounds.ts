@@ -64,6 +64,27 @@ export function windowEvents(events: AttEvent[], window: RoundWindow | null, cap
   return events.filter((e) => (e.t as number) >= from && (e.t as number) <= to);
 }
 
+/** "records #3..#19" or "12.5..20 s": a window as the user wrote it. */
+export function windowText(window: RoundWindow): string {
+  return window.unit === 'records' ? `#${window.from}..#${window.to}` : `${window.from}..${window.to} s`;
+}
+
+/** "its ATT traffic is in records #3..#19 (0.0..211.2 s)": where a window could go instead. */
+export function trafficSpan(events: AttEvent[], captureStart: Micros): string {
+  if (events.length === 0) return 'the file holds no ATT traffic at all';
+  const first = events[0]!;
+  const last = events[events.length - 1]!;
+  const secs = captureStart !== null && first.t !== null && last.t !== null ? ` (${((first.t - captureStart) / 1e6).toFixed(1)}..${((last.t - captureStart) / 1e6).toFixed(1)} s)` : '';
+  return `its ATT traffic is in records #${first.record}..#${last.record}${secs} ('bms-wizard inspect FILE' lists them)`;
+}
+
+/** The events inside a window, or one sentence saying that it holds none and where the traffic is. */
+export function windowEventsOrSay(events: AttEvent[], window: RoundWindow | null, captureStart: Micros, file: string): AttEvent[] {
+  const inside = windowEvents(events, window, captureStart, file);
+  if (window && inside.length === 0) throw new InputError(`${file}: no ATT traffic inside the window ${windowText(window)}; ${trafficSpan(events, captureStart)}`);
+  return inside;
+}
+
 /** One round per connection (app session) of one capture; `index` counts from firstIndex. */
 export function roundsFromCapture(state: string, events: AttEvent[], source: SourceInfo, firstIndex = 1): Round[] {
   const byConn = new Map<number, AttEvent[]>();

@@ -5,7 +5,7 @@ import { knownProtocol, type KnownProtocol } from '../analysis/known/context.js'
 import { documentedLines, knownJson, knownSentence } from '../analysis/known/words.js';
 import { AnalysisError } from '../analysis/analysis-error.js';
 import { wordNote, wordProblem, type SettingWords } from '../analysis/wording.js';
-import { parseStateArg, roundsFromCapture, windowEvents, type FileSpec } from '../analysis/rounds.js';
+import { parseStateArg, roundsFromCapture, windowEventsOrSay, type FileSpec } from '../analysis/rounds.js';
 import { SETTINGS } from '../analysis/options.js';
 import type { AnalysisOptions, AnalysisResult, SettingName } from '../analysis/types.js';
 import { candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
@@ -52,7 +52,7 @@ export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round
         if (damage) warnings.push(`${damage.message}${/[.!?]$/.test(damage.message) ? '' : '.'} Only the records before it are analysed`);
       }
       const { events, start } = x;
-      const inWindow = windowEvents(events, f.window, start, f.path);
+      const inWindow = windowEventsOrSay(events, f.window, start, f.path);
       if (f.window && !contextFiles.has(f.path)) {
         contextFiles.add(f.path);
         context.push(...roundsFromCapture('', events, { kind: 'file', files: [] }));

@@ -1,6 +1,6 @@
 // Text for `inspect`: one line per ATT event, JSON Lines, and the per-file summary.
 import type { CaptureInfo } from '../capture/read.js';
-import { spacedHex, toHex } from '../hex.js';
+import { asciiText, spacedHex, toHex } from '../hex.js';
 import type { ExtractResult, HandleInfo } from '../hci/types.js';
 import type { AttEvent, Connection, Micros } from '../model.js';
 
@@ -15,15 +15,31 @@ export function formatTime(t: Micros): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${micros}`;
 }
 
-/** The human line of one event: time, connection/device, direction, operation, handle (+UUID), hex. */
-export function eventLine(e: AttEvent): string {
+/** How times are shown: seconds since the capture's first record (as windows count them), or the clock. */
+export interface TimeBase {
+  absolute: boolean;
+  start: Micros;
+}
+
+/** Seconds since the capture start: '    44.812345' (tshark's default), or '-' without a clock. */
+export function formatSeconds(t: Micros, start: Micros): string {
+  if (t === null || start === null) return '-';
+  return ((t - start) / 1e6).toFixed(6);
+}
+
+function when(t: Micros, base: TimeBase): string {
+  return base.absolute ? formatTime(t).padEnd(26) : formatSeconds(t, base.start).padStart(13);
+}
+
+/** The human line of one event: time, connection/device, direction, operation, handle (+UUID), hex, text. */
+export function eventLine(e: AttEvent, base: TimeBase): string {
   const dir = e.dir === 'app-to-device' ? 'app→dev' : 'dev→app';
   const handle = e.uuid ? `${h4(e.handle)} (${e.uuid})` : h4(e.handle);
-  return `#${String(e.record).padEnd(6)} ${formatTime(e.t).padEnd(26)} conn ${String(e.conn).padEnd(2)} ${(e.peer ?? '-').padEnd(17)}  ${dir}  ${e.op.padEnd(26)} ${handle.padEnd(14)} ${spacedHex(e.value)}`;
+  return `#${String(e.record).padEnd(6)} ${when(e.t, base)} conn ${String(e.conn).padEnd(2)} ${(e.peer ?? '-').padEnd(17)}  ${dir}  ${e.op.padEnd(26)} ${handle.padEnd(14)} ${spacedHex(e.value)}  |${asciiText(e.value)}|`;
 }
 
 /** One JSON line with exactly the documented fields. */
-export function eventJson(e: AttEvent): string {
+export function eventJson(e: AttEvent, start: Micros): string {
   return JSON.stringify({
     record: e.record,
     t: e.t,
@@ -35,11 +51,17 @@ export function eventJson(e: AttEvent): string {
     handle: e.handle,
     uuid: e.uuid,
     value: toHex(e.value),
+    rel: e.t === null || start === null ? null : (e.t - start) / 1e6,
   });
 }
 
 export function fileHeader(c: CaptureInfo): string {
   return `# ${c.file ?? '(buffer)'}: ${c.formatName}, ${c.variant}, ${c.records} records, ${c.bytes} bytes`;
+}
+
+function span(k: Connection, base: TimeBase): string {
+  if (base.absolute) return `${formatTime(k.start)} → ${formatTime(k.end)}`;
+  return k.start === null || base.start === null ? 'no time' : `${formatSeconds(k.start, base.start)}..${formatSeconds(k.end, base.start)} s`;
 }
 
 function eventsOf(conn: number, handles: HandleInfo[]): number {
@@ -48,9 +70,15 @@ function eventsOf(conn: number, handles: HandleInfo[]): number {
   return n;
 }
 
+/** "start 2024-01-21 19:22:04.492000 UTC, duration 57.3 s (windows FILE@A..B count seconds from the start)". */
+export function spanLine(r: Pick<ExtractResult, 'start' | 'end'>): string {
+  if (r.start === null || r.end === null) return 'no timestamps (windows need record numbers: FILE@#FROM..#TO)';
+  return `start ${formatTime(r.start)} UTC, duration ${((r.end - r.start) / 1e6).toFixed(1)} s (windows FILE@A..B count seconds from the start)`;
+}
+
 /** The --summary text of one capture. */
-export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Connection[], handles: HandleInfo[]): string {
-  const out: string[] = [fileHeader(c)];
+export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Connection[], handles: HandleInfo[], base: TimeBase): string {
+  const out: string[] = [fileHeader(c), `# ${spanLine(r)}`];
   const devices = new Map<string, { name: string | null; conns: number[] }>();
   for (const k of connections) {
     // Without connection events (ACL-only logs, text exports) the address is not in the capture.
@@ -67,7 +95,7 @@ export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Conne
     const name = k.name ? ` "${k.name}"` : '';
     // Text exports have no link id (0); air captures use the access address.
     const link = k.link > 0xffff ? `access address 0x${k.link.toString(16).padStart(8, '0')}  ` : k.link > 0 ? `handle ${h4(k.link)}  ` : '';
-    out.push(`  #${k.conn}  ${link}${k.peer ?? 'peer unknown'}${name}  records ${k.firstRecord}–${k.lastRecord}  ${formatTime(k.start)} → ${formatTime(k.end)}  ${eventsOf(k.conn, handles)} events`);
+    out.push(`  #${k.conn}  ${link}${k.peer ?? 'peer unknown'}${name}  records ${k.firstRecord}–${k.lastRecord}  ${span(k, base)}  ${eventsOf(k.conn, handles)} events`);
   }
   out.push('', `Handles (${handles.length}):`);
   if (handles.length) {
@@ -100,6 +128,9 @@ export function summaryJson(c: CaptureInfo, r: ExtractResult, connections: Conne
     records: c.records,
     bytes: c.bytes,
     damage: c.damage ? c.damage.message : null,
+    start: r.start,
+    end: r.end,
+    duration: r.start === null || r.end === null ? null : (r.end - r.start) / 1e6,
     connections,
     handles,
     counts: r.counts,

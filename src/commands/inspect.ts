@@ -1,7 +1,7 @@
 // `bms-wizard inspect CAPTURE...`: the ATT conversation of captures, as text, JSON Lines or a summary.
 import { CaptureError, InputError } from '../errors.js';
 import { extractAttFromFile } from '../hci/extract-file.js';
-import type { AttEvent } from '../model.js';
+import type { AttEvent, Micros } from '../model.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
 import { eventJson, eventLine, summaryJson, summaryText } from './inspect-view.js';
@@ -24,7 +24,7 @@ class Output {
   }
 }
 
-async function inspectFile(path: string, v: { json: boolean; summary: boolean; device: string | null; handle: number | null }, out: Output, ctx: CommandContext): Promise<boolean> {
+async function inspectFile(path: string, v: { json: boolean; summary: boolean; absolute: boolean; device: string | null; handle: number | null }, out: Output, ctx: CommandContext): Promise<boolean> {
   const wanted = (e: AttEvent): boolean => (v.device === null || (e.peer !== null && e.peer === v.device)) && (v.handle === null || e.handle === v.handle);
   let shown = 0;
   // The human view names the file before its first event (not before: the file may not be a capture).
@@ -33,11 +33,11 @@ async function inspectFile(path: string, v: { json: boolean; summary: boolean; d
   };
   const onEvent = v.summary
     ? undefined
-    : (e: AttEvent): void => {
+    : (e: AttEvent, start: Micros): void => {
         if (!wanted(e)) return;
         header();
         shown++;
-        out.line(v.json ? eventJson(e) : eventLine(e));
+        out.line(v.json ? eventJson(e, start) : eventLine(e, { absolute: v.absolute, start }));
       };
   const { capture, result } = await extractAttFromFile(path, {
     hash: false,
@@ -48,7 +48,7 @@ async function inspectFile(path: string, v: { json: boolean; summary: boolean; d
   const conns = new Set(connections.map((c) => c.conn));
   const handles = result.handles.filter((h) => conns.has(h.conn) && (v.handle === null || h.handle === v.handle));
   if (v.summary) {
-    out.line((v.json ? summaryJson(capture, result, connections, handles) : summaryText(capture, result, connections, handles)).replace(/\n$/, ''));
+    out.line((v.json ? summaryJson(capture, result, connections, handles) : summaryText(capture, result, connections, handles, { absolute: v.absolute, start: result.start })).replace(/\n$/, ''));
   } else if (!v.json) {
     header();
     out.line(`# ${capture.formatName}, ${capture.variant}, ${capture.records} records, ${result.connections.length} connection(s), ${shown} of ${result.counts.attWithValue} event(s) shown`);
@@ -72,18 +72,23 @@ async function inspectFile(path: string, v: { json: boolean; summary: boolean; d
 export const command: Command = {
   name: 'inspect',
   summary: 'show the ATT conversation of captures (btsnoop, PacketLogger, pcap/pcapng, text exports)',
-  usage: 'bms-wizard inspect CAPTURE... [--json] [--summary] [--device ADDR] [--handle H]',
+  usage: 'bms-wizard inspect CAPTURE... [--json] [--summary] [--absolute-time] [--device ADDR] [--handle H]',
   help: `Reads each capture (the format is recognised by content, not by name) and prints every ATT
 operation that carries a value: time, connection and device, direction, operation, handle (with
-its UUID when the capture shows GATT discovery) and the value in hex.
+its UUID when the capture shows GATT discovery), the value in hex and as text (printable ASCII,
+'.' for other bytes). Times are seconds since the capture's first record, as tshark shows them
+and as windows (FILE@12.5..20) count them; --absolute-time shows the capture's clock instead.
 
 Options:
   --json           JSON Lines, one event a line: record, t (µs since the Unix epoch, or null),
-                   conn, peer, dir, op, opcode, handle, uuid, value (lowercase hex).
+                   conn, peer, dir, op, opcode, handle, uuid, value (lowercase hex), rel
+                   (seconds since the capture's first record, or null).
                    Several captures: the lines of each file follow in the order given; record and
                    conn count within each file.
-  --summary        devices, connections, handles (UUIDs, properties, counts per operation) and
-                   packet counts instead of the events (with --json: one JSON object per file)
+  --summary        start and duration, devices, connections, handles (UUIDs, properties, counts
+                   per operation) and packet counts instead of the events (with --json: one JSON
+                   object per file; start and end in µs, duration in seconds)
+  --absolute-time  the capture's clock (UTC) instead of seconds since its start
   --device ADDR    only this peer address (aa:bb:cc:dd:ee:ff, any case)
   --handle H       only this ATT handle (0x12 or 18)
 
@@ -92,6 +97,7 @@ before the damage, then says where it stopped; the exit code is then 2.`,
   options: {
     json: { type: 'boolean' },
     summary: { type: 'boolean' },
+    'absolute-time': { type: 'boolean' },
     ...settingFlags(['device', 'handle']),
   },
   async run(values: OptionValues, positionals: string[], ctx: CommandContext): Promise<number> {
@@ -99,7 +105,7 @@ before the damage, then says where it stopped; the exit code is then 2.`,
     const { options } = settingsFromFlags(values, ['device', 'handle']);
     const device = options.device ?? null;
     const handle = options.handle ?? null;
-    const v = { json: Boolean(values.json), summary: Boolean(values.summary), device, handle };
+    const v = { json: Boolean(values.json), summary: Boolean(values.summary), absolute: Boolean(values['absolute-time']), device, handle };
     const out = new Output(ctx.stdout);
     let ok = true;
     for (const path of positionals) {

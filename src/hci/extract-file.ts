@@ -7,8 +7,8 @@ import { createAttExtractor } from './extractor.js';
 import type { ExtractResult } from './types.js';
 
 export interface ExtractFileOptions {
-  /** Called for each event as it is decoded (values are owned copies). */
-  onEvent?: (e: AttEvent) => void;
+  /** Called for each event as it is decoded (values are owned copies), with the capture's start time. */
+  onEvent?: (e: AttEvent, captureStart: Micros) => void;
   /**
    * Keep the events in the returned array (default: true when no onEvent is given). Kept events
    * whose handle was named by discovery later in the capture get that UUID at the end.
@@ -39,7 +39,8 @@ export type ExtractFile = (path: string) => Promise<ExtractFileResult>;
 export async function extractAttFromFile(path: string, opts: ExtractFileOptions = {}): Promise<ExtractFileResult> {
   const keep = opts.keepEvents ?? !opts.onEvent;
   const events: AttEvent[] = [];
-  const onEvent = opts.onEvent;
+  const given = opts.onEvent;
+  const onEvent = given ? (e: AttEvent): void => given(e, x.start) : undefined;
   const x = createAttExtractor(
     keep && onEvent
       ? (e) => {
@@ -50,18 +51,9 @@ export async function extractAttFromFile(path: string, opts: ExtractFileOptions 
         ? (e) => events.push(e)
         : (onEvent ?? (() => undefined)),
   );
-  let start: Micros = null;
-  const push = x.push;
   let capture: CaptureInfo;
   try {
-    capture = await readCaptureFile(
-      path,
-      (p) => {
-        if (start === null && p.t !== null) start = p.t;
-        push(p);
-      },
-      { hash: opts.hash ?? true },
-    );
+    capture = await readCaptureFile(path, x.push, { hash: opts.hash ?? true });
   } catch (err) {
     throw err instanceof CaptureError && !err.detail.file ? err.inFile(path) : err;
   }
@@ -69,7 +61,7 @@ export async function extractAttFromFile(path: string, opts: ExtractFileOptions 
   if (keep) fillUuids(events, result);
   const warnings = [...result.warnings];
   if (capture.damage) warnings.push(`${capture.damage.message}; the ${capture.records} records before it are used`);
-  return { capture, events, result, start: start ?? events[0]?.t ?? null, warnings };
+  return { capture, events, result, start: result.start ?? events[0]?.t ?? null, warnings };
 }
 
 /**

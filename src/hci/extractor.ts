@@ -24,6 +24,8 @@ import { type AttSink, decodeAtt } from './values.js';
 
 export interface AttExtractor {
   push(p: Packet): void;
+  /** Time of the first timed packet pushed so far: known before the first event it carries. */
+  readonly start: Micros;
   finish(): ExtractResult;
 }
 
@@ -36,7 +38,13 @@ const VENDOR_DIAGNOSTICS_HANDLE = 0x0edc;
 
 export function createAttExtractor(onEvent: (e: AttEvent) => void, opts: ExtractOptions = {}): AttExtractor {
   const x = new Extractor(onEvent, opts.copyValues !== false);
-  return { push: (p) => x.push(p), finish: () => x.finish() };
+  return {
+    push: (p) => x.push(p),
+    finish: () => x.finish(),
+    get start() {
+      return x.start;
+    },
+  };
 }
 
 class Extractor implements ExtractorCore, AttSink {
@@ -61,6 +69,8 @@ class Extractor implements ExtractorCore, AttSink {
   private readonly slab = new ValueSlab();
   private suppressed = 0;
   private shortAcl = 0;
+  start: Micros = null;
+  private end: Micros = null;
   /** The last HCI link used: consecutive packets are nearly always on the same handle. */
   private lastKey = -1;
   private lastLink: LinkState | null = null;
@@ -74,6 +84,10 @@ class Extractor implements ExtractorCore, AttSink {
 
   push(p: Packet): void {
     this.counts.packets++;
+    if (p.t !== null) {
+      this.start ??= p.t;
+      this.end = p.t;
+    }
     if (p.kind === 'hci') {
       const type = p.type;
       if (type === HCI_ACL) this.acl(p.data, p.sent, p.directionKnown !== false, p.record, p.t, p.adapter);
@@ -264,7 +278,7 @@ class Extractor implements ExtractorCore, AttSink {
     if (this.shortAcl) warnings.push(`${this.shortAcl} ACL packets were shorter than their header says (snap length?)`);
     if (counts.encrypted) warnings.push(`${counts.encrypted} link-layer PDUs are encrypted and were not decoded (the sniffer had no key)`);
     if (counts.badCrc) warnings.push(`${counts.badCrc} link-layer PDUs had a bad CRC and were skipped`);
-    return { connections: this.table.connections, handles: this.handleInfos(), counts, warnings };
+    return { start: this.start, end: this.end, connections: this.table.connections, handles: this.handleInfos(), counts, warnings };
   }
 
   private handleInfos(): HandleInfo[] {

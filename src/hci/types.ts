@@ -1,5 +1,5 @@
 // What the ATT extractor returns besides the event stream.
-import type { Connection } from '../model.js';
+import type { Connection, Micros } from '../model.js';
 
 /** One attribute handle of one connection: what discovery said about it and what traffic it carried. */
 export interface HandleInfo {
@@ -38,6 +38,9 @@ export interface ExtractCounts {
 }
 
 export interface ExtractResult {
+  /** Time of the first and last timed packet (windows in seconds count from start), or null. */
+  start: Micros;
+  end: Micros;
   connections: Connection[];
   handles: HandleInfo[];
   counts: ExtractCounts;

@@ -4,7 +4,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { characteristicName, serviceName } from '../ble/known-services.js';
-import { parseFileSpec, windowEvents, type RoundWindow } from '../analysis/rounds.js';
+import { parseFileSpec, windowEventsOrSay, type RoundWindow } from '../analysis/rounds.js';
 import { InputError } from '../errors.js';
 import type { ExtractFile, ExtractFileResult } from '../hci/extract-file.js';
 import type { HandleInfo } from '../hci/types.js';
@@ -98,23 +98,11 @@ function busiestPeer(events: AttEvent[]): string | null {
   return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
-/** "; its ATT traffic is in records #3..#19 (0.0..211.2 s)…": where a window could go instead. */
-function trafficSpan(raw: ExtractFileResult): string {
-  const ev = raw.events;
-  if (ev.length === 0) return '; the file holds no ATT traffic at all';
-  const first = ev[0]!;
-  const last = ev[ev.length - 1]!;
-  const t0 = raw.start;
-  const secs = t0 !== null && first.t !== null && last.t !== null ? ` (${((first.t - t0) / 1e6).toFixed(1)}..${((last.t - t0) / 1e6).toFixed(1)} s)` : '';
-  return `; its ATT traffic is in records #${first.record}..#${last.record}${secs} ('bms-wizard inspect FILE' lists them)`;
-}
-
 /** Splits one capture into rounds: one per connection that carries the device's traffic (inside the window, if any). */
 function splitByConnection(spec: ImportSpec, raw: ExtractFileResult, device: string | null): RecordedRound[] {
   const { path, window } = spec;
   const sha256 = raw.capture.sha256!;
-  const x = window ? { ...raw, events: windowEvents(raw.events, window, raw.start, path) } : raw;
-  if (window && x.events.length === 0) throw new InputError(`${path}: no ATT traffic inside the window ${window.unit === 'records' ? `#${window.from}..#${window.to}` : `${window.from}..${window.to} s`}${trafficSpan(raw)}`);
+  const x = window ? { ...raw, events: windowEventsOrSay(raw.events, window, raw.start, path) } : raw;
   const peer = device ?? busiestPeer(x.events);
   const mine = peer === null ? x.events : x.events.filter((e) => e.peer === peer || e.peer === null);
   const conns = [...new Set(mine.map((e) => e.conn))].sort((a, b) => a - b);
