@@ -10,6 +10,7 @@ import { SETTINGS } from '../analysis/options.js';
 import type { AnalysisOptions, AnalysisResult, SettingName } from '../analysis/types.js';
 import { candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
 import { InputError } from '../errors.js';
+import { classicOnlySentence } from '../hci/classic.js';
 import { extractAttFromFile, type ExtractFileResult } from '../hci/extract-file.js';
 import type { Round } from '../model.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
@@ -46,6 +47,8 @@ export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round
       if (!x) {
         x = await extractAttFromFile(f.path);
         read.set(f.path, x);
+        const classic = classicOnlySentence(x.result.counts);
+        if (classic) throw new InputError(`${f.path}: ${classic}`);
         const damage = x.capture.damage;
         // Nothing readable at all (e.g. a zip without a log): the same error as inspect, not an empty round.
         if (damage && x.result.counts.packets === 0) throw damage;

@@ -1,5 +1,6 @@
 // `bms-wizard inspect CAPTURE...`: the ATT conversation of captures, as text, JSON Lines or a summary.
 import { CaptureError, InputError } from '../errors.js';
+import { classicOnlySentence } from '../hci/classic.js';
 import { extractAttFromFile } from '../hci/extract-file.js';
 import type { AttEvent, Micros } from '../model.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
@@ -55,6 +56,8 @@ async function inspectFile(path: string, v: { json: boolean; summary: boolean; a
   }
   out.flush();
   for (const w of result.warnings) ctx.stderr.write(`warning: ${path}: ${w}\n`);
+  const classic = classicOnlySentence(result.counts);
+  if (classic) ctx.stderr.write(`warning: ${path}: ${classic}\n`);
   if (!v.summary && shown === 0 && (v.device !== null || v.handle !== null) && result.counts.attWithValue > 0) {
     const peers = [...new Set(result.connections.map((c) => c.peer).filter((p) => p))];
     ctx.stderr.write(`warning: ${path}: no event matched the filter (${result.counts.attWithValue} events; peers: ${peers.join(', ') || 'unknown'})\n`);

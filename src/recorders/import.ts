@@ -6,6 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { characteristicName, serviceName } from '../ble/known-services.js';
 import { parseFileSpec, windowEventsOrSay, type RoundWindow } from '../analysis/rounds.js';
 import { InputError } from '../errors.js';
+import { classicOnlySentence } from '../hci/classic.js';
 import type { ExtractFile, ExtractFileResult } from '../hci/extract-file.js';
 import type { HandleInfo } from '../hci/types.js';
 import type { AttEvent, GattService, SourceInfo } from '../model.js';
@@ -101,6 +102,8 @@ function busiestPeer(events: AttEvent[]): string | null {
 /** Splits one capture into rounds: one per connection that carries the device's traffic (inside the window, if any). */
 function splitByConnection(spec: ImportSpec, raw: ExtractFileResult, device: string | null): RecordedRound[] {
   const { path, window } = spec;
+  const classic = classicOnlySentence(raw.result.counts);
+  if (classic) throw new InputError(`${path}: ${classic}`);
   const sha256 = raw.capture.sha256!;
   const x = window ? { ...raw, events: windowEventsOrSay(raw.events, window, raw.start, path) } : raw;
   const peer = device ?? busiestPeer(x.events);
