@@ -6,6 +6,14 @@ export type Direction = 'app-to-device' | 'device-to-app';
 /** µs since the Unix epoch, or null when the capture has no absolute clock. */
 export type Micros = number | null;
 
+/** The widest time a Date can show (±100 000 000 days), in µs: a capture's time beyond it is damage, not a time. */
+const MAX_MICROS = 8.64e18;
+
+/** The time itself, or null for one no clock can show (beyond the Date range, NaN, infinite). */
+export function showableMicros(t: Micros): Micros {
+  return t !== null && !(t >= -MAX_MICROS && t <= MAX_MICROS) ? null : t;
+}
+
 interface PacketBase {
   /** 1-based record/packet number in the capture file. */
   record: number;

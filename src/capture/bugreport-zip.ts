@@ -5,7 +5,7 @@ import { CaptureError } from '../errors.js';
 import type { Packet } from '../model.js';
 import { btsnoozFormat, BTSNOOZ_BEGIN } from './btsnooz.js';
 import type { CaptureFormat, RecordParser } from './format.js';
-import { listZipEntries, looksLikeZip, readZipEntry, type ZipEntry } from './zip.js';
+import { listZipEntries, looksLikeZip, MAX_INFLATED_BYTES, readZipEntry, type ZipEntry } from './zip.js';
 
 export { looksLikeZip };
 
@@ -51,8 +51,11 @@ export function extractCaptureFromZip(zip: Buffer, prefer?: (name: string) => bo
   const all = listZipEntries(zip);
   let candidates = captureEntries(all);
   if (prefer) candidates = [...candidates.filter((e) => prefer(e.name)), ...candidates.filter((e) => !prefer(e.name))];
+  // Every entry read counts against one allowance: many entries cannot add up to gigabytes.
+  let allowance = MAX_INFLATED_BYTES;
   for (const entry of candidates) {
-    const bytes = readZipEntry(zip, entry);
+    const bytes = readZipEntry(zip, entry, allowance);
+    allowance -= bytes.length;
     const summary = rank(entry.name) === SUMMARY;
     // A bug report text without the summary block is no capture: try the next entry.
     if (summary && bytes.indexOf(BTSNOOZ_BEGIN) < 0) continue;

@@ -4,7 +4,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open as openFile, stat } from 'node:fs/promises';
 import { CaptureError } from '../errors.js';
-import type { Packet } from '../model.js';
+import { showableMicros, type Packet } from '../model.js';
 import type { CaptureFormat, RecordParser } from './format.js';
 import { FORMATS } from './formats.js';
 import { corruptRecord, MAX_RECORD_BYTES } from './record-errors.js';
@@ -83,6 +83,7 @@ export function readCaptureBuffer(buf: Buffer, emit: (p: Packet) => void, name?:
   let highest = 0;
   const counting = (p: Packet): void => {
     highest = p.record;
+    p.t = showableMicros(p.t);
     emit(p);
   };
   let damage: CaptureError | null = null;
@@ -143,6 +144,7 @@ export async function readCaptureFile(path: string, emit: (p: Packet) => void, o
     let highest = 0;
     const counting = (p: Packet): void => {
       highest = p.record;
+      p.t = showableMicros(p.t);
       emit(p);
     };
     // buf[start, filled) holds file bytes [base + start, base + filled) not yet consumed.

@@ -55,11 +55,12 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
     dirSize = Number(zip.readBigUInt64LE(z64 + 40));
     dirOffset = Number(zip.readBigUInt64LE(z64 + 48));
   }
-  if (dirOffset + dirSize > zip.length) fail('the zip central directory points past the end of the file', end);
+  if (dirOffset + dirSize > zip.length || dirOffset + dirSize > end) fail('the zip central directory points past the end of the file', end);
+  const dirEnd = dirOffset + dirSize;
   const entries: ZipEntry[] = [];
   let p = dirOffset;
   for (let i = 0; i < count; i++) {
-    if (p + 46 > zip.length || zip.readUInt32LE(p) !== CENTRAL_SIG) fail(`zip central directory entry ${i + 1} is damaged`, p);
+    if (p + 46 > dirEnd || zip.readUInt32LE(p) !== CENTRAL_SIG) fail(`zip central directory entry ${i + 1} is damaged`, p);
     const method = zip.readUInt16LE(p + 10);
     const crc32 = zip.readUInt32LE(p + 16);
     let compressedSize = zip.readUInt32LE(p + 20);
@@ -68,6 +69,7 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
     const extraLen = zip.readUInt16LE(p + 30);
     const commentLen = zip.readUInt16LE(p + 32);
     let localOffset = zip.readUInt32LE(p + 42);
+    if (p + 46 + nameLen + extraLen + commentLen > dirEnd) fail(`zip central directory entry ${i + 1} runs past the end of the directory`, p);
     const name = zip.toString('utf8', p + 46, p + 46 + nameLen);
     // Zip64 extra field (id 1) carries the 64-bit values whose 32-bit field is 0xffffffff.
     let x = p + 46 + nameLen;
@@ -75,25 +77,52 @@ export function listZipEntries(zip: Buffer): ZipEntry[] {
     while (x + 4 <= xEnd) {
       const id = zip.readUInt16LE(x);
       const len = zip.readUInt16LE(x + 2);
+      if (x + 4 + len > xEnd) fail(`zip central directory entry ${i + 1} has a damaged extra field`, x);
       if (id === 1) {
         let q = x + 4;
-        if (size === 0xffffffff) (size = Number(zip.readBigUInt64LE(q))), (q += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = Number(zip.readBigUInt64LE(q))), (q += 8);
-        if (localOffset === 0xffffffff) localOffset = Number(zip.readBigUInt64LE(q));
+        const take = (): number => {
+          if (q + 8 > x + 4 + len) fail(`zip central directory entry ${i + 1} has a short zip64 field`, x);
+          const v = Number(zip.readBigUInt64LE(q));
+          q += 8;
+          return v;
+        };
+        if (size === 0xffffffff) size = take();
+        if (compressedSize === 0xffffffff) compressedSize = take();
+        if (localOffset === 0xffffffff) localOffset = take();
       }
       x += 4 + len;
     }
     entries.push({ name, method, compressedSize, size, crc32, localOffset });
     p = xEnd + commentLen;
   }
+  refuseOverlaps(zip, entries, dirOffset);
   return entries;
 }
 
-/** The largest entry readZipEntry unpacks. */
-const MAX_ENTRY_BYTES = 1024 * 1024 * 1024;
+/**
+ * Each entry's data must lie before the directory and apart from every other entry's: a zip
+ * whose entries share their bytes (a "zip bomb" of many names for one deflate stream) is refused.
+ */
+function refuseOverlaps(zip: Buffer, entries: ZipEntry[], dirOffset: number): void {
+  const spans = entries.map((e) => {
+    const p = e.localOffset;
+    if (p + 30 > zip.length || zip.readUInt32LE(p) !== LOCAL_SIG) fail(`zip entry ${e.name} has no local header`, p);
+    return { e, from: p, to: p + 30 + zip.readUInt16LE(p + 26) + zip.readUInt16LE(p + 28) + e.compressedSize };
+  });
+  spans.sort((a, b) => a.from - b.from);
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i]!;
+    if (s.to > dirOffset) fail(`zip entry ${s.e.name} runs into the central directory`, s.from, 'The zip is damaged or hostile: unzip it by hand and open the file inside');
+    const next = spans[i + 1];
+    if (next && next.from < s.to) fail(`zip entries ${s.e.name} and ${next.e.name} share their bytes`, next.from, 'The zip is damaged or hostile: unzip it by hand and open the file inside');
+  }
+}
 
-/** The uncompressed bytes of one entry. */
-export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
+/** The most a zip is unpacked to, all entries read together (memory stays well under 1 GB). */
+export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
+
+/** The uncompressed bytes of one entry, at most `allowance` of them (what is left of MAX_INFLATED_BYTES). */
+export function readZipEntry(zip: Buffer, entry: ZipEntry, allowance = MAX_INFLATED_BYTES): Buffer {
   const p = entry.localOffset;
   if (p + 30 > zip.length || zip.readUInt32LE(p) !== LOCAL_SIG) fail(`zip entry ${entry.name} has no local header`, p);
   const start = p + 30 + zip.readUInt16LE(p + 26) + zip.readUInt16LE(p + 28);
@@ -105,8 +134,8 @@ export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
     fail(`zip entry ${entry.name} uses compression method ${entry.method}, only stored and deflate are supported`, p, 'Unzip it by hand and open the file inside');
   }
   // Inflate no further than the size the entry declares: a hostile zip cannot claim 4 KB and
-  // unpack to gigabytes (memory stays bounded by what the directory says, at most 1 GiB).
-  if (entry.size > MAX_ENTRY_BYTES) fail(`zip entry ${entry.name} declares ${entry.size} bytes, more than this tool unpacks (${MAX_ENTRY_BYTES})`, p, 'Unzip it by hand and open the file inside');
+  // unpack to gigabytes (memory stays bounded by what the directory says, within the allowance).
+  if (entry.size > allowance) fail(`zip entry ${entry.name} declares ${entry.size} bytes, more than this tool unpacks from one zip (${MAX_INFLATED_BYTES} in all)`, p, 'Unzip it by hand and open the file inside');
   try {
     return inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
   } catch (e) {
