@@ -26,7 +26,8 @@ export interface Scripted {
   left(): Answer[];
 }
 
-export function scriptedIO(script: Answer[]): Scripted {
+/** `columns`: the terminal width the wizard sees (0: not a terminal). */
+export function scriptedIO(script: Answer[], opts: { columns?: number } = {}): Scripted {
   const queue = [...script];
   const asked: string[] = [];
   const output: string[] = [];
@@ -74,6 +75,7 @@ export function scriptedIO(script: Answer[]): Scripted {
     prompter,
     interactive: true,
     out: (line = '') => void output.push(line),
+    columns: () => opts.columns ?? 0,
     style: makeStyle(false),
     spinner: (text) => ({ update() {}, succeed: (t) => void output.push(`✔ ${t}`), fail: (t) => void output.push(`✖ ${t}`), stop() {} }),
   };

@@ -10,6 +10,7 @@ import { findValues, parseQuery } from './find.js';
 import { assemble, describeRule, type FrameRule, type StreamValue } from './frames.js';
 import { chooseRule } from './frame-learning.js';
 import { commonPrefix, groupStream } from './groups.js';
+import { groupActivity } from './activity.js';
 import { isChance, isNumberPart, labelGroup } from './labels.js';
 import { describeFramesOption, describeKeyOption } from './options.js';
 import { buildCandidates, sortCandidates } from './rank.js';
@@ -168,6 +169,7 @@ function judgeGroup(id: string, g: StreamGroup, s: Stream, ruleText: string, set
   const { messages: gm, stats, labels, orphans } = g;
   const group = describeGroup(id, g, s, ruleText, settings.states);
   if (orphans) return { group, candidates: [] };
+  group.activity = groupActivity(gm, stats);
   const bits = findBitCandidates(stats, settings.minAgreement);
   if (bits.length === 0) return { group, candidates: [] };
   const candidates = buildCandidates(bits, {
@@ -244,6 +246,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
       candidates.push(...judged.candidates);
       groupMessages.push({ id, messages: g.messages });
       if (!g.orphans) nearMisses.push(...nearMissesOf(id, g, judged.candidates, rounds, settings.minAgreement));
+      options.onGroup?.({ id, messages: g.messages, checksum: g.labels.checksum });
     }
   }
 

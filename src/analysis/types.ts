@@ -1,5 +1,7 @@
 // The analysis room's own names: Message, Group, Candidate, Finding and the result's JSON shape (issue 3).
 import type { Direction, Micros, Round } from '../model.js';
+import type { GroupActivity } from './activity.js';
+import type { ChecksumMatch } from './checksums.js';
 
 /** One application frame: one or more consecutive values on one handle, reassembled. */
 /** One reassembled application frame of a handle's value stream. */
@@ -54,6 +56,14 @@ export interface AnalysisOptions {
   learnFrom?: Round[];
   /** Value searches such as "13.28V" or "80%". */
   find?: string[];
+  /** Called with each group's frames and learnt checksum (for views that draw every frame: the visual report). */
+  onGroup?: (group: AnalysedGroup) => void;
+}
+
+export interface AnalysedGroup {
+  id: string;
+  messages: Message[];
+  checksum: ChecksumMatch | null;
 }
 
 export interface StateSummary {
@@ -82,6 +92,8 @@ export interface GroupResult {
   orphans: boolean;
   /** Byte offsets labelled in this group: checksum, counter, length. */
   labels: { byte: number; label: Label }[];
+  /** What each byte does from frame to frame (the terminal heatmap); absent for orphans and older sessions. */
+  activity?: GroupActivity;
 }
 
 /** Why a byte changes for another reason than the state ('chance': random-looking byte, too few messages to tell). */

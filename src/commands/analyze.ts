@@ -8,6 +8,7 @@ import { wordNote, wordProblem, type SettingWords } from '../analysis/wording.js
 import { parseStateArg, roundsFromCapture, windowEventsOrSay, type FileSpec } from '../analysis/rounds.js';
 import { SETTINGS } from '../analysis/options.js';
 import type { AnalysisOptions, AnalysisResult, SettingName } from '../analysis/types.js';
+import { HEAT_TONES, heatmapLegend, heatmapRows } from '../analysis/heatmap-text.js';
 import { candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
 import { InputError } from '../errors.js';
 import { classicOnlySentence } from '../hci/classic.js';
@@ -85,8 +86,8 @@ function colours(ctx: CommandContext): typeof kleur {
 const identity = (s: string | number): string => String(s);
 const plain = new Proxy({} as typeof kleur, { get: () => identity });
 
-/** The human report. */
-export function report(result: AnalysisResult, c: typeof kleur = plain, known: KnownProtocol | null = null): string {
+/** The human report; `columns` > 0 (a terminal) adds the compact heatmaps. */
+export function report(result: AnalysisResult, c: typeof kleur = plain, known: KnownProtocol | null = null, columns = 0): string {
   const out: string[] = [];
   const states = Object.keys(result.states);
   out.push(`${c.bold('Device')} ${result.device ?? '(no address in the captures)'}`);
@@ -132,7 +133,10 @@ export function report(result: AnalysisResult, c: typeof kleur = plain, known: K
       const pad = '   '.repeat(16 - line.segments.length);
       out.push(`  ${String(line.offset).padStart(4)}  ${cells.join(' ')}${pad}  ${c.dim(text)}${marks.length ? c.dim(`   ← ${marks.join(' ')}`) : ''}`);
     }
+    const heat = columns > 0 ? heatmapRows(g, result.candidates.filter((x) => x.group === g.id), (cell) => (cell.candidate ? c.bgYellow(c.black(cell.char)) : c[HEAT_TONES[cell.level] ?? 'gray'](cell.char)), columns - 2) : null;
+    if (heat) out.push(`  ${c.dim('heatmap: one character a byte, colour = how often it changes')}`, ...heat.map((l) => `  ${l}`));
   }
+  if (columns > 0 && shown.size > 0) out.push(...heatmapLegend(columns - 2).map((l) => `  ${c.dim(l)}`));
   const weak = result.weak.filter((x) => x.label === null);
   if (weak.length && !result.candidates.some((x) => x.label === null)) {
     out.push('', c.bold('Weak differences') + ' (too few messages to rank; --min-support 1 ranks them)');
@@ -212,7 +216,7 @@ Examples:
     const result = analyzeWorded(rounds, { ...options, learnFrom: context });
     const known = knownProtocol([...rounds, ...context], result.groups, result.candidates.slice(0, 30));
     if (values.json) ctx.stdout.write(JSON.stringify({ ...result, known: known && knownJson(known, result.candidates) }, null, 2) + '\n');
-    else ctx.stdout.write(report(result, colours(ctx), known));
+    else ctx.stdout.write(report(result, colours(ctx), known, (ctx.stdout as { isTTY?: boolean; columns?: number }).isTTY ? ((ctx.stdout as { columns?: number }).columns ?? 80) : 0));
     return 0;
   },
 };

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeFileDurably } from '../durable-write.js';
 import { InputError } from '../errors.js';
 import { reportMarkdown } from '../export/markdown.js';
@@ -9,29 +9,48 @@ import type { Command } from './command.js';
 export const command: Command = {
   name: 'export',
   summary: 'write a session as a markdown report (for a maintainer) or JSON',
-  usage: 'bms-wizard export SESSION --format md|json [--out FILE] [--redact] [--sessions-dir DIR]',
+  usage: 'bms-wizard export SESSION --format md|json|html [--out FILE] [--redact] [--sessions-dir DIR]',
   help: `SESSION is a session id (or a unique start of one), a session file, or 'latest'.
 The markdown report holds the device and its GATT table, the query commands the app sent,
 the rounds per state with message counts, the candidate table, hex views with the bits
-marked, the accepted finding as a decoder rule, and your notes. JSON holds the same.
+marked, the accepted finding as a decoder rule, and your notes; with --out FILE.md an SVG
+heatmap per group is written next to it and linked. JSON holds the same. HTML is one
+self-contained page (no network): per group a heatmap of how often each byte and bit changes,
+the per-state bit view, the states' frames side by side with checksums checked, and the
+candidates plotted over time; without --out it is written to the sessions folder.
 
 Options:
-  --format md|json     report format (default md)
+  --format md|json|html  report format (default md)
   --out FILE           write to FILE instead of stdout
   --redact             replace device addresses and drop other devices' traffic and local paths
   --sessions-dir DIR   where sessions are kept (default: $BMS_WIZARD_SESSIONS or ./sessions)`,
   options: { format: { type: 'string' }, out: { type: 'string' }, redact: { type: 'boolean' }, 'sessions-dir': { type: 'string' } },
   async run(values, positionals, ctx) {
     const format = (values.format as string | undefined) ?? 'md';
-    if (format !== 'md' && format !== 'json') throw new InputError(`--format must be md or json, not '${format}'`);
+    if (format !== 'md' && format !== 'json' && format !== 'html') throw new InputError(`--format must be md, json or html, not '${format}'`);
     if (positionals.length === 0) throw new InputError("name the session to export (an id, a file, or 'latest'). Run 'bms-wizard sessions' to list them");
     if (positionals.length > 1) throw new InputError(`export takes one session, got ${positionals.length}`);
     const dir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
     const file = await findSessionFile(dir, positionals[0]);
     const { session } = await loadSession(file);
     const report = buildReport(session, { redact: Boolean(values.redact) });
-    const text = format === 'md' ? reportMarkdown(report) : reportJson(report);
     const out = values.out as string | undefined;
+    if (format === 'html') {
+      const path = out ?? join(dir, `${session.id}.html`);
+      const { writeHtmlReport } = await import('../export/visual.js');
+      const { missing } = await writeHtmlReport(session, report, resolve(path));
+      if (missing.length) ctx.stderr.write(`${missing.join(', ')}: not found or changed, so frames were learnt from the rounds' windows alone\n`);
+      ctx.stderr.write(`wrote ${path}\n`);
+      return 0;
+    }
+    let text = format === 'json' ? reportJson(report) : reportMarkdown(report);
+    if (format === 'md' && out) {
+      // An SVG heatmap per group beside the report, linked from it (GitHub shows SVG attachments).
+      const { writeHeatmapsBeside } = await import('../export/svg-files.js');
+      const { markdown, files } = await writeHeatmapsBeside(session, resolve(out));
+      text += markdown;
+      if (files.length) ctx.stderr.write(`wrote ${files.length} heatmap${files.length === 1 ? '' : 's'} next to ${out}\n`);
+    }
     if (out) {
       await writeFileDurably(resolve(out), text);
       ctx.stderr.write(`wrote ${out}\n`);

@@ -90,7 +90,7 @@ export interface Session {
   analysisSettings?: StoredAnalysis['settings'];
   accepted: AcceptedFinding | null;
   notes: string;
-  exports: { format: 'md' | 'json'; path: string; at: string }[];
+  exports: { format: 'md' | 'json' | 'html'; path: string; at: string }[];
   /** true for sessions made by `bms-wizard demo`. */
   demo: boolean;
 }

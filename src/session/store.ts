@@ -22,9 +22,9 @@ export function sessionPath(dir: string, id: string): string {
 }
 
 /** Exports and capture folders sit next to the session, named after it. */
-export function sessionArtifacts(file: string): { md: string; json: string; captures: string } {
+export function sessionArtifacts(file: string): { md: string; json: string; html: string; captures: string } {
   const base = file.replace(/\.json$/, '');
-  return { md: `${base}.report.md`, json: `${base}.report.json`, captures: base };
+  return { md: `${base}.report.md`, json: `${base}.report.json`, html: `${base}.report.html`, captures: base };
 }
 
 /** "20261129-035600-a1b2": sortable, unique enough, safe as a file name. */

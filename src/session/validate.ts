@@ -177,7 +177,7 @@ function checkSession(doc: unknown): Session {
   str(s.notes, '$.notes');
   arr(s.exports, '$.exports').forEach((e, i) => {
     const eo = obj(e, `$.exports[${i}]`);
-    oneOf(eo.format, `$.exports[${i}].format`, ['md', 'json'] as const);
+    oneOf(eo.format, `$.exports[${i}].format`, ['md', 'json', 'html'] as const);
     str(eo.path, `$.exports[${i}].path`);
   });
   bool(s.demo, '$.demo');

@@ -8,6 +8,8 @@ export interface WizardIO {
   /** false with --yes or scripted answers: a wrong answer cannot be asked again. */
   interactive: boolean;
   out(line?: string): void;
+  /** Width of the terminal, 0 when the output is not one. */
+  columns(): number;
   style: Style;
   spinner(text: string): Spinner;
 }
@@ -27,6 +29,7 @@ export function terminalIO(ctx: { yes: boolean; stdin: NodeJS.ReadableStream; st
     prompter,
     interactive: !ctx.yes,
     out,
+    columns,
     style,
     spinner: (text) => startSpinner(text, { stderr: ctx.stderr, env: ctx.env, out }),
   };

@@ -3,8 +3,6 @@
 import { documentedLines, knownSentence } from '../analysis/known/words.js';
 import { sessionKnown } from '../export/known.js';
 import { writeFileDurably } from '../durable-write.js';
-import { basename } from 'node:path';
-import { roundsFromCapture } from '../analysis/rounds.js';
 import { AnalysisError } from '../analysis/analysis-error.js';
 import { wordProblem } from '../analysis/wording.js';
 import { optionsFromSettings, parseSetting, SETTINGS, type GrammarSetting } from '../analysis/options.js';
@@ -12,6 +10,7 @@ import type { AnalysisOptions } from '../analysis/types.js';
 import { InputError } from '../errors.js';
 import type { GattService, Round } from '../model.js';
 import type { RoundSource } from '../recorders/source.js';
+import { windowContext } from '../recorders/window-context.js';
 import { acceptCandidate } from '../session/finding.js';
 import { reportMarkdown } from '../export/markdown.js';
 import { buildReport, reportJson } from '../export/report.js';
@@ -22,7 +21,7 @@ import type { Engine } from './engine.js';
 import { sourceUI, type WizardIO } from './io.js';
 import { findSource, SOURCES, type SourceEntry } from './sources.js';
 import { SIM_DEFAULTS } from './sim-source.js';
-import { candidateLine, gattSummary, MENU_WORDS, nextSteps, resultsView, roundFeedback, roundIsEmpty, sourceLine } from './view.js';
+import { candidateLine, gattSummary, heatmapView, MENU_WORDS, nextSteps, resultsView, roundFeedback, roundIsEmpty, sourceLine } from './view.js';
 
 export interface WizardRun {
   session: Session;
@@ -233,27 +232,6 @@ function settingCheck(name: GrammarSetting): (v: string) => string | null {
  * the analysis learns how frames are cut from it (as `analyze` does). Files that are gone or
  * changed are skipped and named.
  */
-async function windowContext(w: WizardRun): Promise<{ rounds: Round[]; missing: string[] }> {
-  const seen = new Set<string>();
-  const rounds: Round[] = [];
-  const missing: string[] = [];
-  for (const r of w.session.rounds) {
-    if (!r.source.window) continue;
-    for (const f of r.source.files) {
-      if (seen.has(f.sha256)) continue;
-      seen.add(f.sha256);
-      try {
-        const x = await w.engine.extract(f.path);
-        if (x.capture.sha256 !== f.sha256) throw new Error('changed');
-        rounds.push(...roundsFromCapture('', x.events, { kind: 'file', files: [] }));
-      } catch {
-        missing.push(basename(f.path));
-      }
-    }
-  }
-  return { rounds, missing };
-}
-
 async function stepAnalyze(w: WizardRun): Promise<Step> {
   const { out, style } = w.io;
   const settings = w.session.analysis?.settings ?? w.session.analysisSettings ?? { frames: 'auto', key: 'auto', minAgreement: 0.9 };
@@ -263,7 +241,7 @@ async function stepAnalyze(w: WizardRun): Promise<Step> {
   try {
     // Yield once so the spinner draws before the synchronous analysis runs.
     await new Promise((r) => setImmediate(r));
-    const learn = await windowContext(w);
+    const learn = await windowContext(w.session, w.engine.extract);
     // The settings apply also while the analysis is stale (new rounds since it ran).
     const options = analysisOptions(w.session, settings);
     const raw = w.engine.analyze(sessionRounds(w.session), learn.rounds.length ? { ...options, learnFrom: learn.rounds } : options);
@@ -286,6 +264,7 @@ async function stepResults(w: WizardRun): Promise<Step> {
   const t = w.session.target;
   out('');
   for (const line of resultsView(a.result, t.states, style)) out(line);
+  if (w.io.columns() > 0) for (const line of heatmapView(a.result, style, w.io.columns())) out(line);
   const known = sessionKnown(w.session);
   if (known) {
     out('');
@@ -374,24 +353,28 @@ async function stepAccept(w: WizardRun): Promise<Step> {
 }
 
 /** Writes both reports next to the session file; returns their paths. */
-export async function writeExports(session: Session, file: string, now = new Date()): Promise<{ md: string; json: string }> {
+export async function writeExports(session: Session, file: string, now = new Date()): Promise<{ md: string; json: string; html: string }> {
   const paths = sessionArtifacts(file);
   const report = buildReport(session);
   await writeFileDurably(paths.md, reportMarkdown(report));
   await writeFileDurably(paths.json, reportJson(report));
+  const { writeHtmlReport } = await import('../export/visual.js');
+  await writeHtmlReport(session, report, paths.html);
   const at = now.toISOString();
-  session.exports = session.exports.filter((e) => e.path !== paths.md && e.path !== paths.json);
-  session.exports.push({ format: 'md', path: paths.md, at }, { format: 'json', path: paths.json, at });
+  const written = new Set([paths.md, paths.json, paths.html]);
+  session.exports = session.exports.filter((e) => !written.has(e.path));
+  session.exports.push({ format: 'md', path: paths.md, at }, { format: 'json', path: paths.json, at }, { format: 'html', path: paths.html, at });
   return paths;
 }
 
 async function stepExport(w: WizardRun): Promise<Step> {
   const { prompter, out, style } = w.io;
-  const yes = await prompter.confirm({ message: 'Write the report (markdown and JSON) next to the session?', default: true });
+  const yes = await prompter.confirm({ message: 'Write the report (markdown, JSON and a visual HTML page) next to the session?', default: true });
   if (yes) {
     const paths = await writeExports(w.session, w.file);
     out(`  ${style.ok('✔')} ${paths.md}`, );
     out(`  ${style.ok('✔')} ${paths.json}`);
+    out(`  ${style.ok('✔')} ${paths.html}  ${style.dim('(open it in a browser: heatmaps, the states side by side, plots)')}`);
     out('  Paste the markdown into an issue of the BMS integration you want to extend.');
   }
   return 'done';

@@ -2,6 +2,7 @@
 // ora spins only on an interactive stderr with CI unset.
 import kleur from 'kleur';
 import ora from 'ora';
+import { HEAT_TONES, type HeatCell } from '../analysis/heatmap-text.js';
 
 export interface Style {
   enabled: boolean;
@@ -13,6 +14,8 @@ export interface Style {
   accent(s: string): string;
   /** Highlight for candidate bits in hex views. */
   mark(s: string): string;
+  /** A heatmap cell: coloured by how often the byte changes, candidates highlighted. */
+  heat(cell: HeatCell): string;
 }
 
 export function colourEnabled(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv): boolean {
@@ -35,6 +38,7 @@ export function makeStyle(enabled: boolean): Style {
     bad: wrap((s) => kleur.red(s)),
     accent: wrap((s) => kleur.cyan(s)),
     mark: wrap((s) => kleur.black().bgYellow(s)),
+    heat: (cell) => (k ? (cell.candidate ? kleur.black().bgYellow(cell.char) : kleur[HEAT_TONES[cell.level] ?? 'gray'](cell.char)) : cell.char),
   };
 }
 

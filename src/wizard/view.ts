@@ -10,6 +10,7 @@ import type { RoundCheck } from '../session/rounds.js';
 import { completeCandidate, completeResult, isAnalysisNote } from '../session/result.js';
 import type { StoredAnalysisResult, StoredCandidate } from '../session/schema.js';
 import { candidateValue, prefixWords } from '../session/finding.js';
+import { heatmapLegend, heatmapRows } from '../analysis/heatmap-text.js';
 import type { Style } from './style.js';
 
 /** "ff00: ff01 (read, notify), ff02 (write)" per service with vendor characteristics. */
@@ -87,6 +88,22 @@ export function groupHexView(g: GroupResult, ranked: CandidateResult[], states: 
     const what = here.map(({ c, rank }) => `#${rank} ${c.bits.length > 1 ? `bits ${c.bits.join(',')}` : `bit ${c.bit}`}: ${states.map((st) => `${st} ${candidateValue(c, c.values[st])}`).join(', ')}${c.label ? ` [${c.label}]` : ''}`).join('; ');
     lines.push(`    byte ${String(seg.byte).padStart(width)} = 0x${seg.hex} = ${bitsView(bytes[seg.byte]!, seg.mask, s)}   ${what}`);
   }
+  return lines;
+}
+
+/** The compact heatmaps of the groups that hold shown candidates (a terminal of `columns`). */
+export function heatmapView(r: StoredAnalysisResult, s: Style, columns: number, top = 8): string[] {
+  const full = completeResult(r);
+  const shown = full.candidates.slice(0, top);
+  const lines: string[] = [];
+  for (const id of [...new Set(shown.map((c) => c.group))].slice(0, 3)) {
+    const g = full.groups.find((x) => x.id === id);
+    const rows = g ? heatmapRows(g, shown.filter((c) => c.group === id), s.heat, columns - 2) : null;
+    if (!g || !rows) continue;
+    lines.push('', s.bold(`Heatmap of ${g.id}`) + s.dim(s.enabled ? '  (a byte a character; grey never changes … red always)' : '  (a byte a character)'));
+    lines.push(...rows.map((l) => `  ${l}`));
+  }
+  if (lines.length) lines.push(...heatmapLegend(columns - 2).map((l) => `  ${s.dim(l)}`));
   return lines;
 }
 

@@ -1,0 +1,133 @@
+// The report page's own script (plain browser JavaScript, no network): draws each group's heatmap
+// and per-state bit view on canvases from the embedded data, and the plots with the inlined uPlot.
+export const PAGE_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('report-data').textContent);
+  function decode(b64) {
+    var s = atob(b64), out = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+    return out;
+  }
+  // Same scale as the SVG and the terminal (analysis/heat-level): 250 = every frame changes.
+  function level(q, linear) {
+    if (q === 255) return -1;
+    if (q === 0) return 0;
+    var share = q / 250;
+    if (linear) return Math.min(5, Math.max(1, Math.ceil(share * 5)));
+    for (var i = 0; i < data.steps.length; i++) if (share <= data.steps[i]) return i + 1;
+    return data.steps.length + 1;
+  }
+  function colour(l) { return l < 0 ? data.absent : data.palette[l]; }
+
+  function drawHeatmap(g, canvas, bits, linear, status) {
+    var cols = bits ? g.width * 8 : g.width;
+    var rows = bits ? g.bitRows : g.rows;
+    var cells = decode(bits ? g.bitCells : g.byteCells);
+    var cw = Math.max(2, Math.min(14, Math.floor(1100 / Math.max(1, cols))));
+    var ch = Math.max(2, Math.min(8, Math.floor(480 / Math.max(1, rows.length))));
+    var left = 24, top = 16;
+    canvas.width = left + cols * cw + 2;
+    canvas.height = top + rows.length * ch + 2;
+    var ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    for (var r = 0; r < rows.length; r++) {
+      ctx.fillStyle = data.stateColours[rows[r][0] % data.stateColours.length];
+      ctx.fillRect(0, top + r * ch, 10, ch);
+      ctx.fillStyle = rows[r][1] % 2 ? '#bbbbbb' : '#777777';
+      ctx.fillRect(12, top + r * ch, 8, ch);
+      for (var c = 0; c < cols; c++) {
+        // Bits are stored bit 0 first; shown most significant first, as the hex views do.
+        var idx = bits ? r * cols + Math.floor(c / 8) * 8 + (7 - (c % 8)) : r * cols + c;
+        ctx.fillStyle = colour(level(cells[idx], linear));
+        ctx.fillRect(left + c * cw, top + r * ch, cw, ch);
+      }
+    }
+    // Labelled bytes: a shaded strip on top with the label's colour.
+    g.labels.forEach(function (l) {
+      ctx.fillStyle = data.labelColours[l.label] || '#999999';
+      var x = bits ? left + l.byte * 8 * cw : left + l.byte * cw;
+      ctx.fillRect(x, 2, bits ? 8 * cw : cw, top - 5);
+    });
+    ctx.strokeStyle = '#000000';
+    ctx.lineWidth = 1.5;
+    g.candidates.forEach(function (cand) {
+      if (bits) cand.bits.forEach(function (b) { ctx.strokeRect(left + (cand.byte * 8 + 7 - b) * cw, top, cw, rows.length * ch); });
+      else ctx.strokeRect(left + cand.byte * cw, top, cw, rows.length * ch);
+    });
+    canvas.onmousemove = function (ev) {
+      var rect = canvas.getBoundingClientRect();
+      var c = Math.floor((ev.clientX - rect.left - left) / cw), r = Math.floor((ev.clientY - rect.top - top) / ch);
+      if (c < 0 || c >= cols || r < 0 || r >= rows.length) { status.textContent = ''; return; }
+      var idx = bits ? r * cols + Math.floor(c / 8) * 8 + (7 - (c % 8)) : r * cols + c;
+      var q = cells[idx];
+      var where = bits ? 'byte ' + Math.floor(c / 8) + ' bit ' + (7 - (c % 8)) : 'byte ' + c;
+      status.textContent = where + ' · ' + data.states[rows[r][0]] + ' round ' + rows[r][2] + ' (' + rows[r][3] + ' frames) · ' +
+        (q === 255 ? 'not in these frames' : 'changed in ' + Math.round(q / 2.5) + ' % of the frames');
+    };
+  }
+
+  function drawPerState(g, canvas) {
+    var cols = g.width * 8, cw = Math.max(2, Math.min(14, Math.floor(1100 / Math.max(1, cols)))), ch = 18, left = 90;
+    canvas.width = left + cols * cw + 2;
+    canvas.height = g.perState.length * ch + 4;
+    var ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.font = '12px sans-serif';
+    g.perState.forEach(function (row, s) {
+      ctx.fillStyle = data.stateColours[s % data.stateColours.length];
+      ctx.fillText(data.states[s], 2, s * ch + 13);
+      for (var c = 0; c < cols; c++) {
+        var v = row.charAt(c);
+        ctx.fillStyle = v === '-' ? data.absent : data.bitStateColours[v];
+        ctx.fillRect(left + c * cw, s * ch, cw - (c % 8 === 7 ? 1 : 0), ch - 2);
+      }
+    });
+    ctx.strokeStyle = '#000000';
+    g.candidates.forEach(function (cand) {
+      cand.bits.forEach(function (b) { ctx.strokeRect(left + (cand.byte * 8 + 7 - b) * cw, 0, cw, g.perState.length * ch - 2); });
+    });
+  }
+
+  function drawPlot(g, el) {
+    if (!g.plot || typeof uPlot === 'undefined') return;
+    var p = g.plot;
+    var series = [{ label: 's' }].concat(p.series.map(function (s, i) {
+      return { label: s.name, stroke: data.seriesColours[i % data.seriesColours.length], width: 1.5, points: { show: p.x.length < 400 } };
+    }));
+    var values = [p.x].concat(p.series.map(function (s) { return s.values.map(function (v) { return v === null ? null : v; }); }));
+    var opts = {
+      width: Math.min(1100, Math.max(480, el.clientWidth || 900)), height: 240, series: series,
+      scales: { x: { time: false } },
+      axes: [{ label: 'seconds (rounds laid end to end)' }, { label: 'value' }],
+      cursor: { drag: { x: true, y: false } },
+      hooks: { drawClear: [function (u) {
+        var ctx = u.ctx;
+        p.bands.forEach(function (b) {
+          var x0 = u.valToPos(b.from, 'x', true), x1 = u.valToPos(b.to, 'x', true);
+          ctx.fillStyle = data.stateColours[data.states.indexOf(b.state) % data.stateColours.length] + '22';
+          ctx.fillRect(x0, u.bbox.top, Math.max(1, x1 - x0), u.bbox.height);
+        });
+      }] },
+    };
+    new uPlot(opts, values, el);
+  }
+
+  data.groups.forEach(function (g) {
+    var root = document.getElementById('group-' + g.id);
+    if (!root) return;
+    var heat = root.querySelector('canvas.heatmap'), status = root.querySelector('.status');
+    var bitsBox = root.querySelector('input.bits'), linearBox = root.querySelector('input.linear');
+    function redraw() { drawHeatmap(g, heat, bitsBox.checked, linearBox.checked, status); }
+    bitsBox.addEventListener('change', redraw);
+    linearBox.addEventListener('change', redraw);
+    redraw();
+    drawPerState(g, root.querySelector('canvas.per-state'));
+    var plot = root.querySelector('.plot');
+    if (plot) drawPlot(g, plot);
+  });
+  document.body.setAttribute('data-rendered', 'true');
+})();
+`;
