@@ -92,6 +92,8 @@ interface Variant {
   scale: number;
   add: number;
   plain: number;
+  /** Widest encoding it is tried with (the +40 °C offsets are one- or two-byte numbers). */
+  maxSize?: number;
 }
 
 /** Scales and offsets tried for a quantity, with how plain each is. */
@@ -103,9 +105,9 @@ function variants(q: ShownValue): Variant[] {
     if (q.quantity === 'current') for (const off of CURRENT_RAW_OFFSETS) out.push({ scale, add: round(-off * scale), plain: plain * 0.95 });
     if (q.quantity === 'temperature' && q.unit === '°C') {
       for (const add of TEMPERATURE_ADDS) {
-        // Kelvin offsets come with 0.1 K or 0.01 K steps; +40/+50 with whole or tenth degrees.
+        // Kelvin offsets come with 0.1 K or 0.01 K steps; +40/+50 °C with whole degrees.
         const kelvin = add < -100;
-        if (kelvin ? (add === -273.15 ? scale === 0.01 : scale === 0.1) : scale === 1 || scale === 0.1) out.push({ scale, add, plain: plain * 0.95 });
+        if (kelvin ? (add === -273.15 ? scale === 0.01 : scale === 0.1) : scale === 1) out.push({ scale, add, plain: plain * 0.95, ...(kelvin ? {} : { maxSize: 2 }) });
       }
     }
   }
@@ -116,18 +118,24 @@ function round(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
 
-function typePlainness(type: string, q: ShownValue): number {
+/** Signed when the quantity goes below zero in the shown unit itself (a current, a temperature without offset). */
+function wantsSign(q: ShownValue, add: number): boolean {
+  return q.quantity === 'current' || (q.quantity === 'temperature' && q.unit === '°C' && add === 0);
+}
+
+function typePlainness(type: string, q: ShownValue, add: number): number {
+  const signed = wantsSign(q, add);
   switch (type) {
     case 'u8':
     case 'u16':
     case 'u32':
-      return q.quantity === 'current' ? 0.98 : 1;
+      return signed ? 0.98 : 1;
     case 'i8':
     case 'i16':
     case 'i32':
-      return q.quantity === 'current' ? 1 : 0.98;
+      return signed ? 1 : 0.98;
     case 'sm16':
-      return q.quantity === 'current' ? 0.95 : 0.85;
+      return signed ? 0.95 : 0.85;
     case 'f32':
       return 0.97;
     case 'u24':
@@ -230,7 +238,6 @@ export function findReadings(groups: FieldGroup[], shown: ShownValue[][]): Readi
     const rounds = shown.map((s, r) => ({ r, v: s[k] })).filter((x): x is { r: number; v: ShownValue } => x.v !== undefined);
     const vars = variants(ref);
     const candidates: ReadingCandidate[] = [];
-    const chance: ReadingCandidate[] = [];
     groups.forEach((g, gi) => {
       const rf: RoundFrames[] = rounds.map(({ r, v }) => ({ round: r, value: v, frames: sample(perGroupRounds[gi]!.get(r) ?? [], SAMPLE) }));
       if (rf.every((x) => x.frames.length === 0)) return;
@@ -239,16 +246,18 @@ export function findReadings(groups: FieldGroup[], shown: ShownValue[][]): Readi
       for (const c of found) {
         const cand = judge(c, g, rf, vars, ref, cache, prior);
         if (cand === null) continue;
-        (cand.chance >= CHANCE_LIMIT ? chance : candidates).push(cand);
+        candidates.push(cand);
       }
     });
+    const places = dedupe(candidates);
+    const chanceLevel = places.filter((c) => c.chance >= CHANCE_LIMIT);
     out.push({
       name: rounds.find((x) => x.v.name !== null)?.v.name ?? null,
       shown: shown.map((s) => s[k]?.text ?? ''),
       unit: ref.unit,
-      candidates: rank(dedupe(candidates)),
-      chanceHits: chance.length,
-      chanceLevel: rank(dedupe(chance)).slice(0, 5),
+      candidates: rank(places.filter((c) => c.chance < CHANCE_LIMIT)),
+      chanceHits: chanceLevel.length,
+      chanceLevel: rank(chanceLevel).slice(0, 5),
     });
   }
   alignWithinGroups(out);
@@ -270,7 +279,7 @@ function searchGroup(rf: RoundFrames[], vars: Variant[]): Tally[] {
             if (matches(raw, value)) keys.add(keyOf(ri, o, 0));
             continue;
           }
-          for (let vi = 0; vi < vars.length; vi++) if (matches(raw * vars[vi]!.scale + vars[vi]!.add, value)) keys.add(keyOf(ri, o, vi));
+          for (let vi = 0; vi < vars.length; vi++) if ((vars[vi]!.maxSize ?? 8) >= r.size && matches(raw * vars[vi]!.scale + vars[vi]!.add, value)) keys.add(keyOf(ri, o, vi));
         }
         const a = asciiDecimalAt(b, o);
         if (a) for (let vi = 0; vi < vars.length; vi++) if (vars[vi]!.add === 0 && vars[vi]!.scale <= 1 && matches(a.value * vars[vi]!.scale, value)) keys.add(keyOf(ASCII_READER, o, vi));
@@ -347,16 +356,17 @@ function judge(t: Tally, g: FieldGroup, rf: RoundFrames[], vars: Variant[], ref:
   const chance = offsetsTried * p;
   const agreement = mean(t.share.filter((_, i) => explained[i]));
   const spread = mean(t.spread.filter((_, i) => explained[i]));
-  const plain = vr.plain * typePlainness(reader ? reader.type : 'ascii', ref);
-  const evidence = 1 - 0.5 * Math.min(1, chance / CHANCE_LIMIT);
-  const score = (n / rf.length) * agreement * plain * evidence * (1 / (1 + 0.1 * spread));
+  // An app that shows tenths reads a field with tenths: a coarser step is less plain.
+  const coarse = !reader?.float && vr.scale > 10 ** -ref.decimals + 1e-12;
   const type = reader ? reader.type : 'ascii';
-  const why = [
-    `${n}/${rf.length} round${rf.length === 1 ? '' : 's'} explained`,
-    `${Math.round(agreement * 100)}% of their frames match`,
-    `chance ${chance < 0.001 ? '<0.001' : chance.toFixed(3)}`,
-  ];
+  const holds = covers(type, size, reader?.float ?? false, vr, ref, rf);
+  const plain = vr.plain * typePlainness(type, ref, vr.add) * quantityPlainness(size, vr, ref) * (coarse ? 0.85 : 1) * (holds ? 1 : 0.8);
+  // The evidence factor is applied once the place's encodings are pooled (dedupe).
+  const score = (n / rf.length) * agreement * plain * (1 / (1 + 0.1 * spread));
+  const why = [`${n}/${rf.length} round${rf.length === 1 ? '' : 's'} explained`, `${Math.round(agreement * 100)}% of their frames match`];
   if (spread > 1) why.push(`moves by ${spread.toFixed(1)} steps inside a round`);
+  if (coarse) why.push('coarser than the digits shown');
+  if (!holds) why.push(`cannot hold the usual range of a ${ref.quantity}`);
   return {
     group: g.id,
     prefix: g.prefix,
@@ -374,6 +384,28 @@ function judge(t: Tally, g: FieldGroup, rf: RoundFrames[], vars: Variant[], ref:
     chance,
     why,
   };
+}
+
+/** Lowest top of the range a quantity's field must reach (°C, K, %): a u8 in 0.1 °C stops at 25.5 °C. */
+const USUAL_TOP: Partial<Record<string, number>> = { '°C': 60, K: 333, '%': 100 };
+
+/** Can the encoding hold twice the shown values and the quantity's usual top? */
+function covers(type: string, size: number, float: boolean, vr: Variant, ref: ShownValue, rf: RoundFrames[]): boolean {
+  if (float) return true;
+  const raw =
+    type === 'bcd' ? 100 ** size - 1
+    : type === 'ascii' ? 10 ** size - 1
+    : type.startsWith('ascii-hex') ? 16 ** size / (type.endsWith('signed') ? 2 : 1) - 1
+    : type === 'sm16' ? 0x7fff
+    : 2 ** (8 * size - (type.startsWith('i') ? 1 : 0)) - 1;
+  const need = Math.max(USUAL_TOP[ref.unit] ?? 0, ...rf.map((x) => 2 * Math.abs(x.value.value)));
+  return raw * vr.scale + vr.add >= need;
+}
+
+/** Percentages are bytes or words in whole or tenth percent. */
+function quantityPlainness(size: number, vr: Variant, ref: ShownValue): number {
+  if (ref.quantity !== 'percent') return 1;
+  return (size > 2 ? 0.9 : 1) * (vr.scale < 0.1 ? 0.95 : 1);
 }
 
 interface ByteCounts {
@@ -450,15 +482,32 @@ function mean(xs: number[]): number {
 const overlaps = (a: FieldSpec, b: FieldSpec): boolean => a.group === b.group && a.offset < b.offset + b.size && b.offset < a.offset + a.size;
 const sameValues = (a: ReadingCandidate, b: ReadingCandidate): boolean => a.decoded.every((x, i) => x === b.decoded[i]);
 
+/** Same-valued encodings of one place that dedupe dropped (a u32 whose high bytes are 0 beside its u16). */
+const ALTERNATIVES = new WeakMap<ReadingCandidate, ReadingCandidate[]>();
+
 /**
- * One place, one candidate: of the encodings that read the same values from overlapping bytes (u8 in
- * the low byte of a u16 whose high byte is 0, u16 and i16 of a positive number), the best scored is
- * kept; on a tie the narrower.
+ * One place, one candidate: the encodings that read the same values from overlapping bytes (u8 in the
+ * low byte of a u16 whose high byte is 0, u16 and i16 of a positive number) are one place, with the
+ * largest chance among them (zero bytes beside a value add no evidence). The best scored stands for it
+ * (on a tie the narrower); the others are kept for the width decision (alignWithinGroups).
  */
 function dedupe(cands: ReadingCandidate[]): ReadingCandidate[] {
   const sorted = [...cands].sort((a, b) => b.score - a.score || a.size - b.size || a.offset - b.offset);
   const kept: ReadingCandidate[] = [];
-  for (const c of sorted) if (!kept.some((k) => overlaps(k, c) && sameValues(k, c))) kept.push(c);
+  for (const c of sorted) {
+    const k = kept.find((x) => overlaps(x, c) && sameValues(x, c));
+    if (!k) kept.push(c);
+    else ALTERNATIVES.set(k, [...(ALTERNATIVES.get(k) ?? []), c]);
+  }
+  for (const k of kept) {
+    const members = [k, ...(ALTERNATIVES.get(k) ?? [])];
+    const chance = Math.max(...members.map((m) => m.chance));
+    for (const m of members) {
+      m.chance = chance;
+      m.score = Math.round(m.score * (1 - 0.5 * Math.min(1, chance / CHANCE_LIMIT)) * 1000) / 1000;
+      m.why.push(`chance ${chance < 0.001 ? '<0.001' : chance.toFixed(3)}`);
+    }
+  }
   return kept;
 }
 
@@ -467,19 +516,70 @@ function rank(cands: ReadingCandidate[]): ReadingCandidate[] {
 }
 
 /**
- * Alignment: multi-byte fields of one frame type usually start on one parity (registers, words). The
- * parity shared by most groups' best multi-byte candidates gives the others a small edge.
+ * Alignment and width, from the other readings of the same frame type. Multi-byte fields usually start on
+ * one parity (registers, words): the parity shared by most best multi-byte candidates gives the others a
+ * small edge. And when a frame type holds a 32-bit reading that no narrower encoding explains (a negative
+ * current in i32), a 16-bit best candidate whose 32-bit reading (zero high bytes) starts on the same
+ * 4-byte boundary is read as 32-bit too.
  */
 function alignWithinGroups(readings: ReadingResult[]): void {
   const parity = new Map<string, number[]>();
+  const wide = new Map<string, Set<number>>();
+  // A signed 16-bit best candidate whose 32-bit reading also matches, with the high bytes the sign
+  // extension of a negative value (ff ff): those bytes belong to the number.
+  for (const r of readings) {
+    const top = r.candidates[0];
+    if (!top || top.size !== 2 || top.type[0] !== 'i' || !top.decoded.some((d) => d !== null && d < 0)) continue;
+    const wider = (ALTERNATIVES.get(top) ?? []).find((a) => a.size === 4 && a.type === 'i32' && a.endian === top.endian && a.offset === (top.endian === 'le' ? top.offset : top.offset - 2));
+    if (wider) {
+      wider.why.push('its high bytes carry the sign');
+      ALTERNATIVES.set(wider, (ALTERNATIVES.get(top) ?? []).filter((a) => a !== wider).concat(top).filter((a) => a.size === 4));
+      r.candidates[0] = wider;
+    }
+  }
   for (const r of readings) {
     const top = r.candidates[0];
     if (!top || top.size < 2 || top.type.startsWith('ascii')) continue;
     const p = parity.get(top.group) ?? [0, 0];
     p[top.offset % 2]!++;
     parity.set(top.group, p);
+    if (top.size === 4 && !(ALTERNATIVES.get(top) ?? []).some((a) => a.size < 4)) wide.set(top.group, (wide.get(top.group) ?? new Set()).add(top.offset % 4));
+  }
+  // Byte order: a place read the same in both orders (00 eb as i16 be at 131, eb 00 as i16 le at 132)
+  // takes the order and parity of the frame type's other multi-byte readings.
+  const endian = new Map<string, number[]>();
+  for (const r of readings) {
+    const top = r.candidates[0];
+    if (!top || top.size < 2 || !top.endian || (ALTERNATIVES.get(top) ?? []).some((a) => a.size >= 2 && a.endian !== top.endian)) continue;
+    const e = endian.get(top.group) ?? [0, 0];
+    e[top.endian === 'le' ? 0 : 1]!++;
+    endian.set(top.group, e);
   }
   for (const r of readings) {
+    const top = r.candidates[0];
+    const e = top && endian.get(top.group);
+    const p = top && parity.get(top.group);
+    if (!top || !e || e[0] === e[1] || top.size < 2) continue;
+    const order = e[0]! > e[1]! ? 'le' : 'be';
+    if (top.endian === order) continue;
+    const fit = (c: ReadingCandidate): number => (c.endian === order ? 2 : 0) + (p && p[c.offset % 2]! >= p[1 - (c.offset % 2)]! ? 1 : 0);
+    const other = (ALTERNATIVES.get(top) ?? []).filter((a) => a.size === top.size && a.endian === order).sort((a, b) => fit(b) - fit(a))[0];
+    if (other) {
+      other.why.push(`${order === 'le' ? 'little' : 'big'}-endian like the other readings of this frame`);
+      ALTERNATIVES.set(other, [top, ...(ALTERNATIVES.get(top) ?? []).filter((a) => a !== other)]);
+      r.candidates[0] = other;
+    }
+  }
+  for (const r of readings) {
+    const top = r.candidates[0];
+    const w = top && wide.get(top.group);
+    if (top && w && top.size === 2) {
+      const wider = (ALTERNATIVES.get(top) ?? []).find((a) => a.size === 4 && a.type[0] === top.type[0] && w.has(a.offset % 4));
+      if (wider) {
+        wider.why.push('32-bit like the other readings of this frame');
+        r.candidates[0] = wider;
+      }
+    }
     for (const c of r.candidates) {
       const p = parity.get(c.group);
       if (!p || c.size < 2 || p[0] === p[1]) continue;
@@ -489,6 +589,9 @@ function alignWithinGroups(readings: ReadingResult[]): void {
         c.why.push('not on the word boundary of the other fields');
       }
     }
+    // The width decision above is final for the first place; the rest re-rank by score.
+    const first = r.candidates.shift();
     rank(r.candidates);
+    if (first) r.candidates.unshift(first);
   }
 }
