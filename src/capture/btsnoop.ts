@@ -1,10 +1,11 @@
 // btsnoop v1 (RFC 1761 style, big-endian): Android HCI snoop logs (datalink 1002, sometimes 1001)
 // and Linux btmon -w files (datalink 2001, the monitor format with opcodes in the record flags).
 import { CaptureError } from '../errors.js';
-import { HCI_ACL, HCI_COMMAND, HCI_EVENT, type HciPacket, type Micros, type Packet } from '../model.js';
-import { dataView, view } from './bytes.js';
-import type { CaptureFormat, RecordParser } from './format.js';
+import { HCI_ACL, HCI_COMMAND, HCI_EVENT, type Micros } from '../model.js';
+import { dataView } from './bytes.js';
+import type { CaptureFormat, PacketOut, RecordParser } from './format.js';
 import { h4Packet } from './h4.js';
+import { sinkOf } from './sink.js';
 import { MONITOR_OPCODES } from './monitor.js';
 import { corruptRecord, MAX_RECORD_BYTES, truncatedHeader, truncatedRecord } from './record-errors.js';
 
@@ -27,7 +28,8 @@ class BtsnoopParser implements RecordParser {
   records = 0;
   constructor(private readonly datalink: number) {}
 
-  parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
+  parse(buf: Buffer, offset: number, out: PacketOut, final: boolean, base: number): number {
+    const sink = sinkOf(out);
     const end = buf.length;
     const datalink = this.datalink;
     const dv = dataView(buf);
@@ -44,23 +46,19 @@ class BtsnoopParser implements RecordParser {
       const lo = dv.getUint32(off + 20);
       const t: Micros = hi === 0 && lo === 0 ? null : (hi - EPOCH_HI) * TWO_32 + (lo - EPOCH_LO);
       const data = off + RECORD_HEADER;
-      let p: HciPacket | null = null;
+      this.records = record;
+      off = data + incl;
       if (datalink === 1002) {
-        p = h4Packet(buf, data, incl, record, t, (flags & 1) === 0);
+        h4Packet(sink, buf, data, incl, record, t, (flags & 1) === 0);
       } else if (datalink === 1001) {
         // bit 0: received; bit 1: command/event (else ACL data)
         const received = (flags & 1) !== 0;
         const type = (flags & 2) !== 0 ? (received ? HCI_EVENT : HCI_COMMAND) : HCI_ACL;
-        p = { kind: 'hci', record, t, type, sent: !received, data: view(buf, data, data + incl) };
+        sink.hci(buf, data, data + incl, type, !received, record, t, -1, true);
       } else {
         const op = MONITOR_OPCODES[flags & 0xffff];
-        if (op !== undefined) {
-          p = { kind: 'hci', record, t, type: op[0], sent: op[1], data: view(buf, data, data + incl), adapter: flags >>> 16 };
-        }
+        if (op !== undefined) sink.hci(buf, data, data + incl, op[0], op[1], record, t, flags >>> 16, true);
       }
-      this.records = record;
-      off = data + incl;
-      if (p !== null) emit(p);
     }
     if (final && off < end) throw truncatedRecord(this.records + 1, base + off);
     return off;

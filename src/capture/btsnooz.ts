@@ -9,8 +9,9 @@
 // signalling) to 14 bytes here, so ATT values are mostly cut: the full snoop log is better.
 import { inflateSync } from 'node:zlib';
 import { CaptureError } from '../errors.js';
-import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO, type HciPacket, type Packet } from '../model.js';
-import type { CaptureFormat, RecordParser } from './format.js';
+import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO, type HciPacket } from '../model.js';
+import type { CaptureFormat, PacketOut, RecordParser } from './format.js';
+import { emitterOf } from './sink.js';
 
 /** Largest inflated summary block read (Android's is far smaller). */
 const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
@@ -157,7 +158,7 @@ class BtsnoozParser implements RecordParser {
   private state: 'seek' | 'block' | 'done' = 'seek';
   private base64: string[] = [];
 
-  parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
+  parse(buf: Buffer, offset: number, out: PacketOut, final: boolean, base: number): number {
     let p = offset;
     if (this.state === 'seek') {
       const b = buf.indexOf(BEGIN, p);
@@ -187,7 +188,7 @@ class BtsnoozParser implements RecordParser {
       this.state = 'done';
       const blob = Buffer.from(this.base64.join('').replace(/\s+/g, ''), 'base64');
       this.base64 = [];
-      walkBtsnooz(blob, emit);
+      walkBtsnooz(blob, emitterOf(out));
     }
     return buf.length;
   }

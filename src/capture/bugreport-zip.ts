@@ -2,9 +2,8 @@
 // With the HCI snoop log enabled they hold the full log at FS/data/misc/bluetooth/logs/btsnoop_hci.log;
 // the main bugreport-*.txt holds only the btsnooz summary (cut packets). We take the best one.
 import { CaptureError } from '../errors.js';
-import type { Packet } from '../model.js';
 import { btsnoozFormat, BTSNOOZ_BEGIN } from './btsnooz.js';
-import type { CaptureFormat, RecordParser } from './format.js';
+import type { CaptureFormat, PacketOut, RecordParser } from './format.js';
 import { listZipEntries, looksLikeZip, MAX_INFLATED_BYTES, readZipEntry, type ZipEntry } from './zip.js';
 
 export { looksLikeZip };
@@ -77,7 +76,7 @@ class ZipParser implements RecordParser {
     return this.innerParser?.records;
   }
 
-  parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean): number {
+  parse(buf: Buffer, offset: number, out: PacketOut, final: boolean): number {
     // The driver reuses its buffer: keep a copy.
     this.chunks.push(Buffer.from(buf.subarray(offset)));
     if (!final) return buf.length;
@@ -92,7 +91,7 @@ class ZipParser implements RecordParser {
     try {
       const opened = format.open(head);
       this.innerParser = opened.parser;
-      opened.parser.parse(found.bytes, opened.headerLength, emit, true, 0);
+      opened.parser.parse(found.bytes, opened.headerLength, out, true, 0);
     } catch (e) {
       if (e instanceof CaptureError) {
         throw new CaptureError(`${e.problem} (in ${found.name} inside the zip)`, { ...e.detail, file: undefined });

@@ -1,26 +1,36 @@
 // pcap/pcapng link types this tool reads, and how each record body becomes a Packet.
 import { CaptureError } from '../errors.js';
-import type { Micros, Packet } from '../model.js';
-import { view } from './bytes.js';
-import { h4Packet, h4PacketGuessed } from './h4.js';
+import type { LinkLayerPacket, Micros } from '../model.js';
+import type { PacketSink } from './format.js';
+import { h4Packet } from './h4.js';
 import { decodeLeLl, decodeLeLlPhdr, decodeNordic } from './link-layer.js';
 import { MONITOR_OPCODES } from './monitor.js';
 
-/** Turns one record body (buf[off, off+len)) into a packet, or null when it carries none. */
-export type LinkDecoder = (buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros) => Packet | null;
+/** Gives the packet in one record body (buf[off, off+len)) to sink; nothing when it carries none. */
+export type LinkDecoder = (buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros, sink: PacketSink) => void;
 
 /** LINKTYPE_BLUETOOTH_HCI_H4_WITH_PHDR: a big-endian u32 direction (0 sent, 1 received), then H4. */
-function decodeH4Phdr(buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros): Packet | null {
-  if (len < 5) return null;
-  return h4Packet(buf, off + 4, len - 4, record, t, (dv.getUint32(off) & 1) === 0);
+function decodeH4Phdr(buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros, sink: PacketSink): void {
+  if (len < 5) return;
+  h4Packet(sink, buf, off + 4, len - 4, record, t, (dv.getUint32(off) & 1) === 0);
 }
 
 /** LINKTYPE_BLUETOOTH_LINUX_MONITOR: big-endian u16 adapter index and u16 opcode, then the payload. */
-function decodeMonitor(buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros): Packet | null {
-  if (len < 4) return null;
+function decodeMonitor(buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros, sink: PacketSink): void {
+  if (len < 4) return;
   const op = MONITOR_OPCODES[dv.getUint16(off + 2)];
-  if (op === undefined) return null;
-  return { kind: 'hci', record, t, type: op[0], sent: op[1], data: view(buf, off + 4, off + len), adapter: dv.getUint16(off) };
+  if (op === undefined) return;
+  sink.hci(buf, off + 4, off + len, op[0], op[1], record, t, dv.getUint16(off), true);
+}
+
+type AirDecoder = (buf: Buffer, dv: DataView, off: number, len: number, record: number, t: Micros) => LinkLayerPacket | null;
+
+/** An air-capture decoder as a LinkDecoder (link-layer packets are objects). */
+function air(decode: AirDecoder): LinkDecoder {
+  return (buf, dv, off, len, record, t, sink) => {
+    const p = decode(buf, dv, off, len, record, t);
+    if (p !== null) sink.packet(p);
+  };
 }
 
 interface LinkType {
@@ -29,12 +39,12 @@ interface LinkType {
 }
 
 const LINK_TYPES: Record<number, LinkType> = {
-  187: { name: 'Bluetooth HCI H4', decode: (b, _dv, o, l, r, t) => h4PacketGuessed(b, o, l, r, t) },
+  187: { name: 'Bluetooth HCI H4', decode: (b, _dv, o, l, r, t, sink) => h4Packet(sink, b, o, l, r, t, true, false) },
   201: { name: 'Bluetooth HCI H4 with direction header', decode: decodeH4Phdr },
-  251: { name: 'Bluetooth LE link layer', decode: decodeLeLl },
+  251: { name: 'Bluetooth LE link layer', decode: air(decodeLeLl) },
   254: { name: 'Bluetooth Linux monitor', decode: decodeMonitor },
-  256: { name: 'Bluetooth LE link layer with pseudo-header', decode: decodeLeLlPhdr },
-  272: { name: 'Nordic BLE sniffer', decode: decodeNordic },
+  256: { name: 'Bluetooth LE link layer with pseudo-header', decode: air(decodeLeLlPhdr) },
+  272: { name: 'Nordic BLE sniffer', decode: air(decodeNordic) },
 };
 
 // Names of common link types that are not Bluetooth, to say what the file is instead.

@@ -2,9 +2,10 @@
 // records of [seconds][µs or ns][included length][original length] and the packet bytes.
 // Either byte order (the writer's); the magic also says whether the fraction is µs or ns.
 import { CaptureError } from '../errors.js';
-import type { Micros, Packet } from '../model.js';
+import type { Micros } from '../model.js';
 import { dataView } from './bytes.js';
-import type { CaptureFormat, RecordParser } from './format.js';
+import type { CaptureFormat, PacketOut, RecordParser } from './format.js';
+import { sinkOf } from './sink.js';
 import { linkDecoder, type LinkDecoder, unsupportedLinkTypes } from './link-types.js';
 import { corruptRecord, MAX_RECORD_BYTES, truncatedHeader, truncatedRecord } from './record-errors.js';
 
@@ -26,7 +27,8 @@ class PcapParser implements RecordParser {
   records = 0;
   constructor(private readonly le: boolean, private readonly ns: boolean, private readonly decode: LinkDecoder) {}
 
-  parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
+  parse(buf: Buffer, offset: number, out: PacketOut, final: boolean, base: number): number {
+    const sink = sinkOf(out);
     const end = buf.length;
     const { le, ns, decode } = this;
     const dv = dataView(buf);
@@ -42,9 +44,9 @@ class PcapParser implements RecordParser {
       const frac = dv.getUint32(off + 4, le);
       const t: Micros = sec * 1_000_000 + (ns ? Math.floor(frac / 1000) : frac);
       this.records = record;
-      const p = decode(buf, dv, off + RECORD_HEADER, incl, record, t);
-      off += RECORD_HEADER + incl;
-      if (p !== null) emit(p);
+      const at = off + RECORD_HEADER;
+      off = at + incl;
+      decode(buf, dv, at, incl, record, t, sink);
     }
     if (final && off < end) throw truncatedRecord(this.records + 1, base + off);
     return off;

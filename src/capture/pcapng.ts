@@ -3,9 +3,10 @@
 // its link type and timestamp resolution; Enhanced, Simple and (obsolete) Packet Blocks hold the
 // packets. Everything else (statistics, name resolution, secrets, custom blocks) is skipped.
 import { CaptureError } from '../errors.js';
-import type { Micros, Packet } from '../model.js';
+import type { Micros } from '../model.js';
 import { dataView } from './bytes.js';
-import type { CaptureFormat, RecordParser } from './format.js';
+import type { CaptureFormat, PacketOut, RecordParser } from './format.js';
+import { sinkOf } from './sink.js';
 import { linkDecoder, type LinkDecoder, unsupportedLinkTypes } from './link-types.js';
 import { corruptRecord, MAX_RECORD_BYTES, truncatedHeader, truncatedRecord } from './record-errors.js';
 
@@ -65,7 +66,8 @@ class PcapngParser implements RecordParser {
   private le = true;
   private interfaces: Interface[] = [];
 
-  parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
+  parse(buf: Buffer, offset: number, out: PacketOut, final: boolean, base: number): number {
+    const sink = sinkOf(out);
     const end = buf.length;
     const dv = dataView(buf);
     let off = offset;
@@ -102,8 +104,7 @@ class PcapngParser implements RecordParser {
           const hi = dv.getUint32(off + 12, le);
           const lo = dv.getUint32(off + 16, le);
           const t: Micros = Math.floor(hi * iface.hiScale + lo * iface.loScale + iface.offsetUs);
-          const p = iface.decode(buf, dv, off + 28, cap, record, t);
-          if (p !== null) emit(p);
+          iface.decode(buf, dv, off + 28, cap, record, t, sink);
         }
       } else if (type === SPB) {
         const iface = this.interfaces[0];
@@ -112,8 +113,7 @@ class PcapngParser implements RecordParser {
         const room = bodyEnd - off - 12;
         this.records = record;
         if (iface.decode !== undefined) {
-          const p = iface.decode(buf, dv, off + 12, orig < room ? orig : room, record, null);
-          if (p !== null) emit(p);
+          iface.decode(buf, dv, off + 12, orig < room ? orig : room, record, null, sink);
         }
       }
       off += len;

@@ -1,9 +1,10 @@
 // Apple PacketLogger binary (.pklg): records of [length u32][seconds u32][microseconds u32][type u8][data].
 // iOS/macOS PacketLogger writes the numbers little-endian; BTstack's hci_dump writes them big-endian.
 // There is no magic number, so the byte order is found by walking the first records both ways.
-import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_SCO, type Packet } from '../model.js';
-import { dataView, view } from './bytes.js';
-import type { CaptureFormat, RecordParser } from './format.js';
+import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_SCO } from '../model.js';
+import { dataView } from './bytes.js';
+import type { CaptureFormat, PacketOut, RecordParser } from './format.js';
+import { sinkOf } from './sink.js';
 import { corruptRecord, MAX_RECORD_BYTES, truncatedRecord } from './record-errors.js';
 
 const RECORD_HEADER = 13; // length field + 9 bytes it counts before the data
@@ -65,7 +66,8 @@ class PklgParser implements RecordParser {
   records = 0;
   constructor(private readonly le: boolean) {}
 
-  parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, base: number): number {
+  parse(buf: Buffer, offset: number, out: PacketOut, final: boolean, base: number): number {
+    const sink = sinkOf(out);
     const end = buf.length;
     const le = this.le;
     const dv = dataView(buf);
@@ -78,12 +80,13 @@ class PklgParser implements RecordParser {
       if (end - off - 4 < len) break;
       const kind = TYPES[buf[off + 12]];
       this.records = record;
-      if (kind !== undefined) {
-        const sec = dv.getUint32(off + 4, le);
-        const usec = dv.getUint32(off + 8, le);
-        emit({ kind: 'hci', record, t: sec * 1_000_000 + usec, type: kind[0], sent: kind[1], data: view(buf, off + RECORD_HEADER, off + 4 + len) });
-      }
+      const at = off;
       off += 4 + len;
+      if (kind !== undefined) {
+        const sec = dv.getUint32(at + 4, le);
+        const usec = dv.getUint32(at + 8, le);
+        sink.hci(buf, at + RECORD_HEADER, off, kind[0], kind[1], record, sec * 1_000_000 + usec, -1, true);
+      }
     }
     if (final && off < end) throw truncatedRecord(this.records + 1, base + off);
     return off;

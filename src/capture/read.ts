@@ -4,10 +4,11 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open as openFile, stat } from 'node:fs/promises';
 import { CaptureError } from '../errors.js';
-import { showableMicros, type Packet } from '../model.js';
-import type { CaptureFormat, RecordParser } from './format.js';
+import { type Packet, showableMicros } from '../model.js';
+import type { CaptureFormat, PacketOut, PacketSink, RecordParser } from './format.js';
 import { FORMATS } from './formats.js';
 import { corruptRecord, MAX_RECORD_BYTES } from './record-errors.js';
+import { sinkOf } from './sink.js';
 
 export interface CaptureInfo {
   file: string | null;
@@ -68,8 +69,27 @@ function recordsOf(parser: RecordParser, highest: number): number {
   return parser.records ?? highest;
 }
 
+/**
+ * out, as the driver hands it to a parser: times no clock can show become unknown, and the highest
+ * record number is watched (for parsers that do not count their records).
+ */
+function counted(out: PacketOut, seen: (record: number) => void): PacketSink {
+  const sink = sinkOf(out);
+  return {
+    hci(buf, start, end, type, sent, record, t, adapter, directionKnown) {
+      seen(record);
+      sink.hci(buf, start, end, type, sent, record, showableMicros(t), adapter, directionKnown);
+    },
+    packet(p: Packet) {
+      seen(p.record);
+      p.t = showableMicros(p.t);
+      sink.packet(p);
+    },
+  };
+}
+
 /** Reads a whole capture held in memory. */
-export function readCaptureBuffer(buf: Buffer, emit: (p: Packet) => void, name?: string, opts: Pick<ReadOptions, 'hash'> = {}): CaptureInfo {
+export function readCaptureBuffer(buf: Buffer, emit: PacketOut, name?: string, opts: Pick<ReadOptions, 'hash'> = {}): CaptureInfo {
   const file = name ?? null;
   if (buf.length === 0) fail(new CaptureError('the file is empty (0 bytes)', { hint: 'Copy the capture again' }), name);
   const format = detectFormat(buf, name);
@@ -81,11 +101,7 @@ export function readCaptureBuffer(buf: Buffer, emit: (p: Packet) => void, name?:
   }
   const { parser, variant, headerLength } = opened;
   let highest = 0;
-  const counting = (p: Packet): void => {
-    highest = p.record;
-    p.t = showableMicros(p.t);
-    emit(p);
-  };
+  const counting = counted(emit, (r) => (highest = r));
   let damage: CaptureError | null = null;
   try {
     if (headerLength > buf.length) throw new CaptureError('the file ends inside its file header', { offset: buf.length });
@@ -98,11 +114,12 @@ export function readCaptureBuffer(buf: Buffer, emit: (p: Packet) => void, name?:
 }
 
 /**
- * Streams a capture file through its reader, calling emit for every packet. Memory stays bounded
+ * Streams a capture file through its reader, giving every packet to emit (a function of Packet
+ * objects, or a PacketSink that takes HCI packets as offsets). Memory stays bounded
  * by the chunk size (plus the largest record). A truncated or corrupt record ends the reading:
  * everything before it has been emitted and `damage` says where it stopped.
  */
-export async function readCaptureFile(path: string, emit: (p: Packet) => void, opts: ReadOptions = {}): Promise<CaptureInfo> {
+export async function readCaptureFile(path: string, emit: PacketOut, opts: ReadOptions = {}): Promise<CaptureInfo> {
   const requested = Math.max(1, Math.floor(opts.chunkSize ?? DEFAULT_CHUNK));
   let size: number;
   try {
@@ -142,11 +159,7 @@ export async function readCaptureFile(path: string, emit: (p: Packet) => void, o
     const { parser, variant, headerLength } = opened;
 
     let highest = 0;
-    const counting = (p: Packet): void => {
-      highest = p.record;
-      p.t = showableMicros(p.t);
-      emit(p);
-    };
+    const counting = counted(emit, (r) => (highest = r));
     // buf[start, filled) holds file bytes [base + start, base + filled) not yet consumed.
     let buf = Buffer.allocUnsafe(Math.max(chunk * 2, 64));
     let base = 0;

@@ -1,7 +1,8 @@
 // Shared machinery of the text readers: walking a buffer line by line without splitting the whole
 // file, telling text from binary, and sampling the lines of a file head for probes.
 import type { Packet } from '../model.js';
-import type { RecordParser } from './format.js';
+import type { PacketOut, RecordParser } from './format.js';
+import { emitterOf } from './sink.js';
 
 /**
  * A RecordParser that consumes complete lines. Subclasses see one decoded line at a time (without
@@ -18,7 +19,8 @@ export abstract class TextLineParser implements RecordParser {
     return this.lineNo;
   }
 
-  parse(buf: Buffer, offset: number, emit: (p: Packet) => void, final: boolean, _base: number): number {
+  parse(buf: Buffer, offset: number, out: PacketOut, final: boolean, _base: number): number {
+    const emit = emitterOf(out);
     let pos = offset;
     const n = buf.length;
     while (pos < n) {

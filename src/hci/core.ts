@@ -9,8 +9,8 @@ export interface ExtractorCore {
   /** Counts one frame/packet on a channel other than ATT. */
   other(name: string): void;
   warn(message: string): void;
-  /** The complete L2CAP frame starting at b[o] (basic header first). Returns the link it belongs to (new after an app restart). */
-  l2cap(link: LinkState, dir: Direction, b: Uint8Array, o: number, record: number, t: Micros): LinkState;
+  /** The complete L2CAP frame starting at b[o] (basic header first, bytes up to limit). Returns the link it belongs to (new after an app restart). */
+  l2cap(link: LinkState, dir: Direction, b: Uint8Array, o: number, limit: number, record: number, t: Micros): LinkState;
   /** Marks the end of a link lifetime. */
   close(link: LinkState, record: number, t: Micros): void;
 }

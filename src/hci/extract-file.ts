@@ -50,10 +50,11 @@ export async function extractAttFromFile(path: string, opts: ExtractFileOptions 
       : keep
         ? (e) => events.push(e)
         : (onEvent ?? (() => undefined)),
+    { events: keep || onEvent !== undefined },
   );
   let capture: CaptureInfo;
   try {
-    capture = await readCaptureFile(path, x.push, { hash: opts.hash ?? true });
+    capture = await readCaptureFile(path, x.sink, { hash: opts.hash ?? true });
   } catch (err) {
     throw err instanceof CaptureError && !err.detail.file ? err.inFile(path) : err;
   }

@@ -8,9 +8,10 @@
 // over: a second Exchange MTU Request from the same side (the spec allows one per connection), or an
 // MTU request or a primary service discovery from handle 0x0001 after the app wrote data (see
 // restartCheck). Air captures: a connection per CONNECT_IND access address (ll.ts).
+import type { PacketSink } from '../capture/format.js';
 import type { AttEvent, Direction, Micros, Packet } from '../model.js';
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO } from '../model.js';
-import { L2capReassembler, PB_CONTINUING } from './acl.js';
+import { L2capReassembler, MAX_OPEN_FRAMES, PB_CONTINUING } from './acl.js';
 import { ATT_EXECUTE_WRITE_REQ, ATT_MTU_REQ, ATT_READ_BY_GROUP_REQ, OP_PREPARED_WRITE, attOpName, attSender } from './att.js';
 import { ConnectionTable, type LinkState } from './connections.js';
 import { propertyNames as propertyList } from './gatt.js';
@@ -24,6 +25,8 @@ import { type AttSink, decodeAtt } from './values.js';
 
 export interface AttExtractor {
   push(p: Packet): void;
+  /** The same as push, for readCaptureFile: HCI packets as offsets, without a Packet object each. */
+  sink: PacketSink;
   /** Time of the first timed packet pushed so far: known before the first event it carries. */
   readonly start: Micros;
   finish(): ExtractResult;
@@ -37,9 +40,10 @@ const dirOfOpcode = (opcode: number): Direction => (attSender(opcode) === 'serve
 const VENDOR_DIAGNOSTICS_HANDLE = 0x0edc;
 
 export function createAttExtractor(onEvent: (e: AttEvent) => void, opts: ExtractOptions = {}): AttExtractor {
-  const x = new Extractor(onEvent, opts.copyValues !== false);
+  const x = new Extractor(opts.events === false ? null : onEvent, opts.copyValues !== false);
   return {
-    push: (p) => x.push(p),
+    push: x.packet,
+    sink: x,
     finish: () => x.finish(),
     get start() {
       return x.start;
@@ -47,7 +51,7 @@ export function createAttExtractor(onEvent: (e: AttEvent) => void, opts: Extract
   };
 }
 
-class Extractor implements ExtractorCore, AttSink {
+class Extractor implements ExtractorCore, AttSink, PacketSink {
   readonly table = new ConnectionTable();
   readonly reassembler = new L2capReassembler();
   readonly counts: ExtractCounts = {
@@ -76,74 +80,93 @@ class Extractor implements ExtractorCore, AttSink {
   private lastLink: LinkState | null = null;
 
   constructor(
-    private readonly onEvent: (e: AttEvent) => void,
+    /** null: only counts are wanted (no event objects, no value copies). */
+    private readonly onEvent: ((e: AttEvent) => void) | null,
     private readonly copyValues: boolean,
   ) {
     this.ll = new LinkLayerDecoder(this);
   }
 
   push(p: Packet): void {
-    this.counts.packets++;
-    if (p.t !== null) {
-      this.start ??= p.t;
-      this.end = p.t;
-    }
     if (p.kind === 'hci') {
-      const type = p.type;
-      if (type === HCI_ACL) this.acl(p.data, p.sent, p.directionKnown !== false, p.record, p.t, p.adapter);
-      else if (type === HCI_EVENT) {
-        this.counts.hciEvents++;
-        handleHciEvent(this, this.hciLinks, p.data, p.record, p.t, p.adapter);
-        this.lastKey = -1;
-        this.lastLink = null;
-      } else if (type === HCI_COMMAND) this.counts.hciCommands++;
-      else if (type === HCI_SCO) this.other('SCO/audio');
-      else if (type === HCI_ISO) this.other('ISO/audio');
-      else this.other(`HCI type ${type}`);
-    } else if (p.kind === 'll') {
+      this.hci(p.data, 0, p.data.length, p.type, p.sent, p.record, p.t, p.adapter ?? -1, p.directionKnown !== false);
+      return;
+    }
+    this.count(p.t);
+    if (p.kind === 'll') {
       this.ll.push(p);
     } else {
       this.textAtt(p.pdu, p.dir, p.peer, p.uuid, p.record, p.t);
     }
   }
 
-  private acl(d: Uint8Array, sent: boolean, dirKnown: boolean, record: number, t: Micros, adapter: number | undefined): void {
+  /** PacketSink.hci: one HCI packet as b[start, end) of the reader's chunk (no object per record). */
+  hci(b: Uint8Array, start: number, end: number, type: number, sent: boolean, record: number, t: Micros, adapter: number, directionKnown: boolean): void {
+    this.count(t);
+    if (type === HCI_ACL) this.acl(b, start, end, sent, directionKnown, record, t, adapter);
+    else if (type === HCI_EVENT) {
+      this.counts.hciEvents++;
+      handleHciEvent(this, this.hciLinks, view(b, start, end), record, t, adapter < 0 ? undefined : adapter);
+      this.lastKey = -1;
+      this.lastLink = null;
+    } else if (type === HCI_COMMAND) this.counts.hciCommands++;
+    else if (type === HCI_SCO) this.other('SCO/audio');
+    else if (type === HCI_ISO) this.other('ISO/audio');
+    else this.other(`HCI type ${type}`);
+  }
+
+  /** Counts one packet; its time moves the capture's start and end. */
+  private count(t: Micros): void {
+    this.counts.packets++;
+    if (t !== null) {
+      this.start ??= t;
+      this.end = t;
+    }
+  }
+
+  /** PacketSink.packet, bound: link-layer and ATT-layer packets. */
+  readonly packet = (p: Packet): void => this.push(p);
+
+  /** The ACL packet b[o, end): handle and flags, length, then an L2CAP frame or a fragment of one. */
+  private acl(b: Uint8Array, o: number, end: number, sent: boolean, dirKnown: boolean, record: number, t: Micros, adapter: number): void {
     this.counts.acl++;
-    const n = d.length;
+    const n = end - o;
     if (n < 4) {
       this.shortAcl++;
       return;
     }
-    const hf = d[0]! | (d[1]! << 8);
+    const hf = b[o]! | (b[o + 1]! << 8);
     if ((hf & 0x0fff) === VENDOR_DIAGNOSTICS_HANDLE) {
       this.other('vendor diagnostics (handle 0x0edc)');
       return;
     }
-    const key = adapter === undefined ? hf & 0x0fff : hciLinkKey(adapter, hf & 0x0fff);
+    const key = adapter < 0 ? hf & 0x0fff : hciLinkKey(adapter, hf & 0x0fff);
     let link = key === this.lastKey ? this.lastLink : null;
     if (!link) {
       link = this.hciLinks.get(key) ?? this.table.open(this.hciLinks, key, key & 0x0fff, null, -1, false, record, t);
       this.lastKey = key;
       this.lastLink = link;
     }
-    let len = d[2]! | (d[3]! << 8);
+    let len = b[o + 2]! | (b[o + 3]! << 8);
     if (4 + len > n) {
       this.shortAcl++;
       len = n - 4;
     }
-    const start = ((hf >> 12) & 3) !== PB_CONTINUING;
+    const first = ((hf >> 12) & 3) !== PB_CONTINUING;
     const stream = key * 2 + (sent ? 0 : 1);
     let dir: Direction = sent ? 'app-to-device' : 'device-to-app';
-    if (start && len >= 4 && 8 + (d[4]! | (d[5]! << 8)) <= 4 + len && !this.reassembler.busy(stream)) {
+    const l2 = o + 4;
+    const l2end = l2 + len;
+    if (first && len >= 4 && 4 + (b[l2]! | (b[l2 + 1]! << 8)) <= len && !this.reassembler.busy(stream)) {
       // The common case: a whole L2CAP frame in one packet, decoded in place.
-      if (!dirKnown && d[6] === CID_ATT && d[7] === 0 && len > 4) dir = dirOfOpcode(d[8]!);
-      link = this.l2cap(link, dir, d, 4, record, t);
+      if (!dirKnown && b[l2 + 2] === CID_ATT && b[l2 + 3] === 0 && len > 4) dir = dirOfOpcode(b[l2 + 4]!);
+      link = this.l2cap(link, dir, b, l2, l2end, record, t);
     } else {
-      const frame = this.reassembler.push(stream, start, view(d, 4, 4 + len));
+      const frame = this.reassembler.push(stream, first, b, l2, l2end);
       if (frame) {
         // H4 without a direction header (pcap 187): ATT opcodes tell who sent them.
         if (!dirKnown && frame.length > 4 && frame[2] === CID_ATT && frame[3] === 0) dir = dirOfOpcode(frame[4]!);
-        link = this.l2cap(link, dir, frame, 0, record, t);
+        link = this.l2cap(link, dir, frame, 0, frame.length, record, t);
       }
     }
     // After decoding: an app restart found in this packet opens the connection it belongs to.
@@ -152,11 +175,11 @@ class Extractor implements ExtractorCore, AttSink {
     c.lastRecord = record;
   }
 
-  /** The L2CAP frame that starts at b[o]. Returns the link it belongs to (new after an app restart). */
-  l2cap(link: LinkState, dir: Direction, b: Uint8Array, o: number, record: number, t: Micros): LinkState {
+  /** The L2CAP frame that starts at b[o] (its bytes end by limit). Returns the link it belongs to (new after an app restart). */
+  l2cap(link: LinkState, dir: Direction, b: Uint8Array, o: number, limit: number, record: number, t: Micros): LinkState {
     const len = b[o]! | (b[o + 1]! << 8);
     const cid = b[o + 2]! | (b[o + 3]! << 8);
-    const end = Math.min(o + 4 + len, b.length);
+    const end = Math.min(o + 4 + len, limit);
     if (cid === CID_ATT || (cid >= 0x0040 && link.channels?.get(cid) === PSM_ATT)) {
       return this.att(link, dir, b, o + 4, end, record, t, null);
     }
@@ -233,6 +256,7 @@ class Extractor implements ExtractorCore, AttSink {
     // For restart detection: the app wrote something other than a CCCD (it was past setting up).
     if (!link.sawData && dir === 'app-to-device' && !READS.has(opcode) && known !== '2902') link.sawData = true;
     this.counts.attWithValue++;
+    if (this.onEvent === null) return;
     this.onEvent({
       record,
       t,
@@ -273,6 +297,8 @@ class Extractor implements ExtractorCore, AttSink {
     const warnings = [...this.warnings];
     if (this.suppressed) warnings.push(`${this.suppressed} more warnings like these were not listed`);
     if (counts.orphanFragments) warnings.push(`${counts.orphanFragments} fragments without their first part were skipped (the capture may have started or dropped records mid-message)`);
+    const refused = this.reassembler.refusedFrames + this.ll.reassembler.refusedFrames;
+    if (refused) warnings.push(`${refused} fragmented message(s) were skipped: more than ${MAX_OPEN_FRAMES} messages were incomplete at once (a damaged or crafted capture?)`);
     const pending = this.reassembler.pending + this.ll.reassembler.pending;
     if (pending) warnings.push(`${pending} message(s) were still incomplete at the end of the capture`);
     if (this.shortAcl) warnings.push(`${this.shortAcl} ACL packets were shorter than their header says (snap length?)`);

@@ -77,7 +77,9 @@ export class LinkLayerDecoder {
     const llid = h0 & 3;
     const cte = h0 & 0x20 ? 1 : 0; // CP bit: a CTEInfo byte follows the header
     const len = pdu[1]!;
-    const payload = view(pdu, Math.min(2 + cte, pdu.length), Math.min(2 + cte + len, pdu.length));
+    const from = Math.min(2 + cte, pdu.length);
+    const to = Math.min(2 + cte + len, pdu.length);
+    const payload = view(pdu, from, to);
     const di = p.dir ? dirIndex(p.dir) : 2;
     const sn = (h0 >> 3) & 1;
     if (di !== 2 && link.lastSn[di] === sn && isSame(link.lastPdu[di] ?? null, payload)) return; // retransmission
@@ -102,11 +104,11 @@ export class LinkLayerDecoder {
       return;
     }
     if (llid !== LLID_START && llid !== LLID_CONTINUATION) return;
-    const frame = this.reassembler.push(aa * 4 + di, llid === LLID_START, payload);
+    const frame = this.reassembler.push(aa * 4 + di, llid === LLID_START, pdu, from, to);
     if (!frame) return;
     let dir: Direction | null = p.dir;
     if (!dir) dir = frame.length > 4 && frame[2] === 4 && frame[3] === 0 && attSender(frame[4]!) === 'server' ? 'device-to-app' : 'app-to-device';
-    core.l2cap(link, dir, frame, 0, p.record, p.t);
+    core.l2cap(link, dir, frame, 0, frame.length, p.record, p.t);
   }
 
 }

@@ -53,4 +53,9 @@ export interface ExtractOptions {
    * with the event before its callback returns may pass false (the value is then a view).
    */
   copyValues?: boolean;
+  /**
+   * false: nobody listens to the events (a summary needs only connections, handles and counts),
+   * so none are built and onEvent is never called. Default true.
+   */
+  events?: boolean;
 }
