@@ -214,6 +214,7 @@ describe.skipIf(!CHROMIUM)('visual report in a real headless browser', () => {
     expect(after).toBeGreaterThan(before);
     await page.click('input.bits');
     await page.screenshot({ path: join(OUTPUT, shot), fullPage: true });
+    await page.screenshot({ path: join(OUTPUT, shot.replace(/\.png$/, '-top.png')) });
     expect(errors).toEqual([]);
     expect(requests()).toEqual([]);
     await page.close();
@@ -227,7 +228,7 @@ describe.skipIf(!CHROMIUM)('visual report in a real headless browser', () => {
     expect(html).toMatch(/frame starting `DD 03`, byte 24, mask 0x02/);
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i); // nothing loaded from elsewhere
     // The README's picture of the report is made here (BMS_WIZARD_UPDATE_SCREENSHOTS=1 refreshes it).
-    if (process.env.BMS_WIZARD_UPDATE_SCREENSHOTS === '1') await copyFile(join(OUTPUT, 'demo-report.png'), resolve(HERE, '../docs/report.png'));
+    if (process.env.BMS_WIZARD_UPDATE_SCREENSHOTS === '1') await copyFile(join(OUTPUT, 'demo-report-top.png'), resolve(HERE, '../docs/report.png'));
   }, 120_000);
 
   it.skipIf(!existsSync(join(CORPUS, 'MANIFEST.md')))('a session from real corpus captures (Daly balancer echo), with the CRC verified per frame', async () => {

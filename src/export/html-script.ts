@@ -26,7 +26,7 @@ export const PAGE_SCRIPT = String.raw`
     var cells = decode(bits ? g.bitCells : g.byteCells);
     var cw = Math.max(2, Math.min(14, Math.floor(1100 / Math.max(1, cols))));
     var ch = Math.max(2, Math.min(8, Math.floor(480 / Math.max(1, rows.length))));
-    var left = 24, top = 16;
+    var left = 24, top = 30;
     canvas.width = left + cols * cw + 2;
     canvas.height = top + rows.length * ch + 2;
     var ctx = canvas.getContext('2d');
@@ -44,11 +44,16 @@ export const PAGE_SCRIPT = String.raw`
         ctx.fillRect(left + c * cw, top + r * ch, cw, ch);
       }
     }
-    // Labelled bytes: a shaded strip on top with the label's colour.
+    // Byte offsets every 8 bytes (every byte when expanded to bits), then the labelled bytes: a
+    // shaded strip with the label's colour.
+    ctx.fillStyle = '#444444';
+    ctx.font = '10px sans-serif';
+    var perCw = bits ? 8 * cw : cw, every = bits ? 1 : 8;
+    while (every * perCw < 24) every *= 2;
+    for (var b = 0; b < g.width; b += every) ctx.fillText(String(b), left + b * perCw, 10);
     g.labels.forEach(function (l) {
       ctx.fillStyle = data.labelColours[l.label] || '#999999';
-      var x = bits ? left + l.byte * 8 * cw : left + l.byte * cw;
-      ctx.fillRect(x, 2, bits ? 8 * cw : cw, top - 5);
+      ctx.fillRect(left + l.byte * perCw, 16, perCw, top - 19);
     });
     ctx.strokeStyle = '#000000';
     ctx.lineWidth = 1.5;
