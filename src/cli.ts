@@ -71,7 +71,7 @@ export async function main(argv: string[], ctx: Omit<CommandContext, 'debug' | '
         strict: true,
       });
     } catch (err) {
-      throw new InputError(`${(err as Error).message.replace(/\. To specify.*$/s, '')}. Run 'bms-wizard ${name} --help' for its options`);
+      throw new InputError(`${parseArgsSentence(err as Error)}. Run '${named ? `bms-wizard ${name}` : 'bms-wizard'} --help' for its options`);
     }
     const { values, positionals } = parsed;
     if (values.help) {
@@ -82,6 +82,19 @@ export async function main(argv: string[], ctx: Omit<CommandContext, 'debug' | '
   } catch (err) {
     return report(err, ctx.stderr, debug);
   }
+}
+
+/**
+ * Node's parser text as one sentence of ours: "option '--min-support' needs a value (write
+ * --min-support=-1 for a value that starts with '-')" instead of three lines ending in "..".
+ */
+export function parseArgsSentence(err: Error): string {
+  const first = err.message.split('\n')[0]!.replace(/\. To specify.*$/, '').replace(/\.$/, '');
+  const ambiguous = /^Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(first);
+  if (ambiguous) return `option '${ambiguous[1]}' needs a value (a value that starts with '-' is written ${ambiguous[1]}=-1)`;
+  const missing = /^Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(first);
+  if (missing) return `option '${missing[1]}' needs a value`;
+  return first.replace(/^Unknown option/, 'unknown option').replace(/^Option/, 'option');
 }
 
 /** One sentence on stderr and an exit code; the stack only with --debug. */

@@ -44,3 +44,20 @@ describe('--help', () => {
     });
   }
 });
+
+describe('option errors read as one sentence of ours', () => {
+  it('an unknown option without a command points at the main help, not at the wizard command', async () => {
+    const r = await cli('--no-such-option');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("error: unknown option '--no-such-option'. Run 'bms-wizard --help' for its options\n");
+  });
+
+  it('a value that starts with a dash, or no value: what to write, no raw parser text, no double period', async () => {
+    const dash = await cli('analyze', '--min-support', '-1');
+    expect(dash.code).toBe(2);
+    expect(dash.err).toBe("error: option '--min-support' needs a value (a value that starts with '-' is written --min-support=-1). Run 'bms-wizard analyze --help' for its options\n");
+    const none = await cli('analyze', '--min-support');
+    expect(none.err).toBe("error: option '--min-support' needs a value. Run 'bms-wizard analyze --help' for its options\n");
+    for (const r of [dash, none]) expect(r.err).not.toMatch(/\.\.|Did you forget|To specify/);
+  });
+});

@@ -36,6 +36,23 @@ describe('colour and spinners only on a terminal', () => {
   });
 });
 
+describe('a spinner under NO_COLOR', () => {
+  it('writes no colour code on a terminal, not even in its end mark', async () => {
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 80, cursorTo: () => true, moveCursor: () => true, clearLine: () => true });
+    let written = '';
+    stderr.on('data', (d) => (written += d));
+    const s = startSpinner('working', { stderr, env: { NO_COLOR: '1' }, out: () => undefined });
+    s.update('still working');
+    s.succeed('analysed');
+    const f = startSpinner('again', { stderr, env: { NO_COLOR: '1' }, out: () => undefined });
+    f.fail('failed');
+    await new Promise((r) => setImmediate(r));
+    expect(written).toContain('✔ analysed');
+    expect(written).toContain('✖ failed');
+    expect(written).not.toMatch(/\x1b\[(3\d|9\d|1|2)m/);
+  });
+});
+
 describe('prompters', () => {
   it('--yes takes every default and refuses questions without one', async () => {
     const log: string[] = [];

@@ -61,13 +61,15 @@ export function startSpinner(text: string, opts: { stderr: NodeJS.WritableStream
     };
   }
   // discardStdin would swallow the keys of the next prompt; the wizard handles SIGINT itself.
-  const s = ora({ text, stream: opts.stderr as NodeJS.WriteStream, discardStdin: false, isEnabled: true }).start();
+  // Without colour (NO_COLOR) the spinner and its end marks are plain: ora's own marks are coloured.
+  const colour = colourEnabled(opts.stderr, opts.env);
+  const s = ora({ text, stream: opts.stderr as NodeJS.WriteStream, discardStdin: false, isEnabled: true, color: colour ? 'cyan' : false }).start();
   return {
     update: (t) => {
       s.text = t;
     },
-    succeed: (t) => void s.succeed(t),
-    fail: (t) => void s.fail(t),
+    succeed: (t) => void (colour ? s.succeed(t) : s.stopAndPersist({ symbol: '✔', text: t })),
+    fail: (t) => void (colour ? s.fail(t) : s.stopAndPersist({ symbol: '✖', text: t })),
     stop: () => void s.stop(),
   };
 }

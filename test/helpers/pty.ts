@@ -14,13 +14,14 @@ export class Tmux {
   }
 
   /** Starts `command` in `cwd` in a new window; the shell prints EXIT=code when it ends. */
-  start(name: string, cwd: string, command: string, env: Record<string, string> = {}): void {
+  start(name: string, cwd: string, command: string, env: Record<string, string> = {}, size: { columns: number; rows: number } = { columns: 120, rows: 40 }): void {
     const vars = Object.entries({ TERM: 'xterm-256color', ...env }).map(([k, v]) => `${k}=${quote(v)}`).join(' ');
-    this.run('new-session', '-d', '-s', name, '-x', '120', '-y', '40', `cd ${quote(cwd)} && env -u CI ${vars} ${command}; echo EXIT=$?; sleep 600`);
+    this.run('new-session', '-d', '-s', name, '-x', String(size.columns), '-y', String(size.rows), `cd ${quote(cwd)} && env -u CI ${vars} ${command}; echo EXIT=$?; sleep 600`);
   }
 
-  screen(name: string): string {
-    return this.run('capture-pane', '-p', '-J', '-t', name, '-S', '-3000');
+  /** The window's text (with `escapes`: its colour and attribute codes too). */
+  screen(name: string, escapes = false): string {
+    return this.run('capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-t', name, '-S', '-3000');
   }
 
   keys(name: string, keys: string[]): void {
