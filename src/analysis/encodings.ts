@@ -88,6 +88,14 @@ export function encodingName(e: Pick<Encoding, 'type' | 'size' | 'endian'>): str
   return `${e.type}${e.endian ?? ''}`;
 }
 
+const BY_NAME = new Map(ENCODINGS.map((e) => [encodingName(e), e]));
+
+/** Reads a number by its encoding name ('u16le', 'f32be', 'u8', …); null when unknown or out of bounds. */
+export function decodeNumber(name: string, b: Uint8Array, o: number): number | null {
+  const e = BY_NAME.get(name);
+  return e && o >= 0 && o + e.size <= b.length ? e.read(b, o) : null;
+}
+
 const DIGIT = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const HEXDIGIT = (c: number): boolean => DIGIT(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 

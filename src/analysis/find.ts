@@ -23,12 +23,6 @@ export function parseQuery(text: string): ValueQuery {
 
 const DECODERS = ENCODINGS.map((e) => ({ name: encodingName(e), size: e.size, read: e.read, float: e.float }));
 
-/** Reads a number by its encoding name ('u16le', 'f32be', 'u8', …); null when unknown or out of bounds. */
-export function decodeNumber(encoding: string, b: Uint8Array, o: number): number | null {
-  const d = DECODERS.find((x) => x.name === encoding);
-  return d && o >= 0 && o + d.size <= b.length ? d.read(b, o) : null;
-}
-
 const SCALES = [1, 10, 100, 1000];
 /** Offsets seen in BMS protocols: Daly current (30000 + 10·A), temperatures in 0.1 K (2731) or °C + 40. */
 const ADDS = [0, 40, 2731, 30000];

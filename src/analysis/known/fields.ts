@@ -1,5 +1,5 @@
 // Reading a documented field of a family from a frame (offsets, variable shifts, scale and unit).
-import { decodeNumber } from '../find.js';
+import { decodeNumber } from '../encodings.js';
 import type { FieldSpec, NumberType } from './family-types.js';
 
 const SIZES: Record<NumberType, number> = { u8: 1, u16: 2, u32: 4, i16: 2, i32: 4, f32: 4 };
