@@ -1,10 +1,17 @@
 // Checksum algorithms seen in BMS protocols, table-driven, over bytes[from, to).
 import { minLength } from './stats.js';
 
+/** What an algorithm is, for code that must compute it elsewhere (the Lua and Python exports). */
+export type ChecksumParams =
+  | { kind: 'sum'; width: 8 | 16; post: 'none' | 'neg' | 'not' | 'sub0x10000' }
+  | { kind: 'xor' }
+  | { kind: 'crc'; width: 8 | 16; poly: number; init: number; xorout: number; reflected: boolean };
+
 export interface ChecksumAlgorithm {
   name: string;
   /** Bytes of the stored checksum. */
   size: 1 | 2;
+  params: ChecksumParams;
   compute(b: Uint8Array, from: number, to: number): number;
 }
 
@@ -49,18 +56,19 @@ function crc16ReflTable(rpoly: number): Uint16Array {
 }
 
 function crc8(name: string, poly: number, init: number, xorout: number): ChecksumAlgorithm {
-  return crc8With(name, crc8Table(poly), init, xorout);
+  return crc8With(name, crc8Table(poly), init, xorout, { kind: 'crc', width: 8, poly, init, xorout, reflected: false });
 }
 
 function crc8r(name: string, rpoly: number, init: number, xorout: number): ChecksumAlgorithm {
-  return crc8With(name, crc8ReflTable(rpoly), init, xorout);
+  return crc8With(name, crc8ReflTable(rpoly), init, xorout, { kind: 'crc', width: 8, poly: rpoly, init, xorout, reflected: true });
 }
 
 /** A table-driven CRC-8; reflected variants differ only in their table. */
-function crc8With(name: string, t: Uint8Array, init: number, xorout: number): ChecksumAlgorithm {
+function crc8With(name: string, t: Uint8Array, init: number, xorout: number, params: ChecksumParams): ChecksumAlgorithm {
   return {
     name,
     size: 1,
+    params,
     compute(b, from, to) {
       let c = init;
       for (let i = from; i < to; i++) c = t[(c ^ b[i]!) & 0xff]!;
@@ -75,6 +83,7 @@ function crc16(name: string, poly: number, init: number, xorout: number): Checks
   return {
     name,
     size: 2,
+    params: { kind: 'crc', width: 16, poly, init, xorout, reflected: false },
     compute(b, from, to) {
       let c = init;
       for (let i = from; i < to; i++) c = ((c << 8) ^ t[((c >>> 8) ^ b[i]!) & 0xff]!) & 0xffff;
@@ -88,6 +97,7 @@ function crc16r(name: string, rpoly: number, init: number, xorout: number): Chec
   return {
     name,
     size: 2,
+    params: { kind: 'crc', width: 16, poly: rpoly, init, xorout, reflected: true },
     compute(b, from, to) {
       let c = init;
       for (let i = from; i < to; i++) c = (c >>> 8) ^ t[(c ^ b[i]!) & 0xff]!;
@@ -104,12 +114,12 @@ function sum(b: Uint8Array, from: number, to: number): number {
 
 /** In the order they are tried: simple sums first (a CRC explains fewer coincidences but costs more). */
 export const CHECKSUMS: ChecksumAlgorithm[] = [
-  { name: 'sum8', size: 1, compute: (b, f, t) => sum(b, f, t) & 0xff },
-  { name: 'xor8', size: 1, compute: (b, f, t) => { let x = 0; for (let i = f; i < t; i++) x ^= b[i]!; return x; } },
-  { name: 'neg8 (two\'s complement of sum8)', size: 1, compute: (b, f, t) => -sum(b, f, t) & 0xff },
-  { name: 'not8 (one\'s complement of sum8)', size: 1, compute: (b, f, t) => ~sum(b, f, t) & 0xff },
-  { name: 'sum16', size: 2, compute: (b, f, t) => sum(b, f, t) & 0xffff },
-  { name: '0x10000-sum16', size: 2, compute: (b, f, t) => (0x10000 - (sum(b, f, t) & 0xffff)) & 0xffff },
+  { name: 'sum8', size: 1, params: { kind: 'sum', width: 8, post: 'none' }, compute: (b, f, t) => sum(b, f, t) & 0xff },
+  { name: 'xor8', size: 1, params: { kind: 'xor' }, compute: (b, f, t) => { let x = 0; for (let i = f; i < t; i++) x ^= b[i]!; return x; } },
+  { name: 'neg8 (two\'s complement of sum8)', size: 1, params: { kind: 'sum', width: 8, post: 'neg' }, compute: (b, f, t) => -sum(b, f, t) & 0xff },
+  { name: 'not8 (one\'s complement of sum8)', size: 1, params: { kind: 'sum', width: 8, post: 'not' }, compute: (b, f, t) => ~sum(b, f, t) & 0xff },
+  { name: 'sum16', size: 2, params: { kind: 'sum', width: 16, post: 'none' }, compute: (b, f, t) => sum(b, f, t) & 0xffff },
+  { name: '0x10000-sum16', size: 2, params: { kind: 'sum', width: 16, post: 'sub0x10000' }, compute: (b, f, t) => (0x10000 - (sum(b, f, t) & 0xffff)) & 0xffff },
   crc16r('crc16-modbus', 0xa001, 0xffff, 0),
   crc16('crc16-ccitt-false', 0x1021, 0xffff, 0),
   crc16('crc16-xmodem', 0x1021, 0, 0),

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { writeFileDurably } from '../durable-write.js';
 import { InputError } from '../errors.js';
 import { reportMarkdown } from '../export/markdown.js';
+import { DECODER_FORMATS } from '../export/decoders.js';
 import { buildReport, reportJson } from '../export/report.js';
 import { findSessionFile, loadSession, resolveSessionsDir } from '../session/store.js';
 import type { Command } from './command.js';
@@ -9,7 +10,7 @@ import type { Command } from './command.js';
 export const command: Command = {
   name: 'export',
   summary: 'write a session as a markdown report (for a maintainer) or JSON',
-  usage: 'bms-wizard export SESSION --format md|json|html [--out FILE] [--redact] [--sessions-dir DIR]',
+  usage: 'bms-wizard export SESSION --format md|json|html|lua|aiobmsble|bundle [--out FILE] [--redact] [--sessions-dir DIR]',
   help: `SESSION is a session id (or a unique start of one), a session file, or 'latest'.
 The markdown report holds the device and its GATT table, the query commands the app sent,
 the rounds per state with message counts, the candidate table, hex views with the bits
@@ -19,22 +20,36 @@ self-contained page (no network): per group a heatmap of how often each byte and
 the per-state bit view, the states' frames side by side with checksums checked, and the
 candidates plotted over time; without --out it is written to the sessions folder.
 
+lua writes a Wireshark Lua dissector for the device's frames (the accepted finding as a field,
+the checksum checked); aiobmsble a draft aiobmsble plugin with its pytest file and docs page;
+bundle one zip for an issue (report, JSON, the frames used as hex, the dissector).
+
 Options:
-  --format md|json|html  report format (default md)
+  --format FORMAT      md (default), json, html, lua, aiobmsble, bundle
   --out FILE           write to FILE instead of stdout
   --redact             replace device addresses and drop other devices' traffic and local paths
   --sessions-dir DIR   where sessions are kept (default: $BMS_WIZARD_SESSIONS or ./sessions)`,
   options: { format: { type: 'string' }, out: { type: 'string' }, redact: { type: 'boolean' }, 'sessions-dir': { type: 'string' } },
   async run(values, positionals, ctx) {
     const format = (values.format as string | undefined) ?? 'md';
-    if (format !== 'md' && format !== 'json' && format !== 'html') throw new InputError(`--format must be md, json or html, not '${format}'`);
+    if (!['md', 'json', 'html', ...Object.keys(DECODER_FORMATS)].includes(format)) throw new InputError(`--format must be md, json, html, ${Object.keys(DECODER_FORMATS).join(', ')}; not '${format}'`);
     if (positionals.length === 0) throw new InputError("name the session to export (an id, a file, or 'latest'). Run 'bms-wizard sessions' to list them");
     if (positionals.length > 1) throw new InputError(`export takes one session, got ${positionals.length}`);
     const dir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
     const file = await findSessionFile(dir, positionals[0]);
     const { session } = await loadSession(file);
-    const report = buildReport(session, { redact: Boolean(values.redact) });
+    const redact = Boolean(values.redact);
     const out = values.out as string | undefined;
+    const decoder = DECODER_FORMATS[format];
+    if (decoder) {
+      const data = decoder(session, redact);
+      if (out) {
+        await writeFileDurably(resolve(out), data);
+        ctx.stderr.write(`wrote ${out}\n`);
+      } else ctx.stdout.write(data);
+      return 0;
+    }
+    const report = buildReport(session, { redact });
     if (format === 'html') {
       const path = out ?? join(dir, `${session.id}.html`);
       const { writeHtmlReport } = await import('../export/visual.js');

@@ -1,0 +1,35 @@
+// Sessions for the decoder export tests: the demo's (made by `bms-wizard demo`) and one built from
+// real corpus captures (Lumentree register 168 written 0 then 1, read back in 1–9 byte fragments).
+import { readFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../../src/analysis/analyze.js';
+import { loadCaptures } from '../../src/commands/analyze.js';
+import { acceptCandidate } from '../../src/session/finding.js';
+import { storeRound } from '../../src/session/rounds.js';
+import { newSession, type Session, type StoredAnalysisResult } from '../../src/session/schema.js';
+import { corpusFile } from './capture-corpus.js';
+import { runCli } from './cli.js';
+
+export async function demoSession(dir: string): Promise<Session> {
+  const demo = await runCli(['demo', '--yes', '--sessions-dir', dir]);
+  if (demo.code !== 0) throw new Error(`demo failed: ${demo.err}`);
+  const file = readdirSync(dir).find((f) => /^\d{8}-\d{6}-[0-9a-f]+\.json$/.test(f))!;
+  return JSON.parse(await readFile(join(dir, file), 'utf8')) as Session;
+}
+
+/** Lumentree: reg 168 = 0 written at record 853, = 1 at 872; each answer follows within 18 records. */
+export async function lumentreeSession(): Promise<Session> {
+  const file = corpusFile('lumentree_inverter.btsnoop');
+  const w = (from: number): string => `${file}@#${from + 3}..#${from + 18}`;
+  const { rounds, context } = await loadCaptures([`off=${w(853)}`, `on=${w(872)}`]);
+  const result = JSON.parse(JSON.stringify(analyze(rounds, { learnFrom: context, minSupport: 1 }))) as StoredAnalysisResult;
+  const best = result.candidates.find((c) => c.label === null)!;
+  const session = newSession('lumentree-reg168', 'test');
+  session.target = { name: 'backlight', states: ['off', 'on'], roundsPerState: 1 };
+  session.rounds = rounds.map((r) => storeRound({ state: r.state, index: r.index, source: r.source, device: null, events: r.events, connections: [], warnings: [] }));
+  session.analysis = { settings: { frames: 'auto', key: 'auto', minAgreement: 0.9, minSupport: 1 }, ranAt: new Date().toISOString(), result };
+  session.accepted = acceptCandidate(best, result, 'backlight');
+  session.step = 'export';
+  return session;
+}
