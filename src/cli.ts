@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import kleur from 'kleur';
 import { InputError, Interrupted } from './errors.js';
+import { guardedStream, visible } from './text-safe.js';
 import type { Command, CommandContext } from './commands/command.js';
 import { VERSION } from './version.js';
 
@@ -46,8 +47,10 @@ function commandHelp(c: Command): string {
   return `Usage: ${c.usage}\n\n${c.summary}\n\n${c.help.trimEnd()}\n\nGlobal options: --help, --debug, --yes\n`;
 }
 
-export async function main(argv: string[], ctx: Omit<CommandContext, 'debug' | 'yes'>): Promise<number> {
+export async function main(argv: string[], given: Omit<CommandContext, 'debug' | 'yes'>): Promise<number> {
   const debug = argv.includes('--debug');
+  // Nothing a command prints can send a terminal more than colour and cursor moves.
+  const ctx = { ...given, stdout: guardedStream(given.stdout), stderr: guardedStream(given.stderr) };
   try {
     if (argv[0] === '--version' || argv[0] === '-V') {
       ctx.stdout.write(`${VERSION}\n`);
@@ -103,11 +106,11 @@ export function report(err: unknown, stderr: NodeJS.WritableStream, debug: boole
     return 130;
   }
   if (err instanceof InputError) {
-    stderr.write(`${kleur.red('error:')} ${err.message}\n`);
+    stderr.write(`${kleur.red('error:')} ${visible(err.message)}\n`);
     if (debug && err.stack) stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = visible(err instanceof Error ? err.message : String(err));
   stderr.write(`${kleur.red('error:')} unexpected failure: ${message}${debug ? '' : ' (run again with --debug for details)'}\n`);
   if (debug && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
   return 1;

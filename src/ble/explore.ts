@@ -4,6 +4,7 @@ import { toHex } from '../hex.js';
 import type { GattService } from '../model.js';
 import type { BleClient, BleConnection, ScannedDevice } from './client.js';
 import { characteristicName, likelyPair, looksLikeBms, normalizeUuid, serviceName, type GattPair } from './known-services.js';
+import { visible } from '../text-safe.js';
 
 export interface DeviceFilter {
   /** Part of the advertised name, case-insensitive. */
@@ -47,7 +48,7 @@ export function chooseDevice(devices: ScannedDevice[], filter: DeviceFilter): Sc
 /** One line per device for messages: "JBD-SP04S034-1234 a4:c1:38:…  -58 dBm  FF00". */
 export function describeDevice(d: ScannedDevice): string {
   const services = d.serviceUuids.length ? ` services ${d.serviceUuids.map((s) => s.toUpperCase()).join(',')}` : '';
-  return `${d.name ?? '(no name)'} ${d.address ?? d.id} ${d.rssi} dBm${services}`;
+  return `${d.name ? visible(d.name) : '(no name)'} ${visible(d.address ?? d.id)} ${d.rssi} dBm${services}`;
 }
 
 /** The message when the scan found nothing usable. */

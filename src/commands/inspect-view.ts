@@ -3,6 +3,7 @@ import type { CaptureInfo } from '../capture/read.js';
 import { asciiText, spacedHex, toHex } from '../hex.js';
 import type { ExtractResult, HandleInfo } from '../hci/types.js';
 import type { AttEvent, Connection, Micros } from '../model.js';
+import { visible } from '../text-safe.js';
 
 const h4 = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;
 
@@ -56,7 +57,7 @@ export function eventJson(e: AttEvent, start: Micros): string {
 }
 
 export function fileHeader(c: CaptureInfo): string {
-  return `# ${c.file ?? '(buffer)'}: ${c.formatName}, ${c.variant}, ${c.records} records, ${c.bytes} bytes`;
+  return `# ${c.file === null ? '(buffer)' : visible(c.file)}: ${c.formatName}, ${c.variant}, ${c.records} records, ${c.bytes} bytes`;
 }
 
 function span(k: Connection, base: TimeBase): string {
@@ -89,10 +90,10 @@ export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Conne
     devices.set(key, d);
   }
   out.push('', `Devices (${devices.size}):`);
-  for (const [key, d] of devices) out.push(`  ${key}${d.name ? `  "${d.name}"` : ''}  connection${d.conns.length > 1 ? 's' : ''} ${d.conns.join(', ')}`);
+  for (const [key, d] of devices) out.push(`  ${key}${d.name ? `  "${visible(d.name)}"` : ''}  connection${d.conns.length > 1 ? 's' : ''} ${d.conns.join(', ')}`);
   out.push('', `Connections (${connections.length}):`);
   for (const k of connections) {
-    const name = k.name ? ` "${k.name}"` : '';
+    const name = k.name ? ` "${visible(k.name)}"` : '';
     // Text exports have no link id (0); air captures use the access address.
     const link = k.link > 0xffff ? `access address 0x${k.link.toString(16).padStart(8, '0')}  ` : k.link > 0 ? `handle ${h4(k.link)}  ` : '';
     out.push(`  #${k.conn}  ${link}${k.peer ?? 'peer unknown'}${name}  records ${k.firstRecord}–${k.lastRecord}  ${span(k, base)}  ${eventsOf(k.conn, handles)} events`);

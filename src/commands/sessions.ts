@@ -1,6 +1,7 @@
 import { progressOf } from '../session/schema.js';
 import { listSessions, resolveSessionsDir } from '../session/store.js';
 import type { Command } from './command.js';
+import { visible } from '../text-safe.js';
 
 export const command: Command = {
   name: 'sessions',
@@ -43,11 +44,11 @@ Options:
     }
     for (const r of rows) {
       if (r.error) {
-        ctx.stdout.write(`${r.id}  (unreadable: ${r.error})\n`);
+        ctx.stdout.write(`${visible(r.id)}  (unreadable: ${visible(r.error)})\n`);
         continue;
       }
       const device = r.device?.name ?? r.device?.address ?? 'device not known yet';
-      ctx.stdout.write(`${r.id}  ${device}  ${r.target}  ${r.rounds}/${r.roundsNeeded} rounds  step ${r.step}  updated ${r.updated.slice(0, 16).replace('T', ' ')}\n`);
+      ctx.stdout.write(`${visible(r.id)}  ${visible(device)}  ${visible(r.target ?? '')}  ${r.rounds}/${r.roundsNeeded} rounds  step ${visible(r.step ?? '')}  updated ${visible(r.updated.slice(0, 16).replace('T', ' '))}\n`);
     }
     return 0;
   },

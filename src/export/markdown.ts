@@ -3,14 +3,14 @@
 import { describeBits, hexView, markedBits } from '../analysis/view.js';
 import { candidateValue, isSingleBit, maskOf, prefixWords } from '../session/finding.js';
 import { completeCandidate, completeGroup } from '../session/result.js';
+import { markdownCode, markdownText } from '../text-safe.js';
 import type { Report } from './report.js';
 import type { StoredCandidate, StoredGroup } from '../session/schema.js';
 
 const MAX_CANDIDATES = 15;
 
-function cell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
+/** Text from a capture, a session or the user, inline in the report: it cannot add markdown or HTML. */
+const cell = markdownText;
 
 function hexWords(hex: string): string {
   return (hex.toUpperCase().match(/../g) ?? []).join(' ');
@@ -48,8 +48,8 @@ export function decoderCode(offset: number, mask: string, values: Record<string,
 export function reportMarkdown(r: Report): string {
   const out: string[] = [];
   const t = r.target;
-  out.push(`# BMS protocol finding: ${t.name}`, '');
-  out.push(`Made with bms-wizard ${r.tool.version} (session \`${r.session.id}\`, ${r.session.updated.slice(0, 10)}${r.session.demo ? ', **simulated BMS (demo)**' : ''}${r.redacted ? ', addresses redacted' : ''}).`, '');
+  out.push(`# BMS protocol finding: ${cell(t.name)}`, '');
+  out.push(`Made with bms-wizard ${r.tool.version} (session \`${markdownCode(r.session.id)}\`, ${cell(r.session.updated.slice(0, 10))}${r.session.demo ? ', **simulated BMS (demo)**' : ''}${r.redacted ? ', addresses redacted' : ''}).`, '');
 
   if (r.accepted) {
     out.push('## Finding', '', `- ${r.accepted.rule}`, `- handle 0x${r.accepted.handle.toString(16).padStart(4, '0')}, group ${r.accepted.group}, byte ${r.accepted.byte} bit ${r.accepted.bit} (mask ${r.accepted.mask}); bytes count from 0 at the frame start, bit 0 is the least significant bit`, '');
@@ -75,7 +75,7 @@ export function reportMarkdown(r: Report): string {
   }
 
   out.push('## Device', '');
-  out.push(`- Name: ${r.device.name ?? 'unknown'}`, `- Address: ${r.device.address ?? 'unknown'}`);
+  out.push(`- Name: ${cell(r.device.name ?? 'unknown')}`, `- Address: ${cell(r.device.address ?? 'unknown')}`);
   if (r.device.gatt && r.device.gatt.length > 0) {
     out.push('', '| Service | Characteristic | Handle | Properties | Name |', '|---|---|---|---|---|');
     for (const s of r.device.gatt) {
@@ -98,13 +98,13 @@ export function reportMarkdown(r: Report): string {
   out.push('');
 
   out.push('## Rounds', '', `Method: for each state, set the ${t.name} in the app, verify it by restarting the app, then record ${t.roundsPerState} rounds (restart the app, open the page with the switch, do not touch it).`, '');
-  for (const [state, setup] of Object.entries(t.setup ?? {})) out.push(`- State \`${state}\`: ${cell(setup)}`);
+  for (const [state, setup] of Object.entries(t.setup ?? {})) out.push(`- State \`${markdownCode(state)}\`: ${cell(setup)}`);
   if (t.setup && Object.keys(t.setup).length > 0) out.push('');
   out.push('| State | Round | Source | Files | Connections | From device | To device | Warnings |', '|---|---|---|---|---|---|---|---|');
   for (const [state, s] of Object.entries(r.states)) {
     for (const round of s.rounds) {
-      const files = round.files.map((f) => `\`${f.path}\` (sha256 ${f.sha256.slice(0, 12)}…)`).join('<br>');
-      out.push(`| ${state} | ${round.index} | ${round.source} | ${files} | ${round.connections} | ${round.messages.fromDevice} | ${round.messages.toDevice} | ${cell(round.warnings.join('; '))} |`);
+      const files = round.files.map((f) => `\`${markdownCode(f.path)}\` (sha256 ${cell(f.sha256.slice(0, 12))}…)`).join('<br>');
+      out.push(`| ${cell(state)} | ${round.index} | ${cell(round.source)} | ${files} | ${round.connections} | ${round.messages.fromDevice} | ${round.messages.toDevice} | ${cell(round.warnings.join('; '))} |`);
     }
   }
   out.push('');
@@ -113,7 +113,7 @@ export function reportMarkdown(r: Report): string {
   out.push('## Analysis', '');
   if (!a) out.push('_Not run yet._', '');
   else {
-    const settings = Object.entries(a.settings).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+    const settings = Object.entries(a.settings).map(([k, v]) => cell(`${k}=${String(v)}`)).join(', ');
     out.push(`Settings: ${settings || 'defaults'}. Messages per state: ${Object.entries(a.result.states).map(([s, x]) => `${s} ${x.messages}`).join(', ')}.`, '');
     const groups = new Map<string, StoredGroup>(a.result.groups.map((g) => [g.id, g]));
     const cands = a.result.candidates.slice(0, MAX_CANDIDATES);
@@ -121,7 +121,7 @@ export function reportMarkdown(r: Report): string {
     else {
       // The states the analysis compared (a state added since has no column until it runs again).
       const states = t.states.filter((st) => st in a.result.states);
-      out.push(`| # | Group | Frame start | Byte | Bit | Mask | ${states.join(' | ')} | Support | Agreement | Label |`, `|---|---|---|---|---|---|${states.map(() => '---|').join('')}---|---|---|`);
+      out.push(`| # | Group | Frame start | Byte | Bit | Mask | ${states.map(cell).join(' | ')} | Support | Agreement | Label |`, `|---|---|---|---|---|---|${states.map(() => '---|').join('')}---|---|---|`);
       cands.forEach((c, i) => {
         const g = groups.get(c.group);
         out.push(`| ${i + 1} | ${c.group} | ${g ? `\`${prefixWords(g.prefix, 4)}\`` : ''} | ${c.byte} | ${completeCandidate(c).bits.join(',')} | ${maskOf(c)} | ${states.map((s) => candidateValue(c, c.values[s])).join(' | ')} | ${states.map((s) => c.support[s] ?? 0).join('/')} | ${c.agreement.toFixed(2)} | ${c.label ?? ''} |`);
@@ -138,6 +138,6 @@ export function reportMarkdown(r: Report): string {
     }
   }
 
-  out.push('## Notes', '', r.notes.trim() === '' ? '_None._' : r.notes.trim(), '');
+  out.push('## Notes', '', r.notes.trim() === '' ? '_None._' : r.notes.trim().split('\n').map(cell).join('  \n'), '');
   return out.join('\n');
 }

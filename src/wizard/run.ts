@@ -11,6 +11,7 @@ import { VERSION } from '../version.js';
 import type { Engine } from './engine.js';
 import type { WizardIO } from './io.js';
 import { sourceFor, STEP_HANDLERS, type WizardRun } from './steps.js';
+import { visible } from '../text-safe.js';
 
 export interface WizardOptions {
   io: WizardIO;
@@ -54,7 +55,7 @@ function applySettings(session: Session, given: StoredSettings | undefined): voi
 
 function describe(s: Session): string {
   const p = progressOf(s);
-  return `${s.id}  ${s.device.name ?? s.device.address ?? 'device not known yet'}  ${s.target.name}  ${p.rounds}/${p.needed} rounds  step ${s.step}  ${s.updated.slice(0, 16).replace('T', ' ')}`;
+  return `${visible(s.id)}  ${visible(s.device.name ?? s.device.address ?? 'device not known yet')}  ${visible(s.target.name)}  ${p.rounds}/${p.needed} rounds  step ${s.step}  ${s.updated.slice(0, 16).replace('T', ' ')}`;
 }
 
 async function chooseSession(o: WizardOptions): Promise<{ session: Session; file: string; loaded: boolean }> {
