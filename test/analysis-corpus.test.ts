@@ -4,7 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
-import { FLAG_WORDS, loadCaptures, loadRounds } from '../src/commands/analyze.js';
+import { FLAG_WORDS } from '../src/commands/analyze.js';
+import { loadCaptures, loadRounds } from '../src/recorders/files.js';
 import { wordNote } from '../src/analysis/wording.js';
 import { extractAttFromFile } from '../src/hci/extract-file.js';
 

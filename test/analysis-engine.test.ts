@@ -75,7 +75,7 @@ describe('families', () => {
   });
 });
 
-import { parseFileSpec, parseStateArg, roundsFromCapture, windowEvents } from '../src/analysis/rounds.js';
+import { parseFileSpec, parseStateArg, roundsFromCapture, windowEvents } from '../src/recorders/files.js';
 
 describe('rounds from captures', () => {
   it('parses windows in seconds and in records', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import type { AnalysisResult } from '../src/analysis/types.js';
-import { loadRounds } from '../src/commands/analyze.js';
+import { loadRounds } from '../src/recorders/files.js';
 import { CAPTURE_FORMATS, FORMAT_EXTENSION, PROTOCOLS, simulateAttRounds, simulateCapture, type SimCaptureFormat } from '../src/sim/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bms-analysis-'));

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { identifyRounds } from '../src/analysis/known/identify.js';
 import { FAMILIES } from '../src/analysis/known/families.js';
-import { roundsFromCapture } from '../src/analysis/rounds.js';
+import { roundsFromCapture } from '../src/recorders/files.js';
 import { extractAttFromFile } from '../src/hci/extract-file.js';
 import { corpusFile, HAVE_CORPUS, SKIP_REASON } from './helpers/capture-corpus.js';
 import { runCli } from './helpers/cli.js';

@@ -13,6 +13,16 @@ function weight(e: AttEvent): number {
   return e.dir === 'device-to-app' ? 1 : 0.25;
 }
 
+/** The peer with the most events (null when no event names a peer); the first seen wins a tie. */
+export function busiestPeer(events: AttEvent[]): string | null {
+  const counts = new Map<string, number>();
+  for (const e of events) if (e.peer) counts.set(e.peer, (counts.get(e.peer) ?? 0) + 1);
+  let best: string | null = null;
+  let n = 0;
+  for (const [peer, c] of counts) if (c > n) [best, n] = [peer, c];
+  return best;
+}
+
 export interface DeviceChoice {
   /** Peer address, or null when the captures name no peer (ACL-only logs). */
   device: string | null;

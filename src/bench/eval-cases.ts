@@ -108,7 +108,7 @@ export function corpusCases(dir = CORPUS_DIR): EvalCase[] {
     kind: 'corpus' as const,
     async build() {
       // The shell that reads captures (and learns frames from the whole file around a window).
-      const { loadCaptures } = await import('../commands/analyze.js');
+      const { loadCaptures } = await import('../recorders/files.js');
       const path = join(dir, spec.file);
       const { rounds, context } = await loadCaptures(spec.states.map((s) => s.replaceAll('FILE', path)));
       return { rounds, options: { ...spec.options, learnFrom: context }, truth: spec.truth };

@@ -5,71 +5,17 @@ import { knownProtocol, type KnownProtocol } from '../analysis/known/context.js'
 import { documentedLines, knownJson, knownSentence } from '../analysis/known/words.js';
 import { AnalysisError } from '../analysis/analysis-error.js';
 import { wordNote, wordProblem, type SettingWords } from '../analysis/wording.js';
-import { parseStateArg, roundsFromCapture, windowEventsOrSay, type FileSpec } from '../analysis/rounds.js';
+import { loadCaptures, parseStateArg } from '../recorders/files.js';
 import { SETTINGS } from '../analysis/options.js';
 import type { AnalysisOptions, AnalysisResult, SettingName } from '../analysis/types.js';
 import { HEAT_TONES, heatmapLegend, heatmapRows } from '../analysis/heatmap-text.js';
 import { candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
 import { InputError } from '../errors.js';
-import { classicOnlySentence } from '../hci/classic.js';
-import { extractAttFromFile, type ExtractFileResult } from '../hci/extract-file.js';
 import type { Round } from '../model.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
 
 const ANALYZE_SETTINGS = ['device', 'handle', 'frames', 'key', 'minAgreement', 'minSupport'] as const;
-
-/** Rounds of all states from "--state on=A,B@12..20" arguments: one round per connection of each file. */
-export async function loadRounds(stateArgs: string[]): Promise<Round[]> {
-  return (await loadCaptures(stateArgs)).rounds;
-}
-
-/**
- * Rounds of all states, plus the whole traffic of windowed captures as unlabelled context (frames
- * are cut the same way inside and outside a window, and a short window alone may not show how).
- */
-export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round[]; context: Round[]; warnings: string[] }> {
-  const byState = new Map<string, FileSpec[]>();
-  for (const a of stateArgs) {
-    const { state, files } = parseStateArg(a);
-    byState.set(state, [...(byState.get(state) ?? []), ...files]);
-  }
-  const rounds: Round[] = [];
-  const context: Round[] = [];
-  const contextFiles = new Set<string>();
-  // A capture damaged part-way is analysed up to the damage, and the user is told (as inspect does).
-  const warnings: string[] = [];
-  // A file given for several windows is read once.
-  const read = new Map<string, ExtractFileResult>();
-  for (const [state, files] of byState) {
-    let index = 1;
-    for (const f of files) {
-      let x = read.get(f.path);
-      if (!x) {
-        x = await extractAttFromFile(f.path);
-        read.set(f.path, x);
-        const classic = classicOnlySentence(x.result.counts);
-        if (classic) throw new InputError(`${f.path}: ${classic}`);
-        const damage = x.capture.damage;
-        // Nothing readable at all (e.g. a zip without a log): the same error as inspect, not an empty round.
-        if (damage && x.result.counts.packets === 0) throw damage;
-        if (damage) warnings.push(`${damage.message}${/[.!?]$/.test(damage.message) ? '' : '.'} Only the records before it are analysed`);
-      }
-      const { events, start } = x;
-      const inWindow = windowEventsOrSay(events, f.window, start, f.path);
-      if (f.window && !contextFiles.has(f.path)) {
-        contextFiles.add(f.path);
-        context.push(...roundsFromCapture('', events, { kind: 'file', files: [] }));
-      }
-      const source = { kind: 'file', files: [{ path: f.path, sha256: x.capture.sha256! }], ...(f.window ? { window: f.window } : {}) };
-      const rs = roundsFromCapture(state, inWindow, source, index);
-      if (rs.length === 0) rs.push({ state, index, source, events: [] });
-      index += rs.length;
-      rounds.push(...rs);
-    }
-  }
-  return { rounds, context, warnings };
-}
 
 function list(v: string | boolean | (string | boolean)[] | undefined): string[] {
   if (v === undefined) return [];

@@ -2,7 +2,7 @@
 import { InputError } from '../errors.js';
 import type { Round } from '../model.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
-import { loadCaptures } from './analyze.js';
+import { loadCaptures } from '../recorders/files.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 
 const FIELDS_SETTINGS = ['device', 'handle', 'frames', 'key'] as const;

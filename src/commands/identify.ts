@@ -1,6 +1,6 @@
 // `bms-wizard identify CAPTURE...`: is the device a known BMS family (a rebrand of a supported one)?
 import { identifyRounds, type IdentifyResult } from '../analysis/known/identify.js';
-import { roundsFromCapture } from '../analysis/rounds.js';
+import { roundsFromCapture } from '../recorders/files.js';
 import { InputError } from '../errors.js';
 import { extractAttFromFile } from '../hci/extract-file.js';
 import type { Round } from '../model.js';

@@ -4,12 +4,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { characteristicName, serviceName } from '../ble/known-services.js';
-import { parseFileSpec, windowEventsOrSay, type RoundWindow } from '../analysis/rounds.js';
+import { parseFileSpec, windowEventsOrSay, type RoundWindow } from './files.js';
+import { busiestPeer } from '../analysis/device.js';
 import { InputError } from '../errors.js';
 import { classicOnlySentence } from '../hci/classic.js';
 import type { ExtractFile, ExtractFileResult } from '../hci/extract-file.js';
 import type { HandleInfo } from '../hci/types.js';
-import type { AttEvent, GattService, SourceInfo } from '../model.js';
+import type { GattService, SourceInfo } from '../model.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 
 /** What the GATT table needs of the extractor's handle table (hci/types HandleInfo). */
@@ -91,12 +92,6 @@ export async function expandPaths(answer: string, cwd: string): Promise<string[]
     } else files.push(full);
   }
   return [...new Set(files)];
-}
-
-function busiestPeer(events: AttEvent[]): string | null {
-  const n = new Map<string, number>();
-  for (const e of events) if (e.peer) n.set(e.peer, (n.get(e.peer) ?? 0) + 1);
-  return [...n].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 }
 
 /** Splits one capture into rounds: one per connection that carries the device's traffic (inside the window, if any). */

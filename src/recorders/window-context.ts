@@ -1,7 +1,7 @@
 // The whole capture files behind a session's windowed rounds: unlabelled traffic from which the
 // analysis learns how frames are cut (a window alone may start mid-frame).
 import { basename } from 'node:path';
-import { roundsFromCapture } from '../analysis/rounds.js';
+import { roundsFromCapture } from './files.js';
 import type { ExtractFile } from '../hci/extract-file.js';
 import type { Round } from '../model.js';
 import type { Session } from '../session/schema.js';

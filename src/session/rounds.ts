@@ -1,5 +1,6 @@
 // Between live rounds (AttEvent with byte values) and stored rounds (hex), and the per-round
 // checks the wizard shows right after recording.
+import { busiestPeer } from '../analysis/device.js';
 import { parseHex, toHex } from '../hex.js';
 import type { AttEvent, Connection, Round, SourceInfo } from '../model.js';
 import type { Session, StoredConnection, StoredEvent, StoredRound } from './schema.js';
@@ -10,16 +11,6 @@ export function storeEvent(e: AttEvent): StoredEvent {
 
 export function loadEvent(e: StoredEvent): AttEvent {
   return { ...e, value: parseHex(e.value) ?? new Uint8Array(0) };
-}
-
-/** The peer with the most value traffic (null when no event names a peer). */
-export function dominantPeer(events: AttEvent[]): string | null {
-  const counts = new Map<string, number>();
-  for (const e of events) if (e.peer) counts.set(e.peer, (counts.get(e.peer) ?? 0) + 1);
-  let best: string | null = null;
-  let n = 0;
-  for (const [peer, c] of counts) if (c > n) [best, n] = [peer, c];
-  return best;
 }
 
 /** Events of `device`; every event when the device is unknown or no event names a peer. */
@@ -45,7 +36,7 @@ export function checkRound(
   connections: Connection[],
   expected: { device: string | null; restarts: number; otherRoundsDevice: string | null },
 ): RoundCheck {
-  const seen = dominantPeer(events);
+  const seen = busiestPeer(events);
   const device = expected.device ?? seen;
   const mine = eventsOfDevice(events, device);
   const conns = device === null ? connections : connections.filter((c) => c.peer === device || c.peer === null);

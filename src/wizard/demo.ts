@@ -1,7 +1,7 @@
 // Did the demo find what the simulator hid? Compares the top candidate with the sim's truth.
 import type { Session } from '../session/schema.js';
 import type { Engine } from './engine.js';
-import { SIM_DEFAULTS } from './sim-source.js';
+import { SIM_DEFAULTS } from '../recorders/sim.js';
 
 export interface DemoTruth {
   handle: number;

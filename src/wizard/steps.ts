@@ -8,7 +8,6 @@ import { wordProblem } from '../analysis/wording.js';
 import { optionsFromSettings, parseSetting, SETTINGS, type GrammarSetting } from '../analysis/options.js';
 import type { AnalysisOptions } from '../analysis/types.js';
 import { InputError } from '../errors.js';
-import type { GattService, Round } from '../model.js';
 import type { RoundSource } from '../recorders/source.js';
 import { windowContext } from '../recorders/window-context.js';
 import { acceptCandidate } from '../session/finding.js';
@@ -19,8 +18,8 @@ import { roundsOf, type Session, type Step, type StoredAnalysis, type StoredAnal
 import { sessionArtifacts } from '../session/store.js';
 import type { Engine } from './engine.js';
 import { sourceUI, type WizardIO } from './io.js';
-import { findSource, SOURCES, type SourceEntry } from './sources.js';
-import { SIM_DEFAULTS } from './sim-source.js';
+import { findSource, SOURCES, type SourceContext, type SourceEntry } from '../recorders/index.js';
+import { SIM_DEFAULTS } from '../recorders/sim.js';
 import { candidateLine, gattSummary, heatmapView, MENU_WORDS, nextSteps, resultsView, roundFeedback, roundIsEmpty, sourceLine } from './view.js';
 
 export interface WizardRun {
@@ -128,8 +127,8 @@ async function availability(w: WizardRun, entry: SourceEntry): Promise<string | 
   }
 }
 
-export function sourceContext(w: WizardRun) {
-  return { engine: w.engine, session: w.session, capturesDir: sessionArtifacts(w.file).captures, cwd: w.cwd, env: w.env };
+export function sourceContext(w: WizardRun): SourceContext {
+  return { extract: w.engine.extract, simulate: w.engine.simulate, session: w.session, capturesDir: sessionArtifacts(w.file).captures, cwd: w.cwd, env: w.env };
 }
 
 function instructions(w: WizardRun, state: string, resumed: boolean, n: number): string[] {
@@ -197,11 +196,11 @@ async function stepRecord(w: WizardRun): Promise<Step> {
           out(`  the device is ${check.device}: later rounds keep only its traffic`);
         }
         if (w.session.device.name === null && name) w.session.device.name = name;
-        // A source gives the table with the round, or (direct GATT) keeps the table it read.
-        const gatt = recorded.gatt ?? (source as { gattTable?: GattService[] | null }).gattTable ?? null;
+        // Every source gives the GATT table it knows with the round (capture discovery, or read live).
+        const gatt = recorded.gatt ?? null;
         if (w.session.device.gatt === null && gatt && gatt.length > 0) {
           w.session.device.gatt = gatt;
-          out(recorded.gatt ? '  GATT seen in the capture (the app\'s service discovery):' : '  GATT table read from the device:');
+          out(recorded.source.kind === 'gatt' ? '  GATT table read from the device:' : '  GATT seen in the capture (the app\'s service discovery):');
           for (const line of gattSummary(gatt)) out(`  ${line}`);
         }
         putRound(w.session, storeRound({ state, index, source: recorded.source, device: check.device, events: recorded.events, connections: recorded.connections, warnings: [...recorded.warnings, ...check.warnings] }));

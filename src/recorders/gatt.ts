@@ -4,12 +4,12 @@
 import { InputError } from '../errors.js';
 import { parseHex, spacedHex, toHex } from '../hex.js';
 import type { AttEvent, Connection, GattService } from '../model.js';
-import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from '../recorders/source.js';
-import type { BleClient, BleConnection, ScannedDevice } from './client.js';
-import { chooseDevice, describeDevice, nothingFound, readGattTable, scanFor } from './explore.js';
-import { displayUuid, likelyPair, normalizeUuid, type GattPair } from './known-services.js';
-import { checkQuery, knownQueries } from './queries.js';
-import { BluetoothUnavailable } from './unavailable.js';
+import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
+import type { BleClient, BleConnection, ScannedDevice } from '../ble/client.js';
+import { chooseDevice, describeDevice, nothingFound, readGattTable, scanFor } from '../ble/explore.js';
+import { displayUuid, likelyPair, normalizeUuid, type GattPair } from '../ble/known-services.js';
+import { checkQuery, knownQueries } from '../ble/queries.js';
+import { BluetoothUnavailable } from '../ble/unavailable.js';
 
 export const ATT_WRITE_REQUEST = 0x12;
 export const ATT_WRITE_COMMAND = 0x52;
@@ -380,7 +380,7 @@ export async function gattSourceFor(session: GattSessionView): Promise<GattRound
   const polls = Number.isInteger(pollCount) && pollCount > 0 ? pollCount : undefined;
   const simulate = options.simulate;
   if (simulate) {
-    const { openSimulatedClient } = await import('./simulated.js');
+    const { openSimulatedClient } = await import('../ble/simulated.js');
     const sim = await openSimulatedClient({ protocols: [simulate] });
     return new GattRoundSource({
       openClient: async () => sim.client,
@@ -390,6 +390,6 @@ export async function gattSourceFor(session: GattSessionView): Promise<GattRound
       onRound: (request) => sim.peripherals[0]!.setSwitch(request.state === session.target.states[0]),
     });
   }
-  const { openSystemClient } = await import('./noble-backend.js');
+  const { openSystemClient } = await import('../ble/noble-backend.js');
   return new GattRoundSource({ openClient: () => openSystemClient(), appWrites, durationMs, polls });
 }

@@ -3,10 +3,10 @@
 // import (reader, ATT extraction), exactly like a user's captures.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ImportSource } from '../recorders/import.js';
-import { slug } from '../recorders/read-capture.js';
-import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from '../recorders/source.js';
-import type { SourceContext } from './sources.js';
+import { ImportSource } from './import.js';
+import { slug } from './read-capture.js';
+import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
+import type { SourceContext } from './index.js';
 
 export const SIM_DEFAULTS = { protocol: 'jbd', seed: '7', format: 'btsnoop' } as const;
 
@@ -19,7 +19,7 @@ export class SimSource implements RoundSource {
   private recordings = 0;
 
   constructor(private readonly ctx: SourceContext) {
-    this.inner = new ImportSource({ extract: ctx.engine.extract, cwd: ctx.cwd, hint: false });
+    this.inner = new ImportSource({ extract: ctx.extract, cwd: ctx.cwd, hint: false });
   }
 
   async unavailableReason(): Promise<string | null> {
@@ -43,7 +43,7 @@ export class SimSource implements RoundSource {
     const progress = ui.progress(`simulated phone: restarting the app ${rounds} time${rounds === 1 ? '' : 's'} with the switch ${switchOn ? 'on' : 'off'}, sniffer recording`);
     try {
       // Every recording (each state, each redo) has its own drifting values; the device stays the same.
-      const sim = this.ctx.engine.simulate({ protocol, switchOn, rounds, seed, format, variant });
+      const sim = this.ctx.simulate({ protocol, switchOn, rounds, seed, format, variant });
       await mkdir(this.ctx.capturesDir, { recursive: true });
       // State names come from the session file, which may have been edited: never a path piece as is.
       const file = join(this.ctx.capturesDir, `${slug(request.state)}-round${request.index}${take > 1 ? `-take${take}` : ''}${sim.extension}`);

@@ -1,5 +1,8 @@
-// Rounds from captures: "state=FILE@window" arguments, time/record windows, one round per connection.
+// The capture-file round source of the command line: "state=FILE@window" arguments, time/record
+// windows, one round per connection; used by analyze, fields, identify, the import source and the wizard.
 import { InputError } from '../errors.js';
+import { classicOnlySentence } from '../hci/classic.js';
+import { extractAttFromFile, type ExtractFileResult } from '../hci/extract-file.js';
 import type { AttEvent, Micros, Round, SourceInfo } from '../model.js';
 
 export type RoundWindow = NonNullable<SourceInfo['window']>;
@@ -100,4 +103,56 @@ export function roundsFromCapture(state: string, events: AttEvent[], source: Sou
     source: conns.length > 1 ? { ...source, conn } : source,
     events: byConn.get(conn)!,
   }));
+}
+
+/** Rounds of all states from "--state on=A,B@12..20" arguments: one round per connection of each file. */
+export async function loadRounds(stateArgs: string[]): Promise<Round[]> {
+  return (await loadCaptures(stateArgs)).rounds;
+}
+
+/**
+ * Rounds of all states, plus the whole traffic of windowed captures as unlabelled context (frames
+ * are cut the same way inside and outside a window, and a short window alone may not show how).
+ */
+export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round[]; context: Round[]; warnings: string[] }> {
+  const byState = new Map<string, FileSpec[]>();
+  for (const a of stateArgs) {
+    const { state, files } = parseStateArg(a);
+    byState.set(state, [...(byState.get(state) ?? []), ...files]);
+  }
+  const rounds: Round[] = [];
+  const context: Round[] = [];
+  const contextFiles = new Set<string>();
+  // A capture damaged part-way is analysed up to the damage, and the user is told (as inspect does).
+  const warnings: string[] = [];
+  // A file given for several windows is read once.
+  const read = new Map<string, ExtractFileResult>();
+  for (const [state, files] of byState) {
+    let index = 1;
+    for (const f of files) {
+      let x = read.get(f.path);
+      if (!x) {
+        x = await extractAttFromFile(f.path);
+        read.set(f.path, x);
+        const classic = classicOnlySentence(x.result.counts);
+        if (classic) throw new InputError(`${f.path}: ${classic}`);
+        const damage = x.capture.damage;
+        // Nothing readable at all (e.g. a zip without a log): the same error as inspect, not an empty round.
+        if (damage && x.result.counts.packets === 0) throw damage;
+        if (damage) warnings.push(`${damage.message}${/[.!?]$/.test(damage.message) ? '' : '.'} Only the records before it are analysed`);
+      }
+      const { events, start } = x;
+      const inWindow = windowEventsOrSay(events, f.window, start, f.path);
+      if (f.window && !contextFiles.has(f.path)) {
+        contextFiles.add(f.path);
+        context.push(...roundsFromCapture('', events, { kind: 'file', files: [] }));
+      }
+      const source = { kind: 'file', files: [{ path: f.path, sha256: x.capture.sha256! }], ...(f.window ? { window: f.window } : {}) };
+      const rs = roundsFromCapture(state, inWindow, source, index);
+      if (rs.length === 0) rs.push({ state, index, source, events: [] });
+      index += rs.length;
+      rounds.push(...rs);
+    }
+  }
+  return { rounds, context, warnings };
 }
