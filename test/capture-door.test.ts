@@ -90,7 +90,7 @@ describe('each capture file is read once per use', () => {
   });
 
   it('analyze opens every file once, even one given for two windows', async () => {
-    const r = await runCli(['analyze', '--state', `on=${onPath}@#1..#40,${onPath}@#41..#400`, '--state', `off=${offPath}`, '--json']);
+    const r = await runCli(['analyze', '--state', `on=${onPath}@#1..#120,${onPath}@#121..#400`, '--state', `off=${offPath}`, '--json']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(opens.get(onPath)).toBe(1);
