@@ -65,10 +65,15 @@ function span(k: Connection, base: TimeBase): string {
   return k.start === null || base.start === null ? 'no time' : `${formatSeconds(k.start, base.start)}..${formatSeconds(k.end, base.start)} s`;
 }
 
-function eventsOf(conn: number, handles: HandleInfo[]): number {
-  let n = 0;
-  for (const h of handles) if (h.conn === conn) for (const v of Object.values(h.counts)) n += v;
-  return n;
+/** Events per connection, in one pass over the handles (a scan per connection is quadratic). */
+function eventsByConn(handles: HandleInfo[]): Map<number, number> {
+  const byConn = new Map<number, number>();
+  for (const h of handles) {
+    let n = byConn.get(h.conn) ?? 0;
+    for (const v of Object.values(h.counts)) n += v;
+    byConn.set(h.conn, n);
+  }
+  return byConn;
 }
 
 /** "start 2024-01-21 19:22:04.492000 UTC, duration 57.3 s (windows FILE@A..B count seconds from the start)". */
@@ -92,11 +97,12 @@ export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Conne
   out.push('', `Devices (${devices.size}):`);
   for (const [key, d] of devices) out.push(`  ${key}${d.name ? `  "${visible(d.name)}"` : ''}  connection${d.conns.length > 1 ? 's' : ''} ${d.conns.join(', ')}`);
   out.push('', `Connections (${connections.length}):`);
+  const events = eventsByConn(handles);
   for (const k of connections) {
     const name = k.name ? ` "${visible(k.name)}"` : '';
     // Text exports have no link id (0); air captures use the access address.
     const link = k.link > 0xffff ? `access address 0x${k.link.toString(16).padStart(8, '0')}  ` : k.link > 0 ? `handle ${h4(k.link)}  ` : '';
-    out.push(`  #${k.conn}  ${link}${k.peer ?? 'peer unknown'}${name}  records ${k.firstRecord}–${k.lastRecord}  ${span(k, base)}  ${eventsOf(k.conn, handles)} events`);
+    out.push(`  #${k.conn}  ${link}${k.peer ?? 'peer unknown'}${name}  records ${k.firstRecord}–${k.lastRecord}  ${span(k, base)}  ${events.get(k.conn) ?? 0} events`);
   }
   out.push('', `Handles (${handles.length}):`);
   if (handles.length) {
@@ -105,7 +111,8 @@ export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Conne
       const counts = Object.entries(h.counts).map(([op, n]) => `${op} ${n}`).join(', ');
       rows.push([String(h.conn), h4(h.handle), h.service ?? '-', h.uuid ?? '-', h.properties.join(',') || '-', counts || '-']);
     }
-    const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+    // A loop, not Math.max(...column): a spread of 100 000+ rows overflows the argument stack.
+    const widths = rows[0]!.map((_, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), 0));
     for (const row of rows) out.push(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd());
   }
   const k = r.counts;

@@ -2,7 +2,7 @@
 // A frame that arrives whole (the common case) is returned as a view, without copying. Fragments
 // are given as offsets into the caller's buffer and copied into a buffer per open frame that grows
 // as data arrives (never to the 64 KiB a length field may announce before the bytes come), and is
-// reused for the next frame. At most MAX_OPEN_FRAMES frames wait at once: a capture with more
+// kept for the stream's next frame. At most MAX_OPEN_FRAMES frames wait at once: a capture with more
 // open streams is damaged or hostile, and the frames beyond the cap are skipped and counted.
 
 /** HCI ACL packet boundary flags (Core Vol 4 Part E 5.4.2). */
@@ -14,11 +14,15 @@ export const PB_COMPLETE = 0b11;
 /** Frames waiting for fragments at once, over all links and directions. */
 export const MAX_OPEN_FRAMES = 1024;
 const FIRST_CAPACITY = 512;
-/** Buffers of finished frames kept for the next ones. */
-const SPARE_BUFFERS = 8;
+/** A finished stream keeps its buffer for the next frame up to this size (larger ones are dropped). */
+const KEEP_CAPACITY = 4096;
 
-interface Partial {
+/** One link direction: its buffer (kept between frames) and the frame it is filling, if any. */
+interface Stream {
   buf: Uint8Array;
+  /** The last frame returned, kept while frames keep that length (no new view per frame). */
+  frame: Uint8Array | null;
+  active: boolean;
   filled: number;
   /** Total frame length (4-byte basic header + payload); -1 until the header is complete. */
   total: number;
@@ -33,101 +37,133 @@ function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, t
   for (let i = from; i < to; i++) dst[at++] = src[i]!;
 }
 
+const EMPTY = new Uint8Array(0);
+
 /** Reassembles L2CAP basic frames per stream key (link and direction: both sides can interleave). */
 export class L2capReassembler {
-  private readonly partial = new Map<number, Partial>();
-  private readonly spare: Uint8Array[] = [];
+  private readonly streams = new Map<number, Stream>();
+  /** The stream of the previous fragment: fragments of one frame usually follow each other. */
+  private lastKey = -1;
+  private last: Stream | null = null;
+  private open = 0;
   /** Continuations without a start, and starts that cut short an unfinished frame. */
   orphanFragments = 0;
   /** Fragmented frames skipped because MAX_OPEN_FRAMES frames were already waiting. */
   refusedFrames = 0;
 
+  private stream(key: number): Stream | undefined {
+    if (key === this.lastKey) return this.last!;
+    const s = this.streams.get(key);
+    if (s) {
+      this.lastKey = key;
+      this.last = s;
+    }
+    return s;
+  }
+
   /**
    * Feeds one fragment, b[from, to). Returns the complete L2CAP frame (header + payload), or null
-   * while more fragments are needed. The returned view is valid until the next push() and until
-   * the caller's buffer is reused.
+   * while more fragments are needed. The returned view is valid until the next push() of the
+   * same stream and until the caller's buffer is reused.
    */
   push(key: number, start: boolean, b: Uint8Array, from: number, to: number): Uint8Array | null {
     const n = to - from;
+    let s = this.open !== 0 || !start ? this.stream(key) : undefined;
     if (start) {
-      if (this.partial.size !== 0) {
-        const old = this.partial.get(key);
-        if (old) {
-          this.partial.delete(key);
-          this.release(old.buf);
-          this.orphanFragments++;
-        }
+      if (s && s.active) {
+        this.finish(s);
+        this.orphanFragments++;
       }
       let total = -1;
       if (n >= 4) {
         total = 4 + (b[from]! | (b[from + 1]! << 8));
         if (n >= total) return from === 0 && total === b.length ? b : new Uint8Array(b.buffer, b.byteOffset + from, total);
       }
-      if (this.partial.size >= MAX_OPEN_FRAMES) {
+      if (this.open >= MAX_OPEN_FRAMES) {
         this.refusedFrames++;
         return null;
       }
+      s ??= this.stream(key) ?? this.create(key);
       // A start shorter than the basic header is kept until the length is known.
-      const buf = this.room(null, n, total);
-      copyBytes(buf, 0, b, from, to);
-      this.partial.set(key, { buf, filled: n, total });
+      if (s.buf.length < n) s.buf = grown(s.buf, 0, n, total);
+      copyBytes(s.buf, 0, b, from, to);
+      s.active = true;
+      s.filled = n;
+      s.total = total;
+      this.open++;
       return null;
     }
-    const p = this.partial.size !== 0 ? this.partial.get(key) : undefined;
-    if (!p) {
+    if (!s || !s.active) {
       if (n) this.orphanFragments++;
       return null;
     }
-    const filled = p.filled;
-    let total = p.total;
+    const filled = s.filled;
+    let total = s.total;
     if (total < 0 && filled + n >= 4) {
       // The header completes with this fragment: its first bytes may sit in either part.
-      const at = (i: number): number => (i < filled ? p.buf[i]! : b[from + i - filled]!);
+      const buf = s.buf;
+      const at = (i: number): number => (i < filled ? buf[i]! : b[from + i - filled]!);
       total = 4 + (at(0) | (at(1) << 8));
-      p.total = total;
+      s.total = total;
     }
     const take = total < 0 ? n : Math.min(n, total - filled);
-    if (filled + take > p.buf.length) p.buf = this.room(p.buf, filled + take, total);
-    copyBytes(p.buf, filled, b, from, from + take);
-    p.filled = filled + take;
-    if (total < 0 || p.filled < total) return null;
-    this.partial.delete(key);
-    this.release(p.buf);
-    return new Uint8Array(p.buf.buffer, p.buf.byteOffset, total);
+    if (filled + take > s.buf.length) s.buf = grown(s.buf, filled, filled + take, total);
+    copyBytes(s.buf, filled, b, from, from + take);
+    s.filled = filled + take;
+    if (total < 0 || s.filled < total) return null;
+    let frame = s.frame;
+    if (frame === null || frame.length !== total || frame.buffer !== s.buf.buffer) frame = s.frame = new Uint8Array(s.buf.buffer, s.buf.byteOffset, total);
+    this.finish(s);
+    return frame;
   }
 
-  /** A buffer for at least `need` bytes of a frame of `total` bytes (-1: unknown), keeping old's bytes. */
-  private room(old: Uint8Array | null, need: number, total: number): Uint8Array {
-    let size = Math.max(need, FIRST_CAPACITY, old ? old.length * 2 : 0);
-    if (total >= need && size > total) size = total;
-    if (!old) {
-      const spare = this.spare.pop();
-      if (spare && spare.length >= need) return spare;
+  private create(key: number): Stream {
+    // Streams kept for their buffers are let go before the map outgrows the cap.
+    if (this.streams.size >= MAX_OPEN_FRAMES) {
+      for (const [k, old] of this.streams) if (!old.active) this.streams.delete(k);
+      this.lastKey = -1;
+      this.last = null;
     }
-    const buf = new Uint8Array(size);
-    if (old) buf.set(old);
-    return buf;
+    const s: Stream = { buf: EMPTY, frame: null, active: false, filled: 0, total: -1 };
+    this.streams.set(key, s);
+    this.lastKey = key;
+    this.last = s;
+    return s;
   }
 
-  private release(buf: Uint8Array): void {
-    if (this.spare.length < SPARE_BUFFERS) this.spare.push(buf);
+  /** The stream waits for no frame any more; a large buffer is let go (the next frame grows its own). */
+  private finish(s: Stream): void {
+    s.active = false;
+    this.open--;
+    if (s.buf.length > KEEP_CAPACITY) {
+      s.buf = EMPTY;
+      s.frame = null;
+    }
   }
 
   /** True while a frame of this stream waits for continuation fragments. */
   busy(key: number): boolean {
-    return this.partial.size !== 0 && this.partial.has(key);
+    return this.open !== 0 && this.stream(key)?.active === true;
   }
 
   /** Frames still waiting for fragments (reported as a warning at the end of a capture). */
   get pending(): number {
-    return this.partial.size;
+    return this.open;
   }
 
-  /** Bytes held by waiting frames and spare buffers: what reassembly costs in memory. */
+  /** Bytes held by stream buffers: what reassembly costs in memory. */
   get heldBytes(): number {
     let n = 0;
-    for (const p of this.partial.values()) n += p.buf.length;
-    for (const b of this.spare) n += b.length;
+    for (const s of this.streams.values()) n += s.buf.length;
     return n;
   }
+}
+
+/** A buffer for at least `need` bytes of a frame of `total` bytes (-1: unknown), with old's first `keep` bytes. */
+function grown(old: Uint8Array, keep: number, need: number, total: number): Uint8Array {
+  let size = Math.max(need, FIRST_CAPACITY, old.length * 2);
+  if (total >= need && size > total) size = total;
+  const buf = new Uint8Array(size);
+  if (keep) buf.set(old.subarray(0, keep));
+  return buf;
 }
