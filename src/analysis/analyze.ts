@@ -16,6 +16,7 @@ import { describeFramesOption, describeKeyOption } from './options.js';
 import { buildCandidates, sortCandidates } from './rank.js';
 import { explained, findNearMisses } from './near-miss.js';
 import { sharedInputs } from './shared-input.js';
+import { leftOut } from './left-out.js';
 import { foldTogether, TIE } from './together.js';
 import type { AnalysisNote, AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, NearMiss, StateSummary } from './types.js';
 
@@ -245,7 +246,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
       groups.push(judged.group);
       candidates.push(...judged.candidates);
       groupMessages.push({ id, messages: g.messages });
-      if (!g.orphans) nearMisses.push(...nearMissesOf(id, g, judged.candidates, rounds, settings.minAgreement));
+      if (!g.orphans) nearMisses.push(...nearMissesOf(id, g, judged.candidates, rounds, states, settings.minAgreement));
       options.onGroup?.({ id, messages: g.messages, checksum: g.labels.checksum });
     }
   }
@@ -266,6 +267,9 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   }
   // Inputs first: two states reading the same records explain any answer that follows.
   const notes: AnalysisNote[] = sharedInputs(rounds).map((x) => ({ code: 'shared-input', ...x }));
+  const left = leftOut(rounds, device, withUnknown, options.handle ?? null);
+  for (const r of left.rounds) notes.push({ code: 'round-left-out', state: r.state, index: r.index, reason: r.reason, values: r.values, peers: r.peers });
+  if (left.values.otherDevices || left.values.otherHandles) notes.push({ code: 'values-left-out', ...left.values });
   const weakUnlabelled = weak.filter((c) => c.label === null);
   if (weakUnlabelled.length) {
     const e = weakUnlabelled[0]!;
@@ -278,8 +282,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     });
   }
   notes.push(...adviseOn(summary, groups, sorted, states, weakUnlabelled.length > 0));
-  const odd = oddRound(nearMisses);
-  if (odd) notes.push(odd);
+  notes.push(...oddRounds(nearMisses));
   return {
     states: summary,
     device,
@@ -288,30 +291,43 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     weak,
     findings,
     nearMisses,
+    leftOut: left,
     notes,
     settings: { frames: describeFramesOption(settings.frames), key: describeKeyOption(settings.key), minAgreement: settings.minAgreement, minSupport, handle: options.handle ?? null, device: options.device ?? null },
   };
 }
 
-/** Bits of a group that separate the states in every round but one (not candidates, not in labelled bytes). */
-function nearMissesOf(id: string, g: StreamGroup, cands: CandidateResult[], rounds: Round[], minAgreement: number): NearMiss[] {
+/**
+ * Bits of a group that separate the states in every round but one (not candidates, not in labelled
+ * bytes), each judged like a candidate on the rounds without its odd one: a number that drifted
+ * across a bit boundary during one round is labelled, a flag is not.
+ */
+function nearMissesOf(id: string, g: StreamGroup, cands: CandidateResult[], rounds: Round[], states: string[], minAgreement: number): NearMiss[] {
   const taken = new Set(cands.flatMap((c) => c.bits.map((b) => c.byte * 8 + b)));
-  return findNearMisses(id, g.messages, g.stats.length, minAgreement, (byte, bit) => explained(g.labels.bytes.get(byte)) || taken.has(byte * 8 + bit), (r) => rounds[r]!.index);
+  const misses = findNearMisses(id, g.messages, g.stats.length, minAgreement, (byte, bit) => explained(g.labels.bytes.get(byte)) || taken.has(byte * 8 + bit), (r) => rounds[r]!.index);
+  const byRound = new Map<number, NearMiss[]>();
+  for (const m of misses) byRound.set(m.round, [...(byRound.get(m.round) ?? []), m]);
+  for (const [round, list] of byRound) {
+    const rest = g.messages.filter((m) => m.round !== round);
+    const stats = countGroup(rest, states);
+    for (const m of list) {
+      const decided = states.map((st) => m.values[st] !== undefined);
+      m.label = g.labels.bytes.get(m.byte) ?? (isChance(stats, m.byte, decided) ? 'chance' : isNumberPart(rest, stats, m.byte, 1 << m.bit, decided) ? 'number' : null);
+    }
+  }
+  return misses;
 }
 
-/** The round named by the most near misses, as a note. */
-function oddRound(misses: NearMiss[]): AnalysisNote | null {
+/** One note per round that unlabelled near misses name (the round to check and redo). */
+function oddRounds(misses: NearMiss[]): AnalysisNote[] {
   const by = new Map<number, NearMiss[]>();
-  for (const m of misses) {
-    let l = by.get(m.round);
-    if (!l) by.set(m.round, (l = []));
-    l.push(m);
-  }
-  let best: NearMiss[] | null = null;
-  for (const l of by.values()) if (!best || l.length > best.length) best = l;
-  if (!best) return null;
-  const e = best[0]!;
-  return { code: 'near-miss', state: e.state, index: e.index, bits: best.length, example: { group: e.group, byte: e.byte, mask: e.mask } };
+  for (const m of misses) if (m.label === null) by.set(m.round, [...(by.get(m.round) ?? []), m]);
+  return [...by.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([, l]) => {
+      const e = l[0]!;
+      return { code: 'near-miss', state: e.state, index: e.index, bits: l.length, example: { group: e.group, byte: e.byte, mask: e.mask } };
+    });
 }
 
 /** The fewest messages of a state that show the candidate's difference. */

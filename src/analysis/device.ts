@@ -79,14 +79,28 @@ function unknownFills(score: Map<string, { states: Set<string> }>, peer: string,
   return [...states].every((s) => p.has(s) || u.has(s));
 }
 
-/** The device's events, optionally only one handle (writes on every handle are kept: they delimit requests). */
+/** Handles on which `device` is named in these events (its GATT table, as this log shows it). */
+function handlesOf(events: AttEvent[], device: string): Set<number> {
+  const hs = new Set<number>();
+  for (const e of events) if (e.peer === device) hs.add(e.handle);
+  return hs;
+}
+
+/**
+ * The device's events, optionally only one handle (writes on every handle are kept: they delimit
+ * requests). One identity across addressed and address-less traffic of one log: unnamed events on
+ * the handles where the device is named are its own (the ACL-only parts of the same log).
+ */
 export function deviceEvents(events: AttEvent[], device: string | null, handle?: number | null, withUnknown = false): AttEvent[] {
+  const mine = ofDevice(events, device, withUnknown);
+  return events.filter((e) => mine(e) && (handle === null || handle === undefined || e.handle === handle || e.dir === 'app-to-device'));
+}
+
+/** The test deviceEvents applies to each event of these events (the device's own handles learnt from them). */
+export function ofDevice(events: AttEvent[], device: string | null, withUnknown = false): (e: AttEvent) => boolean {
   const key = device ?? UNKNOWN;
-  return events.filter(
-    (e) =>
-      (peerKey(e) === key || (withUnknown && e.peer === null)) &&
-      (handle === null || handle === undefined || e.handle === handle || e.dir === 'app-to-device'),
-  );
+  const own = device !== null && !withUnknown ? handlesOf(events, device) : null;
+  return (e) => peerKey(e) === key || (e.peer === null && (withUnknown || own!.has(e.handle)));
 }
 
 export interface StreamKey {

@@ -6,7 +6,7 @@ import type { Label, Message, NearMiss } from './types.js';
 /** Messages read per round: enough for its majority, bounded on long recordings. */
 const PER_ROUND = 2_000;
 /** Near misses kept per group (the rest would be the same story). */
-const MAX_PER_GROUP = 16;
+const MAX_PER_GROUP = 32;
 
 interface RoundBits {
   round: number;
@@ -79,7 +79,7 @@ export function findNearMisses(
     const miss = oddRoundOut(rb, i);
     if (miss === null) continue;
     const r = rb[miss.odd]!;
-    out.push({ group, byte, bit, mask: `0x${(1 << bit).toString(16).padStart(2, '0')}`, values: miss.values, round: r.round, state: r.state, index: indexOf(r.round), roundValue: r.value[i]! < 0 ? null : r.value[i]! });
+    out.push({ group, byte, bit, mask: `0x${(1 << bit).toString(16).padStart(2, '0')}`, values: miss.values, round: r.round, state: r.state, index: indexOf(r.round), roundValue: r.value[i]! < 0 ? null : r.value[i]!, label: null });
   }
   return out;
 }

@@ -9,7 +9,10 @@ export interface SharedInput {
   records: { from: number; to: number } | null;
 }
 
-function recordRange(r: Round): { from: number; to: number } | null {
+/** A round as far as this check needs it: stored rounds (hex events) qualify too. */
+export type RoundInput = Pick<Round, 'state' | 'index' | 'source'> & { events: readonly { record: number }[] };
+
+function recordRange(r: RoundInput): { from: number; to: number } | null {
   let from = Infinity;
   let to = -Infinity;
   for (const e of r.events) {
@@ -20,11 +23,11 @@ function recordRange(r: Round): { from: number; to: number } | null {
 }
 
 /** One capture: the same content (hash), else the same path when no hash is known. */
-function sameFile(a: Round, b: Round): boolean {
+function sameFile(a: RoundInput, b: RoundInput): boolean {
   return a.source.files.some((f) => b.source.files.some((g) => (f.sha256 && g.sha256 ? f.sha256 === g.sha256 : f.path === g.path)));
 }
 
-function windowsOverlap(a: Round, b: Round): boolean {
+function windowsOverlap(a: RoundInput, b: RoundInput): boolean {
   const wa = a.source.window;
   const wb = b.source.window;
   if (!wa || !wb) return true;
@@ -32,7 +35,7 @@ function windowsOverlap(a: Round, b: Round): boolean {
 }
 
 /** Pairs of rounds of different states that hold the same records of one capture. */
-export function sharedInputs(rounds: Round[]): SharedInput[] {
+export function sharedInputs(rounds: readonly RoundInput[]): SharedInput[] {
   const out: SharedInput[] = [];
   const ranges = rounds.map(recordRange);
   for (let i = 0; i < rounds.length; i++) {

@@ -137,6 +137,14 @@ export interface FindingResult {
   perState: Record<string, number>;
 }
 
+/** What the analysis left out, with why. */
+export interface LeftOut {
+  /** Rounds without a value of the device: 'empty' (no ATT values), 'other-devices' (values of other peers only), 'other-handles' (none on the asked handle). */
+  rounds: { round: number; state: string; index: number; reason: 'empty' | 'other-devices' | 'other-handles'; values: number; peers: (string | null)[] }[];
+  /** Values left out of the analysed rounds: of other devices (the busiest peers named), of the device on other handles (with --handle). */
+  values: { otherDevices: number; otherHandles: number; peers: (string | null)[] };
+}
+
 /** A bit that separates the states in every round but one; that round is named. */
 export interface NearMiss {
   group: string;
@@ -151,6 +159,8 @@ export interface NearMiss {
   index: number;
   /** The odd round's own value of the bit, or null when it is not constant there. */
   roundValue: number | null;
+  /** Why the bit changes for another reason than the state (judged without the odd round), or null. */
+  label: Label | null;
 }
 
 export interface AnalysisResult {
@@ -163,6 +173,8 @@ export interface AnalysisResult {
   findings: FindingResult[];
   /** Bits that separate the states in every round but one (the round named): redo that round. */
   nearMisses: NearMiss[];
+  /** Rounds and values left out of the analysis, with why. */
+  leftOut: LeftOut;
   /** Hints for the user: what would make the answer clearer (data; each shell words them). */
   notes: AnalysisNote[];
   settings: { frames: string; key: string; minAgreement: number; minSupport: number; handle: number | null; device: string | null };
@@ -185,6 +197,10 @@ export type AnalysisNote =
   | { code: 'low-support'; support: number }
   | { code: 'equal-ranks'; count: number }
   /** The best finding's bits that change together in every round (the first leads). */
+  /** A round without a value of the device is left out of the analysis. */
+  | { code: 'round-left-out'; state: string; index: number; reason: LeftOut['rounds'][number]['reason']; values: number; peers: (string | null)[] }
+  /** Values of other devices (or of other handles) left out of the analysed rounds. */
+  | { code: 'values-left-out'; otherDevices: number; otherHandles: number; peers: (string | null)[] }
   /** Rounds of two states read the same records of one capture (records null: no events to compare). */
   | { code: 'shared-input'; a: { state: string; index: number }; b: { state: string; index: number }; records: { from: number; to: number } | null }
   /** A round disagrees with all the others on bits that would otherwise separate the states. */

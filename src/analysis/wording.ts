@@ -16,6 +16,10 @@ function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
 }
 
+function peerList(peers: (string | null)[]): string {
+  return peers.map((p) => p ?? 'unnamed').join(', ') || 'none named';
+}
+
 export function wordNote(n: AnalysisNote, w: SettingWords): string {
   switch (n.code) {
     case 'weak-differences': {
@@ -36,6 +40,21 @@ export function wordNote(n: AnalysisNote, w: SettingWords): string {
       return `support is low (${n.support} message${plural(n.support, '', 's')} in a state for the best candidate): record more rounds`;
     case 'equal-ranks':
       return `${n.count} candidates rank equally: a third state (or a round where only this switch changes) would separate them`;
+    case 'round-left-out': {
+      const why =
+        n.reason === 'empty'
+          ? 'it holds no ATT values'
+          : n.reason === 'other-devices'
+            ? `its ${n.values} value${plural(n.values, '', 's')} come${plural(n.values, 's', '')} from other devices (${peerList(n.peers)})`
+            : 'the device sent nothing on the asked handle there';
+      return `round ${n.state} #${n.index} is left out of the analysis: ${why}; check or redo that round`;
+    }
+    case 'values-left-out': {
+      const parts: string[] = [];
+      if (n.otherDevices) parts.push(`${n.otherDevices} value${plural(n.otherDevices, '', 's')} of other devices (${peerList(n.peers)})`);
+      if (n.otherHandles) parts.push(`${n.otherHandles} value${plural(n.otherHandles, '', 's')} of the device on other handles`);
+      return `left out of the analysed rounds: ${parts.join(' and ')}`;
+    }
     case 'shared-input':
       return `rounds ${n.a.state} #${n.a.index} and ${n.b.state} #${n.b.index} read the same part of one capture${n.records ? ` (records #${n.records.from}..#${n.records.to})` : ''}: the switch cannot differ between them; give each window to one state only`;
     case 'near-miss':

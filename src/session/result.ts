@@ -26,6 +26,7 @@ export function completeResult(r: StoredAnalysisResult): AnalysisResult {
     device: null,
     weak: [],
     nearMisses: [],
+    leftOut: { rounds: [], values: { otherDevices: 0, otherHandles: 0, peers: [] } },
     settings: { frames: 'auto', key: 'auto', minAgreement: 0.9, minSupport: 2, handle: null, device: null },
     ...r,
     states,

@@ -1,6 +1,6 @@
 // Between live rounds (AttEvent with byte values) and stored rounds (hex), and the per-round
 // checks the wizard shows right after recording.
-import { busiestPeer } from '../analysis/device.js';
+import { busiestPeer, deviceEvents } from '../analysis/device.js';
 import { parseHex, toHex } from '../hex.js';
 import type { AttEvent, Connection, Round, SourceInfo } from '../model.js';
 import type { Session, StoredConnection, StoredEvent, StoredRound } from './schema.js';
@@ -13,10 +13,10 @@ export function loadEvent(e: StoredEvent): AttEvent {
   return { ...e, value: parseHex(e.value) ?? new Uint8Array(0) };
 }
 
-/** Events of `device`; every event when the device is unknown or no event names a peer. */
+/** Events of `device` (as the analysis counts them); every event when the device is unknown or no event names a peer. */
 export function eventsOfDevice(events: AttEvent[], device: string | null): AttEvent[] {
   if (device === null || !events.some((e) => e.peer !== null)) return events;
-  return events.filter((e) => e.peer === device);
+  return deviceEvents(events, device);
 }
 
 export interface RoundCheck {

@@ -5,12 +5,14 @@ import { sessionKnown } from '../export/known.js';
 import { writeFileDurably } from '../durable-write.js';
 import { AnalysisError } from '../analysis/analysis-error.js';
 import { wordProblem } from '../analysis/wording.js';
+import { sharedInputs } from '../analysis/shared-input.js';
 import { optionsFromSettings, parseSetting, SETTINGS, type GrammarSetting } from '../analysis/options.js';
 import type { AnalysisOptions } from '../analysis/types.js';
 import { InputError } from '../errors.js';
 import type { RoundSource } from '../recorders/source.js';
 import { windowContext } from '../recorders/window-context.js';
 import { acceptCandidate } from '../session/finding.js';
+import { isAnalysisNote } from '../session/result.js';
 import { reportMarkdown } from '../export/markdown.js';
 import { buildReport, reportJson } from '../export/report.js';
 import { checkRound, putRound, sessionRounds, storeRound } from '../session/rounds.js';
@@ -186,10 +188,13 @@ async function stepRecord(w: WizardRun): Promise<Step> {
         }
         const other = w.session.rounds.find((r) => r.device !== null)?.device ?? null;
         const check = checkRound(recorded.events, recorded.connections, { device: w.session.device.address, restarts: 1, otherRoundsDevice: other });
+        // The same window or file given to two states: flagged now, before any analysis.
+        const shared = sharedInputs([...w.session.rounds.filter((r) => r.state !== state), { state, index, source: recorded.source, events: recorded.events }]).filter((x) => x.b.state === state && x.b.index === index);
+        for (const x of shared) check.warnings.push(`this round reads the same part of the capture as '${x.a.state}' round ${x.a.index}${x.records ? ` (records #${x.records.from}..#${x.records.to})` : ''}: the switch cannot differ between them`);
         const name = recorded.connections.find((c) => c.peer === check.device && c.name)?.name ?? null;
         for (const line of roundFeedback({ ...check, warnings: [...recorded.warnings, ...check.warnings] }, style, name, recorded.source)) out(line);
         // Nothing from the device: redoing is the likely answer.
-        const redo = await prompter.confirm({ message: 'Redo this round?', default: roundIsEmpty(check) });
+        const redo = await prompter.confirm({ message: 'Redo this round?', default: roundIsEmpty(check) || shared.length > 0 });
         if (redo) continue;
         if (w.session.device.address === null && check.device !== null) {
           w.session.device.address = check.device;
@@ -275,9 +280,11 @@ async function stepResults(w: WizardRun): Promise<Step> {
   out('');
   out(style.bold('What next'));
   for (const tip of tips) out(`  • ${tip}`);
+  const suspects = roundsToRedo(a.result);
   const next = await prompter.select({
     message: 'What now?',
     choices: [
+      ...suspects.map((x) => ({ name: `Redo '${x.state}' round ${x.index} (${x.why})`, value: `redo:${x.state}#${x.index}` })),
       { name: a.result.candidates.length ? 'Accept a candidate and write the report' : 'Finish without a finding (notes and report)', value: 'accept' },
       { name: 'Record one more round per state', value: 'more' },
       { name: 'Record another state (separates bits that change together)', value: 'state' },
@@ -307,6 +314,7 @@ async function stepResults(w: WizardRun): Promise<Step> {
     w.session.analysis = null;
     return 'record';
   }
+  if (next.startsWith('redo:')) return redoRound(w, next.slice('redo:'.length), a.settings);
   if (next === 'redo') {
     const rounds = [...w.session.rounds].sort((x, y) => t.states.indexOf(x.state) - t.states.indexOf(y.state) || x.index - y.index);
     const pick = await prompter.select({
@@ -318,10 +326,7 @@ async function stepResults(w: WizardRun): Promise<Step> {
       default: '',
     });
     if (pick === '') return 'results';
-    w.session.rounds = w.session.rounds.filter((r) => `${r.state}#${r.index}` !== pick);
-    w.session.analysisSettings = a.settings;
-    w.session.analysis = null;
-    return 'record';
+    return redoRound(w, pick, a.settings);
   }
   if (next === 'settings') {
     const s = a.settings;
@@ -333,6 +338,24 @@ async function stepResults(w: WizardRun): Promise<Step> {
     return 'analyze';
   }
   return 'accept';
+}
+
+/** Rounds the analysis names as wrong: left out (no values of the device) or the odd one of a near miss. */
+function roundsToRedo(result: StoredAnalysisResult): { state: string; index: number; why: string }[] {
+  const out: { state: string; index: number; why: string }[] = [];
+  for (const n of (result.notes ?? []).filter(isAnalysisNote)) {
+    if (n.code === 'near-miss') out.push({ state: n.state, index: n.index, why: `it disagrees with every other round on ${n.bits} bit${n.bits === 1 ? '' : 's'} that would separate the states` });
+    else if (n.code === 'round-left-out') out.push({ state: n.state, index: n.index, why: 'left out of the analysis: no values of the device' });
+  }
+  return out;
+}
+
+/** Drops round "state#index" and records it again; the analysis settings stay. */
+function redoRound(w: WizardRun, id: string, settings: StoredAnalysis['settings']): Step {
+  w.session.rounds = w.session.rounds.filter((r) => `${r.state}#${r.index}` !== id);
+  w.session.analysisSettings = settings;
+  w.session.analysis = null;
+  return 'record';
 }
 
 async function stepAccept(w: WizardRun): Promise<Step> {
