@@ -1,4 +1,5 @@
-import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { writeFileDurably } from '../durable-write.js';
 import { InputError } from '../errors.js';
 import { reportMarkdown } from '../export/markdown.js';
@@ -26,7 +27,7 @@ bundle one zip for an issue (report, JSON, the frames used as hex, the dissector
 
 Options:
   --format FORMAT      md (default), json, html, lua, aiobmsble, bundle
-  --out FILE           write to FILE instead of stdout
+  --out FILE           write to FILE instead of stdout (aiobmsble: a folder for its three files)
   --redact             replace device addresses and drop other devices' traffic and local paths
   --sessions-dir DIR   where sessions are kept (default: $BMS_WIZARD_SESSIONS or ./sessions)`,
   options: { format: { type: 'string' }, out: { type: 'string' }, redact: { type: 'boolean' }, 'sessions-dir': { type: 'string' } },
@@ -43,7 +44,17 @@ Options:
     const decoder = DECODER_FORMATS[format];
     if (decoder) {
       const data = decoder(session, redact);
-      if (out) {
+      if (Array.isArray(data)) {
+        // Several files: under --out DIR, or one after the other on stdout with their paths.
+        for (const f of data) {
+          if (out) {
+            const path = resolve(out, f.path);
+            await mkdir(dirname(path), { recursive: true });
+            await writeFileDurably(path, f.data);
+            ctx.stderr.write(`wrote ${join(out, f.path)}\n`);
+          } else ctx.stdout.write(`# ---- ${f.path} ----\n${f.data}\n`);
+        }
+      } else if (out) {
         await writeFileDurably(resolve(out), data);
         ctx.stderr.write(`wrote ${out}\n`);
       } else ctx.stdout.write(data);
