@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../src/analysis/analyze.js';
-import { loadCaptures } from '../../src/commands/analyze.js';
+import { loadCaptures } from '../../src/recorders/files.js';
 import { acceptCandidate } from '../../src/session/finding.js';
 import { storeRound } from '../../src/session/rounds.js';
 import { newSession, type Session, type StoredAnalysisResult } from '../../src/session/schema.js';
