@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { frameGroups } from '../src/analysis/analyze.js';
 import { findFields, type FieldsResult } from '../src/analysis/readings.js';
-import { loadCaptures } from '../src/commands/analyze.js';
+import { loadCaptures } from '../src/recorders/files.js';
 import { loadShownRounds } from '../src/commands/fields.js';
 import { corpusFile, HAVE_CORPUS, SKIP_REASON } from './helpers/capture-corpus.js';
 

@@ -12,7 +12,7 @@ import { heatLevel } from '../src/analysis/heat-level.js';
 import { heatmapModel } from '../src/analysis/heatmap.js';
 import { heatmapCells, heatmapLines } from '../src/analysis/heatmap-text.js';
 import type { Message } from '../src/analysis/types.js';
-import { loadCaptures } from '../src/commands/analyze.js';
+import { loadCaptures } from '../src/recorders/files.js';
 import { heatColour } from '../src/export/heat-colours.js';
 import { heatmapSvg } from '../src/export/svg-heatmap.js';
 import { acceptCandidate } from '../src/session/finding.js';

@@ -3,7 +3,7 @@
 import type { GroupStats } from './bits.js';
 import { heatLevel } from './heat-level.js';
 import { orderedPairs } from './labels.js';
-import type { Message } from './types.js';
+import type { GroupActivity, Message } from './types.js';
 
 /** Cabana's byte classes, plus `state`: constant within each state, different between states. */
 export type ByteBehaviour = 'static' | 'state' | 'toggling' | 'rising' | 'falling' | 'noisy';
@@ -28,13 +28,6 @@ export function behaviourOf(c: ChangeCounts & { constant: boolean; differs: bool
 
 /** One character a byte: `.` static, `#` state, `~` toggling, `/` rising, `\` falling, `*` noisy. */
 export const BEHAVIOUR_CHARS: Record<ByteBehaviour, string> = { static: '.', state: '#', toggling: '~', rising: '/', falling: '\\', noisy: '*' };
-
-export interface GroupActivity {
-  /** One BEHAVIOUR_CHARS character per byte offset. */
-  kinds: string;
-  /** One digit per byte offset: the heat level (analysis/heat-level) of how often it changes. */
-  levels: string;
-}
 
 /** The group's activity from up to 4000 consecutive pairs and the per-state value histograms. */
 export function groupActivity(msgs: Message[], stats: GroupStats): GroupActivity {

@@ -1,6 +1,5 @@
 // The analysis room's own names: Message, Group, Candidate, Finding and the result's JSON shape (issue 3).
 import type { Direction, Micros, Round } from '../model.js';
-import type { GroupActivity } from './activity.js';
 import type { ChecksumMatch } from './checksums.js';
 
 /** One application frame: one or more consecutive values on one handle, reassembled. */
@@ -70,6 +69,14 @@ export interface StateSummary {
   captures: number;
   rounds: number;
   messages: number;
+}
+
+/** How each byte offset of a group behaves over the rounds (analysis/activity.ts). */
+export interface GroupActivity {
+  /** One activity.ts BEHAVIOUR_CHARS character per byte offset. */
+  kinds: string;
+  /** One digit per byte offset: the heat level (analysis/heat-level) of how often it changes. */
+  levels: string;
 }
 
 export interface GroupResult {

@@ -9,7 +9,7 @@ import type { Report } from './report.js';
 import type { Session } from '../session/schema.js';
 import { writeFileDurably } from '../durable-write.js';
 import { sessionRounds } from '../session/rounds.js';
-import { analysisOptions } from '../wizard/steps.js';
+import { analysisOptions } from '../session/settings.js';
 import { groupView, type GroupView } from './report-groups.js';
 
 export interface SessionViews {

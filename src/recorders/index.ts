@@ -1,31 +1,9 @@
 // The registry of round sources: every source behind the RoundSource interface. To add one: one
 // line in SOURCES with a lazy import, so that a source's heavy dependencies (noble, child
 // processes) load only when it is chosen.
-import type { ExtractFile } from '../hci/extract-file.js';
-import type { SimulateAppCapture } from '../sim/app-capture.js';
-import type { Session } from '../session/schema.js';
-import type { RoundSource } from './source.js';
+import type { SourceEntry } from './source.js';
 
-/** What a source may use when it is created. */
-export interface SourceContext {
-  /** The door from a capture file to events (hci/extract-file, or a test's own). */
-  extract: ExtractFile;
-  /** The simulated app + sniffer (the demo's source). */
-  simulate: SimulateAppCapture;
-  session: Session;
-  /** Folder for files the source writes (next to the session file). */
-  capturesDir: string;
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-}
-
-export interface SourceEntry {
-  id: string;
-  label: string;
-  /** Not offered in the list (the demo's simulator); still used when a session names it. */
-  hidden?: boolean;
-  create(ctx: SourceContext): Promise<RoundSource>;
-}
+export type { SourceContext, SourceEntry } from './source.js';
 
 export const SOURCES: SourceEntry[] = [
   {

@@ -5,8 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImportSource } from './import.js';
 import { slug } from './read-capture.js';
-import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
-import type { SourceContext } from './index.js';
+import type { RecordedRound, RoundRequest, RoundSource, SourceContext, SourceUI } from './source.js';
 
 export const SIM_DEFAULTS = { protocol: 'jbd', seed: '7', format: 'btsnoop' } as const;
 

@@ -1,6 +1,9 @@
 // A live source of rounds (file import, adb, btmon, watched folder, direct GATT).
 // Sources never touch the terminal: the wizard hands them a SourceUI.
+import type { ExtractFile } from '../hci/extract-file.js';
 import type { AttEvent, Connection, GattService, SourceInfo } from '../model.js';
+import type { SimulateAppCapture } from '../sim/app-capture.js';
+import type { Session } from '../session/schema.js';
 
 /** What the wizard lets a source do on screen. */
 export interface SourceUI {
@@ -50,4 +53,25 @@ export interface RoundSource {
   recordRound(request: RoundRequest, ui: SourceUI): Promise<RecordedRound>;
   /** Releases processes, connections and temporary files. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** What a source may use when it is created. */
+export interface SourceContext {
+  /** The door from a capture file to events (hci/extract-file, or a test's own). */
+  extract: ExtractFile;
+  /** The simulated app + sniffer (the demo's source). */
+  simulate: SimulateAppCapture;
+  session: Session;
+  /** Folder for files the source writes (next to the session file). */
+  capturesDir: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface SourceEntry {
+  id: string;
+  label: string;
+  /** Not offered in the list (the demo's simulator); still used when a session names it. */
+  hidden?: boolean;
+  create(ctx: SourceContext): Promise<RoundSource>;
 }

@@ -2,7 +2,34 @@
 // answers (split into notification values the way the real device splits them) and the ground truth.
 import type { Prng } from './prng.js';
 import type { SimGatt } from './gatt.js';
-import type { BmsState } from './state.js';
+
+/** What a simulated BMS knows at one moment (SimulatedBms in state.ts keeps it moving). */
+export interface BmsState {
+  /** Cell voltages in mV. */
+  cellsMv: number[];
+  /** Temperature sensors in 0.1 °C. */
+  tempsDeciC: number[];
+  /** MOSFET/board temperature in 0.1 °C. */
+  mosDeciC: number;
+  /** Pack current in mA, positive when charging. */
+  currentMa: number;
+  nominalMah: number;
+  remainingMah: number;
+  cycles: number;
+  /** Seconds since the BMS powered up (fractional). */
+  uptimeS: number;
+  powerOnCount: number;
+  chargeOn: boolean;
+  /** The simulated switch: the discharge MOSFET. */
+  dischargeOn: boolean;
+  /** Device-side frame counter (JK byte 5), incremented by the protocol per frame sent. */
+  frameCounter: number;
+  serial: string;
+  /** Behaviours of particular firmware seen in real captures, by name (see BmsProtocol.quirks). */
+  quirks: Set<string>;
+  /** Per-connection state: reset on connect. */
+  session: { streaming: boolean; writes: number; flags: Set<string> };
+}
 
 /** Where the simulated switch lives in the device's frames: what the analysis should find. */
 export interface SwitchTruth {

@@ -1,34 +1,9 @@
 // The simulated battery: values that drift like a real pack, a switch, and per-connection state.
-import type { BmsProtocol } from './protocol.js';
+import type { BmsProtocol, BmsState } from './protocol.js';
 import { deviceAddressFor, serialFor } from './identity.js';
 import { Prng } from './prng.js';
 
-export interface BmsState {
-  /** Cell voltages in mV. */
-  cellsMv: number[];
-  /** Temperature sensors in 0.1 °C. */
-  tempsDeciC: number[];
-  /** MOSFET/board temperature in 0.1 °C. */
-  mosDeciC: number;
-  /** Pack current in mA, positive when charging. */
-  currentMa: number;
-  nominalMah: number;
-  remainingMah: number;
-  cycles: number;
-  /** Seconds since the BMS powered up (fractional). */
-  uptimeS: number;
-  powerOnCount: number;
-  chargeOn: boolean;
-  /** The simulated switch: the discharge MOSFET. */
-  dischargeOn: boolean;
-  /** Device-side frame counter (JK byte 5), incremented by the protocol per frame sent. */
-  frameCounter: number;
-  serial: string;
-  /** Behaviours of particular firmware seen in real captures, by name (see BmsProtocol.quirks). */
-  quirks: Set<string>;
-  /** Per-connection state: reset on connect. */
-  session: { streaming: boolean; writes: number; flags: Set<string> };
-}
+export type { BmsState } from './protocol.js';
 
 export interface SimulatedBmsOptions {
   switchOn: boolean;

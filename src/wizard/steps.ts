@@ -6,8 +6,8 @@ import { writeFileDurably } from '../durable-write.js';
 import { AnalysisError } from '../analysis/analysis-error.js';
 import { wordProblem } from '../analysis/wording.js';
 import { sharedInputs } from '../analysis/shared-input.js';
-import { optionsFromSettings, parseSetting, SETTINGS, type GrammarSetting } from '../analysis/options.js';
-import type { AnalysisOptions } from '../analysis/types.js';
+import { parseSetting, SETTINGS, type GrammarSetting } from '../analysis/options.js';
+import { analysisOptions } from '../session/settings.js';
 import { InputError } from '../errors.js';
 import type { RoundSource } from '../recorders/source.js';
 import { windowContext } from '../recorders/window-context.js';
@@ -218,12 +218,6 @@ async function stepRecord(w: WizardRun): Promise<Step> {
     }
   }
   return 'analyze';
-}
-
-/** The stored settings (the text the user chose) → the analysis options, for the session's device. */
-export function analysisOptions(session: Session, settings?: StoredAnalysis['settings']): AnalysisOptions {
-  const s = settings ?? session.analysis?.settings ?? session.analysisSettings ?? {};
-  return { ...optionsFromSettings(s), device: session.device.address };
 }
 
 /** A prompt's check of a setting's text: null when it parses, else what is expected (the same words as the flags'). */
