@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { aiobmsbleDraft, type DraftCheck, type ExportFile } from './aiobmsble.js';
+import { bundleZip } from './bundle.js';
 import { luaDissector } from './lua.js';
 import { VERSION } from '../version.js';
 
@@ -14,6 +15,7 @@ export type DecoderOutput = string | Uint8Array | ExportFile[];
 
 export const DECODER_FORMATS: Record<string, (session: Session, redact: boolean) => DecoderOutput> = {
   lua: (session) => luaDissector(decoderModel(session), `bms-wizard ${VERSION}`),
+  bundle: (session, redact) => bundleZip(session, redact),
   aiobmsble: (session) => {
     const model = decoderModel(session);
     const by = `bms-wizard ${VERSION}`;

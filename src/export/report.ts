@@ -151,8 +151,13 @@ export function buildReport(session: Session, opts: { redact?: boolean } = {}): 
     notes: session.notes,
   };
   if (!redact) return report;
-  // The device gets the first placeholder, so the report reads the same across sessions.
+  return scrub(report, addressNames(session));
+}
+
+/** Every address the session knows, with its placeholder; the device gets the first, so reports read the same across sessions. */
+function addressNames(session: Session): Map<string, string> {
   const names = new Map<string, string>();
+  const device = session.device.address;
   if (device) names.set(device.toLowerCase(), 'xx:xx:xx:xx:xx:01');
   for (const r of session.rounds) {
     for (const p of [r.device, ...r.connections.map((c) => c.peer), ...r.events.map((e) => e.peer)]) {
@@ -160,7 +165,12 @@ export function buildReport(session: Session, opts: { redact?: boolean } = {}): 
       if (k && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(k) && !names.has(k)) names.set(k, `xx:xx:xx:xx:xx:${(names.size + 1).toString(16).padStart(2, '0')}`);
     }
   }
-  return scrub(report, names);
+  return names;
+}
+
+/** The same redaction as the report's, for other text made from the session (the bundle's files). */
+export function redactText(session: Session, text: string): string {
+  return scrub(text, addressNames(session));
 }
 
 export function reportJson(report: Report): string {

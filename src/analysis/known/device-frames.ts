@@ -14,6 +14,8 @@ export interface DeviceStream {
   uuid: string | null;
   /** The stream's values per round, in order (what a different frame rule may re-cut). */
   values: StreamValue[][];
+  /** Index (into the rounds given) of each entry of `values`. */
+  rounds: number[];
   rule: FrameRule;
   ruleText: string;
   frames: Frame[];
@@ -35,10 +37,11 @@ export function deviceFrames(rounds: Round[]): DeviceFrames {
   for (const r of withEvents) for (const e of r.events) if (e.uuid && !uuidOf.has(e.handle)) uuidOf.set(e.handle, e.uuid);
   const streams: DeviceStream[] = [];
   for (const s of buildStreams(withEvents, device, withUnknown).values()) {
-    const values = [...s.values.keys()].sort((a, b) => a - b).map((i) => s.values.get(i)!);
+    const order = [...s.values.keys()].sort((a, b) => a - b);
+    const values = order.map((i) => s.values.get(i)!);
     const rule = chooseRule(values, { kind: 'auto' }, s.dir === 'app-to-device');
     const frames = values.flatMap((v) => assemble(v, rule));
-    streams.push({ handle: s.handle, dir: s.dir, uuid: uuidOf.get(s.handle) ?? null, values, rule, ruleText: describeRule(rule), frames });
+    streams.push({ handle: s.handle, dir: s.dir, uuid: uuidOf.get(s.handle) ?? null, values, rounds: order.map((i) => rounds.indexOf(withEvents[i]!)), rule, ruleText: describeRule(rule), frames });
   }
   streams.sort((a, b) => Number(a.dir === 'app-to-device') - Number(b.dir === 'app-to-device') || b.frames.length - a.frames.length);
   const uuids = new Set<string>();
