@@ -10,7 +10,7 @@ import type { Label } from '../analysis/types.js';
 import type { Report } from './report.js';
 import { ABSENT_COLOUR, BIT_STATE_COLOURS, CHECKSUM_BAD, CHECKSUM_OK, HEAT_COLOURS, STATE_COLOURS, stateColour } from './heat-colours.js';
 import { PAGE_SCRIPT } from './html-script.js';
-import { escapeHtml as esc, scriptJson } from './markup.js';
+import { htmlText as esc } from '../text-safe.js';
 import type { GroupView, Representative } from './report-groups.js';
 
 const LABEL_COLOURS: Record<Label, string> = { checksum: '#2ca25f', counter: '#9e9ac8', length: '#6baed6', number: '#fdae6b', chance: '#bdbdbd' };
@@ -209,6 +209,11 @@ ${roundsSection(r)}
 <script>${PAGE_SCRIPT}</script>
 </body></html>
 `;
+}
+
+/** JSON safe inside a <script> element: no '</script>' or '<!--' can end or confuse it. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 /** uPlot (MIT, Leon Sorokin) from node_modules, inlined so the file needs no network. */

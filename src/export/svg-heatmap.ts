@@ -5,7 +5,7 @@ import { heatLevel } from '../analysis/heat-level.js';
 import type { HeatmapModel } from '../analysis/heatmap.js';
 import type { Label } from '../analysis/types.js';
 import { HEAT_COLOURS, heatColour, stateColour } from './heat-colours.js';
-import { escapeHtml } from './markup.js';
+import { htmlText as escapeHtml } from '../text-safe.js';
 
 export interface HeatmapFigure {
   title: string;
