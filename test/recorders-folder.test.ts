@@ -76,6 +76,26 @@ describe('watched folder source', { timeout: 120_000 }, () => {
     expectSwitchFound(rounds, reqs, truth!);
   });
 
+  it('a file that appears and vanishes before it is read is skipped with a warning; the next capture is used', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'watched-'));
+    const cap = simulateCapture({ protocol: PROTOCOL, switchOn: true, rounds: 1, seed: 5, format: 'pklg' });
+    const source = new FolderSource({ extract, folder: dir, ...fast });
+    const ui = new ScriptedUI();
+    const writer = (async () => {
+      await sleep(200);
+      writeFileSync(join(dir, 'flash\x1b]0;t\x07.pklg'), cap.bytes);
+      await sleep(120); // seen, still settling
+      rmSync(join(dir, 'flash\x1b]0;t\x07.pklg'));
+      await sleep(700);
+      writeFileSync(join(dir, 'round1.pklg'), cap.bytes);
+    })();
+    const r = await source.recordRound(requests()[0]!, ui);
+    await writer;
+    expect(r.source.files[0]!.path).toBe(join(dir, 'round1.pklg'));
+    expect(ui.warnings.join(' ')).toMatch(/flash\\x1b\]0;t\\x07\.pklg appeared and was gone/);
+    expect([...ui.warnings, ...ui.lines].join('\n')).not.toMatch(/\x1b/);
+  });
+
   it('asks for the folder, proposing Downloads, and refuses one that does not exist', async () => {
     dir = mkdtempSync(join(tmpdir(), 'watched-'));
     const ui = new ScriptedUI({ ask: [join(dir, 'nope')] });

@@ -10,6 +10,7 @@ import { detectFormat, HEAD_BYTES } from '../capture/read.js';
 import { CaptureError, InputError } from '../errors.js';
 import type { ExtractFile } from '../hci/extract-file.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
+import { visible } from '../text-safe.js';
 
 export interface FolderOptions {
   extract: ExtractFile;
@@ -154,11 +155,11 @@ export class FolderSource implements RoundSource {
     const dir = await this.chooseFolder(ui);
     const known = await snapshot(dir);
     ui.info(
-      `Round ${request.index} of ${request.roundsPerState} for "${request.state}": record it (PacketLogger, Wireshark…), then save the capture into ${dir}.`,
+      `Round ${request.index} of ${request.roundsPerState} for "${request.state}": record it (PacketLogger, Wireshark…), then save the capture into ${visible(dir)}.`,
     );
     const o = { pollMs: this.opts.pollMs ?? 1000, stableMs: this.opts.stableMs ?? 2000, timeoutMs: this.opts.timeoutMs ?? 30 * 60_000 };
     for (;;) {
-      const spinner = ui.progress(`Waiting for a new capture file in ${dir}…`);
+      const spinner = ui.progress(`Waiting for a new capture file in ${visible(dir)}…`);
       let path: string;
       try {
         path = await waitForNewFile(dir, known, o);
@@ -166,18 +167,27 @@ export class FolderSource implements RoundSource {
         spinner.stop();
         throw e;
       }
-      const st = await stat(path);
-      known.set(basename(path), `${st.size}:${st.mtimeMs}`);
-      const { format, why } = await describeFormat(path);
-      spinner.stop(`New file: ${basename(path)} (${sizeText(st.size)}, ${format ?? 'not a capture'})`);
-      if (!format) {
-        ui.warn(`${basename(path)} is not a capture this tool reads (${why}); still waiting for one.`);
+      // A file may vanish between being seen and being read (a temporary file of the app).
+      const st = await stat(path).catch(() => null);
+      const described = st?.isFile() ? await describeFormat(path).catch(() => null) : null;
+      const name = visible(basename(path));
+      if (!st || !described) {
+        spinner.stop();
+        known.delete(basename(path));
+        ui.warn(`${name} appeared and was gone (or unreadable) before it could be read; still waiting for a capture.`);
         continue;
       }
-      if (!(await ui.confirm(`Use ${basename(path)} for round ${request.index} of "${request.state}"?`, true))) continue;
+      known.set(basename(path), `${st.size}:${st.mtimeMs}`);
+      const { format, why } = described;
+      spinner.stop(`New file: ${name} (${sizeText(st.size)}, ${format ?? 'not a capture'})`);
+      if (!format) {
+        ui.warn(`${name} is not a capture this tool reads (${why}); still waiting for one.`);
+        continue;
+      }
+      if (!(await ui.confirm(`Use ${name} for round ${request.index} of "${request.state}"?`, true))) continue;
       const x = await this.opts.extract(path);
       const warnings = [...x.warnings];
-      if (x.events.length === 0) warnings.push(`${basename(path)} holds no ATT traffic: was it recorded while the app talked to the BMS?`);
+      if (x.events.length === 0) warnings.push(`${name} holds no ATT traffic: was it recorded while the app talked to the BMS?`);
       return {
         source: { kind: 'folder', files: [{ path, sha256: x.capture.sha256! }], note: `watched folder ${dir}: ${format}` },
         events: x.events,

@@ -1,7 +1,7 @@
 // Session files on disk: where they live, atomic saves, validated loads, listing, and a
 // lock so that two processes never write the same session.
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -13,8 +13,18 @@ import { validateSession } from './validate.js';
 
 /** --sessions-dir, then BMS_WIZARD_SESSIONS, then ./sessions. */
 export function resolveSessionsDir(option: string | undefined, env: NodeJS.ProcessEnv, cwd = process.cwd()): string {
-  const dir = option ?? (env.BMS_WIZARD_SESSIONS || undefined) ?? 'sessions';
-  return resolve(cwd, dir);
+  const dir = resolve(cwd, option ?? (env.BMS_WIZARD_SESSIONS || undefined) ?? 'sessions');
+  let st: Stats | undefined;
+  try {
+    st = statSync(dir);
+  } catch {
+    // Missing: created on the first save.
+  }
+  if (st && !st.isDirectory()) {
+    const named = option !== undefined ? '--sessions-dir' : env.BMS_WIZARD_SESSIONS ? 'BMS_WIZARD_SESSIONS' : 'the default sessions folder';
+    throw new InputError(`${named} names ${dir}, which is a file, not a folder: name a folder (it is created when missing)`);
+  }
+  return dir;
 }
 
 export function sessionPath(dir: string, id: string): string {

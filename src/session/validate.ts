@@ -65,6 +65,124 @@ function date(v: unknown, path: string): string {
   return s;
 }
 
+/** Runs the check when the field is present (optional fields of older files). */
+function opt<T>(v: unknown, path: string, check: (v: unknown, path: string) => T): T | undefined {
+  return v === undefined ? undefined : check(v, path);
+}
+/** An object whose every value passes the check. */
+function record<T>(v: unknown, path: string, check: (v: unknown, path: string) => T): Record<string, T> {
+  const o = obj(v, path);
+  for (const [k, x] of Object.entries(o)) check(x, `${path}.${k}`);
+  return o as Record<string, T>;
+}
+function arrOf<T>(v: unknown, path: string, check: (v: unknown, path: string) => T): T[] {
+  return arr(v, path).map((x, i) => check(x, `${path}[${i}]`));
+}
+function hexOrNull(v: unknown, path: string): string | null {
+  return v === null ? null : hex(v, path);
+}
+function intOrNull(v: unknown, path: string): number | null {
+  return v === null ? null : int(v, path);
+}
+/** "0x02": the mask of a candidate or finding. */
+function mask(v: unknown, path: string): string {
+  const s = str(v, path);
+  if (!/^0x[0-9a-f]{1,2}$/i.test(s)) throw new Problem(path, `expected a byte mask such as "0x02", found ${describe(s)}`);
+  return s;
+}
+/** A device address: a MAC (aa:bb:cc:dd:ee:ff) or a platform id (macOS gives UUIDs); nothing else. */
+function address(v: unknown, path: string): string | null {
+  const s = strOrNull(v, path);
+  if (s !== null && !/^[0-9A-Za-z]+(?:[:-][0-9A-Za-z]+)*$/.test(s)) throw new Problem(path, `expected a device address such as "a4:c1:38:00:11:22", found ${describe(s)}`);
+  return s;
+}
+function primitive(v: unknown, path: string): unknown {
+  if (v !== null && typeof v !== 'string' && typeof v !== 'boolean') num(v, path);
+  return v;
+}
+
+function checkGatt(v: unknown, p: string): void {
+  arrOf(v, p, (sv, sp) => {
+    const svc = obj(sv, sp);
+    str(svc.uuid, `${sp}.uuid`);
+    strOrNull(svc.name ?? null, `${sp}.name`);
+    arrOf(svc.characteristics, `${sp}.characteristics`, (cv, cp) => {
+      const c = obj(cv, cp);
+      str(c.uuid, `${cp}.uuid`);
+      strOrNull(c.name, `${cp}.name`);
+      intOrNull(c.handle, `${cp}.handle`);
+      arrOf(c.properties, `${cp}.properties`, str);
+      hexOrNull(c.value, `${cp}.value`);
+      arrOf(c.descriptors, `${cp}.descriptors`, (dv, dp) => {
+        const d = obj(dv, dp);
+        str(d.uuid, `${dp}.uuid`);
+        intOrNull(d.handle, `${dp}.handle`);
+        hexOrNull(d.value, `${dp}.value`);
+      });
+    });
+  });
+}
+
+function checkGroup(v: unknown, q: string): void {
+  const g = obj(v, q);
+  str(g.id, `${q}.id`);
+  int(g.handle, `${q}.handle`);
+  oneOf(g.dir, `${q}.dir`, ['app-to-device', 'device-to-app'] as const);
+  str(g.key, `${q}.key`);
+  hex(g.prefix, `${q}.prefix`);
+  int(g.length, `${q}.length`);
+  str(g.frames, `${q}.frames`);
+  record(g.messages, `${q}.messages`, (x, path) => int(x, path));
+  hex(g.example, `${q}.example`);
+  opt(g.lengths, `${q}.lengths`, (x, path) => {
+    const l = obj(x, path);
+    int(l.min, `${path}.min`);
+    int(l.max, `${path}.max`);
+  });
+  opt(g.checksum, `${q}.checksum`, strOrNull);
+  opt(g.orphans, `${q}.orphans`, bool);
+  opt(g.labels, `${q}.labels`, (x, path) =>
+    arrOf(x, path, (lv, lp) => {
+      const l = obj(lv, lp);
+      int(l.byte, `${lp}.byte`);
+      str(l.label, `${lp}.label`);
+    }),
+  );
+  opt(g.activity, `${q}.activity`, (x, path) => {
+    const a = obj(x, path);
+    str(a.kinds, `${path}.kinds`);
+    str(a.levels, `${path}.levels`);
+  });
+}
+
+function checkCandidate(v: unknown, q: string): void {
+  const c = obj(v, q);
+  str(c.group, `${q}.group`);
+  int(c.byte, `${q}.byte`);
+  int(c.bit, `${q}.bit`);
+  if ((c.bit as number) > 7) throw new Problem(`${q}.bit`, `expected a bit number 0–7, found ${String(c.bit)}`);
+  mask(c.mask, `${q}.mask`);
+  record(c.values, `${q}.values`, num);
+  record(c.support, `${q}.support`, num);
+  num(c.agreement, `${q}.agreement`);
+  strOrNull(c.label, `${q}.label`);
+  num(c.score, `${q}.score`);
+  opt(c.kind, `${q}.kind`, (x, path) => oneOf(x, path, ['bit', 'byte'] as const));
+  opt(c.bits, `${q}.bits`, (x, path) => arrOf(x, path, (b, bp) => int(b, bp)));
+  opt(c.why, `${q}.why`, (x, path) => arrOf(x, path, str));
+  opt(c.together, `${q}.together`, (x, path) =>
+    arrOf(x, path, (tv, tp) => {
+      const t = obj(tv, tp);
+      str(t.group, `${tp}.group`);
+      int(t.byte, `${tp}.byte`);
+      int(t.bit, `${tp}.bit`);
+      mask(t.mask, `${tp}.mask`);
+      opt(t.bits, `${tp}.bits`, (y, yp) => arrOf(y, yp, (b, bp) => int(b, bp)));
+      record(t.values, `${tp}.values`, num);
+    }),
+  );
+}
+
 function checkSource(v: unknown, p: string): void {
   const s = obj(v, p);
   str(s.kind, `${p}.kind`);
@@ -87,7 +205,7 @@ function checkEvent(v: unknown, p: string): void {
   int(e.record, `${p}.record`);
   numOrNull(e.t, `${p}.t`);
   int(e.conn, `${p}.conn`);
-  strOrNull(e.peer, `${p}.peer`);
+  address(e.peer, `${p}.peer`);
   oneOf(e.dir, `${p}.dir`, ['app-to-device', 'device-to-app'] as const);
   str(e.op, `${p}.op`);
   int(e.opcode, `${p}.opcode`);
@@ -103,12 +221,14 @@ function checkRound(v: unknown, p: string, states: string[]): void {
   int(r.index, `${p}.index`, 1);
   checkSource(r.source, `${p}.source`);
   date(r.recordedAt, `${p}.recordedAt`);
-  strOrNull(r.device, `${p}.device`);
+  address(r.device, `${p}.device`);
   arr(r.connections, `${p}.connections`).forEach((c, i) => {
     const co = obj(c, `${p}.connections[${i}]`);
     int(co.conn, `${p}.connections[${i}].conn`);
-    strOrNull(co.peer, `${p}.connections[${i}].peer`);
+    address(co.peer, `${p}.connections[${i}].peer`);
     strOrNull(co.name, `${p}.connections[${i}].name`);
+    opt(co.start, `${p}.connections[${i}].start`, numOrNull);
+    opt(co.end, `${p}.connections[${i}].end`, numOrNull);
   });
   int(r.otherEvents, `${p}.otherEvents`);
   arr(r.warnings, `${p}.warnings`).forEach((w, i) => str(w, `${p}.warnings[${i}]`));
@@ -117,22 +237,16 @@ function checkRound(v: unknown, p: string, states: string[]): void {
 
 function checkAnalysis(v: unknown, p: string): void {
   const a = obj(v, p);
-  obj(a.settings, `${p}.settings`);
+  record(a.settings, `${p}.settings`, primitive);
   date(a.ranAt, `${p}.ranAt`);
   const r = obj(a.result, `${p}.result`);
-  obj(r.states, `${p}.result.states`);
-  arr(r.groups, `${p}.result.groups`).forEach((g, i) => {
-    const go = obj(g, `${p}.result.groups[${i}]`);
-    str(go.id, `${p}.result.groups[${i}].id`);
+  record(r.states, `${p}.result.states`, (x, path) => {
+    const st = obj(x, path);
+    int(st.captures, `${path}.captures`);
+    int(st.messages, `${path}.messages`);
   });
-  arr(r.candidates, `${p}.result.candidates`).forEach((c, i) => {
-    const q = `${p}.result.candidates[${i}]`;
-    const co = obj(c, q);
-    str(co.group, `${q}.group`);
-    int(co.byte, `${q}.byte`);
-    int(co.bit, `${q}.bit`);
-    obj(co.values, `${q}.values`);
-  });
+  arrOf(r.groups, `${p}.result.groups`, checkGroup);
+  arrOf(r.candidates, `${p}.result.candidates`, checkCandidate);
   arr(r.findings, `${p}.result.findings`);
 }
 
@@ -150,14 +264,15 @@ function checkSession(doc: unknown): Session {
   oneOf(s.step, '$.step', STEPS);
   const device = obj(s.device, '$.device');
   strOrNull(device.name, '$.device.name');
-  strOrNull(device.address, '$.device.address');
-  if (device.gatt !== null) arr(device.gatt, '$.device.gatt').forEach((g, i) => str(obj(g, `$.device.gatt[${i}]`).uuid, `$.device.gatt[${i}].uuid`));
+  address(device.address, '$.device.address');
+  if (device.gatt !== null) checkGatt(device.gatt, '$.device.gatt');
   const target = obj(s.target, '$.target');
   str(target.name, '$.target.name');
   const states = arr(target.states, '$.target.states').map((x, i) => str(x, `$.target.states[${i}]`));
   if (states.length < 2) throw new Problem('$.target.states', `expected at least 2 states, found ${states.length}`);
   if (new Set(states).size !== states.length) throw new Problem('$.target.states', 'expected distinct state names');
   int(target.roundsPerState, '$.target.roundsPerState', 1);
+  opt(target.setup, '$.target.setup', (x, path) => record(x, path, str));
   if (s.source !== null) {
     const src = obj(s.source, '$.source');
     str(src.id, '$.source.id');
@@ -166,12 +281,16 @@ function checkSession(doc: unknown): Session {
   }
   arr(s.rounds, '$.rounds').forEach((r, i) => checkRound(r, `$.rounds[${i}]`, states));
   if (s.analysis !== null) checkAnalysis(s.analysis, '$.analysis');
-  if (s.analysisSettings !== undefined) obj(s.analysisSettings, '$.analysisSettings');
+  opt(s.analysisSettings, '$.analysisSettings', (x, path) => record(x, path, primitive));
   if (s.accepted !== null) {
     const a = obj(s.accepted, '$.accepted');
     str(a.group, '$.accepted.group');
     int(a.byte, '$.accepted.byte');
     int(a.bit, '$.accepted.bit');
+    mask(a.mask, '$.accepted.mask');
+    record(a.values, '$.accepted.values', num);
+    hex(a.prefix, '$.accepted.prefix');
+    int(a.handle, '$.accepted.handle');
     str(a.rule, '$.accepted.rule');
   }
   str(s.notes, '$.notes');
@@ -179,6 +298,7 @@ function checkSession(doc: unknown): Session {
     const eo = obj(e, `$.exports[${i}]`);
     oneOf(eo.format, `$.exports[${i}].format`, ['md', 'json', 'html'] as const);
     str(eo.path, `$.exports[${i}].path`);
+    date(eo.at, `$.exports[${i}].at`);
   });
   bool(s.demo, '$.demo');
   return s as unknown as Session;
