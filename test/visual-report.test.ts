@@ -213,6 +213,17 @@ describe.skipIf(!CHROMIUM)('visual report in a real headless browser', () => {
     const after = await page.$eval('canvas.heatmap', (c: HTMLCanvasElement) => c.width);
     expect(after).toBeGreaterThan(before);
     await page.click('input.bits');
+    // Hiding the labelled bytes (checksums, counters…) blanks their columns.
+    const blank = async () => page.$eval('canvas.heatmap', (c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 30, c.width, c.height - 30).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === 255 && d[i + 1] === 255 && d[i + 2] === 255) n++;
+      return n;
+    });
+    const shownAll = await blank();
+    await page.click('input.hide-known');
+    expect(await blank()).toBeGreaterThan(shownAll);
+    await page.click('input.hide-known');
     await page.screenshot({ path: join(OUTPUT, shot), fullPage: true });
     await page.screenshot({ path: join(OUTPUT, shot.replace(/\.png$/, '-top.png')) });
     expect(errors).toEqual([]);

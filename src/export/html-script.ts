@@ -20,10 +20,12 @@ export const PAGE_SCRIPT = String.raw`
   }
   function colour(l) { return l < 0 ? data.absent : data.palette[l]; }
 
-  function drawHeatmap(g, canvas, bits, linear, status) {
+  function drawHeatmap(g, canvas, bits, linear, hideKnown, status) {
     var cols = bits ? g.width * 8 : g.width;
     var rows = bits ? g.bitRows : g.rows;
     var cells = decode(bits ? g.bitCells : g.byteCells);
+    var known = {};
+    if (hideKnown) g.labels.forEach(function (l) { known[l.byte] = true; });
     var cw = Math.max(2, Math.min(14, Math.floor(1100 / Math.max(1, cols))));
     var ch = Math.max(2, Math.min(8, Math.floor(480 / Math.max(1, rows.length))));
     var left = 24, top = 30;
@@ -40,7 +42,7 @@ export const PAGE_SCRIPT = String.raw`
       for (var c = 0; c < cols; c++) {
         // Bits are stored bit 0 first; shown most significant first, as the hex views do.
         var idx = bits ? r * cols + Math.floor(c / 8) * 8 + (7 - (c % 8)) : r * cols + c;
-        ctx.fillStyle = colour(level(cells[idx], linear));
+        ctx.fillStyle = known[bits ? Math.floor(c / 8) : c] ? data.absent : colour(level(cells[idx], linear));
         ctx.fillRect(left + c * cw, top + r * ch, cw, ch);
       }
     }
@@ -124,10 +126,9 @@ export const PAGE_SCRIPT = String.raw`
     var root = document.getElementById('group-' + g.id);
     if (!root) return;
     var heat = root.querySelector('canvas.heatmap'), status = root.querySelector('.status');
-    var bitsBox = root.querySelector('input.bits'), linearBox = root.querySelector('input.linear');
-    function redraw() { drawHeatmap(g, heat, bitsBox.checked, linearBox.checked, status); }
-    bitsBox.addEventListener('change', redraw);
-    linearBox.addEventListener('change', redraw);
+    var boxes = ['bits', 'linear', 'hide-known'].map(function (c) { return root.querySelector('input.' + c); });
+    function redraw() { drawHeatmap(g, heat, boxes[0].checked, boxes[1].checked, boxes[2].checked, status); }
+    boxes.forEach(function (b) { b.addEventListener('change', redraw); });
     redraw();
     drawPerState(g, root.querySelector('canvas.per-state'));
     var plot = root.querySelector('.plot');

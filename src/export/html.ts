@@ -108,7 +108,7 @@ function groupSection(v: GroupView): string {
 ${open}
 <p>Frames: ${esc(g.frames)} · key ${esc(g.key)} · messages ${msgs}${sum}</p>
 <h3>Heatmap <small>(rows: ${v.bytes.frames} frames in time order, ${v.bytes.rows.length} rows; left bands: state, round)</small></h3>
-<p class="controls"><label><input type="checkbox" class="bits"> bits</label> <label><input type="checkbox" class="linear"> linear scale</label> <span class="status"></span></p>
+<p class="controls"><label><input type="checkbox" class="bits"> bits</label> <label><input type="checkbox" class="linear"> linear scale</label> <label><input type="checkbox" class="hide-known"> hide labelled bytes</label> <span class="status"></span></p>
 <div class="scroll"><canvas class="heatmap"></canvas></div>
 <h3>Per state <small>(each bit: <span class="sw" style="background:${BIT_STATE_COLOURS['1']}"></span> always 1, <span class="sw" style="background:${BIT_STATE_COLOURS['0']}"></span> always 0, <span class="sw" style="background:${BIT_STATE_COLOURS.x}"></span> varies; outlined: candidates)</small></h3>
 <div class="scroll"><canvas class="per-state"></canvas></div>
