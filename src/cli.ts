@@ -4,9 +4,10 @@ import kleur from 'kleur';
 import { InputError, Interrupted } from './errors.js';
 import { guardedStream, visible } from './text-safe.js';
 import type { Command, CommandContext } from './commands/command.js';
+import { type HelpEntry, type HelpTable, readHelpTable } from './help-table.js';
 import { VERSION } from './version.js';
 
-const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   wizard: () => import('./commands/wizard.js'),
   demo: () => import('./commands/demo.js'),
   explore: () => import('./commands/explore.js'),
@@ -26,7 +27,12 @@ const GLOBAL_OPTIONS = {
   yes: { type: 'boolean', short: 'y' },
 } as const;
 
-async function mainHelp(): Promise<string> {
+/** The static help table when argv asks for help (and the table is current), else null. */
+function helpTable(argv: string[]): HelpTable | null {
+  return argv.includes('--help') || argv.includes('-h') || argv[0] === 'help' ? readHelpTable(VERSION, Object.keys(COMMANDS)) : null;
+}
+
+async function mainHelp(table: HelpTable | null): Promise<string> {
   const lines = [
     `bms-wizard ${VERSION} — find how a BMS encodes a switch or a reading in its Bluetooth LE traffic.`,
     '',
@@ -35,15 +41,15 @@ async function mainHelp(): Promise<string> {
     'Commands:',
   ];
   for (const [name, load] of Object.entries(COMMANDS)) {
-    const { command } = await load();
-    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+    const summary = table ? table.commands[name]!.summary : (await load()).command.summary;
+    lines.push(`  ${name.padEnd(10)} ${summary}`);
   }
   lines.push('', 'Without a command, the guided wizard starts.', 'Global options: --help, --debug (stack traces), --yes (accept defaults, never prompt), --version.');
   lines.push("Run 'bms-wizard COMMAND --help' for a command's options.");
   return lines.join('\n') + '\n';
 }
 
-function commandHelp(c: Command): string {
+function commandHelp(c: HelpEntry): string {
   return `Usage: ${c.usage}\n\n${c.summary}\n\n${c.help.trimEnd()}\n\nGlobal options: --help, --debug, --yes\n`;
 }
 
@@ -57,14 +63,16 @@ export async function main(argv: string[], given: Omit<CommandContext, 'debug' |
       return 0;
     }
     if (argv[0] === 'help' || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
-      ctx.stdout.write(await mainHelp());
+      ctx.stdout.write(await mainHelp(helpTable(argv)));
       return 0;
     }
     const named = argv[0] !== undefined && !argv[0].startsWith('-');
     const name = named ? argv[0]! : 'wizard';
     const load = COMMANDS[name];
     if (!load) throw new InputError(`unknown command '${name}'. Run 'bms-wizard --help' for the list`);
-    const { command } = await load();
+    // A help request parses with the static table: no command module is loaded to print it.
+    const entry = helpTable(argv)?.commands[name];
+    const command: HelpEntry & { run?: Command['run'] } = entry ?? (await load()).command;
     let parsed;
     try {
       parsed = parseArgs({
@@ -81,7 +89,8 @@ export async function main(argv: string[], given: Omit<CommandContext, 'debug' |
       ctx.stdout.write(commandHelp(command));
       return 0;
     }
-    return await command.run(values, positionals, { ...ctx, debug, yes: Boolean(values.yes) });
+    const run = command.run ?? (await load()).command.run;
+    return await run(values, positionals, { ...ctx, debug, yes: Boolean(values.yes) });
   } catch (err) {
     return report(err, ctx.stderr, debug);
   }

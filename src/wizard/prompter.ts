@@ -1,6 +1,7 @@
 // The only questions the wizard asks go through a Prompter, so tests and `--yes` can answer
-// them. The terminal one wraps @inquirer/prompts; Ctrl+C becomes Interrupted.
-import { confirm, input, select } from '@inquirer/prompts';
+// them. The terminal one wraps @inquirer/prompts (loaded at the first question: start-up stays
+// fast for every command that asks none); Ctrl+C becomes Interrupted.
+import type { input } from '@inquirer/prompts';
 import { InputError, Interrupted } from '../errors.js';
 
 export interface Choice<T> {
@@ -22,6 +23,9 @@ function isExitPrompt(err: unknown): boolean {
   return err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError');
 }
 
+let inquirer: Promise<typeof import('@inquirer/prompts')> | null = null;
+const prompts = (): Promise<typeof import('@inquirer/prompts')> => (inquirer ??= import('@inquirer/prompts'));
+
 /** @inquirer/prompts on the given streams (the terminal by default). */
 export function inquirerPrompter(streams: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream } = {}): Prompter {
   const context = { input: streams.input, output: streams.output, clearPromptOnDone: false } as Parameters<typeof input>[1];
@@ -36,15 +40,15 @@ export function inquirerPrompter(streams: { input?: NodeJS.ReadableStream; outpu
   return {
     select<T>(q: { message: string; choices: Choice<T>[]; default?: T }) {
       const choices = q.choices.map((c) => ({ name: c.name, value: c.value, description: c.description, disabled: c.disabled || false }));
-      return guard(select<T>({ message: q.message, choices, default: q.default, pageSize: 12, loop: false }, context));
+      return guard(prompts().then(({ select }) => select<T>({ message: q.message, choices, default: q.default, pageSize: 12, loop: false }, context)));
     },
     input(q) {
       return guard(
-        input({ message: q.message, default: q.default, validate: q.validate ? (s: string) => q.validate!(s) ?? true : undefined }, context),
+        prompts().then(({ input }) => input({ message: q.message, default: q.default, validate: q.validate ? (s: string) => q.validate!(s) ?? true : undefined }, context)),
       );
     },
     confirm(q) {
-      return guard(confirm({ message: q.message, default: q.default }, context));
+      return guard(prompts().then(({ confirm }) => confirm({ message: q.message, default: q.default }, context)));
     },
   };
 }

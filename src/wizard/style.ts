@@ -1,7 +1,7 @@
 // Colour and spinners, only on a terminal: NO_COLOR / TERM=dumb turn colour off, FORCE_COLOR on;
 // ora spins only on an interactive stderr with CI unset.
 import kleur from 'kleur';
-import ora from 'ora';
+import type { Ora } from 'ora';
 import { HEAT_TONES, type HeatCell } from '../analysis/heatmap-text.js';
 
 export interface Style {
@@ -49,7 +49,18 @@ export interface Spinner {
   stop(): void;
 }
 
-/** An ora spinner on an interactive stderr; otherwise plain lines on `out` when it ends. */
+type OraFactory = typeof import('ora').default;
+let oraFactory: OraFactory | null = null;
+let oraLoading: Promise<void> | null = null;
+/** ora loads with the first interactive spinner, not at start-up (it costs tens of milliseconds). */
+function loadOra(): Promise<void> {
+  return (oraLoading ??= import('ora').then((m) => void (oraFactory = m.default)));
+}
+
+/**
+ * An ora spinner on an interactive stderr; otherwise plain lines on `out` when it ends. A spinner
+ * that ends before ora has loaded prints its end mark itself, as ora would.
+ */
 export function startSpinner(text: string, opts: { stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv; out: (line: string) => void }): Spinner {
   const interactive = Boolean((opts.stderr as { isTTY?: boolean }).isTTY) && !opts.env.CI && opts.env.TERM !== 'dumb';
   if (!interactive) {
@@ -63,14 +74,28 @@ export function startSpinner(text: string, opts: { stderr: NodeJS.WritableStream
   // discardStdin would swallow the keys of the next prompt; the wizard handles SIGINT itself.
   // Without colour (NO_COLOR) the spinner and its end marks are plain: ora's own marks are coloured.
   const colour = colourEnabled(opts.stderr, opts.env);
-  const s = ora({ text, stream: opts.stderr as NodeJS.WriteStream, discardStdin: false, isEnabled: true, color: colour ? 'cyan' : false }).start();
+  let current = text;
+  let done = false;
+  const make = (ora: OraFactory): Ora => ora({ text: current, stream: opts.stderr as NodeJS.WriteStream, discardStdin: false, isEnabled: true, color: colour ? 'cyan' : false }).start();
+  let s: Ora | null = oraFactory ? make(oraFactory) : null;
+  if (!s) void loadOra().then(() => void (!done && oraFactory && (s = make(oraFactory))));
+  const end = (ok: boolean, t: string): void => {
+    done = true;
+    const mark = ok ? '✔' : '✖';
+    if (s) void (colour ? (ok ? s.succeed(t) : s.fail(t)) : s.stopAndPersist({ symbol: mark, text: t }));
+    else opts.stderr.write(`${colour ? (ok ? kleur.green(mark) : kleur.red(mark)) : mark} ${t}\n`);
+  };
   return {
     update: (t) => {
-      s.text = t;
+      current = t;
+      if (s) s.text = t;
     },
-    succeed: (t) => void (colour ? s.succeed(t) : s.stopAndPersist({ symbol: '✔', text: t })),
-    fail: (t) => void (colour ? s.fail(t) : s.stopAndPersist({ symbol: '✖', text: t })),
-    stop: () => void s.stop(),
+    succeed: (t) => end(true, t),
+    fail: (t) => end(false, t),
+    stop: () => {
+      done = true;
+      s?.stop();
+    },
   };
 }
 

@@ -28,6 +28,11 @@ function fresh(): boolean {
   return existsSync(join(DIST, 'cli.js')) && freshIn(join(REPO, 'src'), DIST);
 }
 
+/** The build's second step (npm run build): dist/help-table.json from the compiled commands. */
+export function writeHelpTable(): void {
+  spawnSync(process.execPath, [join(DIST, 'build-help-table.js')], { cwd: REPO, encoding: 'utf8' });
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Compiles src/ into dist/ unless it is up to date (type errors elsewhere do not stop the emit). */
@@ -49,7 +54,10 @@ export async function ensureDist(): Promise<void> {
     }
   }
   try {
-    if (!fresh()) spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json')], { cwd: REPO, encoding: 'utf8' });
+    if (!fresh()) {
+      spawnSync(process.execPath, [join(REPO, 'node_modules/typescript/bin/tsc'), '-p', join(REPO, 'tsconfig.json')], { cwd: REPO, encoding: 'utf8' });
+      writeHelpTable();
+    }
   } finally {
     unlinkSync(lock);
   }
