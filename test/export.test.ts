@@ -65,7 +65,7 @@ describe('bms-wizard export', () => {
     expect(r.code).toBe(0);
     expect(r.err).toContain(`wrote ${out}`);
     const j = JSON.parse(await readFile(out, 'utf8'));
-    expect(Object.keys(j)).toEqual(['schemaVersion', 'kind', 'tool', 'session', 'redacted', 'device', 'target', 'queries', 'states', 'analysis', 'accepted', 'decoder', 'known', 'notes']);
+    expect(Object.keys(j)).toEqual(['schemaVersion', 'kind', 'tool', 'session', 'redacted', 'device', 'target', 'queries', 'states', 'analysis', 'accepted', 'decoder', 'known', 'readings', 'readingRules', 'notes']);
     expect(j.known).toMatchObject({ family: 'jbd', documented: expect.arrayContaining([expect.objectContaining({ byte: 24, mask: '0x02' })]) });
     expect(j.schemaVersion).toBe(1);
     expect(j.kind).toBe('bms-wizard-report');

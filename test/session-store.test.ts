@@ -112,7 +112,7 @@ describe('session store', () => {
     expect(session.schemaVersion).toBe(SCHEMA_VERSION);
     expect(session.tool.version).toBe('0.0.3');
     expect(session.device).toEqual({ name: 'JBD-SP04S034', address: 'c8:47:8c:aa:bb:cc', gatt: null });
-    expect(session.target).toEqual({ name: 'discharge switch', states: ['on', 'off'], roundsPerState: 2 });
+    expect(session.target).toEqual({ kind: 'switch', name: 'discharge switch', states: ['on', 'off'], roundsPerState: 2 });
     expect(session.step).toBe('analyze');
     expect(session.rounds[0]!.source.files).toEqual([{ path: '/caps/on.btsnoop', sha256: 'cd'.repeat(32) }]);
     expect(session.rounds[0]!.events[0]).toMatchObject({ record: 1, uuid: null, value: 'dd0300', handle: 17 });

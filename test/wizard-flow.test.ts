@@ -10,7 +10,7 @@ import { analyze } from '../src/analysis/analyze.js';
 import { InputError, Interrupted } from '../src/errors.js';
 import { sessionRounds } from '../src/session/rounds.js';
 import { loadSession, sessionArtifacts } from '../src/session/store.js';
-import type { Session } from '../src/session/schema.js';
+import { SCHEMA_VERSION, type Session } from '../src/session/schema.js';
 import { realEngine } from '../src/wizard/engine.js';
 import { runWizard } from '../src/wizard/run.js';
 import { VERSION } from '../src/version.js';
@@ -224,12 +224,12 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     const s = scriptedIO(fullScript().slice(4));
     const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'resume', session: v2.id, cwd: root });
     expect(s.left()).toEqual([]);
-    expect(s.output.join('\n')).toContain('(session upgraded from schema 1 to 2)');
-    expect(session.schemaVersion).toBe(2);
+    expect(s.output.join('\n')).toContain(`(session upgraded from schema 1 to ${SCHEMA_VERSION})`);
+    expect(session.schemaVersion).toBe(SCHEMA_VERSION);
     expect(session.tool.version).toBe(VERSION); // written by this bms-wizard now
     expect(session.step).toBe('done');
     expect(topMatchesTruth(session)).toBe(true);
-    expect(JSON.parse(await readFile(file, 'utf8')).schemaVersion).toBe(2);
+    expect(JSON.parse(await readFile(file, 'utf8')).schemaVersion).toBe(SCHEMA_VERSION);
   });
 
   it('records one more round per state and re-analyses when asked', async () => {
@@ -315,9 +315,9 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     expect(s.left()).toEqual([]);
     expect(session.step).toBe('done');
     // A finished session is not offered again: a new one starts without asking.
-    const t = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    const t = scriptedIO([{ q: /A switch, a reading, or both/, a: INTERRUPT }]);
     await runWizard({ io: t.io, engine: realEngine, sessionsDir: dir, mode: 'choose', cwd: root }).catch(() => undefined);
-    expect(t.asked[0]).toMatch(/Name of the switch/);
+    expect(t.asked[0]).toMatch(/A switch, a reading, or both/);
   });
 });
 

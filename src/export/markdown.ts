@@ -95,16 +95,28 @@ export function reportMarkdown(r: Report): string {
     for (const q of r.queries.slice(0, 20)) out.push(`| 0x${q.handle.toString(16).padStart(4, '0')} | ${q.uuid ?? ''} | ${q.op} | \`${hexWords(q.value)}\` | ${q.count} |`);
     if (r.queries.length > 20) out.push('', `_…and ${r.queries.length - 20} more distinct writes._`);
   }
+  if (r.readingRules.length) {
+    out.push('## Readings', '', 'value = raw × scale + add; bytes count from 0 at the frame start. Checked against what the app showed in each round.', '');
+    out.push('| Reading | Frame (handle, starts with, length) | Offset | Size | Type | Byte order | Scale | Add | Unit | Shown → decoded |', '|---|---|---|---|---|---|---|---|---|---|');
+    r.readingRules.forEach((d, i) => {
+      const a = r.readings[i]!;
+      const per = a.shown.map((s, k) => `${cell(s || '–')} → ${a.decoded[k] ?? '–'}`).join('<br>');
+      out.push(`| ${cell(d.name)}${d.count ? ` (${d.count} cells)` : ''} | 0x${d.frame.handle.toString(16).padStart(4, '0')}, \`${prefixWords(d.frame.startsWith, 8)}\`, ${d.frame.length ?? '?'} bytes | ${d.offset} | ${d.size}${d.count ? ` × ${d.count}` : ''} | ${d.type} | ${d.endian ?? '–'} | ${d.scale} | ${d.add} | ${cell(d.unit || '–')} | ${per} |`);
+    });
+    out.push('');
+  }
+
   out.push('');
 
   out.push('## Rounds', '', `Method: for each state, set the ${t.name} in the app, verify it by restarting the app, then record ${t.roundsPerState} rounds (restart the app, open the page with the switch, do not touch it).`, '');
   for (const [state, setup] of Object.entries(t.setup ?? {})) out.push(`- State \`${markdownCode(state)}\`: ${cell(setup)}`);
   if (t.setup && Object.keys(t.setup).length > 0) out.push('');
-  out.push('| State | Round | Source | Files | Connections | From device | To device | Warnings |', '|---|---|---|---|---|---|---|---|');
+  const anyShown = Object.values(r.states).some((s) => s.rounds.some((x) => x.shown.length > 0));
+  out.push(`| State | Round | Source | Files | Connections | From device | To device | Warnings |${anyShown ? ' App showed |' : ''}`, `|---|---|---|---|---|---|---|---|${anyShown ? '---|' : ''}`);
   for (const [state, s] of Object.entries(r.states)) {
     for (const round of s.rounds) {
       const files = round.files.map((f) => `\`${markdownCode(f.path)}\` (sha256 ${cell(f.sha256.slice(0, 12))}…)`).join('<br>');
-      out.push(`| ${cell(state)} | ${round.index} | ${cell(round.source)} | ${files} | ${round.connections} | ${round.messages.fromDevice} | ${round.messages.toDevice} | ${cell(round.warnings.join('; '))} |`);
+      out.push(`| ${cell(state)} | ${round.index} | ${cell(round.source)} | ${files} | ${round.connections} | ${round.messages.fromDevice} | ${round.messages.toDevice} | ${cell(round.warnings.join('; '))} |${anyShown ? ` ${cell(round.shown.join(' ') || '–')} |` : ''}`);
     }
   }
   out.push('');

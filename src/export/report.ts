@@ -2,7 +2,7 @@
 import { basename } from 'node:path';
 import type { GattService } from '../model.js';
 import { knownJson, type KnownJson } from '../analysis/known/words.js';
-import type { AcceptedFinding, Session, StoredAnalysis } from '../session/schema.js';
+import type { AcceptedFinding, AcceptedReading, Session, StoredAnalysis } from '../session/schema.js';
 import { sessionKnown } from './known.js';
 
 /** Version of the export's own shape (not of the session file). */
@@ -24,6 +24,8 @@ export interface ReportRound {
   connections: number;
   messages: { fromDevice: number; toDevice: number };
   warnings: string[];
+  /** What the app showed during the round (empty when not asked). */
+  shown: string[];
 }
 
 export interface Report {
@@ -43,7 +45,25 @@ export interface Report {
   decoder: DecoderRule | null;
   /** The known BMS family the device's frames match (checksums and lengths verified), with the documented meanings of candidates. */
   known: KnownJson | null;
+  /** Readings accepted into the session, and each as a decoder rule. */
+  readings: AcceptedReading[];
+  readingRules: ReadingRule[];
   notes: string;
+}
+
+/** A reading as a decoder rule: value = raw × scale + add, in unit (cells: `count` values of `size` bytes). */
+export interface ReadingRule {
+  name: string;
+  frame: { handle: number; startsWith: string; length: number | null };
+  offset: number;
+  size: number;
+  type: string;
+  endian: 'be' | 'le' | null;
+  scale: number;
+  add: number;
+  unit: string;
+  count?: number;
+  text: string;
 }
 
 export interface DecoderRule {
@@ -98,6 +118,25 @@ function decoderOf(session: Session): DecoderRule | null {
   };
 }
 
+function readingRulesOf(session: Session): ReadingRule[] {
+  return (session.readings ?? []).map((r) => {
+    const g = session.fields?.result.groups.find((x) => x.id === r.group) ?? session.analysis?.result.groups.find((x) => x.id === r.group);
+    return {
+      name: r.name,
+      frame: { handle: r.handle, startsWith: r.prefix, length: g?.length ?? null },
+      offset: r.offset,
+      size: r.size,
+      type: r.type,
+      endian: r.endian,
+      scale: r.scale,
+      add: r.add,
+      unit: r.unit,
+      ...(r.count !== undefined ? { count: r.count } : {}),
+      text: r.rule,
+    };
+  });
+}
+
 function knownOf(session: Session): KnownJson | null {
   const k = sessionKnown(session);
   return k && knownJson(k, session.analysis?.result.candidates ?? []);
@@ -131,6 +170,7 @@ export function buildReport(session: Session, opts: { redact?: boolean } = {}): 
       connections: conns,
       messages: { fromDevice, toDevice: events.length - fromDevice },
       warnings: r.warnings,
+      shown: [...(r.shown ?? [])],
     });
   }
 
@@ -148,6 +188,8 @@ export function buildReport(session: Session, opts: { redact?: boolean } = {}): 
     accepted: session.accepted,
     decoder: decoderOf(session),
     known: knownOf(session),
+    readings: session.readings ?? [],
+    readingRules: readingRulesOf(session),
     notes: session.notes,
   };
   if (!redact) return report;

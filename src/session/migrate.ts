@@ -55,7 +55,24 @@ function v1to2(d: Doc): Doc {
   };
 }
 
-const STEPS_UP: Record<number, (d: Doc) => Doc> = { 1: v1to2 };
+/**
+ * Version 2 (bms-wizard 0.1, before readings): no shown values per round, no target kind (every
+ * session looked for a switch), no fields search and no accepted readings.
+ */
+function v2to3(d: Doc): Doc {
+  const asRecord = (v: unknown): Doc => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Doc) : {});
+  const target = asRecord(d.target);
+  return {
+    ...d,
+    schemaVersion: 3,
+    target: { ...target, kind: 'switch' },
+    rounds: Array.isArray(d.rounds) ? d.rounds.map((r) => ({ ...asRecord(r), shown: [] })) : d.rounds,
+    fields: null,
+    readings: [],
+  };
+}
+
+const STEPS_UP: Record<number, (d: Doc) => Doc> = { 1: v1to2, 2: v2to3 };
 
 /** Returns the document at SCHEMA_VERSION (the same object when already current). */
 export function migrateSession(doc: unknown, file: string): { doc: unknown; from: number } {

@@ -1,6 +1,7 @@
 // Between live rounds (AttEvent with byte values) and stored rounds (hex), and the per-round
 // checks the wizard shows right after recording.
 import { busiestPeer, deviceEvents } from '../analysis/device.js';
+import { parseShownValue, type ShownValue } from '../analysis/shown.js';
 import { parseHex, toHex } from '../hex.js';
 import type { AttEvent, Connection, Round, SourceInfo } from '../model.js';
 import type { Session, StoredConnection, StoredEvent, StoredRound } from './schema.js';
@@ -67,6 +68,8 @@ export function storeRound(args: {
   events: AttEvent[];
   connections: Connection[];
   warnings: string[];
+  /** What the app showed during the round (the shown-value grammar), when asked. */
+  shown?: string[];
   now?: Date;
 }): StoredRound {
   const mine = eventsOfDevice(args.events, args.device);
@@ -83,12 +86,23 @@ export function storeRound(args: {
     otherEvents: args.events.length - mine.length,
     warnings: args.warnings,
     events: mine.map(storeEvent),
+    shown: args.shown ?? [],
   };
 }
 
 /** Rounds as the analysis takes them, rebuilt from the session alone. */
 export function sessionRounds(session: Session): Round[] {
   return session.rounds.map((r) => ({ state: r.state, index: r.index, source: r.source, events: r.events.map(loadEvent) }));
+}
+
+/** The values shown per round, in the order of sessionRounds() (parsed by the one grammar). */
+export function sessionShown(session: Session): ShownValue[][] {
+  return session.rounds.map((r, i) => (r.shown ?? []).map((v, k) => parseShownValue(v, `value ${k + 1} of round ${i + 1}`)));
+}
+
+/** A shown value as stored: its name (when given), number and unit ("soc=80%"). */
+export function storedShown(v: ShownValue): string {
+  return v.name ? `${v.name}=${v.text}` : v.text;
 }
 
 /** Replaces the round (state, index) or appends it. */

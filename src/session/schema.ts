@@ -1,9 +1,10 @@
 // The session file: one JSON document per wizard session. Everything needed to re-run the
 // analysis lives here (the device's ATT events as hex), so the capture files may disappear.
+import type { FieldsResult } from '../analysis/readings.js';
 import type { AnalysisNote, AnalysisResult, CandidateResult, GroupResult, StateSummary } from '../analysis/types.js';
 import type { AttEvent, GattService, SourceInfo } from '../model.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The next step the wizard runs when the session is resumed. */
 export const STEPS = ['target', 'source', 'record', 'analyze', 'results', 'accept', 'export', 'done'] as const;
@@ -33,6 +34,11 @@ export interface StoredRound {
   otherEvents: number;
   warnings: string[];
   events: StoredEvent[];
+  /**
+   * What the app showed during the round, one value each as typed ("13.28V", "soc=80%"; the grammar is
+   * analysis/shown.ts); the i-th value of every round is the same reading. Absent or [] when not given.
+   */
+  shown?: string[];
 }
 
 /**
@@ -72,6 +78,43 @@ export interface AcceptedFinding {
   rule: string;
 }
 
+/** What a session looks for: a switch (states compared), a reading (values the app showed), or both. */
+export type TargetKind = 'switch' | 'reading' | 'both';
+
+/**
+ * A reading accepted into the session: the field that holds it and how to decode it, for the reports
+ * and the decoders exported from the session (Wireshark Lua, aiobmsble):
+ * value = raw × scale + add, in `unit`, raw read from `size` bytes at `offset` of the frames on
+ * `handle` that start with `prefix`, as `type` (u8 i8 u16 i16 sm16 u24 i24 u32 i32 f32 bcd, ascii,
+ * ascii-hex, ascii-hex-signed) in byte order `endian` (null for one byte and text).
+ * A cell array has `count`: cells 1…count, `size` bytes each, from `offset` on.
+ */
+export interface AcceptedReading {
+  /** "soc", "reading 2", "cells". */
+  name: string;
+  unit: string;
+  group: string;
+  handle: number;
+  prefix: string;
+  offset: number;
+  size: number;
+  type: string;
+  endian: 'be' | 'le' | null;
+  scale: number;
+  add: number;
+  count?: number;
+  /** What the app showed per round, and what the field decodes to there (null: no frame of the group). */
+  shown: string[];
+  decoded: (number | null)[];
+  /** "frame starting dd03 (handle 0x0011), bytes 4–5 u16 be × 0.01 V" */
+  rule: string;
+}
+
+export interface StoredFields {
+  ranAt: string;
+  result: FieldsResult;
+}
+
 export interface Session {
   schemaVersion: typeof SCHEMA_VERSION;
   tool: { name: 'bms-wizard'; version: string };
@@ -81,7 +124,7 @@ export interface Session {
   step: Step;
   device: { name: string | null; address: string | null; gatt: GattService[] | null };
   /** `setup`: what to set in the app for a state when it is not just the switch in that state (a third state). */
-  target: { name: string; states: string[]; roundsPerState: number; setup?: Record<string, string> };
+  target: { name: string; states: string[]; roundsPerState: number; setup?: Record<string, string>; kind?: TargetKind };
   /** Round source id ('import', 'sim', 'adb'…) and what the source needs to continue. */
   source: { id: string; options: Record<string, string> } | null;
   rounds: StoredRound[];
@@ -89,6 +132,10 @@ export interface Session {
   /** Settings the user chose, kept while the analysis is stale (rounds changed since it ran). */
   analysisSettings?: StoredAnalysis['settings'];
   accepted: AcceptedFinding | null;
+  /** The last search for the shown values (bms-wizard fields), or null. */
+  fields?: StoredFields | null;
+  /** Readings accepted into the session. */
+  readings?: AcceptedReading[];
   notes: string;
   exports: { format: 'md' | 'json' | 'html'; path: string; at: string }[];
   /** true for sessions made by `bms-wizard demo`. */
@@ -105,11 +152,13 @@ export function newSession(id: string, version: string, now: Date = new Date()):
     updated: at,
     step: 'target',
     device: { name: null, address: null, gatt: null },
-    target: { name: 'discharge switch', states: ['on', 'off'], roundsPerState: 3 },
+    target: { name: 'discharge switch', states: ['on', 'off'], roundsPerState: 3, kind: 'switch' },
     source: null,
     rounds: [],
     analysis: null,
     accepted: null,
+    fields: null,
+    readings: [],
     notes: '',
     exports: [],
     demo: false,

@@ -1,6 +1,7 @@
 // Checks a parsed session document field by field; the first problem becomes one InputError
 // naming the file and the JSON path (e.g. `$.rounds[2].events[5].value`).
 import { InputError } from '../errors.js';
+import { parseShownValue } from '../analysis/shown.js';
 import { SCHEMA_VERSION, STEPS, type Session } from './schema.js';
 
 class Problem extends Error {
@@ -233,6 +234,37 @@ function checkRound(v: unknown, p: string, states: string[]): void {
   int(r.otherEvents, `${p}.otherEvents`);
   arr(r.warnings, `${p}.warnings`).forEach((w, i) => str(w, `${p}.warnings[${i}]`));
   arr(r.events, `${p}.events`).forEach((e, i) => checkEvent(e, `${p}.events[${i}]`));
+  if (r.shown !== undefined) arr(r.shown, `${p}.shown`).forEach((v, i) => shown(v, `${p}.shown[${i}]`));
+}
+
+/** A shown value in the one grammar (analysis/shown.ts). */
+function shown(v: unknown, path: string): string {
+  const s = str(v, path);
+  try {
+    parseShownValue(s);
+  } catch (err) {
+    throw new Problem(path, (err as Error).message);
+  }
+  return s;
+}
+
+function checkReading(v: unknown, p: string): void {
+  const r = obj(v, p);
+  str(r.name, `${p}.name`);
+  str(r.unit, `${p}.unit`);
+  str(r.group, `${p}.group`);
+  int(r.handle, `${p}.handle`);
+  hex(r.prefix, `${p}.prefix`);
+  int(r.offset, `${p}.offset`);
+  int(r.size, `${p}.size`, 1);
+  str(r.type, `${p}.type`);
+  if (r.endian !== null) oneOf(r.endian, `${p}.endian`, ['be', 'le'] as const);
+  num(r.scale, `${p}.scale`);
+  num(r.add, `${p}.add`);
+  if (r.count !== undefined) int(r.count, `${p}.count`, 1);
+  arr(r.shown, `${p}.shown`).forEach((x, i) => str(x, `${p}.shown[${i}]`));
+  arr(r.decoded, `${p}.decoded`).forEach((x, i) => numOrNull(x, `${p}.decoded[${i}]`));
+  str(r.rule, `${p}.rule`);
 }
 
 function checkAnalysis(v: unknown, p: string): void {
@@ -269,7 +301,10 @@ function checkSession(doc: unknown): Session {
   const target = obj(s.target, '$.target');
   str(target.name, '$.target.name');
   const states = arr(target.states, '$.target.states').map((x, i) => str(x, `$.target.states[${i}]`));
-  if (states.length < 2) throw new Problem('$.target.states', `expected at least 2 states, found ${states.length}`);
+  const kind = target.kind === undefined ? 'switch' : oneOf(target.kind, '$.target.kind', ['switch', 'reading', 'both'] as const);
+  // A reading alone needs no states to compare: its rounds are one state.
+  const fewest = kind === 'reading' ? 1 : 2;
+  if (states.length < fewest) throw new Problem('$.target.states', `expected at least ${fewest} states, found ${states.length}`);
   if (new Set(states).size !== states.length) throw new Problem('$.target.states', 'expected distinct state names');
   int(target.roundsPerState, '$.target.roundsPerState', 1);
   opt(target.setup, '$.target.setup', (x, path) => record(x, path, str));
@@ -293,6 +328,15 @@ function checkSession(doc: unknown): Session {
     int(a.handle, '$.accepted.handle');
     str(a.rule, '$.accepted.rule');
   }
+  if (s.fields !== undefined && s.fields !== null) {
+    const f = obj(s.fields, '$.fields');
+    date(f.ranAt, '$.fields.ranAt');
+    const res = obj(f.result, '$.fields.result');
+    arr(res.readings, '$.fields.result.readings');
+    arr(res.cells, '$.fields.result.cells');
+    arr(res.groups, '$.fields.result.groups');
+  }
+  if (s.readings !== undefined) arr(s.readings, '$.readings').forEach((r, i) => checkReading(r, `$.readings[${i}]`));
   str(s.notes, '$.notes');
   arr(s.exports, '$.exports').forEach((e, i) => {
     const eo = obj(e, `$.exports[${i}]`);

@@ -15,8 +15,14 @@ import { acceptCandidate } from '../session/finding.js';
 import { isAnalysisNote } from '../session/result.js';
 import { reportMarkdown } from '../export/markdown.js';
 import { buildReport, reportJson } from '../export/report.js';
-import { checkRound, putRound, sessionRounds, storeRound } from '../session/rounds.js';
-import { roundsOf, type Session, type Step, type StoredAnalysis, type StoredAnalysisResult } from '../session/schema.js';
+import { checkRound, putRound, sessionRounds, sessionShown, storedShown, storeRound } from '../session/rounds.js';
+import { acceptCells, acceptReading } from '../session/readings.js';
+import { findFields } from '../analysis/readings.js';
+import { confirmCells, packVoltageIndex } from '../analysis/cells.js';
+import { describeCells } from '../analysis/field-view.js';
+import { checkShownRounds, parseShownValue, parseShownValues } from '../analysis/shown.js';
+import { perRound, readingLine, readingsView } from './readings-view.js';
+import { roundsOf, type AcceptedReading, type Session, type Step, type StoredAnalysis, type StoredAnalysisResult, type TargetKind } from '../session/schema.js';
 import { sessionArtifacts } from '../session/store.js';
 import type { Engine } from './engine.js';
 import { sourceUI, type WizardIO } from './io.js';
@@ -40,10 +46,25 @@ export interface WizardRun {
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
+/** What the session looks for (sessions written before readings looked for a switch). */
+export function targetKind(session: Session): TargetKind {
+  return session.target.kind ?? 'switch';
+}
+
 async function stepTarget(w: WizardRun): Promise<Step> {
   const { prompter, out, style } = w.io;
   const t = w.session.target;
   out(style.bold('\nWhat do you want to find?'));
+  t.kind = await prompter.select<TargetKind>({
+    message: 'A switch, a reading, or both?',
+    choices: [
+      { name: 'A switch (on/off, a mode): compare rounds recorded in each state', value: 'switch' },
+      { name: 'A reading (voltage, current, SoC, temperatures, cells): match what the app shows', value: 'reading' },
+      { name: 'Both: compare the states, and note what the app shows in each round', value: 'both' },
+    ],
+    default: targetKind(w.session),
+  });
+  if (t.kind === 'reading') return stepReadingTarget(w);
   out('Pick one switch of the BMS app (e.g. the discharge switch). You record the app\'s Bluetooth traffic several times with the switch in each state');
   out('(the app restarted each time, the switch not touched); the wizard then finds the bits that stay the same within each state and differ between them.');
   t.name = (await prompter.input({ message: 'Name of the switch or reading', default: t.name, validate: (s) => (s.trim() ? null : 'give it a name') })).trim();
@@ -72,6 +93,32 @@ async function stepTarget(w: WizardRun): Promise<Step> {
   });
   w.session.device.address = device.trim() === '' ? null : device.trim().toLowerCase();
   // Rounds of states that are no longer in the target are dropped.
+  w.session.rounds = w.session.rounds.filter((r) => t.states.includes(r.state));
+  return 'source';
+}
+
+/** A reading alone: rounds of one state, each with the values the app showed. */
+async function stepReadingTarget(w: WizardRun): Promise<Step> {
+  const { prompter, out } = w.io;
+  const t = w.session.target;
+  out('Record the app\'s Bluetooth traffic while it shows its values, and type what it showed after each round. The wizard');
+  out('then finds the bytes that decode to those values in every round (offset, size, byte order, scale). Two or three rounds');
+  out('with different values (a little charge or load between them) pin the fields down; one is enough to start.');
+  if (t.name === 'discharge switch') t.name = 'readings';
+  t.name = (await prompter.input({ message: 'Name of the reading(s)', default: t.name, validate: (s) => (s.trim() ? null : 'give it a name') })).trim();
+  t.states = ['reading'];
+  const n = await prompter.input({
+    message: 'Rounds (each round = one app session, with the values it showed)',
+    default: String(Math.min(t.roundsPerState, 3)),
+    validate: (s) => (/^\d+$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= 50 ? null : 'a number from 1 to 50'),
+  });
+  t.roundsPerState = Number(n);
+  const device = await prompter.input({
+    message: 'Device address if you know it (empty: find it from the traffic)',
+    default: w.session.device.address ?? '',
+    validate: (s) => (s.trim() === '' || MAC.test(s.trim()) ? null : 'an address like a4:c1:38:12:34:56, or empty'),
+  });
+  w.session.device.address = device.trim() === '' ? null : device.trim().toLowerCase();
   w.session.rounds = w.session.rounds.filter((r) => t.states.includes(r.state));
   return 'source';
 }
@@ -142,6 +189,13 @@ function instructions(w: WizardRun, state: string, resumed: boolean, n: number):
       `Then it records ${n === 1 ? 'one round: it restarts' : `${n} rounds: each round restarts`} the app and opens the page with the switch without touching it.`,
     ];
   }
+  if (targetKind(w.session) === 'reading') {
+    return [
+      `Rounds${resumed ? ' (continuing)' : ''}: ${n === 1 ? 'one app session' : `${n} app sessions`}, each: start the app, wait until it shows its values, note them`,
+      '  (voltage, current, SoC, temperatures, as many as you like, in the same order every round), close the app.',
+      '  After each round the wizard asks what the app showed. Values that differ between rounds pin the fields down.',
+    ];
+  }
   const head = [
     `State '${state}'${resumed ? ' (continuing)' : ''}:`,
     setup ? `  1. In the vendor app: ${setup}.` : `  1. In the vendor app, set the ${t.name} to ${state.toUpperCase()}.`,
@@ -173,7 +227,7 @@ async function stepRecord(w: WizardRun): Promise<Step> {
     if (missing.length === 0) continue;
     out(style.bold(`\nRecording '${state}' (${have}/${t.roundsPerState} rounds so far)`));
     for (const line of instructions(w, state, have > 0, missing.length)) out(line);
-    if (!w.session.demo) await ui.waitForUser(t.setup?.[state] ? `App set for '${state}' and verified?` : `Switch set to ${state.toUpperCase()} and verified?`);
+    if (!w.session.demo && targetKind(w.session) !== 'reading') await ui.waitForUser(t.setup?.[state] ? `App set for '${state}' and verified?` : `Switch set to ${state.toUpperCase()} and verified?`);
     for (const index of missing) {
       for (;;) {
         out(style.accent(`\nRound ${index}/${t.roundsPerState} of '${state}'`));
@@ -208,7 +262,8 @@ async function stepRecord(w: WizardRun): Promise<Step> {
           out(recorded.source.kind === 'gatt' ? '  GATT table read from the device:' : '  GATT seen in the capture (the app\'s service discovery):');
           for (const line of gattSummary(gatt)) out(`  ${line}`);
         }
-        putRound(w.session, storeRound({ state, index, source: recorded.source, device: check.device, events: recorded.events, connections: recorded.connections, warnings: [...recorded.warnings, ...check.warnings] }));
+        const shown = targetKind(w.session) === 'switch' ? [] : await askShown(w, state, index);
+        putRound(w.session, storeRound({ state, index, source: recorded.source, device: check.device, events: recorded.events, connections: recorded.connections, warnings: [...recorded.warnings, ...check.warnings], shown }));
         // The analysis is stale once a round changes; the settings chosen for it stay.
         if (w.session.analysis) w.session.analysisSettings = w.session.analysis.settings;
         w.session.analysis = null;
@@ -218,6 +273,26 @@ async function stepRecord(w: WizardRun): Promise<Step> {
     }
   }
   return 'analyze';
+}
+
+/** What the app showed during a round: one line in the shown-value grammar, checked against the other rounds. */
+async function askShown(w: WizardRun, state: string, index: number): Promise<string[]> {
+  const others = w.session.rounds.filter((r) => !(r.state === state && r.index === index)).map((r) => (r.shown ?? []).map((v) => parseShownValue(v)));
+  const example = others.find((o) => o.length > 0);
+  const line = await w.io.prompter.input({
+    message: `What did the app show during this round? (e.g. ${example ? example.map((v) => (v.name ? `${v.name}=${v.text}` : v.text)).join(' ') : '13.28V 80% -2.5A 21.3C'}; same order every round; empty: nothing)`,
+    default: '',
+    validate: (v) => {
+      if (!v.trim()) return null;
+      try {
+        checkShownRounds([...others, parseShownValues(v, 'this round')]);
+        return null;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  });
+  return line.trim() ? parseShownValues(line).map(storedShown) : [];
 }
 
 /** A prompt's check of a setting's text: null when it parses, else what is expected (the same words as the flags'). */
@@ -232,36 +307,99 @@ function settingCheck(name: GrammarSetting): (v: string) => string | null {
  */
 async function stepAnalyze(w: WizardRun): Promise<Step> {
   const { out, style } = w.io;
+  const kind = targetKind(w.session);
   const settings = w.session.analysis?.settings ?? w.session.analysisSettings ?? { frames: 'auto', key: 'auto', minAgreement: 0.9 };
   out(style.bold('\nAnalysis'));
   const spin = w.io.spinner(`analysing ${w.session.rounds.length} rounds`);
-  let result: StoredAnalysisResult;
+  let result: StoredAnalysisResult | null = null;
   try {
     // Yield once so the spinner draws before the synchronous analysis runs.
     await new Promise((r) => setImmediate(r));
     const learn = await windowContext(w.session, w.engine.extract);
     // The settings apply also while the analysis is stale (new rounds since it ran).
     const options = analysisOptions(w.session, settings);
-    const raw = w.engine.analyze(sessionRounds(w.session), learn.rounds.length ? { ...options, learnFrom: learn.rounds } : options);
-    result = JSON.parse(JSON.stringify(raw)) as StoredAnalysisResult;
-    spin.succeed(`analysed: ${result.groups.length} groups, ${result.candidates.length} candidates`);
+    const withContext = learn.rounds.length ? { ...options, learnFrom: learn.rounds } : options;
+    if (kind !== 'reading') {
+      const raw = w.engine.analyze(sessionRounds(w.session), withContext);
+      result = JSON.parse(JSON.stringify(raw)) as StoredAnalysisResult;
+    }
+    const shown = sessionShown(w.session);
+    if (kind !== 'switch' && shown.some((x) => x.length > 0)) {
+      const fields = findFields(sessionRounds(w.session), shown, withContext);
+      w.session.fields = { ranAt: new Date().toISOString(), result: JSON.parse(JSON.stringify(fields)) };
+    } else w.session.fields = null;
+    const f = w.session.fields?.result;
+    spin.succeed(
+      [
+        result ? `analysed: ${result.groups.length} groups, ${result.candidates.length} candidates` : `analysed: ${f?.groups.length ?? 0} groups`,
+        f ? `${f.readings.filter((r) => r.candidates.length).length}/${f.readings.length} readings found` : '',
+      ].filter(Boolean).join('; '),
+    );
     if (learn.missing.length) out(style.dim(`  ${learn.missing.join(', ')}: not found or changed, so frames were learnt from the rounds' windows alone`));
+    if (kind !== 'switch' && !f) out(style.dim('  no round says what the app showed, so no reading was looked for'));
   } catch (err) {
     spin.fail('analysis failed');
     throw err instanceof AnalysisError ? new InputError(wordProblem(err.problem, MENU_WORDS), { cause: err }) : err;
   }
-  w.session.analysis = { settings, ranAt: new Date().toISOString(), result };
-  if (w.session.device.address === null && typeof result.device === 'string') w.session.device.address = result.device;
+  w.session.analysis = result ? { settings, ranAt: new Date().toISOString(), result } : null;
+  if (kind === 'reading') w.session.analysisSettings = settings;
+  const device = result?.device ?? w.session.fields?.result.device;
+  if (w.session.device.address === null && typeof device === 'string') w.session.device.address = device;
   return 'results';
+}
+
+/** The results of a reading alone: the candidates per reading, then what to do. */
+async function stepReadingResults(w: WizardRun): Promise<Step> {
+  const { prompter, out } = w.io;
+  const f = w.session.fields?.result;
+  out('');
+  if (f) for (const line of readingsView(f, w.io.style)) out(line);
+  else out('No round says what the app showed: record a round and type the values the app showed.');
+  const next = await prompter.select({
+    message: 'What now?',
+    choices: [
+      { name: f?.readings.some((r) => r.candidates.length) ? 'Accept the readings and write the report' : 'Finish without a reading (notes and report)', value: 'accept' },
+      { name: 'Record one more round (values that differ pin the fields down)', value: 'more' },
+      { name: 'Redo a round that looks wrong', value: 'redo' },
+    ],
+    default: 'accept',
+  });
+  if (next === 'more') {
+    w.session.target.roundsPerState += 1;
+    return 'record';
+  }
+  if (next === 'redo') return pickRoundToRedo(w);
+  return 'accept';
+}
+
+/** Drops a round the user picks, to record it again. */
+async function pickRoundToRedo(w: WizardRun): Promise<Step> {
+  const t = w.session.target;
+  const rounds = [...w.session.rounds].sort((x, y) => t.states.indexOf(x.state) - t.states.indexOf(y.state) || x.index - y.index);
+  const pick = await w.io.prompter.select({
+    message: 'Which round?',
+    choices: [
+      ...rounds.map((r) => ({ name: `'${r.state}' round ${r.index}: ${sourceLine(r.source)}, ${r.events.filter((e) => e.dir === 'device-to-app').length} messages from the device${r.warnings.length ? `, ${r.warnings.length} warning${r.warnings.length === 1 ? '' : 's'}` : ''}${r.shown?.length ? `, app showed ${r.shown.join(' ')}` : ''}`, value: `${r.state}#${r.index}` })),
+      { name: 'None (back)', value: '' },
+    ],
+    default: '',
+  });
+  if (pick === '') return 'results';
+  return redoRound(w, pick, w.session.analysis?.settings ?? w.session.analysisSettings ?? {});
 }
 
 async function stepResults(w: WizardRun): Promise<Step> {
   const { prompter, out, style } = w.io;
+  if (targetKind(w.session) === 'reading') return stepReadingResults(w);
   const a = w.session.analysis;
   if (!a) return 'analyze';
   const t = w.session.target;
   out('');
   for (const line of resultsView(a.result, t.states, style)) out(line);
+  if (w.session.fields) {
+    out('');
+    for (const line of readingsView(w.session.fields.result, style)) out(line);
+  }
   if (w.io.columns() > 0) for (const line of heatmapView(a.result, style, w.io.columns())) out(line);
   const known = sessionKnown(w.session);
   if (known) {
@@ -349,11 +487,17 @@ function redoRound(w: WizardRun, id: string, settings: StoredAnalysis['settings'
   w.session.rounds = w.session.rounds.filter((r) => `${r.state}#${r.index}` !== id);
   w.session.analysisSettings = settings;
   w.session.analysis = null;
+  w.session.fields = null;
   return 'record';
 }
 
 async function stepAccept(w: WizardRun): Promise<Step> {
   const { prompter, out, style } = w.io;
+  if (targetKind(w.session) !== 'switch') await acceptReadings(w);
+  if (targetKind(w.session) === 'reading') {
+    w.session.notes = await prompter.input({ message: 'Notes for the report (app version, BMS model, anything odd; empty for none)', default: w.session.notes });
+    return 'export';
+  }
   const a = w.session.analysis;
   if (!a) return 'analyze';
   const t = w.session.target;
@@ -366,6 +510,63 @@ async function stepAccept(w: WizardRun): Promise<Step> {
   if (w.session.accepted) out(`  ${style.ok('✔')} ${w.session.accepted.rule}`);
   w.session.notes = await prompter.input({ message: 'Notes for the report (app version, BMS model, anything odd; empty for none)', default: w.session.notes });
   return 'export';
+}
+
+/**
+ * The user picks the field of each reading (the best first), and confirms the cell array with one or
+ * two cell voltages the app showed in the last round.
+ */
+async function acceptReadings(w: WizardRun): Promise<void> {
+  const { prompter, out, style } = w.io;
+  const f = w.session.fields?.result;
+  const accepted: AcceptedReading[] = [];
+  if (!f) {
+    w.session.readings = accepted;
+    return;
+  }
+  for (const [i, r] of f.readings.entries()) {
+    if (r.candidates.length === 0) continue;
+    const top = r.candidates.slice(0, 5);
+    const pick = await prompter.select({
+      message: `Which field is ${r.name ?? `reading ${i + 1}`} (shown ${r.shown.filter(Boolean).join(', ')})?`,
+      choices: [...top.map((c, k) => ({ name: `${readingLine(c, r)}  ${perRound(c, r)}`, value: k })), { name: 'None of these', value: -1 }],
+      default: 0,
+    });
+    if (pick < 0) continue;
+    const reading = acceptReading(top[pick]!, r, i);
+    accepted.push(reading);
+    out(`  ${style.ok('✔')} ${reading.name}: ${reading.rule}`);
+  }
+  const cells = f.cells[0];
+  const last = cells ? cells.decoded.map((d, k) => (d ? k : -1)).filter((k) => k >= 0).pop() : undefined;
+  if (cells && last !== undefined) {
+    out(`Cell voltages: ${describeCells(cells)}`);
+    const asked: { cell: number; value: ReturnType<typeof parseShownValue> }[] = [];
+    for (const cell of [1, cells.count]) {
+      const v = await prompter.input({
+        message: `To confirm: the voltage of cell ${cell} the app showed in round ${last + 1} (e.g. 3.301V; empty: skip)`,
+        default: '',
+        validate: (x) => {
+          if (!x.trim()) return null;
+          try {
+            const sv = parseShownValue(x, `cell ${cell}`);
+            return sv.quantity === 'voltage' ? null : 'a voltage, e.g. 3.301V';
+          } catch (err) {
+            return (err as Error).message;
+          }
+        },
+      });
+      if (v.trim()) asked.push({ cell, value: parseShownValue(v, `cell ${cell}`) });
+    }
+    const ok = asked.length ? confirmCells(cells, last, asked) : await prompter.confirm({ message: 'Accept the cell array without checking a cell?', default: true });
+    if (ok) {
+      const pack = packVoltageIndex(sessionShown(w.session));
+      const reading = acceptCells(cells, pack >= 0 ? f.readings[pack]!.shown : []);
+      accepted.push(reading);
+      out(`  ${style.ok('✔')} ${reading.rule}${asked.length ? ' (the app\'s cell values match)' : ''}`);
+    } else out(`  ${style.warn('✖')} the cell values the app showed do not match this array (it shows ${(cells.decoded[last] ?? []).slice(0, 4).join(' ')} …): not accepted`);
+  }
+  w.session.readings = accepted;
 }
 
 /** Writes both reports next to the session file; returns their paths. */
