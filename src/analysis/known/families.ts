@@ -14,6 +14,69 @@ const mosfet = (name: string, offset: number, mask: number, meaning: string, typ
   bits: [{ mask, meaning }],
 });
 
+/**
+ * JK02 in its two cell layouts: the 24-cell layout (firmware before 11) has every field 32 bytes
+ * earlier than the 32-cell one (aiobmsble jikong_bms: "JK02_24S has offset -32").
+ */
+function jk02(layout: '32s' | '24s'): Family {
+  const cells = layout === '32s' ? 32 : 24;
+  const o = layout === '32s' ? 0 : -32;
+  const cellInfo = { offset: 4, value: 0x02 };
+  const field = (f: FieldSpec): FieldSpec => ({ ...f, offset: f.offset + (f.offset >= 150 ? o : 0), onType: cellInfo });
+  return {
+    id: `jk02-${layout}`,
+    short: 'JK02',
+    name: layout === '32s' ? 'JK BMS, JK02 protocol (32-cell layout, firmware 11+)' : 'JK BMS, JK02 protocol (24-cell layout, firmware before 11)',
+    services: ['ffe0'],
+    notify: ['ffe1'],
+    write: ['ffe1'],
+    advertisement: { manufacturerIds: [0x0b65, 0x4b4a], serviceUuids: ['ffe0'] },
+    frames: [
+      {
+        id: 'reply',
+        dir: 'device-to-app',
+        heads: ['55aaeb90'],
+        length: { kind: 'fixed', n: 300 },
+        checksum: { algorithm: 'sum8', from: 0, fromEnd: 0, le: false },
+        signature: [{ what: 'cell 1 voltage as a 16-bit millivolt value (JK02)', offset: 6, type: 'u16', le: true, min: 1000, max: 4700, onType: cellInfo }],
+        cellSum: { cells: { offset: 6, count: cells, le: true }, total: { offset: 150 + o, le: true }, onType: cellInfo },
+        fields: [
+          { name: 'cell voltage', offset: 6, type: 'u16', le: true, scale: 0.001, unit: 'V', count: cells, stride: 2, onType: cellInfo },
+          field({ name: 'total voltage', offset: 150, type: 'u32', le: true, scale: 0.001, unit: 'V' }),
+          field({ name: 'current', offset: 158, type: 'i32', le: true, scale: 0.001, unit: 'A' }),
+          field({ name: 'balance current', offset: 170, type: 'i16', le: true, scale: 0.001, unit: 'A' }),
+          field(mosfet('balancer', 172, 0x01, 'the balancer working')),
+          field({ name: 'state of charge', offset: 173, type: 'u8', le: true, unit: '%' }),
+          field({ name: 'remaining capacity', offset: 174, type: 'u32', le: true, scale: 0.001, unit: 'Ah' }),
+          field({ name: 'nominal capacity', offset: 178, type: 'u32', le: true, scale: 0.001, unit: 'Ah' }),
+          field({ name: 'cycles', offset: 182, type: 'u32', le: true }),
+          field(mosfet('charge MOSFET', 198, 0x01, 'the charge MOSFET')),
+          field(mosfet('discharge MOSFET', 199, 0x01, 'the discharge MOSFET')),
+        ],
+      },
+      {
+        id: 'request',
+        dir: 'app-to-device',
+        heads: ['aa5590eb'],
+        length: { kind: 'fixed', n: 20 },
+        checksum: { algorithm: 'sum8', from: 0, fromEnd: 0, le: false },
+      },
+    ],
+    supportedBy: [`${AIOBMSBLE} jikong_bms`, 'esphome-jk-bms (syssi/esphome-jk-bms) jk_bms_ble', `${BATMON} jikong`],
+    sources:
+      layout === '32s'
+        ? [
+            'patman15/aiobmsble aiobmsble/bms/jikong_bms.py @ 037505fc (UUIDs ffe0/ffe1, head 55 aa eb 90, 300 bytes, sum8 over bytes 0..298, request aa 55 90 eb cmd len + 13 bytes + sum8, fields of the 0x02 cell info frame)',
+            'syssi/esphome-jk-bms components/jk_bms_ble (frame types 0x01 settings, 0x02 cell info, 0x03 device info)',
+          ]
+        : [
+            'patman15/aiobmsble aiobmsble/bms/jikong_bms.py @ 037505fc ("JK02_24S has offset -32": every field 32 bytes earlier than JK02_32S)',
+            'syssi/esphome-jk-bms docs/pdus/JK-BD6A17S6P-7.1.0H-BLE-JK02.txt',
+          ],
+    note: 'Frame type at byte 4: 0x01 settings, 0x02 cell info, 0x03 device info. Requests 0x96 (cell info) and 0x97 (device info). The BLE module also sends "AT\\r\\n".',
+  };
+}
+
 export const FAMILIES: Family[] = [
   {
     id: 'jbd',
@@ -72,97 +135,8 @@ export const FAMILIES: Family[] = [
     ],
     note: 'Request dd a5 03 00 ff fd 77 reads the basic info (reply 0x03), dd a5 04 00 ff fc 77 the cell voltages (0x04). Newer firmware first asks for a password with ff aa frames.',
   },
-  {
-    id: 'jk02-32s',
-    short: 'JK02',
-    name: 'JK BMS, JK02 protocol (32-cell layout, firmware 11+)',
-    services: ['ffe0'],
-    notify: ['ffe1'],
-    write: ['ffe1'],
-    advertisement: { manufacturerIds: [0x0b65, 0x4b4a], serviceUuids: ['ffe0'] },
-    frames: [
-      {
-        id: 'reply',
-        dir: 'device-to-app',
-        heads: ['55aaeb90'],
-        length: { kind: 'fixed', n: 300 },
-        checksum: { algorithm: 'sum8', from: 0, fromEnd: 0, le: false },
-        signature: [{ what: 'cell 1 voltage as a 16-bit millivolt value (JK02)', offset: 6, type: 'u16', le: true, min: 1000, max: 4700, onType: { offset: 4, value: 0x02 } }],
-        cellSum: { cells: { offset: 6, count: 32, le: true }, total: { offset: 150, le: true }, onType: { offset: 4, value: 0x02 } },
-        fields: [
-          { name: 'cell voltage', offset: 6, type: 'u16', le: true, scale: 0.001, unit: 'V', count: 32, stride: 2, onType: { offset: 4, value: 0x02 } },
-          { name: 'total voltage', offset: 150, type: 'u32', le: true, scale: 0.001, unit: 'V', onType: { offset: 4, value: 0x02 } },
-          { name: 'current', offset: 158, type: 'i32', le: true, scale: 0.001, unit: 'A', onType: { offset: 4, value: 0x02 } },
-          { name: 'balance current', offset: 170, type: 'i16', le: true, scale: 0.001, unit: 'A', onType: { offset: 4, value: 0x02 } },
-          { ...mosfet('balancer', 172, 0x01, 'the balancer working'), onType: { offset: 4, value: 0x02 } },
-          { name: 'state of charge', offset: 173, type: 'u8', le: true, unit: '%', onType: { offset: 4, value: 0x02 } },
-          { name: 'remaining capacity', offset: 174, type: 'u32', le: true, scale: 0.001, unit: 'Ah', onType: { offset: 4, value: 0x02 } },
-          { name: 'nominal capacity', offset: 178, type: 'u32', le: true, scale: 0.001, unit: 'Ah', onType: { offset: 4, value: 0x02 } },
-          { name: 'cycles', offset: 182, type: 'u32', le: true, onType: { offset: 4, value: 0x02 } },
-          { ...mosfet('charge MOSFET', 198, 0x01, 'the charge MOSFET'), onType: { offset: 4, value: 0x02 } },
-          { ...mosfet('discharge MOSFET', 199, 0x01, 'the discharge MOSFET'), onType: { offset: 4, value: 0x02 } },
-        ],
-      },
-      {
-        id: 'request',
-        dir: 'app-to-device',
-        heads: ['aa5590eb'],
-        length: { kind: 'fixed', n: 20 },
-        checksum: { algorithm: 'sum8', from: 0, fromEnd: 0, le: false },
-      },
-    ],
-    supportedBy: [`${AIOBMSBLE} jikong_bms`, 'esphome-jk-bms (syssi/esphome-jk-bms) jk_bms_ble', `${BATMON} jikong`],
-    sources: [
-      'patman15/aiobmsble aiobmsble/bms/jikong_bms.py @ 037505fc (UUIDs ffe0/ffe1, head 55 aa eb 90, 300 bytes, sum8 over bytes 0..298, request aa 55 90 eb cmd len + 13 bytes + sum8, fields of the 0x02 cell info frame)',
-      'syssi/esphome-jk-bms components/jk_bms_ble (frame types 0x01 settings, 0x02 cell info, 0x03 device info)',
-    ],
-    note: 'Frame type at byte 4: 0x01 settings, 0x02 cell info, 0x03 device info. Requests 0x96 (cell info) and 0x97 (device info). The BLE module also sends "AT\\r\\n".',
-  },
-  {
-    id: 'jk02-24s',
-    short: 'JK02',
-    name: 'JK BMS, JK02 protocol (24-cell layout, firmware before 11)',
-    services: ['ffe0'],
-    notify: ['ffe1'],
-    write: ['ffe1'],
-    advertisement: { manufacturerIds: [0x0b65, 0x4b4a], serviceUuids: ['ffe0'] },
-    frames: [
-      {
-        id: 'reply',
-        dir: 'device-to-app',
-        heads: ['55aaeb90'],
-        length: { kind: 'fixed', n: 300 },
-        checksum: { algorithm: 'sum8', from: 0, fromEnd: 0, le: false },
-        signature: [{ what: 'cell 1 voltage as a 16-bit millivolt value (JK02)', offset: 6, type: 'u16', le: true, min: 1000, max: 4700, onType: { offset: 4, value: 0x02 } }],
-        cellSum: { cells: { offset: 6, count: 24, le: true }, total: { offset: 118, le: true }, onType: { offset: 4, value: 0x02 } },
-        fields: [
-          { name: 'cell voltage', offset: 6, type: 'u16', le: true, scale: 0.001, unit: 'V', count: 24, stride: 2, onType: { offset: 4, value: 0x02 } },
-          { name: 'total voltage', offset: 118, type: 'u32', le: true, scale: 0.001, unit: 'V', onType: { offset: 4, value: 0x02 } },
-          { name: 'current', offset: 126, type: 'i32', le: true, scale: 0.001, unit: 'A', onType: { offset: 4, value: 0x02 } },
-          { name: 'balance current', offset: 138, type: 'i16', le: true, scale: 0.001, unit: 'A', onType: { offset: 4, value: 0x02 } },
-          { ...mosfet('balancer', 140, 0x01, 'the balancer working'), onType: { offset: 4, value: 0x02 } },
-          { name: 'state of charge', offset: 141, type: 'u8', le: true, unit: '%', onType: { offset: 4, value: 0x02 } },
-          { name: 'remaining capacity', offset: 142, type: 'u32', le: true, scale: 0.001, unit: 'Ah', onType: { offset: 4, value: 0x02 } },
-          { name: 'nominal capacity', offset: 146, type: 'u32', le: true, scale: 0.001, unit: 'Ah', onType: { offset: 4, value: 0x02 } },
-          { name: 'cycles', offset: 150, type: 'u32', le: true, onType: { offset: 4, value: 0x02 } },
-          { ...mosfet('charge MOSFET', 166, 0x01, 'the charge MOSFET'), onType: { offset: 4, value: 0x02 } },
-          { ...mosfet('discharge MOSFET', 167, 0x01, 'the discharge MOSFET'), onType: { offset: 4, value: 0x02 } },
-        ],
-      },
-      {
-        id: 'request',
-        dir: 'app-to-device',
-        heads: ['aa5590eb'],
-        length: { kind: 'fixed', n: 20 },
-        checksum: { algorithm: 'sum8', from: 0, fromEnd: 0, le: false },
-      },
-    ],
-    supportedBy: [`${AIOBMSBLE} jikong_bms`, 'esphome-jk-bms (syssi/esphome-jk-bms) jk_bms_ble', `${BATMON} jikong`],
-    sources: [
-      'patman15/aiobmsble aiobmsble/bms/jikong_bms.py @ 037505fc ("JK02_24S has offset -32": every field 32 bytes earlier than JK02_32S)',
-      'syssi/esphome-jk-bms docs/pdus/JK-BD6A17S6P-7.1.0H-BLE-JK02.txt',
-    ],
-  },
+  jk02('32s'),
+  jk02('24s'),
   {
     id: 'jk04',
     short: 'JK04',
