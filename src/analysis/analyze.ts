@@ -8,7 +8,7 @@ import { describeChecksum } from './checksums.js';
 import { chooseDevice, deviceEvents, streamId } from './device.js';
 import { findValues, parseQuery } from './find.js';
 import { assemble, describeRule, type FrameRule, type StreamValue } from './frames.js';
-import { chooseRule } from './frame-learning.js';
+import { chooseRule } from './frame-hypotheses.js';
 import { commonPrefix, groupStream } from './groups.js';
 import { groupActivity } from './activity.js';
 import { isChance, isNumberPart, labelGroup } from './labels.js';
@@ -123,7 +123,7 @@ function selectStreams(rounds: Round[], options: AnalysisOptions, device: string
 /** Step 1 of a stream: its frame rule (from all its values, context included) and the analysed rounds' messages. */
 function frameStream(s: Stream, rounds: Round[], frames: FramesOption): { rule: FrameRule; messages: Message[] } {
   const allIdx = [...s.values.keys()].sort((a, b) => a - b);
-  const rule = chooseRule(allIdx.map((i) => s.values.get(i)!), frames, s.dir === 'app-to-device');
+  const { rule } = chooseRule(allIdx.map((i) => s.values.get(i)!), frames, s.dir === 'app-to-device');
   const messages: Message[] = [];
   for (const ri of allIdx) {
     if (ri >= rounds.length) continue;

@@ -2,7 +2,7 @@
 import { maxLength } from './stats.js';
 import { toHex } from '../hex.js';
 import { assemble, NO_RULE, readField, startsWith, type FrameRule, type LengthRule, type StreamValue } from './frames.js';
-import type { Frame, FramesOption } from './types.js';
+import type { Frame } from './types.js';
 
 function mostCommonPrefix(values: Uint8Array[], k: number): { prefix: Uint8Array; count: number } | null {
   // k ≤ 4: the prefix as a number is a cheap map key.
@@ -41,15 +41,19 @@ function markerCandidates(all: Uint8Array[]): { marker: Uint8Array; count: numbe
   const counts = new Map<number, number>();
   for (const v of all) counts.set(v[0]!, (counts.get(v[0]!) ?? 0) + 1);
   const firsts = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 4);
-  return firsts.map(([byte, count]) => {
-    let marker: Uint8Array = Uint8Array.of(byte);
-    for (let k = 2; k <= 4; k++) {
-      const c = mostCommonPrefix(all.filter((v) => v[0] === byte), k);
-      if (!c || c.count < count * 0.9) break;
-      marker = c.prefix;
-    }
-    return { marker, count };
-  });
+  return firsts.map(([byte, count]) => ({ marker: extendMarker(all, byte, count), count }));
+}
+
+/** The leading sequence of the values that start with `byte`: extended (up to 4 bytes) while 90% of them share it. */
+export function extendMarker(all: Uint8Array[], byte: number, count: number): Uint8Array {
+  let marker: Uint8Array = Uint8Array.of(byte);
+  const starting = all.filter((v) => v[0] === byte);
+  for (let k = 2; k <= 4; k++) {
+    const c = mostCommonPrefix(starting, k);
+    if (!c || c.count < count * 0.9) break;
+    marker = c.prefix;
+  }
+  return marker;
 }
 
 /** Share of each byte value over all values (for what chance alone would give). */
@@ -186,24 +190,8 @@ function sharedFirstByte(frames: Uint8Array[]): number | null {
   return null;
 }
 
-/** The rule for one stream: explicit from --frames, or learnt (auto). */
-export function chooseRule(rounds: StreamValue[][], option: FramesOption, fromApp: boolean): FrameRule {
-  switch (option.kind) {
-    case 'none':
-      return NO_RULE;
-    case 'marker':
-      return { ...NO_RULE, marker: option.marker };
-    case 'gap':
-      return { ...NO_RULE, gapUs: option.ms * 1000 };
-    case 'request':
-      return fromApp ? NO_RULE : { ...NO_RULE, request: true };
-    case 'auto':
-      return learnRule(sampleRounds(rounds, LEARN_VALUES), fromApp);
-  }
-}
-
 /** Values the rule is learnt from: enough to see the structure, bounded so that learning stays cheap. */
-const LEARN_VALUES = 12_000;
+export const LEARN_VALUES = 12_000;
 
 /** The leading part of each round (framing needs consecutive values), about `max` values in all. */
 export function sampleRounds(rounds: StreamValue[][], max: number): StreamValue[][] {
@@ -213,68 +201,71 @@ export function sampleRounds(rounds: StreamValue[][], max: number): StreamValue[
   return rounds.map((r) => r.slice(0, per));
 }
 
-function hasWrites(rounds: StreamValue[][]): boolean {
+export function hasWrites(rounds: StreamValue[][]): boolean {
   let n = 0;
   for (const r of rounds) for (const v of r) if (v.afterWrite) n++;
   return n >= 2;
 }
 
+/** The rule for frames that start with this marker: a length field, else a fixed length (per frame type), and the short values that stand alone. */
+export function ruleForMarker(rounds: StreamValue[][], marker: Uint8Array): FrameRule {
+  const first = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker }));
+  // Short values seen again and again that arrive after a value that did not fill the MTU are
+  // messages of their own (a continuation always follows a full value): when one arrives between
+  // the parts of a frame it must not be joined to it.
+  let maxLen = 0;
+  for (const r of rounds) for (const v of r) if (v.bytes.length > maxLen) maxLen = v.bytes.length;
+  const total = new Map<string, number>();
+  const afterShort = new Map<string, number>();
+  for (const r of rounds) {
+    let prev: Uint8Array | null = null;
+    for (const v of r) {
+      if (v.bytes.length <= 32 && v.bytes.length < maxLen && !startsWith(v.bytes, marker)) {
+        const h = toHex(v.bytes);
+        total.set(h, (total.get(h) ?? 0) + 1);
+        if (!prev || prev.length < maxLen) afterShort.set(h, (afterShort.get(h) ?? 0) + 1);
+      }
+      prev = v.bytes;
+    }
+  }
+  // Only where the device fills the MTU (not where fragments have any size, as over a UART bridge).
+  let full = 0;
+  let all = 0;
+  for (const r of rounds) for (const v of r) {
+    all++;
+    if (v.bytes.length === maxLen) full++;
+  }
+  const mtuFilled = full >= all * 0.25;
+  const standalone = new Set(mtuFilled ? [...total].filter(([h, n]) => n >= 3 && (afterShort.get(h) ?? 0) >= n * 0.5).map(([h]) => h) : []);
+  const base: FrameRule = standalone.size ? { ...NO_RULE, marker, standalone } : { ...NO_RULE, marker };
+  const frames = (standalone.size ? rounds.flatMap((r) => assemble(r, base)) : first).filter((f) => !f.orphan).map((f) => f.bytes);
+  const length = learnLength(frames.filter((f) => startsWith(f, marker)), marker);
+  if (length) return { ...base, length };
+  const marked = frames.filter((f) => startsWith(f, marker) && f.length > marker.length);
+  const mode = modeShare(marked.map((f) => f.length));
+  // Frame types (the byte after the marker) may each have their own length (JK: 300 and 308).
+  const byType = new Map<number, number[]>();
+  for (const f of marked) {
+    const t = f[marker.length]!;
+    let l = byType.get(t);
+    if (!l) byType.set(t, (l = []));
+    l.push(f.length);
+  }
+  const fixedByType = new Map<number, number>();
+  if (byType.size <= 16) {
+    for (const [t, l] of byType) {
+      const m = modeShare(l);
+      if (l.length >= 2 && m.share >= 0.5) fixedByType.set(t, m.value);
+    }
+  }
+  const fixed = mode.share >= 0.6 && frames.length >= 3 ? mode.value : null;
+  const distinct = new Set(fixedByType.values());
+  return distinct.size > 1 ? { ...base, fixed, fixedByType } : { ...base, fixed: fixed ?? (distinct.size === 1 ? [...distinct][0]! : null) };
+}
+
 export function learnRule(rounds: StreamValue[][], fromApp: boolean): FrameRule {
   const marker = learnMarker(rounds);
-  if (marker) {
-    const first = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker }));
-    // Short values seen again and again that arrive after a value that did not fill the MTU are
-    // messages of their own (a continuation always follows a full value): when one arrives between
-    // the parts of a frame it must not be joined to it.
-    let maxLen = 0;
-    for (const r of rounds) for (const v of r) if (v.bytes.length > maxLen) maxLen = v.bytes.length;
-    const total = new Map<string, number>();
-    const afterShort = new Map<string, number>();
-    for (const r of rounds) {
-      let prev: Uint8Array | null = null;
-      for (const v of r) {
-        if (v.bytes.length <= 32 && v.bytes.length < maxLen && !startsWith(v.bytes, marker)) {
-          const h = toHex(v.bytes);
-          total.set(h, (total.get(h) ?? 0) + 1);
-          if (!prev || prev.length < maxLen) afterShort.set(h, (afterShort.get(h) ?? 0) + 1);
-        }
-        prev = v.bytes;
-      }
-    }
-    // Only where the device fills the MTU (not where fragments have any size, as over a UART bridge).
-    let full = 0;
-    let all = 0;
-    for (const r of rounds) for (const v of r) {
-      all++;
-      if (v.bytes.length === maxLen) full++;
-    }
-    const mtuFilled = full >= all * 0.25;
-    const standalone = new Set(mtuFilled ? [...total].filter(([h, n]) => n >= 3 && (afterShort.get(h) ?? 0) >= n * 0.5).map(([h]) => h) : []);
-    const base: FrameRule = standalone.size ? { ...NO_RULE, marker, standalone } : { ...NO_RULE, marker };
-    const frames = (standalone.size ? rounds.flatMap((r) => assemble(r, base)) : first).filter((f) => !f.orphan).map((f) => f.bytes);
-    const length = learnLength(frames.filter((f) => startsWith(f, marker)), marker);
-    if (length) return { ...base, length };
-    const marked = frames.filter((f) => startsWith(f, marker) && f.length > marker.length);
-    const mode = modeShare(marked.map((f) => f.length));
-    // Frame types (the byte after the marker) may each have their own length (JK: 300 and 308).
-    const byType = new Map<number, number[]>();
-    for (const f of marked) {
-      const t = f[marker.length]!;
-      let l = byType.get(t);
-      if (!l) byType.set(t, (l = []));
-      l.push(f.length);
-    }
-    const fixedByType = new Map<number, number>();
-    if (byType.size <= 16) {
-      for (const [t, l] of byType) {
-        const m = modeShare(l);
-        if (l.length >= 2 && m.share >= 0.5) fixedByType.set(t, m.value);
-      }
-    }
-    const fixed = mode.share >= 0.6 && frames.length >= 3 ? mode.value : null;
-    const distinct = new Set(fixedByType.values());
-    return distinct.size > 1 ? { ...base, fixed, fixedByType } : { ...base, fixed: fixed ?? (distinct.size === 1 ? [...distinct][0]! : null) };
-  }
+  if (marker) return ruleForMarker(rounds, marker);
   // Values that already are whole frames (one or several each, as a length field says) need no joining.
   const raw = rounds.flat().map((v) => v.bytes);
   const rawLength = learnLength(raw, null);

@@ -2,7 +2,7 @@
 // learnt frame rule), for checks that need whole frames rather than bit statistics.
 import { buildStreams } from '../analyze.js';
 import { chooseDevice } from '../device.js';
-import { chooseRule } from '../frame-learning.js';
+import { chooseRule } from '../frame-hypotheses.js';
 import { assemble, describeRule, type FrameRule, type StreamValue } from '../frames.js';
 import type { Direction, Round } from '../../model.js';
 import type { Frame } from '../types.js';
@@ -39,7 +39,7 @@ export function deviceFrames(rounds: Round[]): DeviceFrames {
   for (const s of buildStreams(withEvents, device, withUnknown).values()) {
     const order = [...s.values.keys()].sort((a, b) => a - b);
     const values = order.map((i) => s.values.get(i)!);
-    const rule = chooseRule(values, { kind: 'auto' }, s.dir === 'app-to-device');
+    const { rule } = chooseRule(values, { kind: 'auto' }, s.dir === 'app-to-device');
     const frames = values.flatMap((v) => assemble(v, rule));
     streams.push({ handle: s.handle, dir: s.dir, uuid: uuidOf.get(s.handle) ?? null, values, rounds: order.map((i) => rounds.indexOf(withEvents[i]!)), rule, ruleText: describeRule(rule), frames });
   }

@@ -1,0 +1,237 @@
+// The evidence any protocol gives that a stream's values were cut into the right frames: frames
+// whose checksum verifies, a length field that matches, one length per frame type, frames that
+// start where the device starts talking (first value, after a write, after a pause) and do not
+// straddle such a place, and how much of the traffic the frames cover. Every figure is a share
+// of the stream's bytes, so the verdict does not depend on how much data is given.
+import { CHECKSUMS } from './checksums.js';
+import { assemble, readField, type FrameRule, type LengthRule, type StreamValue } from './frames.js';
+
+export interface FramingEvidence {
+  /** Share of the values' bytes inside frames, or in values left alone whose checksum verifies (messages of their own). */
+  coverage: number;
+  /** Share of frame bytes in frames whose checksum verifies (one algorithm and place per frame type). */
+  checksum: number;
+  /** Share of frame bytes in frames whose length one length field gives. */
+  lengthField: number;
+  /** Share of frame bytes in frames of the usual length of their type (types seen 3 times or more). */
+  oneLength: number;
+  /** Share of the places where the device starts talking (values after a write or a pause) at which a frame begins. */
+  starts: number;
+  /** Share of frame bytes in frames that straddle no pause. */
+  whole: number;
+  /** The verdict: coverage × the weighted evidence, 0..1. */
+  score: number;
+}
+
+/** Where the device starts talking: the first value of a round, a value after an app write, a value after a pause. */
+export interface StartFlags {
+  /** First of its round, after an app write, or after a pause: a frame may start here. */
+  start: Map<StreamValue, boolean>;
+  /** After a pause: a frame that holds this value past its first part straddles two bursts. */
+  pause: Map<StreamValue, boolean>;
+}
+
+export function startFlags(rounds: StreamValue[][]): StartFlags {
+  const pauseAt = pauseUs(rounds);
+  const start = new Map<StreamValue, boolean>();
+  const pause = new Map<StreamValue, boolean>();
+  for (const r of rounds) {
+    r.forEach((v, i) => {
+      const p = i > 0 ? r[i - 1]! : null;
+      const paused = pauseAt !== null && p !== null && p.t !== null && v.t !== null && v.t - p.t >= pauseAt;
+      start.set(v, i === 0 || v.afterWrite || paused);
+      pause.set(v, paused);
+    });
+  }
+  return { start, pause };
+}
+
+/**
+ * The pause that separates bursts: four times the median time between values (inside a burst,
+ * when bursts hold two values or more), and at least 20 ms (a few connection intervals).
+ */
+function pauseUs(rounds: StreamValue[][]): number | null {
+  const gaps: number[] = [];
+  for (const r of rounds) for (let i = 1; i < r.length; i++) if (r[i]!.t !== null && r[i - 1]!.t !== null) gaps.push(Math.max(0, r[i]!.t! - r[i - 1]!.t!));
+  if (gaps.length < 8) return null;
+  gaps.sort((a, b) => a - b);
+  return Math.max(4 * gaps[Math.floor(gaps.length / 2)]!, 20_000);
+}
+
+/** The frame type: the first byte after the marker (or the first byte). */
+function typeOf(b: Uint8Array, markerLength: number): number {
+  return b.length > markerLength ? b[markerLength]! | ((b[0] ?? 0) << 8) : -1;
+}
+
+const CHECKSUM_SAMPLE = 48;
+
+/** Frames of one type whose checksum verifies with the one algorithm and place that most of them agree on. */
+function verified(frames: Uint8Array[]): number {
+  if (frames.length < 5) return 0;
+  const step = Math.max(1, Math.floor(frames.length / CHECKSUM_SAMPLE));
+  const sample = frames.filter((_, i) => i % step === 0);
+  let minLen = Infinity;
+  for (const f of sample) if (f.length < minLen) minLen = f.length;
+  if (minLen < 4) return 0;
+  let best = 0;
+  for (const fromEnd of [0, 1, 2]) {
+    for (const alg of CHECKSUMS) {
+      for (const le of alg.size === 2 ? [true, false] : [false]) {
+        for (let from = 0; from <= Math.min(6, minLen - fromEnd - alg.size - 2); from++) {
+          let ok = 0;
+          const stored = new Set<number>();
+          for (let i = 0; i < sample.length; i++) {
+            const b = sample[i]!;
+            const at = b.length - fromEnd - alg.size;
+            const value = alg.size === 1 ? b[at]! : le ? b[at]! | (b[at + 1]! << 8) : (b[at]! << 8) | b[at + 1]!;
+            if (alg.compute(b, from, at) === value) {
+              ok++;
+              stored.add(value);
+            } else if (i + 1 - ok > sample.length * 0.2) break; // cannot reach 80% any more
+          }
+          // A checksum that never changes is a constant byte (zero padding verifies as well).
+          if (ok > best && stored.size >= 2) best = ok;
+        }
+      }
+    }
+  }
+  // Chance alone makes a few frames verify; a share of 80% is the protocol's checksum.
+  return best >= sample.length * 0.8 ? best / sample.length : 0;
+}
+
+/** A frame of three different byte values or more (runs of zeros explain any length field). */
+function varied(f: Uint8Array): boolean {
+  const a = f[0];
+  let b: number | undefined;
+  for (let i = 1; i < f.length; i++) {
+    const x = f[i]!;
+    if (x === a || x === b) continue;
+    if (b === undefined) b = x;
+    else return true;
+  }
+  return false;
+}
+
+/** The share of frames (by bytes) that one length field explains, at the offsets a header has. */
+function lengthShare(frames: Uint8Array[], markerLength: number, known: LengthRule | null): number {
+  const total = frames.reduce((n, f) => n + f.length, 0);
+  if (total === 0) return 0;
+  // A field is evidence where it follows lengths that differ: frames of one length are explained
+  // by any byte that happens to hold a constant as well (the high byte of a cell voltage).
+  const explained = (rule: LengthRule): number => {
+    let n = 0;
+    const lengths = new Map<number, number>();
+    for (const f of frames) {
+      const v = readField(f, rule);
+      if (v !== null && v + rule.add === f.length && varied(f)) {
+        n += f.length;
+        lengths.set(f.length, (lengths.get(f.length) ?? 0) + 1);
+      }
+    }
+    const counts = [...lengths.values()].sort((a, b) => b - a);
+    const hits = counts.reduce((a, b) => a + b, 0);
+    return counts.length >= 2 && counts[1]! >= hits * 0.05 ? n / total : 0;
+  };
+  if (known) return explained(known);
+  // A field found by a sample of frames, then judged on all of them.
+  const step = Math.max(1, Math.floor(frames.length / 64));
+  const sample = frames.filter((_, i) => i % step === 0);
+  let best: { rule: LengthRule; hits: number } | null = null;
+  for (let offset = markerLength; offset <= markerLength + 4; offset++) {
+    for (const size of [1, 2] as const) {
+      for (const le of size === 1 ? [false] : [false, true]) {
+        for (let add = 0; add <= offset + size + 8; add++) {
+          const rule: LengthRule = { offset, size, le, add, anchor: null };
+          let hits = 0;
+          for (const f of sample) {
+            const v = readField(f, rule);
+            if (v !== null && v + add === f.length) hits++;
+          }
+          if (!best || hits > best.hits) best = { rule, hits };
+        }
+      }
+    }
+  }
+  return best ? explained(best.rule) : 0;
+}
+
+export const EVIDENCE_WEIGHTS = { checksum: 0.35, lengthField: 0.15, oneLength: 0.15, starts: 0.15, whole: 0.2 } as const;
+
+/** Cuts the rounds with the rule and weighs the evidence that the cut is right; `cut` fingerprints the frames (rules that cut alike share it). */
+export function judgeRule(rounds: StreamValue[][], rule: FrameRule): { evidence: FramingEvidence; cut: number } {
+  let cut = 0x811c9dc5;
+  const flags = startFlags(rounds);
+  let valueBytes = 0;
+  let framedBytes = 0;
+  let startValues = 0;
+  let startsMet = 0;
+  let wholeBytes = 0;
+  const framesByType = new Map<number, Uint8Array[]>();
+  const framesByKind = new Map<string, Uint8Array[]>();
+  const orphansByKind = new Map<string, Uint8Array[]>();
+  const markerLength = rule.marker?.length ?? 0;
+  const framed: Uint8Array[] = [];
+  for (const r of rounds) {
+    for (const v of r) valueBytes += v.bytes.length;
+    // Which values each frame is made of: its first value (by record) and the parts after it.
+    const at = new Map<number, number>();
+    r.forEach((v, i) => at.set(v.record, i));
+    const frames = assemble(r, rule);
+    // A round's first value may sit inside a frame (the capture began mid-stream): not a place to judge.
+    for (let i = 1; i < r.length; i++) if (flags.start.get(r[i]!)) startValues++;
+    const begins = new Set<number>();
+    for (const f of frames) begins.add(at.get(f.record) ?? -1);
+    for (const i of begins) if (i > 0 && flags.start.get(r[i]!)) startsMet++;
+    for (const f of frames) {
+      cut = Math.imul(cut ^ (f.orphan ? 0x10000 + f.bytes.length : f.bytes.length), 0x01000193) >>> 0;
+      if (f.orphan) {
+        const k = `${f.bytes[0]}/${f.bytes.length}`;
+        let ol = orphansByKind.get(k);
+        if (!ol) orphansByKind.set(k, (ol = []));
+        ol.push(f.bytes);
+        continue;
+      }
+      const vi = at.get(f.record) ?? r.length;
+      const n = f.bytes.length;
+      framed.push(f.bytes);
+      framedBytes += n;
+      let straddles = false;
+      for (let k = 1; k < f.parts && vi + k < r.length; k++) if (flags.pause.get(r[vi + k]!)) straddles = true;
+      if (!straddles) wholeBytes += n;
+      const t = typeOf(f.bytes, markerLength);
+      let l = framesByType.get(t);
+      if (!l) framesByType.set(t, (l = []));
+      l.push(f.bytes);
+      // A checksum sits at the end: frames of one type and one length share its place.
+      const k = `${t}/${n}`;
+      let kl = framesByKind.get(k);
+      if (!kl) framesByKind.set(k, (kl = []));
+      kl.push(f.bytes);
+    }
+  }
+  if (framedBytes === 0 || valueBytes === 0) return { evidence: { coverage: 0, checksum: 0, lengthField: 0, oneLength: 0, starts: 0, whole: 0, score: 0 }, cut };
+  let checksumBytes = 0;
+  let oneLengthBytes = 0;
+  let wholeOrphanBytes = 0;
+  for (const values of orphansByKind.values()) wholeOrphanBytes += verified(values) * values.length * values[0]!.length;
+  for (const frames of framesByKind.values()) checksumBytes += verified(frames) * frames.length * frames[0]!.length;
+  for (const frames of framesByType.values()) {
+    if (frames.length >= 3) {
+      const c = new Map<number, number>();
+      for (const f of frames) c.set(f.length, (c.get(f.length) ?? 0) + 1);
+      const modal = [...c.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]![0];
+      oneLengthBytes += frames.filter((f) => f.length === modal).length * modal;
+    }
+  }
+  const e = {
+    coverage: Math.min(1, (framedBytes + wholeOrphanBytes) / valueBytes),
+    checksum: checksumBytes / framedBytes,
+    lengthField: lengthShare(framed, markerLength, rule.length),
+    oneLength: oneLengthBytes / framedBytes,
+    starts: startValues ? startsMet / startValues : 1,
+    whole: wholeBytes / framedBytes,
+  };
+  const w = EVIDENCE_WEIGHTS;
+  const score = e.coverage * (w.checksum * e.checksum + w.lengthField * e.lengthField + w.oneLength * e.oneLength + w.starts * e.starts + w.whole * e.whole);
+  return { evidence: { ...e, score }, cut };
+}
