@@ -8,7 +8,7 @@ import { describeChecksum } from './checksums.js';
 import { chooseDevice, deviceEvents, streamId } from './device.js';
 import { findValues, parseQuery } from './find.js';
 import { assemble, describeRule, type FrameRule, type StreamValue } from './frames.js';
-import { chooseRule } from './frame-hypotheses.js';
+import { chooseRule, framingReport } from './frame-hypotheses.js';
 import { commonPrefix, groupStream } from './groups.js';
 import { groupActivity } from './activity.js';
 import { isChance, isNumberPart, labelGroup } from './labels.js';
@@ -18,7 +18,7 @@ import { explained, findNearMisses } from './near-miss.js';
 import { sharedInputs } from './shared-input.js';
 import { leftOut } from './left-out.js';
 import { foldTogether, TIE } from './together.js';
-import type { AnalysisNote, AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, NearMiss, StateSummary } from './types.js';
+import type { AnalysisNote, AnalysisOptions, AnalysisResult, CandidateResult, FramesOption, GroupResult, KeyOption, Message, NearMiss, StateSummary, StreamFraming } from './types.js';
 
 export interface Stream {
   handle: number;
@@ -121,9 +121,9 @@ function selectStreams(rounds: Round[], options: AnalysisOptions, device: string
 }
 
 /** Step 1 of a stream: its frame rule (from all its values, context included) and the analysed rounds' messages. */
-function frameStream(s: Stream, rounds: Round[], frames: FramesOption): { rule: FrameRule; messages: Message[] } {
+function frameStream(s: Stream, rounds: Round[], frames: FramesOption): { rule: FrameRule; messages: Message[]; framing: StreamFraming | null } {
   const allIdx = [...s.values.keys()].sort((a, b) => a - b);
-  const { rule } = chooseRule(allIdx.map((i) => s.values.get(i)!), frames, s.dir === 'app-to-device');
+  const { rule, choice } = chooseRule(allIdx.map((i) => s.values.get(i)!), frames, s.dir === 'app-to-device');
   const messages: Message[] = [];
   for (const ri of allIdx) {
     if (ri >= rounds.length) continue;
@@ -133,7 +133,7 @@ function frameStream(s: Stream, rounds: Round[], frames: FramesOption): { rule: 
       messages.push({ bytes: f.bytes, t: f.t, record: f.record, parts: f.parts, request: f.request, orphan: f.orphan, state, round: ri, handle: s.handle, dir: s.dir });
     }
   }
-  return { rule, messages };
+  return { rule, messages, framing: choice ? framingReport(s.handle, s.dir, choice) : null };
 }
 
 /** A group of a stream before it is numbered: its messages, bit statistics and labels. */
@@ -240,8 +240,10 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   const groupMessages: { id: string; messages: Message[] }[] = [];
   const messagesPerState = new Map<string, number>(states.map((s) => [s, 0]));
   const nearMisses: NearMiss[] = [];
+  const framing: StreamFraming[] = [];
   for (const s of selectStreams(rounds, options, device, withUnknown)) {
-    const { rule, messages } = frameStream(s, rounds, settings.frames);
+    const { rule, messages, framing: streamFraming } = frameStream(s, rounds, settings.frames);
+    if (streamFraming) framing.push(streamFraming);
     for (const m of messages) messagesPerState.set(m.state, messagesPerState.get(m.state)! + 1);
     const ruleText = describeRule(rule);
     for (const g of groupAndLabel(messages, rule, settings.key, states)) {
@@ -286,6 +288,10 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     });
   }
   notes.push(...adviseOn(summary, groups, sorted, states, weakUnlabelled.length > 0));
+  for (const f of framing) {
+    if (!f.close || !f.runnerUp) continue;
+    notes.push({ code: 'framing-close', handle: f.handle, dir: f.dir, chosen: f.chosen.rule, chosenScore: f.chosen.evidence.score, runnerUp: f.runnerUp.rule, runnerUpScore: f.runnerUp.evidence.score, setting: f.runnerUp.setting });
+  }
   notes.push(...oddRounds(nearMisses));
   return {
     states: summary,
@@ -296,6 +302,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
     findings,
     nearMisses,
     leftOut: left,
+    framing,
     notes,
     settings: { frames: describeFramesOption(settings.frames), key: describeKeyOption(settings.key), minAgreement: settings.minAgreement, minSupport, handle: options.handle ?? null, device: options.device ?? null },
   };

@@ -5,23 +5,8 @@
 // of the stream's bytes, so the verdict does not depend on how much data is given.
 import { CHECKSUMS } from './checksums.js';
 import { assemble, readField, type FrameRule, type LengthRule, type StreamValue } from './frames.js';
+import type { FramingEvidence } from './types.js';
 
-export interface FramingEvidence {
-  /** Share of the values' bytes inside frames, or in values left alone whose checksum verifies (messages of their own). */
-  coverage: number;
-  /** Share of frame bytes in frames whose checksum verifies (one algorithm and place per frame type). */
-  checksum: number;
-  /** Share of frame bytes in frames whose length one length field gives. */
-  lengthField: number;
-  /** Share of frame bytes in frames of the usual length of their type (types seen 3 times or more). */
-  oneLength: number;
-  /** Share of the places where the device starts talking (values after a write or a pause) at which a frame begins. */
-  starts: number;
-  /** Share of frame bytes in frames that straddle no pause. */
-  whole: number;
-  /** The verdict: coverage × the weighted evidence, 0..1. */
-  score: number;
-}
 
 /** Where the device starts talking: the first value of a round, a value after an app write, a value after a pause. */
 export interface StartFlags {
@@ -77,7 +62,8 @@ function verified(frames: Uint8Array[]): number {
   for (const fromEnd of [0, 1, 2]) {
     for (const alg of CHECKSUMS) {
       for (const le of alg.size === 2 ? [true, false] : [false]) {
-        for (let from = 0; from <= Math.min(6, minLen - fromEnd - alg.size - 2); from++) {
+        // The sum starts within the header (a frame glued behind another would need a later start).
+        for (let from = 0; from <= Math.min(3, minLen - fromEnd - alg.size - 2); from++) {
           let ok = 0;
           const stored = new Set<number>();
           for (let i = 0; i < sample.length; i++) {
@@ -155,7 +141,7 @@ function lengthShare(frames: Uint8Array[], markerLength: number, known: LengthRu
   return best ? explained(best.rule) : 0;
 }
 
-export const EVIDENCE_WEIGHTS = { checksum: 0.35, lengthField: 0.15, oneLength: 0.15, starts: 0.15, whole: 0.2 } as const;
+export const EVIDENCE_WEIGHTS = { checksum: 0.4, lengthField: 0.2, oneLength: 0.15, starts: 0.1, whole: 0.15 } as const;
 
 /** Cuts the rounds with the rule and weighs the evidence that the cut is right; `cut` fingerprints the frames (rules that cut alike share it). */
 export function judgeRule(rounds: StreamValue[][], rule: FrameRule): { evidence: FramingEvidence; cut: number } {

@@ -2,10 +2,12 @@
 // with a length field or a fixed length per type, request-delimited, a time gap, a length field
 // alone) is tried and judged by the evidence in frame-evidence.ts; the best wins, the runner-up
 // is reported, and a close call is said so.
-import { judgeRule, startFlags, type FramingEvidence } from './frame-evidence.js';
+import { judgeRule, startFlags } from './frame-evidence.js';
 import { extendMarker, hasWrites, LEARN_VALUES, learnGap, learnLength, learnRule, ruleForMarker, sampleRounds } from './frame-learning.js';
 import { assemble, describeRule, NO_RULE, type FrameRule, type StreamValue } from './frames.js';
-import type { FramesOption } from './types.js';
+import { toHex } from '../hex.js';
+import type { Direction } from '../model.js';
+import type { FramesOption, FramingEvidence, FramingRuleReport, StreamFraming } from './types.js';
 
 export interface FramingHypothesis {
   rule: FrameRule;
@@ -58,7 +60,17 @@ function markerCandidates(rounds: StreamValue[][]): Uint8Array[] {
 /** Every rule worth judging for a stream of the device. */
 function hypotheses(rounds: StreamValue[][]): FrameRule[] {
   const rules: FrameRule[] = [learnRule(rounds, false), NO_RULE];
-  for (const m of markerCandidates(rounds)) rules.push(ruleForMarker(rounds, m));
+  for (const m of markerCandidates(rounds)) {
+    const rule = ruleForMarker(rounds, m);
+    rules.push(rule);
+    // Marker bytes inside the data cut frames short, and then few of them show their length field:
+    // a field seen in a third of them is worth judging (cut with the field, the frames hold together).
+    if (!rule.length) {
+      const frames = rounds.flatMap((r) => assemble(r, { ...NO_RULE, marker: m })).filter((f) => !f.orphan).map((f) => f.bytes);
+      const length = learnLength(frames, m, 0.3);
+      if (length) rules.push({ ...rule, length, fixed: null, fixedByType: undefined });
+    }
+  }
   const raw = rounds.flat().map((v) => v.bytes);
   const rawLength = learnLength(raw, null);
   if (rawLength) rules.push({ ...NO_RULE, length: rawLength });
@@ -115,4 +127,27 @@ export function chooseRule(rounds: StreamValue[][], option: FramesOption, fromAp
       return { rule: choice.chosen.rule, choice };
     }
   }
+}
+
+/** The frames setting nearest to a rule: what a user gives to ask for it. */
+export function settingFor(rule: FrameRule): string {
+  if (rule.marker) return `marker:${toHex(rule.marker)}`;
+  if (rule.request) return 'request';
+  if (rule.gapUs !== null) return `gap:${rule.gapUs / 1000}`;
+  return 'none';
+}
+
+function ruleReport(h: FramingHypothesis): FramingRuleReport {
+  const round = (x: number): number => Math.round(x * 1000) / 1000;
+  const e = h.evidence;
+  return {
+    rule: describeRule(h.rule),
+    setting: settingFor(h.rule),
+    evidence: { coverage: round(e.coverage), checksum: round(e.checksum), lengthField: round(e.lengthField), oneLength: round(e.oneLength), starts: round(e.starts), whole: round(e.whole), score: round(e.score) },
+  };
+}
+
+/** The choice of a stream as the result reports it. */
+export function framingReport(handle: number, dir: Direction, c: FramingChoice): StreamFraming {
+  return { handle, dir, chosen: ruleReport(c.chosen), runnerUp: c.runnerUp ? ruleReport(c.runnerUp) : null, close: c.close };
 }

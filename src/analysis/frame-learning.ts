@@ -139,8 +139,8 @@ function modeShare(xs: number[]): { value: number; share: number } {
   return { value, share: xs.length ? n / xs.length : 0 };
 }
 
-/** A length field predicting the total frame length across the candidate frames. */
-export function learnLength(frames: Uint8Array[], marker: Uint8Array | null): LengthRule | null {
+/** A length field predicting the total frame length across the candidate frames (at least minShare of them). */
+export function learnLength(frames: Uint8Array[], marker: Uint8Array | null, minShare = 0.7): LengthRule | null {
   const all = frames.filter((f) => f.length >= 2);
   // An even sample is enough to find the field, and keeps learning cheap on long captures.
   const step = Math.max(1, Math.floor(all.length / 2000));
@@ -177,7 +177,7 @@ export function learnLength(frames: Uint8Array[], marker: Uint8Array | null): Le
       }
     }
   }
-  if (!best || best.hits < Math.max(3, usable.length * 0.7)) return null;
+  if (!best || best.hits < Math.max(3, usable.length * minShare)) return null;
   if (!marker) best.rule.anchor = sharedFirstByte(usable.filter((f) => (readField(f, best!.rule) ?? -1) + best!.rule.add <= f.length));
   return best.rule;
 }

@@ -182,9 +182,47 @@ export interface AnalysisResult {
   nearMisses: NearMiss[];
   /** Rounds and values left out of the analysis, with why. */
   leftOut: LeftOut;
+  /** How each stream of the device was cut into frames (auto framing): the rule chosen and the runner-up, with their evidence. */
+  framing: StreamFraming[];
   /** Hints for the user: what would make the answer clearer (data; each shell words them). */
   notes: AnalysisNote[];
   settings: { frames: string; key: string; minAgreement: number; minSupport: number; handle: number | null; device: string | null };
+}
+
+/** Evidence that a stream's values were cut into the right frames; each figure a share 0..1 (frame-evidence.ts). */
+export interface FramingEvidence {
+  /** Share of the values' bytes inside frames, or in values left alone whose checksum verifies (messages of their own). */
+  coverage: number;
+  /** Share of frame bytes in frames whose checksum verifies (one algorithm and place per frame type and length). */
+  checksum: number;
+  /** Share of frame bytes in frames whose length one length field gives (among frames of several lengths). */
+  lengthField: number;
+  /** Share of frame bytes in frames of the usual length of their type (types seen 3 times or more). */
+  oneLength: number;
+  /** Share of the places where the device starts talking (values after a write or a pause) at which a frame begins. */
+  starts: number;
+  /** Share of frame bytes in frames that straddle no pause. */
+  whole: number;
+  /** The verdict: coverage × the weighted evidence, 0..1. */
+  score: number;
+}
+
+/** One framing hypothesis as reported: its rule ("marker:dd+length@3+7"), the frames setting that asks for it, its evidence. */
+export interface FramingRuleReport {
+  rule: string;
+  /** The frames setting (none, request, marker:HEX, gap:MS) nearest to this rule. */
+  setting: string;
+  evidence: FramingEvidence;
+}
+
+export interface StreamFraming {
+  handle: number;
+  dir: Direction;
+  chosen: FramingRuleReport;
+  /** The best hypothesis that cuts other frames, or null. */
+  runnerUp: FramingRuleReport | null;
+  /** The runner-up comes close: the framing is worth a second look. */
+  close: boolean;
 }
 
 /** An analysis setting a note or problem may point to; each shell names it (a flag, a menu entry). */
@@ -212,7 +250,9 @@ export type AnalysisNote =
   | { code: 'shared-input'; a: { state: string; index: number }; b: { state: string; index: number }; records: { from: number; to: number } | null }
   /** A round disagrees with all the others on bits that would otherwise separate the states. */
   | { code: 'near-miss'; state: string; index: number; bits: number; example: { group: string; byte: number; mask: string } }
-  | { code: 'bits-together'; bits: { group: string; byte: number; bits: number[]; mask: string }[] };
+  | { code: 'bits-together'; bits: { group: string; byte: number; bits: number[]; mask: string }[] }
+  /** Two framings of a stream are close calls: the chosen one and the runner-up (with the setting that asks for it). */
+  | { code: 'framing-close'; handle: number; dir: Direction; chosen: string; chosenScore: number; runnerUp: string; runnerUpScore: number; setting: string };
 
 /** Why the analysis cannot run on these inputs: a code plus values (thrown as AnalysisError). */
 export type AnalysisProblem =

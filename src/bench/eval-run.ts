@@ -8,6 +8,8 @@ export interface EvalRow {
   kind: EvalCase['kind'];
   /** Framing of the group holding the true bit (else of the truth's stream), '—' when none. */
   framing: string;
+  /** The runner-up framing of that stream and the two evidence scores ("request 0.81/0.62"), '' when none. */
+  runnerUp: string;
   /** Rank of the true bit among the unlabelled candidates (1 = first), null when absent. */
   rank: number | null;
   pass: boolean;
@@ -46,7 +48,9 @@ export function judge(name: string, kind: EvalCase['kind'], res: AnalysisResult,
         : first
           ? `true bit absent; first: ${first.group} byte ${first.byte} ${first.mask}`
           : 'no candidate';
-  return { name, kind, framing: group?.frames ?? '—', rank: at >= 0 ? at + 1 : null, pass: at === 0, note };
+  const f = group ? res.framing.find((x) => x.handle === group.handle && x.dir === group.dir) : undefined;
+  const runnerUp = f?.runnerUp ? `${f.runnerUp.rule} ${f.chosen.evidence.score.toFixed(2)}/${f.runnerUp.evidence.score.toFixed(2)}${f.close ? ' close' : ''}` : '';
+  return { name, kind, framing: group?.frames ?? '—', runnerUp, rank: at >= 0 ? at + 1 : null, pass: at === 0, note };
 }
 
 export async function runCase(c: EvalCase): Promise<EvalRow> {
@@ -54,7 +58,7 @@ export async function runCase(c: EvalCase): Promise<EvalRow> {
     const input = await c.build();
     return judge(c.name, c.kind, analyze(input.rounds, input.options), input.truth);
   } catch (err) {
-    return { name: c.name, kind: c.kind, framing: '—', rank: null, pass: false, note: `error: ${err instanceof Error ? err.message : String(err)}` };
+    return { name: c.name, kind: c.kind, framing: '—', runnerUp: '', rank: null, pass: false, note: `error: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
@@ -65,8 +69,8 @@ export async function runEval(cases: EvalCase[]): Promise<EvalRow[]> {
 }
 
 export function formatEval(rows: EvalRow[]): string {
-  const head = ['case', 'framing chosen', 'rank', 'pass', 'note'];
-  const body = rows.map((r) => [r.name, r.framing, r.rank === null ? '—' : String(r.rank), r.pass ? 'yes' : 'NO', r.note]);
+  const head = ['case', 'framing chosen', 'runner-up (scores)', 'rank', 'pass', 'note'];
+  const body = rows.map((r) => [r.name, r.framing, r.runnerUp, r.rank === null ? '—' : String(r.rank), r.pass ? 'yes' : 'NO', r.note]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const passed = rows.filter((r) => r.pass).length;

@@ -34,6 +34,7 @@ export function completeResult(r: StoredAnalysisResult): AnalysisResult {
     candidates: r.candidates.map(completeCandidate),
     findings: r.findings as AnalysisResult['findings'],
     notes: (r.notes ?? []).filter(isAnalysisNote),
+    framing: r.framing ?? [],
   };
 }
 
