@@ -13,7 +13,8 @@ import { luaDissector, luaString } from '../src/export/lua.js';
 import { parseChecksumText, parseRuleText } from '../src/export/rule-text.js';
 import type { Session } from '../src/session/schema.js';
 import { HAVE_CORPUS } from './helpers/capture-corpus.js';
-import { demoSession, lumentreeSession } from './helpers/known-sessions.js';
+import { demoSession, lumentreeSession, sessionFromCaptures } from './helpers/known-sessions.js';
+import { simulateCapture } from '../src/sim/index.js';
 
 const HAVE_TSHARK = spawnSync('tshark', ['--version']).status === 0;
 if (!HAVE_TSHARK) console.warn('export-lua: tshark is not installed (apt-get install tshark; .ci/run installs it), skipping the dissector runs');
@@ -125,6 +126,22 @@ describe.skipIf(!HAVE_TSHARK)('the dissector in the real tshark', () => {
     expect(session.accepted).toMatchObject({ byte: 40, mask: '0x01', values: { off: 0, on: 1 } });
     const checked = await checkSession(session);
     expect(checked).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+
+  it.each([
+    ['jk', 'fixed 300-byte frames over 128 + 22-byte notifications'],
+    ['ant', 'a length field, frames over 20-byte notifications'],
+    ['daly', 'one frame per notification'],
+  ] as const)('simulated %s (%s): every finding frame decodes to its state', async (protocol, _what) => {
+    const files: string[] = [];
+    for (const on of [true, false]) {
+      const path = join(dir, `${protocol}-${on ? 'on' : 'off'}.btsnoop`);
+      await writeFile(path, simulateCapture({ protocol, switchOn: on, rounds: 2, seed: 5 }).bytes);
+      files.push(path);
+    }
+    const session = await sessionFromCaptures(`sim-${protocol}`, 'discharge switch', [`on=${files[0]}`, `off=${files[1]}`]);
+    const checked = await checkSession(session);
+    expect(checked).toBeGreaterThanOrEqual(4);
   }, 120_000);
 
   it('a hostile target name stays inside its string literal', async () => {

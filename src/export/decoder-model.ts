@@ -88,7 +88,9 @@ export function decoderModel(session: Session): DecoderModel {
   const g = groupOf(session);
   const rule = parseRuleText(g.frames);
   const marker = rule.marker ? rule.marker.length / 2 : 0;
-  const startsWith = a.prefix.slice(0, 2 * Math.max(2, marker));
+  // The group's common start names its frame type (JBD dd 03 00 1d, JK 55 aa eb 90 02, Daly a5 01 93 08);
+  // bytes past the marker and three more are data that merely did not change in these rounds.
+  const startsWith = a.prefix.slice(0, 2 * Math.max(4, marker + 1));
   const fixedLength = g.lengths ? (g.lengths.min === g.lengths.max ? g.length : null) : g.length;
   const known = sessionKnown(session);
   const family = known ? familyById(known.match.family)! : null;

@@ -18,18 +18,24 @@ export async function demoSession(dir: string): Promise<Session> {
   return JSON.parse(await readFile(join(dir, file), 'utf8')) as Session;
 }
 
-/** Lumentree: reg 168 = 0 written at record 853, = 1 at 872; each answer follows within 18 records. */
-export async function lumentreeSession(): Promise<Session> {
-  const file = corpusFile('lumentree_inverter.btsnoop');
-  const w = (from: number): string => `${file}@#${from + 3}..#${from + 18}`;
-  const { rounds, context } = await loadCaptures([`off=${w(853)}`, `on=${w(872)}`]);
-  const result = JSON.parse(JSON.stringify(analyze(rounds, { learnFrom: context, minSupport: 1 }))) as StoredAnalysisResult;
+/** A session made from captures per state ("on=FILE@window"), the best unlabelled candidate accepted. */
+export async function sessionFromCaptures(id: string, target: string, stateArgs: string[], minSupport = 2): Promise<Session> {
+  const { rounds, context } = await loadCaptures(stateArgs);
+  const result = JSON.parse(JSON.stringify(analyze(rounds, { learnFrom: context, minSupport }))) as StoredAnalysisResult;
   const best = result.candidates.find((c) => c.label === null)!;
-  const session = newSession('lumentree-reg168', 'test');
-  session.target = { name: 'backlight', states: ['off', 'on'], roundsPerState: 1 };
+  const session = newSession(id, 'test');
+  const states = [...new Set(rounds.map((r) => r.state))];
+  session.target = { name: target, states, roundsPerState: 1 };
   session.rounds = rounds.map((r) => storeRound({ state: r.state, index: r.index, source: r.source, device: null, events: r.events, connections: [], warnings: [] }));
-  session.analysis = { settings: { frames: 'auto', key: 'auto', minAgreement: 0.9, minSupport: 1 }, ranAt: new Date().toISOString(), result };
-  session.accepted = acceptCandidate(best, result, 'backlight');
+  session.analysis = { settings: { frames: 'auto', key: 'auto', minAgreement: 0.9, minSupport }, ranAt: new Date().toISOString(), result };
+  session.accepted = acceptCandidate(best, result, target);
   session.step = 'export';
   return session;
+}
+
+/** Lumentree: reg 168 = 0 written at record 853, = 1 at 872; each answer follows within 18 records. */
+export function lumentreeSession(): Promise<Session> {
+  const file = corpusFile('lumentree_inverter.btsnoop');
+  const w = (from: number): string => `${file}@#${from + 3}..#${from + 18}`;
+  return sessionFromCaptures('lumentree-reg168', 'backlight', [`off=${w(853)}`, `on=${w(872)}`], 1);
 }
