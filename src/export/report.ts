@@ -4,6 +4,7 @@ import type { GattService } from '../model.js';
 import { knownJson, type KnownJson } from '../analysis/known/words.js';
 import type { AcceptedFinding, AcceptedReading, Session, StoredAnalysis } from '../session/schema.js';
 import { sessionKnown } from './known.js';
+import { createRedactor, type Redactor } from './redact.js';
 
 /** Version of the export's own shape (not of the session file). */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -74,34 +75,6 @@ export interface DecoderRule {
   /** Value of (byte & mask) >> bit per state: 0/1 for a bit; for a whole-byte change, the byte's value. */
   values: Record<string, number>;
   text: string;
-}
-
-// Colons or dashes (Windows, some apps), one separator throughout.
-const MAC = /\b[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}\b/gi;
-
-/**
- * Replaces every address in every string of `value` (deep), consistently. Addresses already in
- * `names` (the ones the session knows) are also found without separators: device names and
- * file names often carry them as "A4C1380A1B2C".
- */
-function scrub<T>(value: T, names: Map<string, string>): T {
-  const compact = [...names.keys()].map((k) => [new RegExp(k.replace(/:/g, '[:-]?'), 'gi'), names.get(k)!] as const);
-  const rename = (s: string): string => {
-    let out = s.replace(MAC, (m) => {
-      const k = m.toLowerCase().replace(/-/g, ':');
-      if (!names.has(k)) names.set(k, `xx:xx:xx:xx:xx:${(names.size + 1).toString(16).padStart(2, '0')}`);
-      return names.get(k)!;
-    });
-    for (const [re, name] of compact) out = out.replace(re, name);
-    return out;
-  };
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return rename(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    return v;
-  };
-  return walk(value) as T;
 }
 
 function decoderOf(session: Session): DecoderRule | null {
@@ -193,26 +166,19 @@ export function buildReport(session: Session, opts: { redact?: boolean } = {}): 
     notes: session.notes,
   };
   if (!redact) return report;
-  return scrub(report, addressNames(session));
+  return redactorOf(session).value(report);
 }
 
-/** Every address the session knows, with its placeholder; the device gets the first, so reports read the same across sessions. */
-function addressNames(session: Session): Map<string, string> {
-  const names = new Map<string, string>();
-  const device = session.device.address;
-  if (device) names.set(device.toLowerCase(), 'xx:xx:xx:xx:xx:01');
-  for (const r of session.rounds) {
-    for (const p of [r.device, ...r.connections.map((c) => c.peer), ...r.events.map((e) => e.peer)]) {
-      const k = p?.toLowerCase().replace(/-/g, ':');
-      if (k && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(k) && !names.has(k)) names.set(k, `xx:xx:xx:xx:xx:${(names.size + 1).toString(16).padStart(2, '0')}`);
-    }
-  }
-  return names;
+/** The redactor for every address the session knows; the device gets the first placeholder, so reports read the same across sessions. */
+function redactorOf(session: Session): Redactor {
+  const addresses: Array<string | null> = [session.device.address];
+  for (const r of session.rounds) addresses.push(r.device, ...r.connections.map((c) => c.peer), ...r.events.map((e) => e.peer));
+  return createRedactor(addresses);
 }
 
 /** The same redaction as the report's, for other text made from the session (the bundle's files). */
 export function redactText(session: Session, text: string): string {
-  return scrub(text, addressNames(session));
+  return redactorOf(session).text(text);
 }
 
 export function reportJson(report: Report): string {
