@@ -31,25 +31,35 @@ export interface Stream {
 export function buildStreams(rounds: Round[], device: string | null, withUnknown: boolean): Map<string, Stream> {
   const streams = new Map<string, Stream>();
   rounds.forEach((round, ri) => {
-    const evs = deviceEvents(round.events, device, null, withUnknown).slice().sort((a, b) => a.record - b.record);
+    const evs = deviceEvents(round.events, device, null, withUnknown);
+    // Captures come in record order: sort only when they do not (sorting millions costs seconds).
+    let sorted = true;
+    for (let i = 1; i < evs.length && sorted; i++) if (evs[i]!.record < evs[i - 1]!.record) sorted = false;
+    if (!sorted) evs.sort((a, b) => a.record - b.record);
     let writes = 0;
     let lastWrite: string | null = null;
-    const seenWrites = new Map<string, number>();
+    // This round's list and writes seen per stream, by a numeric key (no string per event).
+    const here = new Map<number, { list: StreamValue[]; seenWrites: number }>();
     for (const e of evs) {
-      const id = streamId(e.handle, e.dir);
-      let s = streams.get(id);
-      if (!s) streams.set(id, (s = { handle: e.handle, dir: e.dir, values: new Map() }));
-      let list = s.values.get(ri);
-      if (!list) s.values.set(ri, (list = []));
       const fromApp = e.dir === 'app-to-device';
-      list.push({
+      const k = e.handle * 2 + (fromApp ? 1 : 0);
+      let h = here.get(k);
+      if (!h) {
+        const id = streamId(e.handle, e.dir);
+        let s = streams.get(id);
+        if (!s) streams.set(id, (s = { handle: e.handle, dir: e.dir, values: new Map() }));
+        let list = s.values.get(ri);
+        if (!list) s.values.set(ri, (list = []));
+        here.set(k, (h = { list, seenWrites: 0 }));
+      }
+      h.list.push({
         bytes: e.value,
         t: e.t,
         record: e.record,
-        afterWrite: !fromApp && writes > (seenWrites.get(id) ?? 0),
+        afterWrite: !fromApp && writes > h.seenWrites,
         request: fromApp ? null : lastWrite,
       });
-      seenWrites.set(id, writes);
+      h.seenWrites = writes;
       if (fromApp) {
         writes++;
         lastWrite = toHex(e.value);

@@ -39,7 +39,10 @@ export function orderedPairs(msgs: Message[], maxPairs = 4000): [Message, Messag
   const pairs: [Message, Message][] = [];
   const per = Math.max(8, Math.ceil(maxPairs / Math.max(1, byRound.size)));
   for (const l of byRound.values()) {
-    l.sort((a, b) => a.record - b.record);
+    // Frames come in record order; sorting a million that already are costs seconds.
+    let sorted = true;
+    for (let i = 1; i < l.length && sorted; i++) if (l[i]!.record < l[i - 1]!.record) sorted = false;
+    if (!sorted) l.sort((a, b) => a.record - b.record);
     for (let i = 1; i < l.length && i <= per; i++) pairs.push([l[i - 1]!, l[i]!]);
   }
   return pairs;

@@ -28,8 +28,21 @@ export interface DeviceFrames {
   uuids: string[];
 }
 
-/** Frames of the device the analysis would choose, per handle and direction (device's own first). */
-export function deviceFrames(rounds: Round[]): DeviceFrames {
+/** The first `max` values of a stream's rounds (all when max is Infinity). */
+export function limit(rounds: StreamValue[][], max: number): StreamValue[][] {
+  if (!Number.isFinite(max)) return rounds;
+  const out: StreamValue[][] = [];
+  let left = max;
+  for (const r of rounds) {
+    if (left <= 0) break;
+    out.push(r.length > left ? r.slice(0, left) : r);
+    left -= r.length;
+  }
+  return out;
+}
+
+/** Frames of the device the analysis would choose, per handle and direction (device's own first), from at most maxValues values per stream. */
+export function deviceFrames(rounds: Round[], maxValues = Infinity): DeviceFrames {
   const withEvents = rounds.filter((r) => r.events.length > 0);
   if (withEvents.length === 0) return { device: null, streams: [], uuids: [] };
   const { device, withUnknown } = chooseDevice(withEvents);
@@ -38,10 +51,10 @@ export function deviceFrames(rounds: Round[]): DeviceFrames {
   const streams: DeviceStream[] = [];
   for (const s of buildStreams(withEvents, device, withUnknown).values()) {
     const order = [...s.values.keys()].sort((a, b) => a - b);
-    const values = order.map((i) => s.values.get(i)!);
+    const values = limit(order.map((i) => s.values.get(i)!), maxValues);
     const { rule } = chooseRule(values, { kind: 'auto' }, s.dir === 'app-to-device');
     const frames = values.flatMap((v) => assemble(v, rule));
-    streams.push({ handle: s.handle, dir: s.dir, uuid: uuidOf.get(s.handle) ?? null, values, rounds: order.map((i) => rounds.indexOf(withEvents[i]!)), rule, ruleText: describeRule(rule), frames });
+    streams.push({ handle: s.handle, dir: s.dir, uuid: uuidOf.get(s.handle) ?? null, values, rounds: order.slice(0, values.length).map((i) => rounds.indexOf(withEvents[i]!)), rule, ruleText: describeRule(rule), frames });
   }
   streams.sort((a, b) => Number(a.dir === 'app-to-device') - Number(b.dir === 'app-to-device') || b.frames.length - a.frames.length);
   const uuids = new Set<string>();

@@ -7,7 +7,7 @@ import { CHECKSUMS, type ChecksumAlgorithm } from '../checksums.js';
 import { assemble, NO_RULE, type FrameRule, type StreamValue } from '../frames.js';
 import { parseHex, spacedHex } from '../../hex.js';
 import type { Round } from '../../model.js';
-import { deviceFrames, type DeviceStream } from './device-frames.js';
+import { deviceFrames, limit, type DeviceStream } from './device-frames.js';
 import { FAMILIES } from './families.js';
 import type { Family, FrameShape } from './family-types.js';
 import { readRaw } from './fields.js';
@@ -184,18 +184,6 @@ function shapeEvidence(shape: FrameShape, s: DeviceStream, maxValues: number): S
   return recut.valid >= learnt.valid ? recut : learnt;
 }
 
-function limit(rounds: StreamValue[][], max: number): StreamValue[][] {
-  if (!Number.isFinite(max)) return rounds;
-  const out: StreamValue[][] = [];
-  let left = max;
-  for (const r of rounds) {
-    if (left <= 0) break;
-    out.push(r.length > left ? r.slice(0, left) : r);
-    left -= r.length;
-  }
-  return out;
-}
-
 function familyUuids(f: Family): string[] {
   return [...new Set([...f.services, ...f.notify, ...f.write])];
 }
@@ -299,7 +287,8 @@ function matchFamily(family: Family, streams: DeviceStream[], seen: Set<string>,
 
 /** The known families the device's frames match, best first (empty when none does). */
 export function identifyRounds(rounds: Round[], options: IdentifyOptions = {}): IdentifyResult {
-  const d = deviceFrames(rounds);
+  // Frames cut from a bounded sample: the checks are shares, and a huge capture costs no more.
+  const d = deviceFrames(rounds, options.maxValues ?? Infinity);
   const seen = new Set(d.uuids);
   for (const x of options.discovered ?? []) if (x.peer === null || x.peer === d.device) for (const u of x.uuids) seen.add(u.toLowerCase());
   const maxValues = options.maxValues ?? Infinity;
