@@ -187,7 +187,10 @@ describe('nothing is written outside the sessions folder and the paths the user 
     expect(tree(home)).toEqual([]);
     expect(tree(cwd)).toEqual([]);
     expect(tree(tmp)).toEqual([]);
-    expect(tree(outDir)).toEqual(['report.md']);
+    // The report the user named, and its SVG heatmaps beside it (named after it, linked from it).
+    const out = tree(outDir);
+    expect(out).toContain('report.md');
+    for (const f of out) expect(f, f).toMatch(/^report(-g\d+\.svg|\.md)$/);
     const inSessions = tree(sessions);
     const id = inSessions.find((f) => /^[^/]+\.json$/.test(f) && !f.endsWith('.report.json'))!.replace(/\.json$/, '');
     for (const f of inSessions) expect(f.startsWith(id), f).toBe(true);

@@ -96,7 +96,7 @@ describe.skipIf(!hasTmux)('bms-wizard in a real terminal (tmux)', () => {
     expect(session.step).toBe('done');
     expect(session.notes).toBe('answered in tmux');
     expect(session.accepted?.rule).toContain('byte 24, mask 0x02');
-    expect((await readdir(dir)).filter((f) => f.includes('.report.')).sort()).toEqual([`${name.replace('.json', '')}.report.json`, `${name.replace('.json', '')}.report.md`]);
+    expect((await readdir(dir)).filter((f) => f.includes('.report.')).sort()).toEqual(['html', 'json', 'md'].map((x) => `${name.replace('.json', '')}.report.${x}`));
   });
 
   it('Ctrl+C at a prompt saves, prints the resume command and exits 130; resume finishes', async () => {
