@@ -16,7 +16,7 @@ import type { StoredAnalysisResult } from '../src/session/schema.js';
 import { realEngine } from '../src/wizard/engine.js';
 import { runWizard } from '../src/wizard/run.js';
 import { makeStyle, wrapLine } from '../src/wizard/style.js';
-import { bitsView, nextSteps, resultsView } from '../src/wizard/view.js';
+import { bitsView, framingSwitches, nextSteps, resultsView } from '../src/wizard/view.js';
 import { scriptedIO, simulatedCapture } from './wizard-helpers.js';
 
 const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/captures');
@@ -147,6 +147,14 @@ describe('what next', () => {
     expect(tips).not.toMatch(/--/);
     expect(tips).toMatch(/change the analysis settings \(framing, grouping\)/);
     expect(tips).toMatch(/minimum messages per state 1 \(analysis settings\)/);
+  });
+
+  it('offers the runner-up framing of a close call as a menu entry, once, and not when it is the setting already', () => {
+    const close = { code: 'framing-close' as const, handle: 0x11, dir: 'device-to-app' as const, chosen: 'none', chosenScore: 0.5, runnerUp: 'request', runnerUpScore: 0.46, setting: 'request' };
+    const r: StoredAnalysisResult = { ...base([]), notes: [close, { ...close, handle: 0x12 }] };
+    expect(framingSwitches(r)).toEqual([{ name: expect.stringMatching(/^Re-run with framing request \(the close runner-up for handle 0x0011: request\)$/), value: 'frames:request' }]);
+    expect(nextSteps(r, ['on', 'off'], 3).join('\n')).toMatch(/close call: none .* try framing request \(analysis settings\)/);
+    expect(framingSwitches({ ...r, settings: { frames: 'request', key: 'auto', minAgreement: 0.9, minSupport: 2, handle: null, device: null } })).toEqual([]);
   });
 
   it('shows notes of session files written before notes were data as they were worded', () => {

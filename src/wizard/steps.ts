@@ -28,7 +28,7 @@ import type { Engine } from './engine.js';
 import { sourceUI, type WizardIO } from './io.js';
 import { findSource, SOURCES, type SourceContext, type SourceEntry } from '../recorders/index.js';
 import { SIM_DEFAULTS } from '../recorders/sim.js';
-import { candidateLine, gattSummary, heatmapView, MENU_WORDS, nextSteps, resultsView, roundFeedback, roundIsEmpty, sourceLine } from './view.js';
+import { candidateLine, framingSwitches, gattSummary, heatmapView, MENU_WORDS, nextSteps, resultsView, roundFeedback, roundIsEmpty, sourceLine } from './view.js';
 
 export interface WizardRun {
   session: Session;
@@ -422,9 +422,14 @@ async function stepResults(w: WizardRun): Promise<Step> {
       { name: 'Record another state (separates bits that change together)', value: 'state' },
       { name: 'Redo a round that looks wrong', value: 'redo' },
       { name: 'Change analysis settings (framing, grouping, agreement, support) and re-run', value: 'settings' },
+      ...framingSwitches(a.result),
     ],
     default: 'accept',
   });
+  if (next.startsWith('frames:')) {
+    a.settings = { ...a.settings, frames: SETTINGS.frames.describe(parseSetting('frames', next.slice('frames:'.length))) };
+    return 'analyze';
+  }
   if (next === 'more') {
     t.roundsPerState += 1;
     return 'record';

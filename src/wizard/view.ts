@@ -151,6 +151,19 @@ export const MENU_WORDS: SettingWords = {
   giveStates: 'record rounds of at least two states',
 };
 
+/** Menu entries that re-run the analysis with a stream's runner-up framing, where the choice was close. */
+export function framingSwitches(r: StoredAnalysisResult): { name: string; value: string }[] {
+  const current = r.settings?.frames ?? 'auto';
+  const seen = new Set<string>();
+  const out: { name: string; value: string }[] = [];
+  for (const n of (r.notes ?? []).filter(isAnalysisNote)) {
+    if (n.code !== 'framing-close' || n.setting === current || seen.has(n.setting)) continue;
+    seen.add(n.setting);
+    out.push({ name: `Re-run with framing ${n.setting} (the close runner-up for handle 0x${n.handle.toString(16).padStart(4, '0')}: ${n.runnerUp})`, value: `frames:${n.setting}` });
+  }
+  return out;
+}
+
 /** What would make an ambiguous answer clear, and what to do when it is not. */
 export function nextSteps(r: StoredAnalysisResult, states: string[], roundsPerState: number): string[] {
   const tips: string[] = [];
