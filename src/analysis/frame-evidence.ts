@@ -4,6 +4,7 @@
 // straddle such a place, and how much of the traffic the frames cover. Every figure is a share
 // of the stream's bytes, so the verdict does not depend on how much data is given.
 import { CHECKSUMS } from './checksums.js';
+import { learnLength } from './frame-learning.js';
 import { assemble, readField, type FrameRule, type LengthRule, type StreamValue } from './frames.js';
 import type { FramingEvidence } from './types.js';
 
@@ -119,26 +120,9 @@ function lengthShare(frames: Uint8Array[], markerLength: number, known: LengthRu
     return counts.length >= 2 && counts[1]! >= hits * 0.05 ? n / total : 0;
   };
   if (known) return explained(known);
-  // A field found by a sample of frames, then judged on all of them.
-  const step = Math.max(1, Math.floor(frames.length / 64));
-  const sample = frames.filter((_, i) => i % step === 0);
-  let best: { rule: LengthRule; hits: number } | null = null;
-  for (let offset = markerLength; offset <= markerLength + 4; offset++) {
-    for (const size of [1, 2] as const) {
-      for (const le of size === 1 ? [false] : [false, true]) {
-        for (let add = 0; add <= offset + size + 8; add++) {
-          const rule: LengthRule = { offset, size, le, add, anchor: null };
-          let hits = 0;
-          for (const f of sample) {
-            const v = readField(f, rule);
-            if (v !== null && v + add === f.length) hits++;
-          }
-          if (!best || hits > best.hits) best = { rule, hits };
-        }
-      }
-    }
-  }
-  return best ? explained(best.rule) : 0;
+  // The field that fits most of the frames, then judged on all of them.
+  const found = learnLength(frames, markerLength ? frames[0]!.subarray(0, markerLength) : null, 0);
+  return found ? explained(found) : 0;
 }
 
 export const EVIDENCE_WEIGHTS = { checksum: 0.4, lengthField: 0.2, oneLength: 0.15, starts: 0.1, whole: 0.15 } as const;
