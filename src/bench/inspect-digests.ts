@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { corpusPath } from './capture-build.js';
+import { corpusPath } from './shapes.js';
 
 const MODES: string[][] = [[], ['--summary'], ['--json'], ['--summary', '--json']];
 

@@ -1,7 +1,7 @@
 // `npm run bench`: runs every section of sections.ts and prints one table.
 // Options: --size MB (generated capture size, default 200), --only NAME (one section), --keep (keep temp files).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SECTIONS } from './sections.js';
@@ -27,7 +27,11 @@ async function main(): Promise<number> {
     return 2;
   }
   const tmp = mkdtempSync(join(tmpdir(), 'bms-bench-'));
-  const rows: BenchRow[] = [];
+  // What the figures were measured on, so that runs on other machines can be compared.
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+  const rows: BenchRow[] = [
+    { section: 'bench', measure: 'machine', value: `node ${process.version}, ${cpu}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start`, goal: '', ok: null },
+  ];
   try {
     for (const s of sections) {
       const log = (line: string): void => void process.stderr.write(`[${s.name}] ${line}\n`);
@@ -37,6 +41,7 @@ async function main(): Promise<number> {
     if (values.keep) process.stderr.write(`kept ${tmp}\n`);
     else rmSync(tmp, { recursive: true, force: true });
   }
+  rows.push({ section: 'bench', measure: 'load average at the end', value: loadavg().map((l) => l.toFixed(1)).join(' '), goal: '', ok: null });
   // Peak memory of this process: the analysis sections run here (the capture section measures its own child).
   rows.push({ section: 'bench', measure: 'peak RSS of the bench process (analysis sections)', value: `${Math.round(process.resourceUsage().maxRSS / 1024)} MB`, goal: '', ok: null });
   process.stdout.write(formatTable(rows));

@@ -2,9 +2,15 @@
 // repeating the records of one capture in its own format (header once, records again and again).
 // Real corpus files when ../shared/captures is present, simulated look-alikes otherwise.
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pklgByteOrder } from '../capture/pklg.js';
 import { simulateCapture } from '../sim/capture.js';
-import { corpusPath } from './capture-build.js';
+
+/** ../shared/captures from the repository root (dist/bench or src/bench → ../../../shared). */
+export function corpusPath(name: string): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/captures', name);
+}
 
 export interface Shape {
   /** Short name for the table: 'jk-full-hci', 'pklg', … */
