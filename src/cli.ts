@@ -1,6 +1,7 @@
 // Argument parsing → one command function. Turns typed errors into one sentence and an exit code.
 import { parseArgs } from 'node:util';
 import kleur from 'kleur';
+import { colourEnabled } from './colour.js';
 import { InputError, Interrupted } from './errors.js';
 import { guardedStream, visible } from './text-safe.js';
 import type { Command, CommandContext } from './commands/command.js';
@@ -92,7 +93,7 @@ export async function main(argv: string[], given: Omit<CommandContext, 'debug' |
     const run = command.run ?? (await load()).command.run;
     return await run(values, positionals, { ...ctx, debug, yes: Boolean(values.yes) });
   } catch (err) {
-    return report(err, ctx.stderr, debug);
+    return report(err, ctx.stderr, debug, ctx.env);
   }
 }
 
@@ -110,17 +111,20 @@ export function parseArgsSentence(err: Error): string {
 }
 
 /** One sentence on stderr and an exit code; the stack only with --debug. */
-export function report(err: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+export function report(err: unknown, stderr: NodeJS.WritableStream, debug: boolean, env: NodeJS.ProcessEnv = process.env): number {
+  const colour = colourEnabled(stderr, env);
+  if (colour) kleur.enabled = true;
+  const tag = colour ? kleur.red('error:') : 'error:';
   if (err instanceof Interrupted) {
     return 130;
   }
   if (err instanceof InputError) {
-    stderr.write(`${kleur.red('error:')} ${visible(err.message)}\n`);
+    stderr.write(`${tag} ${visible(err.message)}\n`);
     if (debug && err.stack) stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
   const message = visible(err instanceof Error ? err.message : String(err));
-  stderr.write(`${kleur.red('error:')} unexpected failure: ${message}${debug ? '' : ' (run again with --debug for details)'}\n`);
+  stderr.write(`${tag} unexpected failure: ${message}${debug ? '' : ' (run again with --debug for details)'}\n`);
   if (debug && err instanceof Error && err.stack) stderr.write(`${err.stack}\n`);
   return 1;
 }

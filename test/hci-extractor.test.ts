@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { L2capReassembler } from '../src/hci/acl.js';
-import { attSender } from '../src/hci/att.js';
+import { attSender } from '../src/att.js';
 import { createAttExtractor } from '../src/hci/extractor.js';
 import { HCI_ACL } from '../src/model.js';
 import { acl, addr, att, attAcl, disconnectionComplete, hciEvent, hex, l2cap, leConnectionComplete, resetRecords, run, valueHex } from './hci-helpers.js';

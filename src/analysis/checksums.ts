@@ -112,15 +112,32 @@ function sum(b: Uint8Array, from: number, to: number): number {
   return s;
 }
 
+const CRC16_MODBUS = crc16r('crc16-modbus', 0xa001, 0xffff, 0);
+
+/** CRC-16/MODBUS over bytes[from, to) (Modbus RTU, Daly's newer firmware, ANT; sent little-endian). */
+export function crc16Modbus(b: Uint8Array, from = 0, to = b.length): number {
+  return CRC16_MODBUS.compute(b, from, to);
+}
+
+/** Sum of bytes modulo 256 (Daly, JK). */
+export function sum8(b: Uint8Array, from = 0, to = b.length): number {
+  return sum(b, from, to) & 0xff;
+}
+
+/** 0x10000 − the 16-bit sum of the bytes (JBD). */
+export function sum16Complement(b: Uint8Array, from = 0, to = b.length): number {
+  return (0x10000 - (sum(b, from, to) & 0xffff)) & 0xffff;
+}
+
 /** In the order they are tried: simple sums first (a CRC explains fewer coincidences but costs more). */
 export const CHECKSUMS: ChecksumAlgorithm[] = [
-  { name: 'sum8', size: 1, params: { kind: 'sum', width: 8, post: 'none' }, compute: (b, f, t) => sum(b, f, t) & 0xff },
+  { name: 'sum8', size: 1, params: { kind: 'sum', width: 8, post: 'none' }, compute: sum8 },
   { name: 'xor8', size: 1, params: { kind: 'xor' }, compute: (b, f, t) => { let x = 0; for (let i = f; i < t; i++) x ^= b[i]!; return x; } },
   { name: 'neg8 (two\'s complement of sum8)', size: 1, params: { kind: 'sum', width: 8, post: 'neg' }, compute: (b, f, t) => -sum(b, f, t) & 0xff },
   { name: 'not8 (one\'s complement of sum8)', size: 1, params: { kind: 'sum', width: 8, post: 'not' }, compute: (b, f, t) => ~sum(b, f, t) & 0xff },
   { name: 'sum16', size: 2, params: { kind: 'sum', width: 16, post: 'none' }, compute: (b, f, t) => sum(b, f, t) & 0xffff },
-  { name: '0x10000-sum16', size: 2, params: { kind: 'sum', width: 16, post: 'sub0x10000' }, compute: (b, f, t) => (0x10000 - (sum(b, f, t) & 0xffff)) & 0xffff },
-  crc16r('crc16-modbus', 0xa001, 0xffff, 0),
+  { name: '0x10000-sum16', size: 2, params: { kind: 'sum', width: 16, post: 'sub0x10000' }, compute: sum16Complement },
+  CRC16_MODBUS,
   crc16('crc16-ccitt-false', 0x1021, 0xffff, 0),
   crc16('crc16-xmodem', 0x1021, 0, 0),
   crc16r('crc16-kermit', 0x8408, 0, 0),

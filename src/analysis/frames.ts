@@ -1,7 +1,7 @@
 // Cutting application frames from consecutive ATT values on one handle and direction, with a rule.
 // A frame rule combines: a start marker, a length field (or a fixed length), request boundaries
 // (the app's writes), a time gap. Learning the rule from the data is frame-learning.ts's job.
-import { toHex } from '../hex.js';
+import { hexNum, toHex } from '../hex.js';
 import type { Micros } from '../model.js';
 import type { Frame } from './types.js';
 
@@ -54,7 +54,7 @@ export function describeRule(r: FrameRule): string {
     const where = l.size === 1 ? `${l.offset}` : `${l.offset}..${l.offset + 1}${l.le ? 'le' : 'be'}`;
     parts.push(`length@${where}+${l.add}`);
   } else if (r.fixedByType && r.fixedByType.size > 1) {
-    parts.push(`fixed:${[...r.fixedByType.entries()].sort((a, b) => a[0] - b[0]).map(([t, n]) => `${t.toString(16).padStart(2, '0')}=${n}`).join('/')}`);
+    parts.push(`fixed:${[...r.fixedByType.entries()].sort((a, b) => a[0] - b[0]).map(([t, n]) => `${hexNum(t)}=${n}`).join('/')}`);
   } else if (r.fixed !== null) parts.push(`fixed:${r.fixed}`);
   if (r.gapUs !== null) parts.push(`gap:${r.gapUs / 1000}`);
   return parts.length ? parts.join('+') : 'none';

@@ -1,7 +1,7 @@
 // Grouping messages of one stream by a key. The automatic key splits by length and by leading
 // bytes of low cardinality (frame types), but never by a byte that only separates the states.
 import { maxLength } from './stats.js';
-import { toHex } from '../hex.js';
+import { hexNum, toHex } from '../hex.js';
 import type { KeyOption, Message } from './types.js';
 
 export interface MessageGroup {
@@ -217,7 +217,7 @@ function autoPartition(msgs: Message[], features: Feature[], markerLength: numbe
         continue;
       }
       for (const [v, l] of [...classes.entries()].sort((a, b) => a[0] - b[0])) {
-        const val = isLength ? String(v) : v < 0 ? '-' : v.toString(16).padStart(2, '0');
+        const val = isLength ? String(v) : v < 0 ? '-' : hexNum(v);
         next.push({ msgs: l, desc: [...part.desc, `${f.name}=${val}`], done: false });
       }
     }

@@ -1,6 +1,7 @@
 // Near misses: bits that would separate the states in every round but one. One wrong round (a
 // window given to the wrong state, a round where the switch did not change) hides the answer;
 // naming the disagreeing round lets the user redo exactly that one.
+import { hex0x } from '../hex.js';
 import type { Label, Message, NearMiss } from './types.js';
 
 /** Messages read per round: enough for its majority, bounded on long recordings. */
@@ -79,7 +80,7 @@ export function findNearMisses(
     const miss = oddRoundOut(rb, i);
     if (miss === null) continue;
     const r = rb[miss.odd]!;
-    out.push({ group, byte, bit, mask: `0x${(1 << bit).toString(16).padStart(2, '0')}`, values: miss.values, round: r.round, state: r.state, index: indexOf(r.round), roundValue: r.value[i]! < 0 ? null : r.value[i]!, label: null });
+    out.push({ group, byte, bit, mask: hex0x(1 << bit), values: miss.values, round: r.round, state: r.state, index: indexOf(r.round), roundValue: r.value[i]! < 0 ? null : r.value[i]!, label: null });
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // wizard prompt, or stored in a session), how it parses, what is expected when it does not, and
 // how a parsed value is written back. The command line and the wizard both parse through here.
 import { InputError } from '../errors.js';
-import { parseHex, toHex } from '../hex.js';
+import { hex0x, parseHex, toHex } from '../hex.js';
 import type { AnalysisOptions, FramesOption, KeyOption, SettingName } from './types.js';
 
 /** A setting's grammar: parse returns null when the text is not understood. */
@@ -96,7 +96,7 @@ const handle: SettingGrammar<number> = {
     const n = /^0x[0-9a-f]{1,4}$/i.test(v) ? parseInt(v.slice(2), 16) : /^\d{1,5}$/.test(v) ? Number(v) : NaN;
     return Number.isInteger(n) && n >= 1 && n <= 0xffff ? n : null;
   },
-  describe: (h) => `0x${h.toString(16).padStart(4, '0')}`,
+  describe: (h) => hex0x(h, 4),
 };
 
 const device: SettingGrammar<string> = {

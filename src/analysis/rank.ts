@@ -1,5 +1,6 @@
 // Scores candidates so that the switch comes first: isolated flag bits and whole-byte enum changes
 // above pieces of numbers; labelled bytes (checksum, counter, length, number) last.
+import { hex0x } from '../hex.js';
 import { bitOnes, byteProfile, type BitCandidate, type GroupStats } from './bits.js';
 import type { CandidateResult, Label } from './types.js';
 
@@ -13,7 +14,7 @@ export interface RankContext {
 const LABEL_FACTOR: Record<Label, number> = { checksum: 0.1, counter: 0.1, length: 0.1, number: 0.3, chance: 0.2 };
 
 function hex2(v: number): string {
-  return `0x${v.toString(16).padStart(2, '0')}`;
+  return hex0x(v);
 }
 
 function bitsOfLowest(mask: number): number {

@@ -1,5 +1,6 @@
 // Views of an analysis for people: hex with candidate bits marked, and the candidate table.
 // Pure: returns strings and segments; the command or the wizard decides on colours.
+import { hex0x, hexNum } from '../hex.js';
 import type { AnalysisResult, CandidateResult, GroupResult, Label } from './types.js';
 
 export interface HexSegment {
@@ -53,7 +54,7 @@ export function hexView(group: GroupResult, candidates: CandidateResult[], perLi
     const segments: HexSegment[] = [];
     for (let b = o; b < Math.min(bytes.length, o + perLine); b++) {
       const m = marks.get(b);
-      segments.push({ hex: bytes[b]!.toString(16).padStart(2, '0'), byte: b, mask: m?.mask ?? 0, rank: m?.rank ?? null, label: labels.get(b) ?? null });
+      segments.push({ hex: hexNum(bytes[b]!), byte: b, mask: m?.mask ?? 0, rank: m?.rank ?? null, label: labels.get(b) ?? null });
     }
     lines.push({ offset: o, segments });
   }
@@ -70,7 +71,7 @@ export function hexViewText(lines: HexLine[]): string[] {
 function fmtValue(c: CandidateResult, state: string): string {
   const v = c.values[state];
   if (v === undefined || v < 0) return '-';
-  return c.kind === 'byte' ? `0x${v.toString(16).padStart(2, '0')}` : String(v);
+  return c.kind === 'byte' ? hex0x(v) : String(v);
 }
 
 /** Table rows (header first): rank, group, byte, bit, mask, value per state, support, agreement, label, score. */
@@ -103,5 +104,5 @@ export function padTable(rows: string[][]): string[] {
 export function groupLine(g: GroupResult): string {
   const per = Object.entries(g.messages).map(([s, n]) => `${s} ${n}`).join(', ');
   const len = g.lengths.min === g.lengths.max ? `${g.length} bytes` : `${g.lengths.min}–${g.lengths.max} bytes`;
-  return `${g.id}  handle 0x${g.handle.toString(16).padStart(4, '0')} ${g.dir}  ${len}  frames ${g.frames}  key ${g.key}  messages: ${per}${g.checksum ? `  checksum: ${g.checksum}` : ''}`;
+  return `${g.id}  handle ${hex0x(g.handle, 4)} ${g.dir}  ${len}  frames ${g.frames}  key ${g.key}  messages: ${per}${g.checksum ? `  checksum: ${g.checksum}` : ''}`;
 }

@@ -1,6 +1,7 @@
 // Sentences for the analysis' notes and problems (data from analyze()). The sentences are the
 // same for every audience; only the names of the settings differ, so each shell passes its own
 // SettingWords: `analyze` names its flags, the wizard its menu entries.
+import { hex0x } from '../hex.js';
 import type { AnalysisNote, AnalysisProblem, SettingName } from './types.js';
 
 export interface SettingWords {
@@ -77,7 +78,7 @@ export function wordProblem(p: AnalysisProblem, w: SettingWords): string {
     case 'too-few-states':
       return `at least two states are needed to compare (got ${p.states.length ? p.states.join(', ') : 'none'}); ${w.giveStates}`;
     case 'handle-without-values':
-      return `handle ${p.handle} (0x${p.handle.toString(16).padStart(4, '0')}) carries no values of the device in these captures`;
+      return `handle ${p.handle} (${hex0x(p.handle, 4)}) carries no values of the device in these captures`;
   }
 }
 

@@ -1,7 +1,8 @@
 // Well-known READ-ONLY queries of BMS protocols, and the guard that refuses anything that looks like
 // a settings write. A blind write to a BMS can switch its MOSFETs: the tool only sends requests that
 // read, and only with the user's consent.
-import { toHex } from '../hex.js';
+import { crc16Modbus, sum16Complement, sum8 } from '../analysis/checksums.js';
+import { hex0x, toHex } from '../hex.js';
 
 export interface KnownQuery {
   protocol: string;
@@ -12,17 +13,18 @@ export interface KnownQuery {
 
 function jbdRead(register: number): Uint8Array {
   // DD A5 REG 00 CHK_HI CHK_LO 77; checksum = 0x10000 − (REG + LEN).
-  const chk = (0x10000 - register) & 0xffff;
-  return Uint8Array.from([0xdd, 0xa5, register, 0x00, chk >> 8, chk & 0xff, 0x77]);
+  const b = Uint8Array.from([0xdd, 0xa5, register, 0x00, 0, 0, 0x77]);
+  const chk = sum16Complement(b, 2, 4);
+  b[4] = chk >> 8;
+  b[5] = chk & 0xff;
+  return b;
 }
 
 function jkCommand(cmd: number): Uint8Array {
   // AA 55 90 EB CMD LEN VALUE(4) 00×9 SUM8 — 20 bytes.
   const b = new Uint8Array(20);
   b.set([0xaa, 0x55, 0x90, 0xeb, cmd, 0x00]);
-  let s = 0;
-  for (let i = 0; i < 19; i++) s += b[i]!;
-  b[19] = s & 0xff;
+  b[19] = sum8(b, 0, 19);
   return b;
 }
 
@@ -30,9 +32,7 @@ function dalyRead(cmd: number, address = 0x80): Uint8Array {
   // A5 ADDR CMD 08 DATA(8) SUM8 — 13 bytes; address 0x80 is the Bluetooth module, 0x40 the PC port.
   const b = new Uint8Array(13);
   b.set([0xa5, address, cmd, 0x08]);
-  let s = 0;
-  for (let i = 0; i < 12; i++) s += b[i]!;
-  b[12] = s & 0xff;
+  b[12] = sum8(b, 0, 12);
   return b;
 }
 
@@ -40,23 +40,10 @@ function dalyRead(cmd: number, address = 0x80): Uint8Array {
 export function modbusRead(unit: number, register: number, count: number): Uint8Array {
   const b = new Uint8Array(8);
   b.set([unit, 0x03, register >> 8, register & 0xff, count >> 8, count & 0xff]);
-  let crc = 0xffff;
-  for (let i = 0; i < 6; i++) {
-    crc ^= b[i]!;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
-  }
+  const crc = crc16Modbus(b, 0, 6);
   b[6] = crc & 0xff;
   b[7] = crc >> 8;
   return b;
-}
-
-function crc16Modbus(b: Uint8Array, from: number, to: number): number {
-  let crc = 0xffff;
-  for (let i = from; i < to; i++) {
-    crc ^= b[i]!;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
-  }
-  return crc;
 }
 
 function antRead(func: number, address: number, length: number): Uint8Array {
@@ -110,23 +97,23 @@ export function checkQuery(value: Uint8Array): QueryVerdict {
   const b = value;
   // JBD: DD A5 … reads a register, DD 5A … writes one (MOSFET control is DD 5A E1 …).
   if (b[0] === 0xdd && b.length >= 4 && b[b.length - 1] === 0x77) {
-    if (b[1] === 0xa5) return { readOnly: true, protocol: 'jbd', reason: `JBD read of register 0x${b[2]!.toString(16).padStart(2, '0')}` };
+    if (b[1] === 0xa5) return { readOnly: true, protocol: 'jbd', reason: `JBD read of register ${hex0x(b[2]!)}` };
     return { readOnly: false, protocol: 'jbd', reason: 'a JBD write (DD 5A …) changes settings or switches MOSFETs' };
   }
   // JK02: AA 55 90 EB CMD …: 0x96/0x97 ask for data, every other command writes a setting or a switch.
   if (b[0] === 0xaa && b[1] === 0x55 && b[2] === 0x90 && b[3] === 0xeb && b.length >= 5) {
     if (b[4] === 0x96 || b[4] === 0x97) return { readOnly: true, protocol: 'jk', reason: `JK request 0x${b[4]!.toString(16)}` };
-    return { readOnly: false, protocol: 'jk', reason: `JK command 0x${b[4]!.toString(16).padStart(2, '0')} writes a setting or a switch` };
+    return { readOnly: false, protocol: 'jk', reason: `JK command ${hex0x(b[4]!)} writes a setting or a switch` };
   }
   // Daly: A5 ADDR CMD 08 …: 0x90–0x98 read; 0xD9/0xDA switch MOSFETs, 0x00 resets, others set values.
   if (b[0] === 0xa5 && b.length === 13 && b[3] === 0x08) {
     if (b[2]! >= 0x90 && b[2]! <= 0x98) return { readOnly: true, protocol: 'daly', reason: `Daly read 0x${b[2]!.toString(16)}` };
-    return { readOnly: false, protocol: 'daly', reason: `Daly command 0x${b[2]!.toString(16).padStart(2, '0')} writes a setting or a switch` };
+    return { readOnly: false, protocol: 'daly', reason: `Daly command ${hex0x(b[2]!)} writes a setting or a switch` };
   }
   // ANT: 7E A1 FUNC …: 0x01 status and 0x02 device info read; 0x51 switches, 0x2x/0x5x write settings.
   if (b[0] === 0x7e && b[1] === 0xa1 && b.length >= 10 && b[b.length - 2] === 0xaa && b[b.length - 1] === 0x55) {
-    if (b[2] === 0x01 || b[2] === 0x02) return { readOnly: true, protocol: 'ant', reason: `ANT read 0x${b[2]!.toString(16).padStart(2, '0')}` };
-    return { readOnly: false, protocol: 'ant', reason: `ANT function 0x${b[2]!.toString(16).padStart(2, '0')} writes a setting or a switch` };
+    if (b[2] === 0x01 || b[2] === 0x02) return { readOnly: true, protocol: 'ant', reason: `ANT read ${hex0x(b[2]!)}` };
+    return { readOnly: false, protocol: 'ant', reason: `ANT function ${hex0x(b[2]!)} writes a setting or a switch` };
   }
   // Modbus RTU (Daly newer firmware, Seplos): function 3/4 read, 5/6/15/16 write.
   if (b.length >= 8 && (b[1] === 0x03 || b[1] === 0x04) && b.length === 8 && modbusCrcOk(b)) {
@@ -139,10 +126,6 @@ export function checkQuery(value: Uint8Array): QueryVerdict {
 }
 
 function modbusCrcOk(b: Uint8Array): boolean {
-  let crc = 0xffff;
-  for (let i = 0; i < b.length - 2; i++) {
-    crc ^= b[i]!;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xa001 : crc >>> 1;
-  }
+  const crc = crc16Modbus(b, 0, b.length - 2);
   return b[b.length - 2] === (crc & 0xff) && b[b.length - 1] === crc >> 8;
 }

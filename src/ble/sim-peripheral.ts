@@ -1,5 +1,6 @@
 // A simulated BMS as a peripheral for SimBindings: the protocol models of src/sim/ answer the
 // writes and stream their frames; this file adds radio-ish timing, advertising data and the GATT table.
+import { hexNum } from '../hex.js';
 import type { BmsProtocol } from '../sim/protocol.js';
 import { SimulatedBms } from '../sim/state.js';
 import { normalizeUuid } from './known-services.js';
@@ -51,7 +52,7 @@ export class BmsPeripheral implements SimPeripheral {
     this.speed = options.speed ?? 1;
     this.betweenConnectionsMs = options.betweenConnectionsMs ?? 30_000;
     this.mtu = Math.min(CLIENT_MTU, protocol.gatt.serverMtu);
-    const tail = [(seed >>> 16) & 0xff, (seed >>> 8) & 0xff, seed & 0xff].map((b) => b.toString(16).padStart(2, '0'));
+    const tail = [(seed >>> 16) & 0xff, (seed >>> 8) & 0xff, seed & 0xff].map((b) => hexNum(b));
     this.address = `${protocol.addressPrefix.toLowerCase()}:${tail.join(':')}`;
     this.name = protocol.advertisedName(this.bms.state.serial);
     this.rssi = options.rssi ?? -58;

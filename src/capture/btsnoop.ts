@@ -9,19 +9,27 @@ import { sinkOf } from './sink.js';
 import { MONITOR_OPCODES } from './monitor.js';
 import { corruptRecord, MAX_RECORD_BYTES, truncatedHeader, truncatedRecord } from './record-errors.js';
 
-const FILE_HEADER = 16;
-const RECORD_HEADER = 24;
+// The format's facts, exported for the simulator's writer (one definition for reading and writing).
+export const BTSNOOP_MAGIC = 'btsnoop\0';
+export const BTSNOOP_FILE_HEADER = 16;
+/** original length, included length, flags, cumulative drops (4 bytes each), timestamp (8). */
+export const BTSNOOP_RECORD_HEADER = 24;
+/** µs between 0000-01-01 (the btsnoop clock's zero) and 1970-01-01. */
+export const BTSNOOP_EPOCH_DELTA = 0x00dcddb30f2f8000n;
+export const BTSNOOP_DATALINK = { HCI: 1001, H4: 1002, MONITOR: 2001 } as const;
+/** Datalinks 1001/1002: record flag bits. */
+export const BTSNOOP_FLAG_RECEIVED = 1;
+export const BTSNOOP_FLAG_COMMAND_OR_EVENT = 2;
 
-// btsnoop counts µs from midnight 1 Jan of year 0; this is 1970-01-01 in that clock, split into two
-// 32-bit halves because the full value is beyond exact double precision (2^53).
-const EPOCH_HI = 0x00dcddb3;
-const EPOCH_LO = 0x0f2f8000;
+// The epoch in two 32-bit halves: the full value is beyond exact double precision (2^53).
+const EPOCH_HI = Number(BTSNOOP_EPOCH_DELTA >> 32n);
+const EPOCH_LO = Number(BTSNOOP_EPOCH_DELTA & 0xffffffffn);
 const TWO_32 = 4294967296;
 
 const DATALINKS: Record<number, string> = {
-  1001: 'HCI without H4 type byte',
-  1002: 'HCI UART (H4)',
-  2001: 'Linux monitor (btmon -w)',
+  [BTSNOOP_DATALINK.HCI]: 'HCI without H4 type byte',
+  [BTSNOOP_DATALINK.H4]: 'HCI UART (H4)',
+  [BTSNOOP_DATALINK.MONITOR]: 'Linux monitor (btmon -w)',
 };
 
 class BtsnoopParser implements RecordParser {
@@ -34,26 +42,26 @@ class BtsnoopParser implements RecordParser {
     const datalink = this.datalink;
     const dv = dataView(buf);
     let off = offset;
-    while (end - off >= RECORD_HEADER) {
+    while (end - off >= BTSNOOP_RECORD_HEADER) {
       const orig = dv.getUint32(off);
       const incl = dv.getUint32(off + 4);
       const record = this.records + 1;
       if (incl > MAX_RECORD_BYTES) throw corruptRecord(record, base + off, `included length ${incl} is impossible`);
       if (incl > orig) throw corruptRecord(record, base + off, `included length ${incl} exceeds original length ${orig}`);
-      if (end - off - RECORD_HEADER < incl) break;
+      if (end - off - BTSNOOP_RECORD_HEADER < incl) break;
       const flags = dv.getUint32(off + 8);
       const hi = dv.getUint32(off + 16);
       const lo = dv.getUint32(off + 20);
       const t: Micros = hi === 0 && lo === 0 ? null : (hi - EPOCH_HI) * TWO_32 + (lo - EPOCH_LO);
-      const data = off + RECORD_HEADER;
+      const data = off + BTSNOOP_RECORD_HEADER;
       this.records = record;
       off = data + incl;
-      if (datalink === 1002) {
-        h4Packet(sink, buf, data, incl, record, t, (flags & 1) === 0);
-      } else if (datalink === 1001) {
+      if (datalink === BTSNOOP_DATALINK.H4) {
+        h4Packet(sink, buf, data, incl, record, t, (flags & BTSNOOP_FLAG_RECEIVED) === 0);
+      } else if (datalink === BTSNOOP_DATALINK.HCI) {
         // bit 0: received; bit 1: command/event (else ACL data)
-        const received = (flags & 1) !== 0;
-        const type = (flags & 2) !== 0 ? (received ? HCI_EVENT : HCI_COMMAND) : HCI_ACL;
+        const received = (flags & BTSNOOP_FLAG_RECEIVED) !== 0;
+        const type = (flags & BTSNOOP_FLAG_COMMAND_OR_EVENT) !== 0 ? (received ? HCI_EVENT : HCI_COMMAND) : HCI_ACL;
         sink.hci(buf, data, data + incl, type, !received, record, t, -1, true);
       } else {
         const op = MONITOR_OPCODES[flags & 0xffff];
@@ -69,11 +77,10 @@ export const btsnoop: CaptureFormat = {
   id: 'btsnoop',
   name: 'btsnoop (Android HCI log, btmon -w)',
   probe(head) {
-    // "btsnoop\0"
-    return head.length >= 8 && head.readUInt32BE(0) === 0x6274736e && head.readUInt32BE(4) === 0x6f6f7000;
+    return head.length >= 8 && head.toString('latin1', 0, 8) === BTSNOOP_MAGIC;
   },
   open(head) {
-    if (head.length < FILE_HEADER) throw truncatedHeader('btsnoop', FILE_HEADER, head.length);
+    if (head.length < BTSNOOP_FILE_HEADER) throw truncatedHeader('btsnoop', BTSNOOP_FILE_HEADER, head.length);
     const version = head.readUInt32BE(8);
     if (version !== 1) {
       throw new CaptureError(`btsnoop version ${version} is not supported`, { offset: 8, hint: 'Only btsnoop version 1 exists in practice; the header may be damaged' });
@@ -85,6 +92,6 @@ export const btsnoop: CaptureFormat = {
         hint: `Supported datalinks: ${Object.entries(DATALINKS).map(([k, v]) => `${k} (${v})`).join(', ')}`,
       });
     }
-    return { headerLength: FILE_HEADER, variant: `btsnoop/${datalink}`, parser: new BtsnoopParser(datalink) };
+    return { headerLength: BTSNOOP_FILE_HEADER, variant: `btsnoop/${datalink}`, parser: new BtsnoopParser(datalink) };
   },
 };

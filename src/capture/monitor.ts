@@ -17,3 +17,9 @@ export const MONITOR_OPCODES: ReadonlyArray<readonly [number, boolean] | undefin
   m[19] = [HCI_ISO, false];
   return m;
 })();
+
+/** The opcode a writer gives an HCI packet of this H4 type and direction (undefined: none carries it). */
+export function monitorOpcode(type: number, sent: boolean): number | undefined {
+  const i = MONITOR_OPCODES.findIndex((o) => o !== undefined && o[0] === type && (o[1] === sent || type === HCI_COMMAND || type === HCI_EVENT));
+  return i < 0 ? undefined : i;
+}

@@ -7,11 +7,16 @@ import type { CaptureFormat, PacketOut, RecordParser } from './format.js';
 import { sinkOf } from './sink.js';
 import { corruptRecord, MAX_RECORD_BYTES, truncatedRecord } from './record-errors.js';
 
-const RECORD_HEADER = 13; // length field + 9 bytes it counts before the data
-const MIN_LENGTH = 9; // seconds, microseconds, type
+// The format's facts, exported for the simulator's writer (one definition for reading and writing).
+/** The length field and the 9 bytes it counts before the data. */
+export const PKLG_RECORD_HEADER = 13;
+/** seconds, microseconds, type */
+const MIN_LENGTH = 9;
+/** Record type of a text note (device, firmware lines). */
+export const PKLG_NOTE = 0xfc;
 
 /** PacketLogger record types that carry HCI traffic: [H4 type, sent]. Notes, syslog, power… are skipped. */
-const TYPES: ReadonlyArray<readonly [number, boolean] | undefined> = (() => {
+export const PKLG_TYPES: ReadonlyArray<readonly [number, boolean] | undefined> = (() => {
   const m: Array<readonly [number, boolean] | undefined> = [];
   m[0x00] = [HCI_COMMAND, true];
   m[0x01] = [HCI_EVENT, false];
@@ -39,7 +44,7 @@ const PROBE_RECORDS = 32;
 function chainedRecords(head: Buffer, le: boolean): number {
   let off = 0;
   let n = 0;
-  while (n < PROBE_RECORDS && head.length - off >= RECORD_HEADER) {
+  while (n < PROBE_RECORDS && head.length - off >= PKLG_RECORD_HEADER) {
     const len = le ? head.readUInt32LE(off) : head.readUInt32BE(off);
     // A bad length after two good records is damage for the parser to report, not another format.
     if (len < MIN_LENGTH || len > PROBE_MAX_LENGTH) return n >= 2 ? n : 0;
@@ -72,20 +77,20 @@ class PklgParser implements RecordParser {
     const le = this.le;
     const dv = dataView(buf);
     let off = offset;
-    while (end - off >= RECORD_HEADER) {
+    while (end - off >= PKLG_RECORD_HEADER) {
       const len = dv.getUint32(off, le);
       const record = this.records + 1;
       if (len < MIN_LENGTH) throw corruptRecord(record, base + off, `record length ${len} is shorter than the 9-byte record header`);
       if (len > MAX_RECORD_BYTES) throw corruptRecord(record, base + off, `record length ${len} is impossible`);
       if (end - off - 4 < len) break;
-      const kind = TYPES[buf[off + 12]];
+      const kind = PKLG_TYPES[buf[off + 12]];
       this.records = record;
       const at = off;
       off += 4 + len;
       if (kind !== undefined) {
         const sec = dv.getUint32(at + 4, le);
         const usec = dv.getUint32(at + 8, le);
-        sink.hci(buf, at + RECORD_HEADER, off, kind[0], kind[1], record, sec * 1_000_000 + usec, -1, true);
+        sink.hci(buf, at + PKLG_RECORD_HEADER, off, kind[0], kind[1], record, sec * 1_000_000 + usec, -1, true);
       }
     }
     if (final && off < end) throw truncatedRecord(this.records + 1, base + off);

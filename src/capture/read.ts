@@ -1,6 +1,7 @@
 // The capture driver: picks the reader by content, streams the file through it in chunks and
 // reports what it read. Packets are views into the current chunk: a consumer that keeps bytes
 // after its emit callback returns must copy them.
+import { hexNum } from '../hex.js';
 import { createHash, type Hash } from 'node:crypto';
 import { open as openFile, stat } from 'node:fs/promises';
 import { CaptureError } from '../errors.js';
@@ -40,7 +41,7 @@ const STUCK_BYTES = 2 * MAX_RECORD_BYTES;
 
 function firstBytes(head: Buffer): string {
   if (head.length === 0) return 'it is empty';
-  return `it starts with ${[...head.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ')}`;
+  return `it starts with ${[...head.subarray(0, 8)].map((b) => hexNum(b)).join(' ')}`;
 }
 
 /** The reader for a file that starts with head. Throws CaptureError naming the file when none fits. */

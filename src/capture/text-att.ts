@@ -1,33 +1,20 @@
 // ATT PDUs rebuilt from what text exports show: operation names, handles and values.
+import {
+  ATT_CONFIRMATION, ATT_ERROR_RSP, ATT_EXECUTE_WRITE_REQ, ATT_EXECUTE_WRITE_RSP, ATT_INDICATION, ATT_MTU_REQ, ATT_MTU_RSP,
+  ATT_MULTIPLE_NOTIFICATION, ATT_NOTIFICATION, ATT_PREPARE_WRITE_REQ, ATT_PREPARE_WRITE_RSP, ATT_READ_BLOB_REQ, ATT_READ_BLOB_RSP,
+  ATT_READ_MULTIPLE_RSP, ATT_READ_MULTIPLE_VAR_RSP, ATT_READ_REQ, ATT_READ_RSP, ATT_SIGNED_WRITE_CMD, ATT_WRITE_CMD, ATT_WRITE_REQ,
+  ATT_WRITE_RSP, attOpName, attSender,
+} from '../att.js';
 import type { AttPacket, Direction, Micros } from '../model.js';
 
-export const ATT_WRITE_COMMAND = 0x52;
-export const ATT_NOTIFICATION = 0x1b;
-
-/** ATT operations by the names exports print (Bluetooth Core Vol 3 Part F 3.4.8). */
-const OPCODES: Record<string, number> = {
-  'error response': 0x01,
-  'exchange mtu request': 0x02,
-  'exchange mtu response': 0x03,
-  'read request': 0x0a,
-  'read response': 0x0b,
-  'read blob request': 0x0c,
-  'read blob response': 0x0d,
-  'read multiple response': 0x0f,
-  'write request': 0x12,
-  'write response': 0x13,
-  'prepare write request': 0x16,
-  'prepare write response': 0x17,
-  'execute write request': 0x18,
-  'execute write response': 0x19,
-  'handle value notification': 0x1b,
-  'handle value indication': 0x1d,
-  'handle value confirmation': 0x1e,
-  'read multiple variable response': 0x21,
-  'multiple handle value notification': 0x23,
-  'write command': 0x52,
-  'signed write command': 0xd2,
-};
+/** The operations text exports print that are rebuilt as PDUs (others are not read). */
+const REBUILT = [
+  ATT_ERROR_RSP, ATT_MTU_REQ, ATT_MTU_RSP, ATT_READ_REQ, ATT_READ_RSP, ATT_READ_BLOB_REQ, ATT_READ_BLOB_RSP, ATT_READ_MULTIPLE_RSP,
+  ATT_WRITE_REQ, ATT_WRITE_RSP, ATT_PREPARE_WRITE_REQ, ATT_PREPARE_WRITE_RSP, ATT_EXECUTE_WRITE_REQ, ATT_EXECUTE_WRITE_RSP,
+  ATT_NOTIFICATION, ATT_INDICATION, ATT_CONFIRMATION, ATT_READ_MULTIPLE_VAR_RSP, ATT_MULTIPLE_NOTIFICATION, ATT_WRITE_CMD, ATT_SIGNED_WRITE_CMD,
+];
+/** ATT operations by the names exports print (Bluetooth Core Vol 3 Part F 3.4.8), lowercase. */
+const OPCODES: Record<string, number> = Object.fromEntries(REBUILT.map((op) => [attOpName(op).toLowerCase(), op]));
 
 /** Opcode for an operation name (case-insensitive), or undefined. */
 export function attOpcode(name: string): number | undefined {
@@ -36,16 +23,13 @@ export function attOpcode(name: string): number | undefined {
 
 /** Operations sent by the GATT client (requests and commands): the phone/app is the client. */
 export function isClientOpcode(opcode: number): boolean {
-  if (opcode === 0x52 || opcode === 0xd2) return true;
-  if (opcode >= 0x1e) return opcode === 0x1e || opcode === 0x20;
-  // Requests have even opcodes from 0x02 to 0x18; responses, notifications and errors are odd.
-  return opcode % 2 === 0 && opcode >= 0x02;
+  return attSender(opcode) === 'client';
 }
 
 /** Opcodes whose PDU starts with an attribute handle. */
 function hasHandle(opcode: number): boolean {
   switch (opcode) {
-    case 0x0a: case 0x0c: case 0x12: case 0x16: case 0x17: case 0x1b: case 0x1d: case 0x52: case 0xd2:
+    case ATT_READ_REQ: case ATT_READ_BLOB_REQ: case ATT_WRITE_REQ: case ATT_PREPARE_WRITE_REQ: case ATT_PREPARE_WRITE_RSP: case ATT_NOTIFICATION: case ATT_INDICATION: case ATT_WRITE_CMD: case ATT_SIGNED_WRITE_CMD:
       return true;
     default:
       return false;

@@ -8,7 +8,8 @@
 // Record numbers are the 1-based line number of the first line of the message.
 import type { Packet } from '../model.js';
 import type { CaptureFormat } from './format.js';
-import { ATT_NOTIFICATION, attPacket, attPdu, isClientOpcode } from './text-att.js';
+import { ATT_NOTIFICATION } from '../att.js';
+import { attPacket, attPdu, isClientOpcode } from './text-att.js';
 import { isH4AttPacket, parseDumpLine } from './text-hex.js';
 import { TextLineParser, textLines } from './text-lines.js';
 

@@ -12,7 +12,8 @@
 // This is the fallback text format: its probe needs most lines of the head to be hex messages.
 import type { Packet } from '../model.js';
 import type { CaptureFormat } from './format.js';
-import { ATT_NOTIFICATION, ATT_WRITE_COMMAND, attPacket, attPdu } from './text-att.js';
+import { ATT_NOTIFICATION, ATT_WRITE_CMD } from '../att.js';
+import { attPacket, attPdu } from './text-att.js';
 import { dumpPacket } from './text-hexdump.js';
 import { parseByteList } from './text-hex.js';
 import { TextLineParser, textLines } from './text-lines.js';
@@ -78,7 +79,7 @@ class HexLinesParser extends TextLineParser {
       p.t = h.t;
       emit(p);
     } else if (h.toDevice) {
-      emit(attPacket(lineNo, h.t, 'app-to-device', attPdu(ATT_WRITE_COMMAND, 0, h.bytes), null, null));
+      emit(attPacket(lineNo, h.t, 'app-to-device', attPdu(ATT_WRITE_CMD, 0, h.bytes), null, null));
     } else {
       emit(attPacket(lineNo, h.t, 'device-to-app', attPdu(ATT_NOTIFICATION, 0, h.bytes), null, null));
     }

@@ -6,6 +6,7 @@
 // before ("Writing command…", WRITE_TYPE_NO_RESPONSE); Android's default is Write Request.
 // Record numbers are 1-based line numbers. t comes from the date in the "nRF Connect, YYYY-MM-DD"
 // header plus the time of day (as UTC); without that header t is null.
+import { ATT_INDICATION, ATT_NOTIFICATION, ATT_READ_RSP, ATT_WRITE_CMD, ATT_WRITE_REQ } from '../att.js';
 import type { Direction, Packet } from '../model.js';
 import type { CaptureFormat } from './format.js';
 import { attPacket, attPdu, normalizeAddress, normalizeUuid } from './text-att.js';
@@ -61,12 +62,12 @@ class NrfConnectParser extends TextLineParser {
     const uuid = normalizeUuid(v[3]);
     let opcode: number;
     let dir: Direction = 'device-to-app';
-    if (kind === 'notification') opcode = 0x1b;
-    else if (kind === 'indication') opcode = 0x1d;
-    else if (kind === 'read response') opcode = 0x0b;
+    if (kind === 'notification') opcode = ATT_NOTIFICATION;
+    else if (kind === 'indication') opcode = ATT_INDICATION;
+    else if (kind === 'read response') opcode = ATT_READ_RSP;
     else {
       dir = 'app-to-device';
-      opcode = !v[2] && this.writeCommand ? 0x52 : 0x12;
+      opcode = !v[2] && this.writeCommand ? ATT_WRITE_CMD : ATT_WRITE_REQ;
       if (!v[2]) this.writeCommand = false;
     }
     emit(attPacket(lineNo, this.time(e[2]), dir, attPdu(opcode, 0, value), this.peer, uuid));

@@ -2,6 +2,7 @@
 //   Nov 12 13:49:07.061  ATT Send  0x0055  46:64:01:02:04:8E  Write Command - Handle:0x0010 - FFF2 - Value: D206 00A6 0001 BB8A
 // Only the ATT lines are used (the L2CAP line after them fills in values the ATT line cut with "…").
 // Record numbers are 1-based line numbers. The export prints no year: see yearFor().
+import { ATT_CONFIRMATION, ATT_EXECUTE_WRITE_REQ, ATT_EXECUTE_WRITE_RSP, ATT_INDICATION, ATT_NOTIFICATION, ATT_PREPARE_WRITE_REQ, ATT_PREPARE_WRITE_RSP, ATT_READ_BLOB_REQ, ATT_READ_BLOB_RSP, ATT_READ_REQ, ATT_READ_RSP, ATT_WRITE_CMD, ATT_WRITE_REQ, ATT_WRITE_RSP } from '../att.js';
 import type { Direction, Packet } from '../model.js';
 import type { CaptureFormat } from './format.js';
 import { attOpcode, attPacket, attPdu, normalizeAddress, normalizeUuid } from './text-att.js';
@@ -19,7 +20,7 @@ const OPERATIONS = new RegExp(
 );
 const UUID = /^(?:[0-9A-Fa-f]{4}|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$/;
 /** Operations rebuilt into PDUs (the others have parameters the export does not show). */
-const EMITTED = new Set([0x0a, 0x0b, 0x0c, 0x0d, 0x12, 0x13, 0x16, 0x17, 0x18, 0x19, 0x1b, 0x1d, 0x1e, 0x52]);
+const EMITTED = new Set([ATT_READ_REQ, ATT_READ_RSP, ATT_READ_BLOB_REQ, ATT_READ_BLOB_RSP, ATT_WRITE_REQ, ATT_WRITE_RSP, ATT_PREPARE_WRITE_REQ, ATT_PREPARE_WRITE_RSP, ATT_EXECUTE_WRITE_REQ, ATT_EXECUTE_WRITE_RSP, ATT_NOTIFICATION, ATT_INDICATION, ATT_CONFIRMATION, ATT_WRITE_CMD]);
 const HALF_YEAR_US = 183 * 86400 * 1e6;
 
 interface Pending {
@@ -139,9 +140,9 @@ class PacketLoggerTextParser extends TextLineParser {
       else if (UUID.test(field)) uuid = normalizeUuid(field);
     }
     // Prepare Write and Read Blob carry a value offset before the value; Execute Write a flags byte.
-    if (opcode === 0x16 || opcode === 0x17 || opcode === 0x0c) {
+    if (opcode === ATT_PREPARE_WRITE_REQ || opcode === ATT_PREPARE_WRITE_RSP || opcode === ATT_READ_BLOB_REQ) {
       value = Buffer.concat([Buffer.from([(offset ?? 0) & 0xff, ((offset ?? 0) >> 8) & 0xff]), value]);
-    } else if (opcode === 0x18) {
+    } else if (opcode === ATT_EXECUTE_WRITE_REQ) {
       value = Buffer.from([flags ?? (/cancel/i.test(afterConn) ? 0 : 1)]);
     }
     if (cut) {

@@ -1,4 +1,5 @@
 // `bms-wizard analyze`: captures per state → rounds → the analysis → a report (or --json).
+import { hex0x } from '../hex.js';
 import kleur from 'kleur';
 import { analyze } from '../analysis/analyze.js';
 import { knownProtocol, type KnownProtocol } from '../analysis/known/context.js';
@@ -10,6 +11,7 @@ import { SETTINGS } from '../analysis/options.js';
 import type { AnalysisOptions, AnalysisResult, SettingName } from '../analysis/types.js';
 import { HEAT_TONES, heatmapLegend, heatmapRows } from '../analysis/heatmap-text.js';
 import { candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
+import { colourEnabled } from '../colour.js';
 import { InputError } from '../errors.js';
 import type { Round } from '../model.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
@@ -23,10 +25,9 @@ function list(v: string | boolean | (string | boolean)[] | undefined): string[] 
 }
 
 function colours(ctx: CommandContext): typeof kleur {
-  const tty = Boolean((ctx.stdout as { isTTY?: boolean }).isTTY);
-  const force = ctx.env.FORCE_COLOR !== undefined && ctx.env.FORCE_COLOR !== '0';
-  const on = (tty || force) && ctx.env.NO_COLOR === undefined && ctx.env.TERM !== 'dumb';
-  return on ? kleur : plain;
+  if (!colourEnabled(ctx.stdout, ctx.env)) return plain;
+  kleur.enabled = true; // kleur's own switch follows process.stdout; ours follows the stream we write to
+  return kleur;
 }
 
 const identity = (s: string | number): string => String(s);
@@ -63,14 +64,14 @@ export function report(result: AnalysisResult, c: typeof kleur = plain, known: K
     if (shown.has(cand.group) || shown.size >= 3) continue;
     shown.add(cand.group);
     const g = result.groups.find((x) => x.id === cand.group)!;
-    out.push('', `${c.bold(`${g.id} example`)} (${g.dir}, handle 0x${g.handle.toString(16).padStart(4, '0')}, best: ${describeBits(cand)})`);
+    out.push('', `${c.bold(`${g.id} example`)} (${g.dir}, handle ${hex0x(g.handle, 4)}, best: ${describeBits(cand)})`);
     for (const line of hexView(g, result.candidates)) {
       const cells = line.segments.map((s) => {
         if (s.mask) return s.rank === 1 ? c.bgYellow(c.black(s.hex)) : c.underline(c.yellow(s.hex));
         if (s.label) return c.dim(s.hex);
         return s.hex;
       });
-      const marks = line.segments.filter((s) => s.mask).map((s) => `${s.byte}:0x${s.mask.toString(16).padStart(2, '0')}`);
+      const marks = line.segments.filter((s) => s.mask).map((s) => `${s.byte}:${hex0x(s.mask)}`);
       // Printable text beside the hex: many BMS and scooters speak ASCII.
       const text = line.segments.map((s) => {
         const v = parseInt(s.hex, 16);
@@ -87,7 +88,7 @@ export function report(result: AnalysisResult, c: typeof kleur = plain, known: K
   if (weak.length && !result.candidates.some((x) => x.label === null)) {
     out.push('', c.bold('Weak differences') + ' (too few messages to rank; --min-support 1 ranks them)');
     for (const w of weak.slice(0, 10)) {
-      out.push(`  ${w.group} ${describeBits(w)}: ${Object.entries(w.values).map(([s, v]) => `${s} ${w.kind === 'byte' ? `0x${v.toString(16).padStart(2, '0')}` : v}`).join(', ')}  support ${Object.values(w.support).join('/')}`);
+      out.push(`  ${w.group} ${describeBits(w)}: ${Object.entries(w.values).map(([s, v]) => `${s} ${w.kind === 'byte' ? hex0x(v) : v}`).join(', ')}  support ${Object.values(w.support).join('/')}`);
     }
   }
   if (result.findings.length) {

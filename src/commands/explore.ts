@@ -2,7 +2,7 @@
 // notify/write pair. Reads only, never writes. Printing and prompting live here; src/ble/ returns data.
 import { Writable } from 'node:stream';
 import { InputError, Interrupted } from '../errors.js';
-import { spacedHex } from '../hex.js';
+import { hex0x, spacedHex } from '../hex.js';
 import type { GattService } from '../model.js';
 import type { BleClient, ScannedDevice } from '../ble/client.js';
 import { chooseDevice, describeDevice, exploreDevice, isBmsLike, nothingFound, printableText, rankDevices, scanFor, type DeviceFilter, type ExploreResult } from '../ble/explore.js';
@@ -176,7 +176,7 @@ export function toJson(r: ExploreResult): { device: Record<string, unknown>; pai
 }
 
 function handleText(h: number | null): string {
-  return h === null ? '' : `handle 0x${h.toString(16).padStart(4, '0')}`;
+  return h === null ? '' : `handle ${hex0x(h, 4)}`;
 }
 
 function valueText(hex: string | null): string {

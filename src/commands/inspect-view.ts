@@ -1,11 +1,10 @@
 // Text for `inspect`: one line per ATT event, JSON Lines, and the per-file summary.
 import type { CaptureInfo } from '../capture/read.js';
-import { asciiText, spacedHex, toHex } from '../hex.js';
+import { asciiText, hex0x, spacedHex, toHex } from '../hex.js';
 import type { ExtractResult, HandleInfo } from '../hci/types.js';
 import type { AttEvent, Connection, Micros } from '../model.js';
 import { visible } from '../text-safe.js';
 
-const h4 = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;
 
 /** 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC; captures store their own clock), or '-' without a clock. */
 export function formatTime(t: Micros): string {
@@ -35,7 +34,7 @@ function when(t: Micros, base: TimeBase): string {
 /** The human line of one event: time, connection/device, direction, operation, handle (+UUID), hex, text. */
 export function eventLine(e: AttEvent, base: TimeBase): string {
   const dir = e.dir === 'app-to-device' ? 'app→dev' : 'dev→app';
-  const handle = e.uuid ? `${h4(e.handle)} (${e.uuid})` : h4(e.handle);
+  const handle = e.uuid ? `${hex0x(e.handle, 4)} (${e.uuid})` : hex0x(e.handle, 4);
   return `#${String(e.record).padEnd(6)} ${when(e.t, base)} conn ${String(e.conn).padEnd(2)} ${(e.peer ?? '-').padEnd(17)}  ${dir}  ${e.op.padEnd(26)} ${handle.padEnd(14)} ${spacedHex(e.value)}  |${asciiText(e.value)}|`;
 }
 
@@ -101,7 +100,7 @@ export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Conne
   for (const k of connections) {
     const name = k.name ? ` "${visible(k.name)}"` : '';
     // Text exports have no link id (0); air captures use the access address.
-    const link = k.link > 0xffff ? `access address 0x${k.link.toString(16).padStart(8, '0')}  ` : k.link > 0 ? `handle ${h4(k.link)}  ` : '';
+    const link = k.link > 0xffff ? `access address ${hex0x(k.link, 8)}  ` : k.link > 0 ? `handle ${hex0x(k.link, 4)}  ` : '';
     out.push(`  #${k.conn}  ${link}${k.peer ?? 'peer unknown'}${name}  records ${k.firstRecord}–${k.lastRecord}  ${span(k, base)}  ${events.get(k.conn) ?? 0} events`);
   }
   out.push('', `Handles (${handles.length}):`);
@@ -109,7 +108,7 @@ export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Conne
     const rows = [['conn', 'handle', 'service', 'uuid', 'properties', 'events']];
     for (const h of handles) {
       const counts = Object.entries(h.counts).map(([op, n]) => `${op} ${n}`).join(', ');
-      rows.push([String(h.conn), h4(h.handle), h.service ?? '-', h.uuid ?? '-', h.properties.join(',') || '-', counts || '-']);
+      rows.push([String(h.conn), hex0x(h.handle, 4), h.service ?? '-', h.uuid ?? '-', h.properties.join(',') || '-', counts || '-']);
     }
     // A loop, not Math.max(...column): a spread of 100 000+ rows overflows the argument stack.
     const widths = rows[0]!.map((_, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), 0));

@@ -3,7 +3,7 @@
 // fragment boundaries, and the docs page. The decode part is pure Python, so it runs without
 // aiobmsble and bleak; the header says what was and was not checked.
 import type { ChecksumParams } from '../analysis/checksums.js';
-import { toHex } from '../hex.js';
+import { hex0x, hexNum, toHex } from '../hex.js';
 import type { DecoderModel, RecordedFrame } from './decoder-model.js';
 
 export interface ExportFile {
@@ -17,7 +17,7 @@ export function pyString(text: string): string {
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
     if (c >= 0x20 && c < 0x7f && ch !== '"' && ch !== '\\') out += ch;
-    else out += c <= 0xff ? `\\x${c.toString(16).padStart(2, '0')}` : c <= 0xffff ? `\\u${c.toString(16).padStart(4, '0')}` : `\\U${c.toString(16).padStart(8, '0')}`;
+    else out += c <= 0xff ? `\\x${hexNum(c)}` : c <= 0xffff ? `\\u${hexNum(c, 4)}` : `\\U${hexNum(c, 8)}`;
   }
   return `${out}"`;
 }
@@ -27,7 +27,6 @@ function plain(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?').replace(/"""/g, "'''");
 }
 
-const hex = (n: number, w = 2): string => `0x${n.toString(16).padStart(w, '0')}`;
 
 /** aiobmsble's helper for the algorithm, where one fits (basebms.crc_modbus, crc_xmodem, crc_sum). */
 function aiobmsbleHelper(name: string): string | null {
@@ -56,14 +55,14 @@ function pyChecksum(p: ChecksumParams): string[] {
       const m = p.width === 8 ? '0xFF' : '0xFFFF';
       const top = p.width === 8 ? '0x80' : '0x8000';
       return [
-        `    crc = ${hex(p.init, 4)}`,
+        `    crc = ${hex0x(p.init, 4)}`,
         '    for b in data:',
         p.reflected ? '        crc ^= b' : p.width === 8 ? '        crc ^= b' : '        crc ^= b << 8',
         '        for _ in range(8):',
         p.reflected
-          ? `            crc = (crc >> 1) ^ ${hex(p.poly, 4)} if crc & 1 else crc >> 1`
-          : `            crc = ((crc << 1) ^ ${hex(p.poly, 4)}) & ${m} if crc & ${top} else (crc << 1) & ${m}`,
-        `    return crc ^ ${hex(p.xorout, 4)}`,
+          ? `            crc = (crc >> 1) ^ ${hex0x(p.poly, 4)} if crc & 1 else crc >> 1`
+          : `            crc = ((crc << 1) ^ ${hex0x(p.poly, 4)}) & ${m} if crc & ${top} else (crc << 1) & ${m}`,
+        `    return crc ^ ${hex0x(p.xorout, 4)}`,
       ];
     }
   }
@@ -146,7 +145,7 @@ export function aiobmsbleDraft(m: DecoderModel, generatedBy: string, check?: Dra
     `HEAD: Final[bytes] = bytes.fromhex(${pyString(r.marker ?? '')})  # start of frame ('' = any)`,
     `LENGTH: Final = ${r.length ? `(${r.length.offset}, ${r.length.size}, ${r.length.le ? '"little"' : '"big"'}, ${r.length.add})  # (offset, size, byte order, add): frame length = field + add` : 'None'}`,
     `FIXED: Final = ${r.fixed ?? 'None'}`,
-    `FIXED_BY_TYPE: Final = ${r.fixedByType ? `{${[...r.fixedByType].map(([t, n]) => `${hex(t)}: ${n}`).join(', ')}}` : 'None'}`,
+    `FIXED_BY_TYPE: Final = ${r.fixedByType ? `{${[...r.fixedByType].map(([t, n]) => `${hex0x(t)}: ${n}`).join(', ')}}` : 'None'}`,
     `FINDING_START: Final[bytes] = bytes.fromhex(${pyString(m.frame.startsWith)})`,
     `FINDING_LENGTH: Final = ${m.frame.length ?? 'None'}`,
     c ? `CHECKSUM: Final = (${c.from}, ${c.fromEnd}, ${c.algorithm.size}, ${c.le ? '"little"' : '"big"'})  # ${plain(c.algorithm.name)}: (from, bytes after the field, size, byte order)` : 'CHECKSUM: Final = None',
@@ -218,14 +217,14 @@ export function aiobmsbleDraft(m: DecoderModel, generatedBy: string, check?: Dra
     '',
     '',
     'def decode(frame: bytes) -> dict[str, bool | int] | None:',
-    `    """The accepted finding: byte ${f.byte}, mask ${hex(f.mask)} (${Object.entries(f.values).map(([s, v]) => `${v} = ${plain(s)}`).join(', ')}); None for other frames."""`,
+    `    """The accepted finding: byte ${f.byte}, mask ${hex0x(f.mask)} (${Object.entries(f.values).map(([s, v]) => `${v} = ${plain(s)}`).join(', ')}); None for other frames."""`,
     '    if not frame.startswith(FINDING_START) or (FINDING_LENGTH is not None and len(frame) != FINDING_LENGTH):',
     '        return None',
     `    if len(frame) <= ${f.byte} or not checksum_ok(frame):`,
     '        return None',
     f.single
-      ? `    return {${pyString(f.id)}: bool(frame[${f.byte}] & ${hex(f.mask)})}`
-      : `    return {${pyString(f.id)}: (frame[${f.byte}] & ${hex(f.mask)}) >> ${f.bit}}`,
+      ? `    return {${pyString(f.id)}: bool(frame[${f.byte}] & ${hex0x(f.mask)})}`
+      : `    return {${pyString(f.id)}: (frame[${f.byte}] & ${hex0x(f.mask)}) >> ${f.bit}}`,
     '',
     '',
     '# ---- the aiobmsble plugin (needs aiobmsble and bleak; remove the guard when merging) ----',
@@ -336,7 +335,7 @@ export function aiobmsbleDraft(m: DecoderModel, generatedBy: string, check?: Dra
           '    """A frame with the finding\'s byte changed fails its checksum and does not decode."""',
           '    _, fragments, _ = RECORDED[0]',
           '    frame = bytearray(replay(fragments)[0])',
-          `    frame[${f.byte}] ^= ${hex(f.mask)}`,
+          `    frame[${f.byte}] ^= ${hex0x(f.mask)}`,
           '    assert not checksum_ok(bytes(frame))',
           '    assert decode(bytes(frame)) is None',
           '',
@@ -360,7 +359,7 @@ export function aiobmsbleDraft(m: DecoderModel, generatedBy: string, check?: Dra
     `## Frames starting \`${m.frame.startsWith}\`${m.frame.length ? ` (${m.frame.length} bytes)` : ''}`,
     '| Value | Offset | Length | Conversion |',
     '|-------|--------|--------|------------|',
-    `| ${plain(key ?? f.id)} | ${f.byte} | 1 | ${f.single ? `bit mask ${hex(f.mask)}: ${Object.entries(f.values).map(([s, v]) => `${v} = ${plain(s)}`).join(', ')}` : `(byte & ${hex(f.mask)}) >> ${f.bit}`} |`,
+    `| ${plain(key ?? f.id)} | ${f.byte} | 1 | ${f.single ? `bit mask ${hex0x(f.mask)}: ${Object.entries(f.values).map(([s, v]) => `${v} = ${plain(s)}`).join(', ')}` : `(byte & ${hex0x(f.mask)}) >> ${f.bit}`} |`,
     '',
     `${checked} ${notChecked}`,
     '',

@@ -2,6 +2,7 @@
 // per group, a heatmap of how often each byte/bit changes, the per-state bit view, the states'
 // representative frames side by side with the differing bits marked and checksums checked, and
 // the candidates plotted over time; then the finding, the decoder rule, the device and the rounds.
+import { hex0x } from '../hex.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { HEAT_STEPS } from '../analysis/heat-level.js';
@@ -101,7 +102,7 @@ function groupSection(v: GroupView): string {
   const cands = v.candidates.length
     ? `<ol class="cands">${v.candidates.slice(0, 8).map((c) => `<li>byte ${c.byte} ${c.kind === 'bit' ? `bit ${c.bit}` : `bits ${c.bits.join(',')}`} (mask ${esc(c.mask)}): ${Object.entries(c.values).map(([s, x]) => `${esc(s)} ${x}`).join(', ')}${c.label ? ` <em>[${esc(c.label)}]</em>` : ''}</li>`).join('')}</ol>`
     : '<p>No candidate in this group.</p>';
-  const title = `Group ${esc(g.id)}: handle 0x${g.handle.toString(16).padStart(4, '0')}, ${esc(g.dir)}, ${g.length} bytes, starts <code>${esc(g.prefix.slice(0, 16))}</code>`;
+  const title = `Group ${esc(g.id)}: handle ${hex0x(g.handle, 4)}, ${esc(g.dir)}, ${g.length} bytes, starts <code>${esc(g.prefix.slice(0, 16))}</code>`;
   // Groups without a candidate are folded: there to look at, not in the way.
   const [open, close] = v.candidates.length ? [`<h2>${title}</h2>`, ''] : [`<details><summary><h2>${title} <small>(no candidate)</small></h2></summary>`, '</details>'];
   return `<section class="group" id="group-${esc(g.id)}">
@@ -132,7 +133,7 @@ function findingSection(r: Report): string {
   const a = r.accepted;
   const d = r.decoder;
   const rule = d
-    ? `<table><tr><th>Frame (handle, starts with, length)</th><th>Offset</th><th>Size</th><th>Mask</th><th>Values</th></tr><tr><td>0x${d.frame.handle.toString(16).padStart(4, '0')}, <code>${esc(d.frame.startsWith)}</code>, ${d.frame.length ?? '?'} bytes</td><td>${d.offset}</td><td>${d.size}</td><td>${esc(d.mask)}</td><td>${Object.entries(d.values).map(([s, v]) => `${esc(s)}: ${v}`).join(', ')}</td></tr></table>`
+    ? `<table><tr><th>Frame (handle, starts with, length)</th><th>Offset</th><th>Size</th><th>Mask</th><th>Values</th></tr><tr><td>${hex0x(d.frame.handle, 4)}, <code>${esc(d.frame.startsWith)}</code>, ${d.frame.length ?? '?'} bytes</td><td>${d.offset}</td><td>${d.size}</td><td>${esc(d.mask)}</td><td>${Object.entries(d.values).map(([s, v]) => `${esc(s)}: ${v}`).join(', ')}</td></tr></table>`
     : '';
   return `<section><h2>Finding</h2><p><strong>${esc(a.rule)}</strong></p><p>Group ${esc(a.group)}, byte ${a.byte} bit ${a.bit} (mask ${esc(a.mask)}); bytes count from 0 at the frame start, bit 0 is the least significant bit.</p>${rule}</section>`;
 }
@@ -140,7 +141,7 @@ function findingSection(r: Report): string {
 function deviceSection(r: Report): string {
   const gatt = r.device.gatt?.length
     ? `<table><tr><th>Service</th><th>Characteristic</th><th>Handle</th><th>Properties</th><th>Name</th></tr>${r.device.gatt
-        .flatMap((s) => s.characteristics.map((c) => `<tr><td>${esc(s.uuid)}</td><td>${esc(c.uuid)}</td><td>${c.handle === null ? '' : `0x${c.handle.toString(16).padStart(4, '0')}`}</td><td>${esc(c.properties.join(', '))}</td><td>${esc(c.name ?? s.name ?? '')}</td></tr>`))
+        .flatMap((s) => s.characteristics.map((c) => `<tr><td>${esc(s.uuid)}</td><td>${esc(c.uuid)}</td><td>${c.handle === null ? '' : hex0x(c.handle, 4)}</td><td>${esc(c.properties.join(', '))}</td><td>${esc(c.name ?? s.name ?? '')}</td></tr>`))
         .join('')}</table>`
     : '<p>GATT table not explored.</p>';
   return `<section><h2>Device</h2><p>Name: ${esc(r.device.name ?? 'unknown')} · address: ${esc(r.device.address ?? 'unknown')}</p>${gatt}</section>`;

@@ -2,6 +2,8 @@
 // device's ATT handles, joins notifications into frames with the rule the analysis used, checks the
 // checksum, and shows the accepted finding as a field (a boolean with the state names for a bit).
 import type { ChecksumParams } from '../analysis/checksums.js';
+import { ATT_INDICATION, ATT_NOTIFICATION, ATT_READ_BLOB_RSP, ATT_READ_RSP, ATT_WRITE_CMD, ATT_WRITE_REQ } from '../att.js';
+import { hex0x } from '../hex.js';
 import type { DecoderModel } from './decoder-model.js';
 
 /** A Lua string literal (text as UTF-8, or raw bytes): every byte outside printable ASCII (and quote, backslash) as \ddd. */
@@ -18,7 +20,6 @@ function comment(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, '?');
 }
 
-const hex = (n: number, w = 2): string => `0x${n.toString(16).padStart(w, '0')}`;
 
 /** The checksum as Lua code: a function of the frame (a Lua string) and the range [from, to). */
 function luaChecksum(p: ChecksumParams): string {
@@ -34,9 +35,9 @@ function luaChecksum(p: ChecksumParams): string {
       const top = p.width === 8 ? '0x80' : '0x8000';
       const m = p.width === 8 ? '0xff' : '0xffff';
       const feed = p.reflected
-        ? `c = bxor(c, b:byte(i)) for _ = 1, 8 do if band(c, 1) ~= 0 then c = bxor(rshift(c, 1), ${hex(p.poly, 4)}) else c = rshift(c, 1) end end`
-        : `c = bxor(c, ${p.width === 8 ? 'b:byte(i)' : 'lshift(b:byte(i), 8)'}) for _ = 1, 8 do if band(c, ${top}) ~= 0 then c = band(bxor(lshift(c, 1), ${hex(p.poly, 4)}), ${m}) else c = band(lshift(c, 1), ${m}) end end`;
-      return `function(b, from, to) local c = ${hex(p.init, 4)} for i = from + 1, to do ${feed} end return bxor(c, ${hex(p.xorout, 4)}) end`;
+        ? `c = bxor(c, b:byte(i)) for _ = 1, 8 do if band(c, 1) ~= 0 then c = bxor(rshift(c, 1), ${hex0x(p.poly, 4)}) else c = rshift(c, 1) end end`
+        : `c = bxor(c, ${p.width === 8 ? 'b:byte(i)' : 'lshift(b:byte(i), 8)'}) for _ = 1, 8 do if band(c, ${top}) ~= 0 then c = band(bxor(lshift(c, 1), ${hex0x(p.poly, 4)}), ${m}) else c = band(lshift(c, 1), ${m}) end end`;
+      return `function(b, from, to) local c = ${hex0x(p.init, 4)} for i = from + 1, to do ${feed} end return bxor(c, ${hex0x(p.xorout, 4)}) end`;
     }
   }
 }
@@ -51,7 +52,7 @@ export function luaDissector(m: DecoderModel, generatedBy: string): string {
   const lines: string[] = [];
   lines.push(
     `-- Wireshark dissector for the frames of a BMS, written by ${comment(generatedBy)} from session ${comment(m.sessionId)}${m.demo ? ' (simulated BMS, demo)' : ''}.`,
-    `-- Finding: ${comment(m.target)} = byte ${f.byte} mask ${hex(f.mask)} of frames starting ${m.frame.startsWith}${m.frame.length ? `, ${m.frame.length} bytes` : ''} on handle ${hex(m.handle, 4)}.`,
+    `-- Finding: ${comment(m.target)} = byte ${f.byte} mask ${hex0x(f.mask)} of frames starting ${m.frame.startsWith}${m.frame.length ? `, ${m.frame.length} bytes` : ''} on handle ${hex0x(m.handle, 4)}.`,
     `-- Frames are joined from ATT values as the analysis cut them: ${comment(m.ruleText)}.`,
     c ? `-- Checksum (checked on frames of the finding's kind): ${comment(c.algorithm.name)} of bytes ${c.from}.. up to the field ${c.fromEnd} byte(s) before the end${c.algorithm.size === 2 ? (c.le ? ', little-endian' : ', big-endian') : ''}.` : '-- Checksum: none found by the analysis.',
     m.family ? `-- Known family: ${comment(m.family.name)}.` : '-- Known family: none matched.',
@@ -68,10 +69,10 @@ export function luaDissector(m: DecoderModel, generatedBy: string): string {
     '  checksum_ok = ProtoField.bool("bmswizard.checksum_ok", "Checksum valid"),',
   );
   if (f.single) {
-    lines.push(`  ${f.id} = ProtoField.bool(${luaString(`bmswizard.${f.id}`)}, ${luaString(f.name)}, 8, { ${luaString(f.values[onState]! !== 0 ? onState : offState)}, ${luaString(f.values[onState]! !== 0 ? offState : onState)} }, ${hex(f.mask)}),`);
+    lines.push(`  ${f.id} = ProtoField.bool(${luaString(`bmswizard.${f.id}`)}, ${luaString(f.name)}, 8, { ${luaString(f.values[onState]! !== 0 ? onState : offState)}, ${luaString(f.values[onState]! !== 0 ? offState : onState)} }, ${hex0x(f.mask)}),`);
   } else {
     const vs = states.map(([s, v]) => `[${v}] = ${luaString(s)}`).join(', ');
-    lines.push(`  ${f.id} = ProtoField.uint8(${luaString(`bmswizard.${f.id}`)}, ${luaString(f.name)}, base.HEX, { ${vs} }, ${hex(f.mask)}),`);
+    lines.push(`  ${f.id} = ProtoField.uint8(${luaString(`bmswizard.${f.id}`)}, ${luaString(f.name)}, base.HEX, { ${vs} }, ${hex0x(f.mask)}),`);
   }
   lines.push('}', 'proto.fields = { F.frame, F.length, F.parts, F.checksum_ok, F.' + f.id + ' }', '');
   lines.push(
@@ -80,7 +81,7 @@ export function luaDissector(m: DecoderModel, generatedBy: string): string {
     'local att_opcode = Field.new("btatt.opcode")',
     'local att_handle = Field.new("btatt.handle")',
     '',
-    `local FRAME_HANDLE = ${hex(m.handle, 4)}`,
+    `local FRAME_HANDLE = ${hex0x(m.handle, 4)}`,
     `local MARKER = ${r.marker ? luaString(Buffer.from(r.marker, 'hex')) : 'nil'}`,
     `local LENGTH = ${r.length ? `{ offset = ${r.length.offset}, size = ${r.length.size}, le = ${r.length.le}, add = ${r.length.add} }` : 'nil'}`,
     `local FIXED = ${r.fixed ?? 'nil'}`,
@@ -181,10 +182,10 @@ export function luaDissector(m: DecoderModel, generatedBy: string): string {
     '  local h = att_handle()',
     '  if not op or not h then return 0 end',
     '  op = op.value',
-    '  local from_device = op == 0x1b or op == 0x1d or op == 0x0b or op == 0x0d',
+    `  local from_device = ${[ATT_NOTIFICATION, ATT_INDICATION, ATT_READ_RSP, ATT_READ_BLOB_RSP].map((op) => `op == ${hex0x(op)}`).join(' or ')}`,
     '  if not pinfo.visited then',
     '    local frames = {}',
-    '    if not from_device and (op == 0x12 or op == 0x52) and BY_REQUEST then',
+    `    if not from_device and (op == ${hex0x(ATT_WRITE_REQ)} or op == ${hex0x(ATT_WRITE_CMD)}) and BY_REQUEST then`,
     '      if #building > 0 then frames[1] = { building, started } end',
     '      building = ""; started = 0',
     '    elseif from_device and h.value == FRAME_HANDLE and tvb:len() > 0 then',
@@ -201,7 +202,7 @@ export function luaDissector(m: DecoderModel, generatedBy: string): string {
     'end',
     '',
     'local handles = DissectorTable.get("btatt.handle")',
-    ...m.handles.map((h) => `handles:add(${hex(h, 4)}, proto)`),
+    ...m.handles.map((h) => `handles:add(${hex0x(h, 4)}, proto)`),
     '',
   );
   return lines.join('\n');

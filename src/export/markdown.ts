@@ -1,5 +1,6 @@
 // The report as markdown for a maintainer's issue: device and GATT, the app's queries, rounds
 // per state, the candidate table, hex views with the bits marked, the decoder rule, notes.
+import { hex0x } from '../hex.js';
 import { describeBits, hexView, markedBits } from '../analysis/view.js';
 import { candidateValue, isSingleBit, maskOf, prefixWords } from '../session/finding.js';
 import { completeCandidate, completeGroup } from '../session/result.js';
@@ -52,11 +53,11 @@ export function reportMarkdown(r: Report): string {
   out.push(`Made with bms-wizard ${r.tool.version} (session \`${markdownCode(r.session.id)}\`, ${cell(r.session.updated.slice(0, 10))}${r.session.demo ? ', **simulated BMS (demo)**' : ''}${r.redacted ? ', addresses redacted' : ''}).`, '');
 
   if (r.accepted) {
-    out.push('## Finding', '', `- ${r.accepted.rule}`, `- handle 0x${r.accepted.handle.toString(16).padStart(4, '0')}, group ${r.accepted.group}, byte ${r.accepted.byte} bit ${r.accepted.bit} (mask ${r.accepted.mask}); bytes count from 0 at the frame start, bit 0 is the least significant bit`, '');
+    out.push('## Finding', '', `- ${r.accepted.rule}`, `- handle ${hex0x(r.accepted.handle, 4)}, group ${r.accepted.group}, byte ${r.accepted.byte} bit ${r.accepted.bit} (mask ${r.accepted.mask}); bytes count from 0 at the frame start, bit 0 is the least significant bit`, '');
     const d = r.decoder;
     if (d) {
       out.push('| Frame (handle, starts with, length) | Offset | Size | Mask | Values |', '|---|---|---|---|---|');
-      out.push(`| 0x${d.frame.handle.toString(16).padStart(4, '0')}, \`${prefixWords(d.frame.startsWith, 8)}\`, ${d.frame.length ?? '?'} bytes | ${d.offset} | ${d.size} | ${d.mask} | ${Object.entries(d.values).map(([s, v]) => `${s}: ${v}`).join(', ')} |`, '');
+      out.push(`| ${hex0x(d.frame.handle, 4)}, \`${prefixWords(d.frame.startsWith, 8)}\`, ${d.frame.length ?? '?'} bytes | ${d.offset} | ${d.size} | ${d.mask} | ${Object.entries(d.values).map(([s, v]) => `${s}: ${v}`).join(', ')} |`, '');
       const code = decoderCode(d.offset, d.mask, d.values, t.name);
       if (code) out.push('In a decoder:', '', '```', ...code, '```', '');
     }
@@ -80,7 +81,7 @@ export function reportMarkdown(r: Report): string {
     out.push('', '| Service | Characteristic | Handle | Properties | Name |', '|---|---|---|---|---|');
     for (const s of r.device.gatt) {
       for (const c of s.characteristics) {
-        out.push(`| ${s.uuid} | ${c.uuid} | ${c.handle === null ? '' : `0x${c.handle.toString(16).padStart(4, '0')}`} | ${c.properties.join(', ')} | ${cell(c.name ?? s.name ?? '')} |`);
+        out.push(`| ${s.uuid} | ${c.uuid} | ${c.handle === null ? '' : hex0x(c.handle, 4)} | ${c.properties.join(', ')} | ${cell(c.name ?? s.name ?? '')} |`);
       }
     }
   } else {
@@ -92,7 +93,7 @@ export function reportMarkdown(r: Report): string {
   if (r.queries.length === 0) out.push('_None seen: the device streams without requests, or only notifications were kept._');
   else {
     out.push('| Handle | UUID | Operation | Value | Times |', '|---|---|---|---|---|');
-    for (const q of r.queries.slice(0, 20)) out.push(`| 0x${q.handle.toString(16).padStart(4, '0')} | ${q.uuid ?? ''} | ${q.op} | \`${hexWords(q.value)}\` | ${q.count} |`);
+    for (const q of r.queries.slice(0, 20)) out.push(`| ${hex0x(q.handle, 4)} | ${q.uuid ?? ''} | ${q.op} | \`${hexWords(q.value)}\` | ${q.count} |`);
     if (r.queries.length > 20) out.push('', `_…and ${r.queries.length - 20} more distinct writes._`);
   }
   if (r.readingRules.length) {
@@ -145,7 +146,7 @@ export function reportMarkdown(r: Report): string {
       for (const [id, marks] of byGroup) {
         const g = groups.get(id);
         if (!g) continue;
-        out.push(`Group ${id}: handle 0x${g.handle.toString(16).padStart(4, '0')}, ${g.dir}, ${g.length} bytes, key ${g.key}, frames ${g.frames}, messages ${Object.entries(g.messages).map(([s, n]) => `${s} ${n}`).join(', ')}`, '', '```', markedHexView(g, marks), '```', '');
+        out.push(`Group ${id}: handle ${hex0x(g.handle, 4)}, ${g.dir}, ${g.length} bytes, key ${g.key}, frames ${g.frames}, messages ${Object.entries(g.messages).map(([s, n]) => `${s} ${n}`).join(', ')}`, '', '```', markedHexView(g, marks), '```', '');
       }
     }
   }

@@ -1,4 +1,5 @@
 // The SVG heatmaps written next to a markdown report (one per group), and the markdown that links them.
+import { hex0x } from '../hex.js';
 import { basename, dirname, join } from 'node:path';
 import { writeFileDurably } from '../durable-write.js';
 import type { Session } from '../session/schema.js';
@@ -17,7 +18,7 @@ export interface HeatmapFile {
 export function heatmapFigure(v: GroupView, states: string[]): Parameters<typeof heatmapSvg>[0] {
   const g = v.detail.group;
   return {
-    title: `Group ${g.id}: handle 0x${g.handle.toString(16).padStart(4, '0')}, ${g.length} bytes, ${v.bytes.frames} frames`,
+    title: `Group ${g.id}: handle ${hex0x(g.handle, 4)}, ${g.length} bytes, ${v.bytes.frames} frames`,
     model: v.bytes,
     states,
     candidates: v.candidates.map((c) => c.byte),

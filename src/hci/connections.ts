@@ -1,10 +1,11 @@
 // Who is connected to whom: one Connection per link lifetime, from HCI connection events, from
 // CONNECT_IND on air, or inferred from the first traffic of a link (ACL-only captures).
+import { hexNum } from '../hex.js';
 import type { Connection, Direction, Micros } from '../model.js';
 import { GattTable } from './gatt.js';
 import type { HandleInfo } from './types.js';
 
-const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => hexNum(i));
 
 /** 6 little-endian address bytes → 'aa:bb:cc:dd:ee:ff'. */
 export function formatAddress(b: Uint8Array, o: number): string {

@@ -12,7 +12,7 @@ import type { PacketSink } from '../capture/format.js';
 import type { AttEvent, Direction, Micros, Packet } from '../model.js';
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO } from '../model.js';
 import { L2capReassembler, MAX_OPEN_FRAMES, PB_CONTINUING } from './acl.js';
-import { ATT_EXECUTE_WRITE_REQ, ATT_MTU_REQ, ATT_READ_BY_GROUP_REQ, OP_PREPARED_WRITE, attOpName, attSender } from './att.js';
+import { ATT_EXECUTE_WRITE_REQ, ATT_MTU_REQ, ATT_READ_BY_GROUP_REQ, OP_PREPARED_WRITE, attOpName, attSender } from '../att.js';
 import { ConnectionTable, type LinkState } from './connections.js';
 import { propertyNames as propertyList } from './gatt.js';
 import type { ExtractorCore } from './core.js';

@@ -1,12 +1,13 @@
 // GATT discovery seen in a capture → handle → service / characteristic UUID and properties.
 // Only discovery PDUs reach this file (rare), so clarity beats speed here.
+import { hexNum } from '../hex.js';
 
 /** UUID bytes as sent over the air (little-endian) → 'ffe1' or '6e400001-b5a3-f393-e0a9-e50e24dcca9e'. */
 export function formatUuid(b: Uint8Array, offset: number, length: number): string | null {
   if (length === 2) return ((b[offset]! | (b[offset + 1]! << 8)) >>> 0).toString(16).padStart(4, '0');
   if (length === 4) {
     const v = (b[offset]! | (b[offset + 1]! << 8) | (b[offset + 2]! << 16) | (b[offset + 3]! << 24)) >>> 0;
-    return shortUuid(v.toString(16).padStart(8, '0') + BASE_TAIL);
+    return shortUuid(hexNum(v, 8) + BASE_TAIL);
   }
   if (length !== 16) return null;
   const r = Buffer.from(b.subarray(offset, offset + 16)).reverse().toString('hex');

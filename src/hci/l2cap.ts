@@ -1,4 +1,5 @@
 // L2CAP channels: which CID carries ATT, and a name for the others so that they can be counted.
+import { hex0x } from '../hex.js';
 
 export const CID_SIGNALLING = 0x0001;
 export const CID_CONNECTIONLESS = 0x0002;
@@ -38,10 +39,10 @@ export function channelName(cid: number, dynamic: Map<number, number> | null): s
   if (fixed) return fixed;
   if (cid >= 0x0040) {
     const psm = dynamic?.get(cid);
-    if (psm !== undefined) return PSM_NAMES[psm] ?? `L2CAP PSM 0x${psm.toString(16).padStart(4, '0')}`;
+    if (psm !== undefined) return PSM_NAMES[psm] ?? `L2CAP PSM ${hex0x(psm, 4)}`;
     return 'L2CAP dynamic';
   }
-  return `L2CAP CID 0x${cid.toString(16).padStart(4, '0')}`;
+  return `L2CAP CID ${hex0x(cid, 4)}`;
 }
 
 /**

@@ -5,7 +5,7 @@
 // decrypted (the reader drops their MIC) are decoded.
 import type { Direction, LinkLayerPacket } from '../model.js';
 import { L2capReassembler } from './acl.js';
-import { attSender } from './att.js';
+import { attSender } from '../att.js';
 import { type LinkState, addressKey, advertisedName, dirIndex, formatAddress } from './connections.js';
 import type { ExtractorCore } from './core.js';
 import { view } from './slab.js';

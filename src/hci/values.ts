@@ -1,7 +1,7 @@
 // One complete ATT PDU → value events: request/response matching (Read, Read Blob, Read Multiple),
 // long writes (Prepare … Execute), multiple-handle notifications, and discovery hand-off to gatt.ts.
 import type { Direction, Micros } from '../model.js';
-import * as A from './att.js';
+import * as A from '../att.js';
 import { type LinkState, type PendingRequest, type PreparedPart, dirIndex } from './connections.js';
 import { formatUuid, parseCharacteristics, parseFoundServices, parseInformation, parseServices } from './gatt.js';
 import { decodeName } from './connections.js';

@@ -1,6 +1,7 @@
 // "Direct GATT" round source: the tool itself plays the app. It connects, subscribes to the notify
 // characteristic(s), sends the chosen READ-ONLY queries, keeps every notification, and hands the
 // round over as ATT events, so rounds recorded this way are stored and analysed like imported ones.
+import { ATT_INDICATION, ATT_NOTIFICATION, ATT_WRITE_CMD, ATT_WRITE_REQ } from '../att.js';
 import { InputError } from '../errors.js';
 import { parseHex, spacedHex, toHex } from '../hex.js';
 import type { AttEvent, Connection, GattService } from '../model.js';
@@ -11,10 +12,6 @@ import { displayUuid, likelyPair, normalizeUuid, type GattPair } from '../ble/kn
 import { checkQuery, knownQueries } from '../ble/queries.js';
 import { BluetoothUnavailable } from '../ble/unavailable.js';
 
-export const ATT_WRITE_REQUEST = 0x12;
-export const ATT_WRITE_COMMAND = 0x52;
-export const ATT_NOTIFICATION = 0x1b;
-export const ATT_INDICATION = 0x1d;
 
 export interface GattSourceOptions {
   /** Opens the client: noble on the adapter, or on simulated peripherals. Called once. */
@@ -285,7 +282,7 @@ export class GattRoundSource implements RoundSource {
             t: Date.now() * 1000,
             dir: 'app-to-device',
             op: plan.write.withoutResponse ? 'Write Command' : 'Write Request',
-            opcode: plan.write.withoutResponse ? ATT_WRITE_COMMAND : ATT_WRITE_REQUEST,
+            opcode: plan.write.withoutResponse ? ATT_WRITE_CMD : ATT_WRITE_REQ,
             handle: plan.write.handle ?? 0,
             uuid: plan.write.uuid,
             value: Uint8Array.from(q),

@@ -1,5 +1,6 @@
 // An accepted candidate phrased the way a decoder needs it:
 // "frame starting `DD 03`, byte 24, mask 0x02: 1 = discharge switch on, 0 = discharge switch off".
+import { hex0x } from '../hex.js';
 import type { AcceptedFinding, StoredAnalysisResult, StoredCandidate, StoredGroup } from './schema.js';
 
 /** "dd03001d" → "DD 03" (the first `bytes` bytes, uppercase, spaced). */
@@ -9,7 +10,7 @@ export function prefixWords(prefixHex: string, bytes = 2): string {
 }
 
 export function maskOf(c: Pick<StoredCandidate, 'mask' | 'bit'>): string {
-  return typeof c.mask === 'string' && /^0x[0-9a-f]+$/i.test(c.mask) ? c.mask.toLowerCase() : `0x${(1 << c.bit).toString(16).padStart(2, '0')}`;
+  return typeof c.mask === 'string' && /^0x[0-9a-f]+$/i.test(c.mask) ? c.mask.toLowerCase() : hex0x(1 << c.bit);
 }
 
 /** true when the candidate is one bit (values 0/1); false for a whole-byte change (values are bytes). */
@@ -20,7 +21,7 @@ export function isSingleBit(c: Pick<StoredCandidate, 'mask' | 'bit'>): boolean {
 /** A state's value: 0/1 for a bit, 0x.. for a byte. */
 export function candidateValue(c: Pick<StoredCandidate, 'mask' | 'bit'>, v: number | undefined): string {
   if (v === undefined) return '?';
-  return isSingleBit(c) ? String(v) : `0x${v.toString(16).padStart(2, '0')}`;
+  return isSingleBit(c) ? String(v) : hex0x(v);
 }
 
 export function decoderRule(c: StoredCandidate, g: StoredGroup | undefined, targetName: string): string {

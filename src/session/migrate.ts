@@ -1,5 +1,6 @@
 // Older session documents are brought up to SCHEMA_VERSION one version at a time,
 // before validation. Each step is a pure function of the previous version's document.
+import { hex0x } from '../hex.js';
 import { InputError } from '../errors.js';
 import { SCHEMA_VERSION } from './schema.js';
 
@@ -47,7 +48,7 @@ function v1to2(d: Doc): Doc {
     // v1 analysis results predate the issue-3 shape: drop them, the wizard re-runs the analysis.
     analysis: null,
     accepted: accepted
-      ? { group: accepted.group, byte: accepted.byte, bit: accepted.bit, mask: `0x${(1 << Number(accepted.bit)).toString(16).padStart(2, '0')}`, values: {}, prefix: '', handle: 0, rule: typeof accepted.rule === 'string' ? accepted.rule : '' }
+      ? { group: accepted.group, byte: accepted.byte, bit: accepted.bit, mask: hex0x((1 << Number(accepted.bit))), values: {}, prefix: '', handle: 0, rule: typeof accepted.rule === 'string' ? accepted.rule : '' }
       : null,
     notes: typeof d.notes === 'string' ? d.notes : '',
     exports: [],

@@ -1,7 +1,7 @@
 // Rounds as ATT events, straight from the simulated sessions without building or parsing a
 // capture: the same values, handles and times the capture readers and the ATT extractor give
 // for simulateCapture() with the same options (fast, for analysis tests and benchmarks).
-import { attOpName } from '../hci/att.js';
+import { ATT_INDICATION, ATT_NOTIFICATION, ATT_READ_REQ, ATT_READ_RSP, ATT_WRITE_CMD, ATT_WRITE_REQ, attOpName } from '../att.js';
 import type { AttEvent, Round } from '../model.js';
 import { AttLog } from './link/timeline.js';
 import { runSessions, type RoundsOptions } from './rounds.js';
@@ -12,7 +12,7 @@ export interface AttRoundsOptions extends Omit<RoundsOptions, 'otherDevice' | 'a
   state?: string;
 }
 
-const VALUE_OPS = new Set([0x0b, 0x12, 0x1b, 0x1d, 0x52]);
+const VALUE_OPS = new Set([ATT_READ_RSP, ATT_WRITE_REQ, ATT_NOTIFICATION, ATT_INDICATION, ATT_WRITE_CMD]);
 
 export function simulateAttRounds(o: AttRoundsOptions): { rounds: Round[]; bms: SimulatedBms; deviceAddress: string } {
   const bms = o.bms ?? new SimulatedBms(o.protocol, { switchOn: o.switchOn, seed: o.seed, device: o.device, quirks: o.quirks });
@@ -30,9 +30,9 @@ export function simulateAttRounds(o: AttRoundsOptions): { rounds: Round[]; bms: 
     let readHandle = 0;
     s.timeline.pdus.forEach((x, i) => {
       const op = x.pdu[0]!;
-      if (op === 0x0a) readHandle = x.pdu[1]! | (x.pdu[2]! << 8);
+      if (op === ATT_READ_REQ) readHandle = x.pdu[1]! | (x.pdu[2]! << 8);
       if (!VALUE_OPS.has(op)) return;
-      const h = op === 0x0b ? readHandle : x.pdu[1]! | (x.pdu[2]! << 8);
+      const h = op === ATT_READ_RSP ? readHandle : x.pdu[1]! | (x.pdu[2]! << 8);
       events.push({
         record: i + 1,
         t: x.t,
@@ -43,7 +43,7 @@ export function simulateAttRounds(o: AttRoundsOptions): { rounds: Round[]; bms: 
         opcode: op,
         handle: h,
         uuid: uuids.get(h) ?? null,
-        value: x.pdu.slice(op === 0x0b ? 1 : 3),
+        value: x.pdu.slice(op === ATT_READ_RSP ? 1 : 3),
       });
     });
     rounds.push({ state: o.state ?? (o.switchOn ? 'on' : 'off'), index: r + 1, source: { kind: 'sim', files: [], conn: r + 1, note: `simulated ${o.protocol.id}` }, events });

@@ -1,5 +1,6 @@
 // An unrelated device on its own connection (a heart-rate chest strap), so that captures hold
 // traffic that is not the BMS: the analysis must pick the right device and handles.
+import { hexNum } from '../hex.js';
 import { mtuRequest, mtuResponse, notification, writeRequest, writeResponse } from './link/att.js';
 import { leConnectionComplete, numberOfCompletedPackets } from './link/hci.js';
 import { Timeline } from './link/timeline.js';
@@ -19,7 +20,7 @@ export function heartRateStrap(o: OtherDeviceOptions): { timeline: Timeline; add
   const p = new Prng(o.seed ^ 0x4852);
   const tl = new Timeline();
   const handle = o.connectionHandle ?? 0x0003;
-  const address = o.address ?? `f4:5e:ab:${[0, 0, 0].map(() => p.int(0, 255).toString(16).padStart(2, '0')).join(':')}`;
+  const address = o.address ?? `f4:5e:ab:${[0, 0, 0].map(() => hexNum(p.int(0, 255))).join(':')}`;
   const ci = 45_000;
   let t = o.start;
   if (!o.aclOnly) tl.event(t, leConnectionComplete(handle, address, 36));

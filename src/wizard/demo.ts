@@ -1,4 +1,5 @@
 // Did the demo find what the simulator hid? Compares the top candidate with the sim's truth.
+import { hex0x } from '../hex.js';
 import type { Session } from '../session/schema.js';
 import type { Engine } from './engine.js';
 import { SIM_DEFAULTS } from '../recorders/sim.js';
@@ -21,7 +22,7 @@ export async function demoTruth(session: Session, engine: Engine): Promise<DemoT
 
 export async function demoVerdict(session: Session, engine: Engine): Promise<{ found: boolean; text: string; truth: DemoTruth }> {
   const truth = await demoTruth(session, engine);
-  const where = `byte ${truth.byte} bit ${truth.bit} (0x${truth.mask.toString(16).padStart(2, '0')})`;
+  const where = `byte ${truth.byte} bit ${truth.bit} (${hex0x(truth.mask)})`;
   const result = session.analysis?.result;
   // A finding holds the bits that move together with it: the switch may be one of them.
   const hit = (c: { group: string; byte: number; bit: number }): boolean => c.byte === truth.byte && c.bit === truth.bit && result?.groups.find((g) => g.id === c.group)?.handle === truth.handle;

@@ -3,6 +3,7 @@
 import kleur from 'kleur';
 import type { Ora } from 'ora';
 import { HEAT_TONES, type HeatCell } from '../analysis/heatmap-text.js';
+import { colourEnabled } from '../colour.js';
 
 export interface Style {
   enabled: boolean;
@@ -18,12 +19,7 @@ export interface Style {
   heat(cell: HeatCell): string;
 }
 
-export function colourEnabled(stream: NodeJS.WritableStream, env: NodeJS.ProcessEnv): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
-  if (env.TERM === 'dumb') return false;
-  return Boolean((stream as { isTTY?: boolean }).isTTY);
-}
+export { colourEnabled } from '../colour.js';
 
 export function makeStyle(enabled: boolean): Style {
   // kleur's own switch follows process.stdout; ours follows the stream we write to.

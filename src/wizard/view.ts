@@ -1,6 +1,7 @@
 // What the wizard prints: round feedback, analysis results (groups, ranked candidates, a hex
 // view with the candidate bits highlighted) and what to do next. Pure string builders; the
 // table and hex layout come from the analysis room's view helpers, the colours from here.
+import { hex0x } from '../hex.js';
 import { basename } from 'node:path';
 import { candidateRows, describeBits, hexView, markedBits, padTable } from '../analysis/view.js';
 import type { CandidateResult, GroupResult } from '../analysis/types.js';
@@ -17,7 +18,7 @@ import type { Style } from './style.js';
 export function gattSummary(gatt: GattService[]): string[] {
   return gatt
     .filter((sv) => sv.characteristics.some((c) => c.properties.some((p) => p === 'notify' || p === 'indicate' || p.startsWith('write'))))
-    .map((sv) => `  service ${sv.uuid}${sv.name ? ` (${sv.name})` : ''}: ${sv.characteristics.map((c) => `${c.uuid} [${c.properties.join(', ')}]${c.handle !== null ? ` handle 0x${c.handle.toString(16).padStart(4, '0')}` : ''}`).join('; ')}`);
+    .map((sv) => `  service ${sv.uuid}${sv.name ? ` (${sv.name})` : ''}: ${sv.characteristics.map((c) => `${c.uuid} [${c.properties.join(', ')}]${c.handle !== null ? ` handle ${hex0x(c.handle, 4)}` : ''}`).join('; ')}`);
 }
 
 /** "on1.btsnoop", "off.btsnoop, connection 2 of 3", "daly.txt records #3..#9". */
@@ -114,7 +115,7 @@ export function resultsView(r: StoredAnalysisResult, states: string[], s: Style,
   for (const g of full.groups.slice(0, 12)) {
     const arrow = g.dir === 'device-to-app' ? 'from device' : 'to device  ';
     const start = (prefixWords(g.prefix, 4) || '—').padEnd(11);
-    lines.push(`  ${g.id.padEnd(4)} 0x${g.handle.toString(16).padStart(4, '0')} ${arrow}  ${start}  ${String(g.length).padStart(3)} bytes  ${Object.entries(g.messages).map(([k, v]) => `${k} ${v}`).join(', ')}  ${s.dim(`(frames ${g.frames})`)}`);
+    lines.push(`  ${g.id.padEnd(4)} ${hex0x(g.handle, 4)} ${arrow}  ${start}  ${String(g.length).padStart(3)} bytes  ${Object.entries(g.messages).map(([k, v]) => `${k} ${v}`).join(', ')}  ${s.dim(`(frames ${g.frames})`)}`);
   }
   if (full.groups.length > 12) lines.push(s.dim(`  …and ${full.groups.length - 12} more groups`));
   lines.push('', s.bold('Candidates (best first)') + s.dim('  (bits constant within each state and different between them)'));
@@ -138,7 +139,7 @@ export function resultsView(r: StoredAnalysisResult, states: string[], s: Style,
   for (const id of groupIds) {
     const g = full.groups.find((x) => x.id === id);
     if (!g) continue;
-    lines.push('', s.bold(`Hex view of ${g.id}`) + s.dim(`  (one message: handle 0x${g.handle.toString(16).padStart(4, '0')}, starts ${prefixWords(g.prefix, 4) || '—'}; offsets in decimal; ${s.enabled ? 'highlighted' : '[..]'} = candidate bytes)`));
+    lines.push('', s.bold(`Hex view of ${g.id}`) + s.dim(`  (one message: handle ${hex0x(g.handle, 4)}, starts ${prefixWords(g.prefix, 4) || '—'}; offsets in decimal; ${s.enabled ? 'highlighted' : '[..]'} = candidate bytes)`));
     lines.push(...groupHexView(g, shown, states, s));
   }
   return lines;

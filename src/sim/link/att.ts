@@ -1,24 +1,26 @@
 // ATT PDUs (opcode + parameters).
+import * as A from '../../att.js';
 import { u16le } from '../bytes.js';
 
+/** The opcodes the simulated link speaks, by short names (the values are the one definition in src/att.ts). */
 export const ATT = {
-  ERROR: 0x01,
-  MTU_REQ: 0x02,
-  MTU_RSP: 0x03,
-  FIND_INFO_REQ: 0x04,
-  FIND_INFO_RSP: 0x05,
-  READ_BY_TYPE_REQ: 0x08,
-  READ_BY_TYPE_RSP: 0x09,
-  READ_REQ: 0x0a,
-  READ_RSP: 0x0b,
-  READ_BY_GROUP_REQ: 0x10,
-  READ_BY_GROUP_RSP: 0x11,
-  WRITE_REQ: 0x12,
-  WRITE_RSP: 0x13,
-  NOTIFY: 0x1b,
-  INDICATE: 0x1d,
-  CONFIRM: 0x1e,
-  WRITE_CMD: 0x52,
+  ERROR: A.ATT_ERROR_RSP,
+  MTU_REQ: A.ATT_MTU_REQ,
+  MTU_RSP: A.ATT_MTU_RSP,
+  FIND_INFO_REQ: A.ATT_FIND_INFO_REQ,
+  FIND_INFO_RSP: A.ATT_FIND_INFO_RSP,
+  READ_BY_TYPE_REQ: A.ATT_READ_BY_TYPE_REQ,
+  READ_BY_TYPE_RSP: A.ATT_READ_BY_TYPE_RSP,
+  READ_REQ: A.ATT_READ_REQ,
+  READ_RSP: A.ATT_READ_RSP,
+  READ_BY_GROUP_REQ: A.ATT_READ_BY_GROUP_REQ,
+  READ_BY_GROUP_RSP: A.ATT_READ_BY_GROUP_RSP,
+  WRITE_REQ: A.ATT_WRITE_REQ,
+  WRITE_RSP: A.ATT_WRITE_RSP,
+  NOTIFY: A.ATT_NOTIFICATION,
+  INDICATE: A.ATT_INDICATION,
+  CONFIRM: A.ATT_CONFIRMATION,
+  WRITE_CMD: A.ATT_WRITE_CMD,
 } as const;
 
 export function pdu(opcode: number, ...parts: (Uint8Array | number[])[]): Uint8Array {

@@ -1,10 +1,11 @@
 // btsnoop v1 files (RFC 1761 style; Android's HCI snoop log and btmon -w).
 // Header "btsnoop\0", version 1, datalink; records: original length, included length, flags,
 // cumulative drops, timestamp (µs since 0000-01-01, big-endian 64-bit), then the packet.
-import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO, type HciPacket } from '../../model.js';
-
-/** µs between 0000-01-01 and 1970-01-01, the btsnoop epoch offset. */
-export const BTSNOOP_EPOCH_DELTA = 0x00dcddb30f2f8000n;
+import {
+  BTSNOOP_DATALINK, BTSNOOP_EPOCH_DELTA, BTSNOOP_FILE_HEADER, BTSNOOP_FLAG_COMMAND_OR_EVENT, BTSNOOP_FLAG_RECEIVED, BTSNOOP_MAGIC, BTSNOOP_RECORD_HEADER,
+} from '../../capture/btsnoop.js';
+import { monitorOpcode } from '../../capture/monitor.js';
+import { HCI_COMMAND, HCI_EVENT, type HciPacket } from '../../model.js';
 
 export interface BtsnoopOptions {
   /** 1002 H4 (Android), 1001 un-encapsulated HCI, 2001 Linux monitor (btmon). */
@@ -15,20 +16,11 @@ export interface BtsnoopOptions {
   controllerAddress?: string;
 }
 
-const MONITOR_OPCODE: Record<number, [number, number]> = {
-  // H4 type → [opcode sent, opcode received]
-  [HCI_COMMAND]: [2, 2],
-  [HCI_EVENT]: [3, 3],
-  [HCI_ACL]: [4, 5],
-  [HCI_SCO]: [6, 7],
-  [HCI_ISO]: [18, 19],
-};
-
 export function writeBtsnoop(packets: HciPacket[], opts: BtsnoopOptions = {}): Buffer {
-  const dl = opts.datalink ?? 1002;
+  const dl = opts.datalink ?? BTSNOOP_DATALINK.H4;
   const recs: { flags: number; t: number; body: Uint8Array }[] = [];
   const t0 = packets[0]?.t ?? Date.UTC(2025, 0, 1) * 1000;
-  if (dl === 2001 && opts.indexRecords !== false) {
+  if (dl === BTSNOOP_DATALINK.MONITOR && opts.indexRecords !== false) {
     const ni = new Uint8Array(16);
     ni[0] = 0x00; // primary controller
     ni[1] = 0x01; // USB
@@ -40,39 +32,39 @@ export function writeBtsnoop(packets: HciPacket[], opts: BtsnoopOptions = {}): B
   }
   for (const p of packets) {
     const t = p.t ?? t0;
-    if (dl === 1002) {
+    if (dl === BTSNOOP_DATALINK.H4) {
       const body = new Uint8Array(p.data.length + 1);
       body[0] = p.type;
       body.set(p.data, 1);
       recs.push({ flags: flags1001(p), t, body });
-    } else if (dl === 1001) {
+    } else if (dl === BTSNOOP_DATALINK.HCI) {
       recs.push({ flags: flags1001(p), t, body: p.data });
     } else {
-      const op = MONITOR_OPCODE[p.type];
-      if (!op) continue;
-      recs.push({ flags: (((p.adapter ?? 0) & 0xffff) << 16) | (p.sent ? op[0] : op[1]), t, body: p.data });
+      const op = monitorOpcode(p.type, p.sent);
+      if (op === undefined) continue;
+      recs.push({ flags: (((p.adapter ?? 0) & 0xffff) << 16) | op, t, body: p.data });
     }
   }
-  const size = 16 + recs.reduce((a, r) => a + 24 + r.body.length, 0);
+  const size = BTSNOOP_FILE_HEADER + recs.reduce((a, r) => a + BTSNOOP_RECORD_HEADER + r.body.length, 0);
   const out = Buffer.alloc(size);
-  out.write('btsnoop\0', 0, 'latin1');
+  out.write(BTSNOOP_MAGIC, 0, 'latin1');
   out.writeUInt32BE(1, 8);
   out.writeUInt32BE(dl, 12);
-  let o = 16;
+  let o = BTSNOOP_FILE_HEADER;
   for (const r of recs) {
     out.writeUInt32BE(r.body.length, o);
     out.writeUInt32BE(r.body.length, o + 4);
     out.writeUInt32BE(r.flags >>> 0, o + 8);
     out.writeUInt32BE(0, o + 12);
     out.writeBigInt64BE(BigInt(Math.round(r.t)) + BTSNOOP_EPOCH_DELTA, o + 16);
-    out.set(r.body, o + 24);
-    o += 24 + r.body.length;
+    out.set(r.body, o + BTSNOOP_RECORD_HEADER);
+    o += BTSNOOP_RECORD_HEADER + r.body.length;
   }
   return out;
 }
 
 /** Flags for 1001/1002: bit 0 = received (controller → host), bit 1 = command or event. */
 function flags1001(p: HciPacket): number {
-  const cmdEvt = p.type === HCI_COMMAND || p.type === HCI_EVENT ? 2 : 0;
-  return cmdEvt | (p.sent ? 0 : 1);
+  const cmdEvt = p.type === HCI_COMMAND || p.type === HCI_EVENT ? BTSNOOP_FLAG_COMMAND_OR_EVENT : 0;
+  return cmdEvt | (p.sent ? 0 : BTSNOOP_FLAG_RECEIVED);
 }

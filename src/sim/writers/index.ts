@@ -1,4 +1,5 @@
 // One entry point for every capture format the simulator writes.
+import { ATT_NOTIFICATION } from '../../att.js';
 import type { HciPacket } from '../../model.js';
 import { hciToAir, type AirOptions } from '../air/convert.js';
 import { writeBtsnoop } from './btsnoop.js';
@@ -11,7 +12,7 @@ import { attPdus } from '../link/reassemble.js';
 /** Without options: the peer with the most notifications, characteristics unnamed. */
 function guessNrfOptions(packets: HciPacket[]): NrfConnectTextOptions {
   const counts = new Map<string, number>();
-  for (const a of attPdus(packets)) if (a.peer && a.pdu[0] === 0x1b) counts.set(a.peer, (counts.get(a.peer) ?? 0) + 1);
+  for (const a of attPdus(packets)) if (a.peer && a.pdu[0] === ATT_NOTIFICATION) counts.set(a.peer, (counts.get(a.peer) ?? 0) + 1);
   const peer = [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '00:00:00:00:00:00';
   return { peer, name: 'BMS', uuids: {} };
 }

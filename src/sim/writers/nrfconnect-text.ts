@@ -2,6 +2,7 @@
 // get it: one device, characteristics named by 128-bit UUID only (no handles), writes as
 // "Data written to", notifications as "Notification received from". Layout of the corpus example
 // (smartbottle_M1_nrfconnect_EXCERPT.txt): "LEVEL<TAB>HH:MM:SS.mmm<TAB>message".
+import { ATT_INDICATION, ATT_MTU_REQ, ATT_NOTIFICATION, ATT_WRITE_CMD, ATT_WRITE_REQ } from '../../att.js';
 import type { HciPacket } from '../../model.js';
 import { attPdus } from '../link/reassemble.js';
 
@@ -40,7 +41,7 @@ export function nrfConnectLines(packets: HciPacket[], o: NrfConnectTextOptions):
   };
   for (const a of pdus) {
     const op = a.pdu[0]!;
-    if (op === 0x02 && a.sent) {
+    if (op === ATT_MTU_REQ && a.sent) {
       // An Exchange MTU Request opens every connection the app makes.
       if (connected) disconnect(last);
       connected = true;
@@ -53,13 +54,13 @@ export function nrfConnectLines(packets: HciPacket[], o: NrfConnectTextOptions):
     const handle = a.pdu[1]! | (a.pdu[2]! << 8);
     const uuid = long(o.uuids[handle] ?? '0000');
     const value = a.pdu.subarray(3);
-    if (op === 0x1b) line(a.t, 'I', `Notification received from ${uuid}, value: (0x) ${hex(value)}`);
-    else if (op === 0x1d) line(a.t, 'I', `Indication received from ${uuid}, value: (0x) ${hex(value)}`);
-    else if ((op === 0x12 || op === 0x52) && (o.uuids[handle] === '2902' || o.uuids[handle] === '2901')) {
+    if (op === ATT_NOTIFICATION) line(a.t, 'I', `Notification received from ${uuid}, value: (0x) ${hex(value)}`);
+    else if (op === ATT_INDICATION) line(a.t, 'I', `Indication received from ${uuid}, value: (0x) ${hex(value)}`);
+    else if ((op === ATT_WRITE_REQ || op === ATT_WRITE_CMD) && (o.uuids[handle] === '2902' || o.uuids[handle] === '2901')) {
       line(a.t, 'D', `gatt.setCharacteristicNotification(${long(o.uuids[handle - 1] ?? '0000')}, true)`);
       line(a.t, 'I', `Data written to descr. ${uuid}, value: (0x) ${hex(value)}`);
-    } else if (op === 0x12 || op === 0x52) {
-      line(a.t, 'V', `Writing ${op === 0x52 ? 'command' : 'request'} to characteristic ${uuid}`);
+    } else if (op === ATT_WRITE_REQ || op === ATT_WRITE_CMD) {
+      line(a.t, 'V', `Writing ${op === ATT_WRITE_CMD ? 'command' : 'request'} to characteristic ${uuid}`);
       line(a.t, 'D', `gatt.writeCharacteristic(${uuid}, value=0x${Buffer.from(value).toString('hex').toUpperCase()})`);
       line(a.t, 'I', `Data written to ${uuid}, value: (0x) ${hex(value)}`);
     }

@@ -2,16 +2,12 @@
 // (daly_dsg_onoff.packetlogger.txt):
 //   Nov 12 13:49:07.061  ATT Send         0x0055  46:64:01:02:04:8E  Write Command - Handle:0x0010 - FFF2 - Value: D206 00A6 0001 BB8A
 // The export has no year; values are printed as 2-byte groups in upper case.
+import { ATT_INDICATION, ATT_NOTIFICATION, ATT_READ_RSP, ATT_WRITE_CMD, ATT_WRITE_REQ, attOpName } from '../../att.js';
 import type { HciPacket } from '../../model.js';
 import { attPdus } from '../link/reassemble.js';
 
-const OPS: Record<number, string> = {
-  0x0b: 'Read Response',
-  0x12: 'Write Request',
-  0x1b: 'Handle Value Notification',
-  0x1d: 'Handle Value Indication',
-  0x52: 'Write Command',
-};
+/** The operations written, by the names PacketLogger prints (the ATT names). */
+const OPS: Record<number, string> = Object.fromEntries([ATT_READ_RSP, ATT_WRITE_REQ, ATT_NOTIFICATION, ATT_INDICATION, ATT_WRITE_CMD].map((op) => [op, attOpName(op)]));
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export interface PacketLoggerTextOptions {
@@ -43,7 +39,7 @@ export function packetLoggerTextLines(packets: HciPacket[], opts: PacketLoggerTe
     const conn = `0x${a.connHandle.toString(16).toUpperCase().padStart(4, '0')}`;
     let handlePart = '';
     let value = a.pdu.subarray(1);
-    if (a.pdu[0] !== 0x0b) {
+    if (a.pdu[0] !== ATT_READ_RSP) {
       const h = a.pdu[1]! | (a.pdu[2]! << 8);
       const uuid = a.peer ? opts.uuids?.[a.peer]?.[h] : undefined;
       handlePart = ` - Handle:0x${h.toString(16).toUpperCase().padStart(4, '0')}${uuid ? ` - ${uuid.toUpperCase()}` : ''}`;

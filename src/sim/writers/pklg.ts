@@ -2,7 +2,13 @@
 // microseconds (4), type (1), packet. iOS/macOS write the integers little-endian; older files
 // (and BTstack's hci_dump) big-endian. Types: 0x00 command, 0x01 event, 0x02 ACL sent,
 // 0x03 ACL received, 0x08/0x09 SCO sent/received, 0xFC note.
-import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_SCO, type HciPacket } from '../../model.js';
+import { PKLG_NOTE, PKLG_RECORD_HEADER, PKLG_TYPES } from '../../capture/pklg.js';
+import { HCI_COMMAND, HCI_EVENT, type HciPacket } from '../../model.js';
+
+/** The record type of an HCI packet: the reader's table read backwards (commands and events have one each). */
+function recordType(p: HciPacket): number {
+  return PKLG_TYPES.findIndex((k) => k !== undefined && k[0] === p.type && (k[1] === p.sent || p.type === HCI_COMMAND || p.type === HCI_EVENT));
+}
 
 export interface PklgOptions {
   /** Default true (iOS). */
@@ -16,35 +22,31 @@ export function writePklg(packets: HciPacket[], opts: PklgOptions = {}): Buffer 
   const recs: { type: number; t: number; body: Uint8Array }[] = [];
   const t0 = packets[0]?.t ?? Date.UTC(2025, 0, 1) * 1000;
   for (const n of opts.notes ?? ['Product: iPhone15,3', 'Firmware Version: 22.5.291.1050']) {
-    recs.push({ type: 0xfc, t: t0, body: Buffer.from(n, 'utf8') });
+    recs.push({ type: PKLG_NOTE, t: t0, body: Buffer.from(n, 'utf8') });
   }
   for (const p of packets) {
     const t = p.t ?? t0;
-    let type: number;
-    if (p.type === HCI_COMMAND) type = 0x00;
-    else if (p.type === HCI_EVENT) type = 0x01;
-    else if (p.type === HCI_ACL) type = p.sent ? 0x02 : 0x03;
-    else if (p.type === HCI_SCO) type = p.sent ? 0x08 : 0x09;
-    else continue;
+    const type = recordType(p);
+    if (type < 0) continue;
     recs.push({ type, t, body: p.data });
   }
-  const out = Buffer.alloc(recs.reduce((a, r) => a + 13 + r.body.length, 0));
+  const out = Buffer.alloc(recs.reduce((a, r) => a + PKLG_RECORD_HEADER + r.body.length, 0));
   let o = 0;
   for (const r of recs) {
     const secs = Math.floor(r.t / 1e6);
     const usecs = Math.round(r.t - secs * 1e6);
     if (le) {
-      out.writeUInt32LE(9 + r.body.length, o);
+      out.writeUInt32LE(PKLG_RECORD_HEADER - 4 + r.body.length, o);
       out.writeUInt32LE(secs >>> 0, o + 4);
       out.writeUInt32LE(usecs, o + 8);
     } else {
-      out.writeUInt32BE(9 + r.body.length, o);
+      out.writeUInt32BE(PKLG_RECORD_HEADER - 4 + r.body.length, o);
       out.writeUInt32BE(secs >>> 0, o + 4);
       out.writeUInt32BE(usecs, o + 8);
     }
     out[o + 12] = r.type;
-    out.set(r.body, o + 13);
-    o += 13 + r.body.length;
+    out.set(r.body, o + PKLG_RECORD_HEADER);
+    o += PKLG_RECORD_HEADER + r.body.length;
   }
   return out;
 }

@@ -1,4 +1,6 @@
 // ATT opcodes (Core spec Vol 3 Part F 3.4): names, and which PDUs carry a client or server value.
+// The one definition, on the ground floor: readers, the HCI layer, sources and the simulator use it.
+import { hex0x } from './hex.js';
 
 export const ATT_ERROR_RSP = 0x01;
 export const ATT_MTU_REQ = 0x02;
@@ -71,7 +73,7 @@ const NAMES: Record<number, string> = {
 
 /** 'Handle Value Notification', or 'ATT 0x42' for an opcode the spec does not define. */
 export function attOpName(opcode: number): string {
-  return NAMES[opcode] ?? `ATT 0x${opcode.toString(16).padStart(2, '0')}`;
+  return NAMES[opcode] ?? `ATT ${hex0x(opcode)}`;
 }
 
 /**
