@@ -6,6 +6,7 @@ import { InputError, Interrupted } from './errors.js';
 import { guardedStream, visible } from './text-safe.js';
 import type { Command, CommandContext } from './commands/command.js';
 import { type HelpEntry, type HelpTable, readHelpTable } from './help-table.js';
+import { howInvoked } from './invocation.js';
 import { VERSION } from './version.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
@@ -135,5 +136,6 @@ export async function runFromProcess(): Promise<void> {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  process.exitCode = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+  const program = howInvoked(process.argv[1], process.env, process.cwd());
+  process.exitCode = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, program });
 }

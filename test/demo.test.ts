@@ -76,14 +76,28 @@ describe('bms-wizard demo', () => {
 
 describe('commands without a terminal', () => {
   it('wizard, demo and resume fail fast without a TTY and without --yes', async () => {
-    for (const cmd of ['wizard', 'demo', 'resume']) {
+    for (const cmd of ['wizard', 'demo']) {
       const r = await cli([cmd, '--sessions-dir', join(root, 'none')]);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(new RegExp(`'bms-wizard ${cmd}' asks questions and needs a terminal.*--yes`));
     }
+    // resume needs a terminal only for a session that exists (the demo above saved one).
+    const resume = await cli(['resume', '--sessions-dir', join(root, 'yes')]);
+    expect(resume.code).toBe(2);
+    expect(resume.err).toMatch(/'bms-wizard resume' asks questions and needs a terminal.*--yes/);
     const bare = await cli(['--sessions-dir', join(root, 'none')]);
     expect(bare.code).toBe(2);
     expect(bare.err).toMatch(/needs a terminal/);
+  });
+
+  it('resume of a session that does not exist says so first, terminal or not', async () => {
+    const none = await cli(['resume', 'nosuch', '--sessions-dir', join(root, 'yes')]);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/^error: no session 'nosuch' in .*yes\. Run 'bms-wizard sessions' to list them\n$/);
+    const empty = await cli(['resume', '--sessions-dir', join(root, 'none')]);
+    expect(empty.code).toBe(2);
+    expect(empty.err).toMatch(/no sessions in .*none/);
+    expect(empty.err).not.toMatch(/needs a terminal/);
   });
 
   it('--help works on each command', async () => {

@@ -104,13 +104,14 @@ describe.skipIf(!hasTmux)('bms-wizard in a real terminal (tmux)', () => {
     start('ctrlc', `node bin/bms-wizard.js demo --sessions-dir ${dir}`);
     const r = await drive('ctrlc', [[/Rounds per state/, ['C-c']]]);
     expect(r.code, r.text).toBe(130);
-    const m = /Resume with: (bms-wizard resume (\S+) --sessions-dir (\S+))/.exec(r.text);
+    // Started as `node bin/bms-wizard.js` from the clone (bms-wizard is not on PATH): the hint says so.
+    const m = /Resume with: (node bin\/bms-wizard\.js resume (\S+) --sessions-dir (\S+))/.exec(r.text);
     expect(m, r.text).not.toBeNull();
     expect(m![3]).toBe(dir);
     expect(r.text).not.toMatch(/ExitPromptError|\n\s+at /);
     const file = join(dir, `${m![2]}.json`);
     expect((await loadSession(file)).session.step).toBe('target');
-    start('resume', `node bin/${m![1].replace('bms-wizard', 'bms-wizard.js')}`);
+    start('resume', m![1]); // the hint, pasted as printed
     const again = await drive('resume', []);
     expect(again.code, again.text).toBe(0);
     expect((await loadSession(file)).session.step).toBe('done');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -136,7 +136,7 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
   };
   type Parts = ReturnType<typeof parts>;
   const interruptions: { step: string; at: RegExp; script: (p: Parts) => { before: Answer[]; after: Answer[] } }[] = [
-    { step: 'target', at: /Name of the switch/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [], after: F }) },
+    { step: 'target', at: /States to compare/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [name], after: [source, onFile, offFile, whatNow, notes, write] }) },
     { step: 'source', at: /Source of the rounds/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [name], after: [source, onFile, offFile, whatNow, notes, write] }) },
     { step: 'record', at: /Capture file\(s\) for 'on' round 1/, script: ({ F, name, source, onFile, offFile, whatNow, notes, write }) => ({ before: [name, source], after: [onFile, offFile, whatNow, notes, write] }) },
     // Round 1 kept, Ctrl+C while looking at round 2's feedback: on resume the same file gives only its unused app sessions.
@@ -171,16 +171,61 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     });
   }
 
+  it('resumed after Ctrl+C at "Notes": a recap of what is done, and the results again before "Which candidate?"', async () => {
+    const dir = join(root, 'resume-notes');
+    const F = fullScript();
+    const first = scriptedIO([...F.slice(0, 5), { q: /Notes for the report/, a: INTERRUPT }]);
+    await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root }).catch(() => undefined);
+    const id = /resume (\S+)/.exec(first.output.join('\n'))![1]!;
+    const second = scriptedIO(F.slice(5));
+    const { session } = await runWizard({ io: second.io, engine: realEngine, sessionsDir: dir, mode: 'resume', session: id, cwd: root });
+    expect(second.left()).toEqual([]);
+    const text = second.output.join('\n');
+    expect(text).toMatch(/Done so far: 'discharge switch'; on: 3\/3 rounds, off: 3\/3 rounds; .*analysis: \d+ candidates?/);
+    expect(text).toMatch(/Next: choose the candidate and add notes/);
+    expect(text).toMatch(/Candidates \(best first\)/);
+    expect(second.asked[0]).toMatch(/Which candidate/);
+    expect(session.step).toBe('done');
+  });
+
+  it('the resume hint names the command the user started (node bin/bms-wizard.js after npm run demo)', async () => {
+    const dir = join(root, 'program');
+    const first = scriptedIO([{ q: /Name of the switch/, a: 'x' }, { q: /States to compare/, a: INTERRUPT }]);
+    await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root, program: 'node bin/bms-wizard.js' }).catch(() => undefined);
+    expect(first.output.join('\n')).toMatch(/Resume with: node bin\/bms-wizard\.js resume \S+ --sessions-dir /);
+  });
+
+  it('one round per state (one unlock, one lock) is allowed, with a warning', async () => {
+    const dir = join(root, 'one-round');
+    const s = scriptedIO([{ q: /Rounds per state/, a: '1' }, ...fullScript().slice(1)]);
+    const { session } = await runWizard({ io: s.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root });
+    expect(s.left()).toEqual([]);
+    expect(s.output.join('\n')).toMatch(/⚠ one round per state: .*record more rounds when you can/);
+    expect(session.rounds).toHaveLength(2);
+    expect(session.step).toBe('done');
+    expect(topMatchesTruth(session)).toBe(true);
+  });
+
+  it('Ctrl+C at the very first question leaves no session behind and says so', async () => {
+    const dir = join(root, 'first-question');
+    const first = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    const err = await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Interrupted);
+    expect(first.output.join('\n')).toMatch(/Interrupted before anything was answered: no session was saved/);
+    expect(first.output.join('\n')).not.toMatch(/Resume with/);
+    expect((await readdir(dir).catch(() => [])).filter((f) => !f.startsWith('.'))).toEqual([]);
+  });
+
   it('a session opened by its file path prints a resume command for its own folder', async () => {
     const dir = join(root, 'by-path');
-    const first = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    const first = scriptedIO([{ q: /Name of the switch/, a: 'x' }, { q: /States to compare/, a: INTERRUPT }]);
     await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root }).catch(() => undefined);
     const id = /resume (\S+)/.exec(first.output.join('\n'))![1]!;
     const second = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
     await runWizard({ io: second.io, engine: realEngine, sessionsDir: join(root, 'elsewhere'), mode: 'resume', session: join(dir, `${id}.json`), cwd: root }).catch(() => undefined);
     expect(second.output.join('\n')).toContain(`Resume with: bms-wizard resume ${id} --sessions-dir ${dir}`);
     // In the default folder, no --sessions-dir is needed.
-    const third = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    const third = scriptedIO([{ q: /Name of the switch/, a: 'x' }, { q: /States to compare/, a: INTERRUPT }]);
     await runWizard({ io: third.io, engine: realEngine, sessionsDir: join(root, 'sessions'), mode: 'new', cwd: root, env: {} }).catch(() => undefined);
     expect(third.output.join('\n')).toMatch(/Resume with: bms-wizard resume \S+$/m);
   });
@@ -285,7 +330,7 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
 
   it('refuses to resume a session another live process is writing', async () => {
     const dir = join(root, 'locked');
-    const first = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    const first = scriptedIO([{ q: /Name of the switch/, a: 'x' }, { q: /States to compare/, a: INTERRUPT }]);
     const err0 = await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root }).catch((e: unknown) => e);
     expect(err0).toBeInstanceOf(Interrupted);
     const id = /resume (\S+)/.exec(first.output.join('\n'))![1]!;

@@ -10,6 +10,8 @@ export interface CommandContext {
   debug: boolean;
   /** --yes: accept every default, never prompt. */
   yes: boolean;
+  /** How to run this bms-wizard again, for printed commands (default 'bms-wizard'). */
+  program?: string;
 }
 
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;

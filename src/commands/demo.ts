@@ -21,7 +21,7 @@ Options:
     const io = terminalIO(ctx, 'demo');
     const sessionsDir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
     const engine = realEngine;
-    const { session } = await runWizard({ io, engine, sessionsDir, env: ctx.env, mode: 'new', demo: true, handleSignals: true });
+    const { session } = await runWizard({ io, engine, sessionsDir, env: ctx.env, mode: 'new', demo: true, handleSignals: true, program: ctx.program });
     const verdict = await demoVerdict(session, engine);
     io.out(verdict.found ? io.style.ok(`✔ ${verdict.text}`) : io.style.bad(`✖ ${verdict.text}`));
     return verdict.found ? 0 : 1;

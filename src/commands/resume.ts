@@ -1,4 +1,4 @@
-import { resolveSessionsDir } from '../session/store.js';
+import { findSessionFile, resolveSessionsDir } from '../session/store.js';
 import { realEngine } from '../wizard/engine.js';
 import { terminalIO } from '../wizard/io.js';
 import { runWizard } from '../wizard/run.js';
@@ -20,9 +20,10 @@ ${settingsHelp(WIZARD_SETTINGS)}`,
   async run(values, positionals, ctx) {
     const sessionsDir = resolveSessionsDir(values['sessions-dir'] as string | undefined, ctx.env);
     const settings = settingsFromFlags(values, WIZARD_SETTINGS).stored;
+    // A session that does not exist is the first thing to say, terminal or not.
+    const file = await findSessionFile(sessionsDir, positionals[0] ?? 'latest');
     const io = terminalIO(ctx, 'resume');
-    const ref = positionals[0] ?? 'latest';
-    await runWizard({ io, engine: realEngine, sessionsDir, env: ctx.env, mode: 'resume', session: ref, handleSignals: true, settings });
+    await runWizard({ io, engine: realEngine, sessionsDir, env: ctx.env, mode: 'resume', session: file, handleSignals: true, settings, program: ctx.program });
     return 0;
   },
 };

@@ -31,7 +31,7 @@ Without a terminal, pass --yes to accept every default (questions without a defa
     if (simulate !== undefined && !realEngine.protocols().includes(simulate)) {
       throw new InputError(`--simulate ${simulate}: unknown protocol (known: ${realEngine.protocols().join(', ')})`);
     }
-    await runWizard({ io, engine: realEngine, sessionsDir, env: ctx.env, mode: 'choose', handleSignals: true, settings, sourceOptions: simulate ? { simulate } : undefined });
+    await runWizard({ io, engine: realEngine, sessionsDir, env: ctx.env, mode: 'choose', handleSignals: true, settings, sourceOptions: simulate ? { simulate } : undefined, program: ctx.program });
     return 0;
   },
 };

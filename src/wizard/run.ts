@@ -10,7 +10,8 @@ import { findSessionFile, listSessions, loadSession, lockSession, newSessionId, 
 import { VERSION } from '../version.js';
 import type { Engine } from './engine.js';
 import type { WizardIO } from './io.js';
-import { sourceFor, STEP_HANDLERS, type WizardRun } from './steps.js';
+import { recapLines } from './recap.js';
+import { showResults, sourceFor, STEP_HANDLERS, type WizardRun } from './steps.js';
 import { visible } from '../text-safe.js';
 
 export interface WizardOptions {
@@ -32,13 +33,15 @@ export interface WizardOptions {
   settings?: StoredSettings;
   /** Stop after this step is reached (tests of interruption at each step). */
   stopAt?: Session['step'];
+  /** How the user runs bms-wizard ('node bin/bms-wizard.js' from a clone), for the printed commands. */
+  program?: string;
 }
 
-/** The command that continues this session, with --sessions-dir when it is not the default. */
-export function resumeCommand(id: string, sessionsDir: string, cwd: string, env: NodeJS.ProcessEnv): string {
+/** The command that continues this session (`verb` 'export' for the export), with --sessions-dir when it is not the default. */
+export function resumeCommand(id: string, sessionsDir: string, cwd: string, env: NodeJS.ProcessEnv, program = 'bms-wizard', verb = 'resume'): string {
   const defaultDir = resolve(cwd, env.BMS_WIZARD_SESSIONS || 'sessions');
   const q = (s: string): string => (/^[\w./:@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-  return `bms-wizard resume ${id}${resolve(sessionsDir) === defaultDir ? '' : ` --sessions-dir ${q(sessionsDir)}`}`;
+  return `${program} ${verb} ${id}${resolve(sessionsDir) === defaultDir ? '' : ` --sessions-dir ${q(sessionsDir)}`}`;
 }
 
 /** Settings given as flags replace the stored ones; an analysis made with others is run again. */
@@ -90,7 +93,15 @@ async function chooseSession(o: WizardOptions): Promise<{ session: Session; file
 export async function runWizard(o: WizardOptions): Promise<{ session: Session; file: string }> {
   const cwd = o.cwd ?? process.cwd();
   const env = o.env ?? process.env;
-  const { io } = o;
+  // Answers counted: a new session is written once something was answered, so Ctrl+C at its
+  // very first question leaves no empty session behind.
+  let answered = 0;
+  const count = <T>(p: Promise<T>): Promise<T> => p.then((v) => ((answered += 1), v));
+  const asked = o.io.prompter;
+  const io: WizardIO = {
+    ...o.io,
+    prompter: { select: (q) => count(asked.select(q)), input: (q) => count(asked.input(q)), confirm: (q) => count(asked.confirm(q)) },
+  };
   const chosen = await chooseSession(o);
   const { file } = chosen;
   const lock = await lockSession(file);
@@ -107,11 +118,12 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
   applySettings(session, o.settings);
   const holder: { source: RoundSource | null } = { source: null };
   // The folder the file is in (a session opened by its path may live outside --sessions-dir).
-  const resume = resumeCommand(session.id, dirname(file), cwd, env);
+  const resume = resumeCommand(session.id, dirname(file), cwd, env, o.program);
+  let saved = chosen.loaded;
   const onSigint = (): void => {
     // Outside a prompt (a spinner, a recording): the file on disk is the last saved step.
     if ((process.stderr as { isTTY?: boolean }).isTTY) process.stderr.write('\x1b[?25h'); // a spinner hid the cursor
-    io.out(`\nInterrupted. Session saved up to its last step: ${file}\nResume with: ${resume}`);
+    io.out(saved ? `\nInterrupted. Session saved up to its last step: ${file}\nResume with: ${resume}` : '\nInterrupted before anything was answered: no session was saved.');
     try {
       unlinkSync(lock.file);
     } catch {
@@ -129,13 +141,21 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
     engine: o.engine,
     cwd,
     env,
-    save: () => saveSession(file, session),
+    save: async () => {
+      await saveSession(file, session);
+      saved = true;
+    },
     sourceOptions: o.sourceOptions,
     source: async () => (holder.source ??= await sourceFor(w)),
   };
   try {
     io.out(io.style.bold(`Session ${session.id}`) + io.style.dim(`  (${file})`));
-    await w.save();
+    if (chosen.loaded) {
+      await w.save();
+      for (const line of recapLines(session)) io.out(line);
+      // Resumed at the choice of a candidate: the results it is chosen from are not on screen.
+      if (session.step === 'accept' && session.analysis) showResults(w);
+    }
     if (session.step === 'done' && o.mode === 'resume') {
       const again = await io.prompter.select({
         message: 'This session is complete. What now?',
@@ -158,10 +178,14 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
     }
     if (session.step === 'done') {
       if (session.accepted) io.out(`\n${io.style.bold('Finding:')} ${session.accepted.rule}`);
-      io.out(io.style.dim(`Session complete: ${file}. Export again with: ${resume.replace('bms-wizard resume', 'bms-wizard export')} --format md`));
+      io.out(io.style.dim(`Session complete: ${file}. Export again with: ${resumeCommand(session.id, dirname(file), cwd, env, o.program, 'export')} --format md`));
     }
     return { session, file };
   } catch (err) {
+    if (!saved && answered === 0) {
+      if (err instanceof Interrupted) io.out('\nInterrupted before anything was answered: no session was saved.');
+      throw err;
+    }
     await w.save().catch(() => undefined);
     if (err instanceof Interrupted) {
       io.out(`\nInterrupted. Session saved: ${file}\nResume with: ${resume}`);

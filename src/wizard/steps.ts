@@ -83,9 +83,11 @@ async function stepTarget(w: WizardRun): Promise<Step> {
   const n = await prompter.input({
     message: 'Rounds per state (each round = one app session)',
     default: String(t.roundsPerState),
-    validate: (s) => (/^\d+$/.test(s.trim()) && Number(s) >= 2 && Number(s) <= 50 ? null : 'a number from 2 to 50'),
+    validate: (s) => (/^\d+$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= 50 ? null : 'a number from 1 to 50'),
   });
   t.roundsPerState = Number(n);
+  // One unlock and one lock is all some captures hold; the analysis runs, with less to judge by.
+  if (t.roundsPerState === 1) out(style.warn('⚠ one round per state: a bit that differs by chance between two recordings cannot be told apart from the switch; record more rounds when you can'));
   const device = await prompter.input({
     message: 'Device address if you know it (empty: find it from the traffic)',
     default: w.session.device.address ?? '',
@@ -388,11 +390,11 @@ async function pickRoundToRedo(w: WizardRun): Promise<Step> {
   return redoRound(w, pick, w.session.analysis?.settings ?? w.session.analysisSettings ?? {});
 }
 
-async function stepResults(w: WizardRun): Promise<Step> {
-  const { prompter, out, style } = w.io;
-  if (targetKind(w.session) === 'reading') return stepReadingResults(w);
+/** The analysis results as the results step shows them: table, readings, hex view, known protocol, what next. */
+export function showResults(w: WizardRun): void {
+  const { out, style } = w.io;
   const a = w.session.analysis;
-  if (!a) return 'analyze';
+  if (!a) return;
   const t = w.session.target;
   out('');
   for (const line of resultsView(a.result, t.states, style)) out(line);
@@ -412,6 +414,15 @@ async function stepResults(w: WizardRun): Promise<Step> {
   out('');
   out(style.bold('What next'));
   for (const tip of tips) out(`  • ${tip}`);
+}
+
+async function stepResults(w: WizardRun): Promise<Step> {
+  const { prompter, out } = w.io;
+  if (targetKind(w.session) === 'reading') return stepReadingResults(w);
+  const a = w.session.analysis;
+  if (!a) return 'analyze';
+  const t = w.session.target;
+  showResults(w);
   const suspects = roundsToRedo(a.result);
   const next = await prompter.select({
     message: 'What now?',
