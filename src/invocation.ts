@@ -23,7 +23,8 @@ export function howInvoked(script: string | undefined, env: NodeJS.ProcessEnv, c
     const candidate = join(dir, 'bms-wizard');
     if (existsSync(candidate) && same(candidate, script)) return 'bms-wizard';
   }
-  if (env.npm_command === 'exec') return 'npx bms-wizard';
+  // npx runs the package's bin link (node_modules/.bin, or its cache folder _npx).
+  if (/[\\/](?:node_modules[\\/]\.bin|_npx)[\\/]/.test(script)) return 'npx bms-wizard';
   const rel = relative(cwd, script);
   return `node ${quote(rel.startsWith('..') || isAbsolute(rel) ? script : rel)}`;
 }

@@ -27,7 +27,10 @@ describe('howInvoked', () => {
   });
 
   it('under npx: npx bms-wizard; far away from the clone: the absolute path', () => {
-    expect(howInvoked(launcher, { PATH: '/usr/bin', npm_command: 'exec' }, clone)).toBe('npx bms-wizard');
+    expect(howInvoked(join(clone, 'node_modules/.bin/bms-wizard'), { PATH: '/usr/bin' }, clone)).toBe('npx bms-wizard');
+    expect(howInvoked(join(root, '.npm/_npx/1a2b/node_modules/.bin/bms-wizard'), { PATH: '/usr/bin' }, root)).toBe('npx bms-wizard');
+    // A shell started under `npm exec` passes npm's variables on; the launcher path decides.
+    expect(howInvoked(launcher, { PATH: '/usr/bin', npm_command: 'exec' }, clone)).toBe('node bin/bms-wizard.js');
     expect(howInvoked(launcher, { PATH: '/usr/bin' }, join(root, 'elsewhere'))).toBe(`node ${launcher}`);
   });
 });
