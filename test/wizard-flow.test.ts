@@ -208,7 +208,7 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
 
   it('Ctrl+C at the very first question leaves no session behind and says so', async () => {
     const dir = join(root, 'first-question');
-    const first = scriptedIO([{ q: /Name of the switch/, a: INTERRUPT }]);
+    const first = scriptedIO([{ q: /A switch, a reading, or both/, a: INTERRUPT }]);
     const err = await runWizard({ io: first.io, engine: realEngine, sessionsDir: dir, mode: 'new', cwd: root }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Interrupted);
     expect(first.output.join('\n')).toMatch(/Interrupted before anything was answered: no session was saved/);
