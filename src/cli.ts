@@ -16,6 +16,7 @@ export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   inspect: () => import('./commands/inspect.js'),
   analyze: () => import('./commands/analyze.js'),
   fields: () => import('./commands/fields.js'),
+  map: () => import('./commands/map.js'),
   identify: () => import('./commands/identify.js'),
   sessions: () => import('./commands/sessions.js'),
   resume: () => import('./commands/resume.js'),

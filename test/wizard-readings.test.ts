@@ -33,6 +33,7 @@ describe.skipIf(!HAVE_CORPUS)('wizard: a reading', () => {
       { q: /What did the app show during this round/, a: '13.70V soc=100% 19.5C' },
       { q: /Capture file\(s\) for 'reading' round 2/, a: `${file}@#511..#518` },
       { q: /What did the app show during this round/, a: '13.70V soc=100% 19.6C' },
+      { q: /What now/, a: 'map' },
       { q: /What now/, a: 'accept' },
       { q: /Which field is reading 1/, a: 0 },
       { q: /Which field is soc/, a: 0 },
@@ -56,6 +57,10 @@ describe.skipIf(!HAVE_CORPUS)('wizard: a reading', () => {
       ['cells', 4, 2, 'u16', 'be', 0.001, 0, 'V'],
     ]);
     expect(saved.readings![3]!.count).toBe(4);
+    // The frame map screen names the fields found in the frames.
+    const text = s.output.join('\n');
+    expect(text).toContain('Frame map');
+    expect(text).toMatch(/ {4}23 {2}64 {3}64 {3}field soc \(u8, %\)/);
     expect(s.output.join('\n')).toContain("the app's cell values match");
     const md = await readFile(sessionArtifacts(sessionFile).md, 'utf8');
     expect(md).toContain('## Readings');

@@ -218,13 +218,18 @@ function describeGroup(id: string, g: StreamGroup, s: Stream, ruleText: string, 
   };
 }
 
+/** The one state of frameGroups(). */
+export const FRAMED_STATE = 'all';
+
 /**
  * The device's frames, grouped and labelled as analyze() does, without comparing states (one round is
  * enough): what `fields` and the frame map search. Each group keeps its messages.
  */
-export function frameGroups(rounds: Round[], options: Pick<AnalysisOptions, 'device' | 'handle' | 'frames' | 'key' | 'learnFrom'> = {}): { device: string | null; groups: { result: GroupResult; messages: Message[] }[] } {
-  const states: string[] = [];
-  for (const r of rounds) if (!states.includes(r.state)) states.push(r.state);
+export function frameGroups(given: Round[], options: Pick<AnalysisOptions, 'device' | 'handle' | 'frames' | 'key' | 'learnFrom'> = {}): { device: string | null; groups: { result: GroupResult; messages: Message[] }[] } {
+  // Nothing is compared: every round is one state, so that no key is avoided for splitting states
+  // (Message.round still tells the rounds apart).
+  const rounds = given.map((r) => ({ ...r, state: FRAMED_STATE }));
+  const states = [FRAMED_STATE];
   const frames = options.frames ?? { kind: 'auto' };
   const key = options.key ?? { kind: 'auto' };
   const { device, withUnknown } = chooseDevice(rounds, options.device);

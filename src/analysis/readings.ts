@@ -4,6 +4,7 @@ import type { Round } from '../model.js';
 import { frameGroups } from './analyze.js';
 import { findCellArrays, packVoltageIndex } from './cells.js';
 import { findReadings, type CellArrayCandidate, type FieldGroup, type ReadingResult } from './fields.js';
+import { mapGroup, type FrameMapGroup, type KnownField } from './frame-map.js';
 import { checkShownRounds, type ShownValue } from './shown.js';
 import type { AnalysisOptions, GroupResult } from './types.js';
 
@@ -29,11 +30,20 @@ export type FieldsOptions = Pick<AnalysisOptions, 'device' | 'handle' | 'frames'
 /** `shown[i]` are the values shown during rounds[i] (the i-th value of every round is one reading). */
 export function findFields(rounds: Round[], shown: ShownValue[][], options: FieldsOptions = {}): FieldsResult {
   checkShownRounds(shown);
-  const { device, groups } = frameGroups(rounds, options);
-  // Values live in what the device sends (notifications, indications, read responses).
-  const searched: FieldGroup[] = groups
+  return searchFramed(frameGroups(rounds, options), shown);
+}
+
+type Framed = ReturnType<typeof frameGroups>;
+
+/** Values live in what the device sends (notifications, indications, read responses). */
+function searchedGroups(framed: Framed): FieldGroup[] {
+  return framed.groups
     .filter((g) => !g.result.orphans && g.result.dir === 'device-to-app')
     .map((g) => ({ id: g.result.id, handle: g.result.handle, dir: g.result.dir, prefix: g.result.prefix, messages: g.messages }));
+}
+
+function searchFramed(framed: Framed, shown: ShownValue[][]): FieldsResult {
+  const searched = searchedGroups(framed);
   const readings = findReadings(searched, shown);
   const cells = findCellArrays(searched, shown, packVoltageIndex(shown));
   const notes: FieldsNote[] = [];
@@ -45,7 +55,33 @@ export function findFields(rounds: Round[], shown: ShownValue[][], options: Fiel
     else if (top.rounds < given) notes.push({ code: 'reading-partly', reading: i, text, rounds: top.rounds, of: given });
     if (top && given > 1 && new Set(r.shown.filter((x) => x)).size === 1) notes.push({ code: 'reading-constant', reading: i, text, candidates: r.candidates.length });
   });
-  return { device, readings, cells, groups: groups.map((g) => g.result), notes };
+  return { device: framed.device, readings, cells, groups: framed.groups.map((g) => g.result), notes };
+}
+
+/** The best field of each reading (and the best cell array) as named fields for the frame map. */
+export function namedFields(res: Pick<FieldsResult, 'readings' | 'cells'>): KnownField[] {
+  const out: KnownField[] = [];
+  res.readings.forEach((r, i) => {
+    const c = r.candidates[0];
+    if (c) out.push({ ...c, name: r.name ?? `reading ${i + 1}`, unit: r.unit });
+  });
+  const cells = res.cells[0];
+  if (cells) out.push({ ...cells, add: 0, name: 'cells', unit: cells.unit });
+  return out;
+}
+
+/**
+ * The frame map of every group (orphans left out); with shown values, the fields they find are named
+ * in it, as are `known` fields (accepted in a session).
+ */
+export function frameMap(rounds: Round[], shown: ShownValue[][], options: FieldsOptions = {}, columns = 4, known: KnownField[] = []): { device: string | null; groups: FrameMapGroup[] } {
+  checkShownRounds(shown);
+  const framed = frameGroups(rounds, options);
+  const fields = shown.some((s) => s.length > 0) ? namedFields(searchFramed(framed, shown)) : [];
+  return {
+    device: framed.device,
+    groups: framed.groups.filter((g) => !g.result.orphans).map((g) => mapGroup(g.result, g.messages, [...known, ...fields], columns)),
+  };
 }
 
 /** The notes in words (the same for the command and the wizard). */

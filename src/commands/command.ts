@@ -27,3 +27,9 @@ export interface Command {
   /** Returns the exit code. Throws InputError for bad usage/input. */
   run(values: OptionValues, positionals: string[], ctx: CommandContext): Promise<number>;
 }
+
+/** The strings of a repeatable string option (parseArgs gives one value, a list, or nothing). */
+export function stringList(v: OptionValues[string]): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}

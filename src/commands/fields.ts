@@ -1,21 +1,19 @@
 // `bms-wizard fields`: rounds with the values the app showed → the fields that hold them.
 import { InputError } from '../errors.js';
 import type { Round } from '../model.js';
-import type { Command, CommandContext, OptionValues } from './command.js';
+import { stringList, type Command, type CommandContext, type OptionValues } from './command.js';
 import { loadCaptures } from '../recorders/files.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 
 const FIELDS_SETTINGS = ['device', 'handle', 'frames', 'key'] as const;
 
-function list(v: OptionValues[string]): string[] {
-  if (v === undefined) return [];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
-}
-
-/** One round per --round argument: the connections of its capture (window) joined, as the app showed one set of values. */
-export async function loadShownRounds(args: string[]): Promise<{ rounds: Round[]; context: Round[]; shown: import('../analysis/shown.js').ShownValue[][]; warnings: string[] }> {
+/**
+ * One round per argument: the connections of its capture (window) joined, as the app showed one set of
+ * values. The first `plain` arguments are capture names only (no values after '=').
+ */
+export async function loadShownRounds(args: string[], plain = 0): Promise<{ rounds: Round[]; context: Round[]; shown: import('../analysis/shown.js').ShownValue[][]; warnings: string[] }> {
   const { parseRoundArg } = await import('../analysis/shown.js');
-  const parsed = args.map((a, i) => parseRoundArg(a, i));
+  const parsed = args.map((a, i) => (i < plain ? { file: a, shown: [] } : parseRoundArg(a, i)));
   const { rounds: byConn, context, warnings } = await loadCaptures(parsed.map((p, i) => `round${i + 1}=${p.file}`));
   const rounds: Round[] = parsed.map((_, i) => {
     const parts = byConn.filter((r) => r.state === `round${i + 1}`);
@@ -58,7 +56,7 @@ Examples:
   },
   async run(values: OptionValues, positionals: string[], ctx: CommandContext): Promise<number> {
     if (positionals.length) throw new InputError(`unexpected argument '${positionals[0]}'; give each round as --round FILE='13.28V 80%'`);
-    const args = list(values.round);
+    const args = stringList(values.round);
     if (args.length === 0) throw new InputError("no rounds given; use --round FILE='13.28V 80% -2.5A' (repeat for more rounds)");
     const limitText = typeof values.limit === 'string' ? values.limit : '5';
     if (!/^\d+$/.test(limitText) || Number(limitText) < 1) throw new InputError(`--limit '${limitText}' must be a whole number of candidates, at least 1`);

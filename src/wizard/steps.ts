@@ -17,7 +17,8 @@ import { reportMarkdown } from '../export/markdown.js';
 import { buildReport, reportJson } from '../export/report.js';
 import { checkRound, putRound, sessionRounds, sessionShown, storedShown, storeRound } from '../session/rounds.js';
 import { acceptCells, acceptReading } from '../session/readings.js';
-import { findFields } from '../analysis/readings.js';
+import { findFields, frameMap } from '../analysis/readings.js';
+import { mapLines } from '../analysis/map-view.js';
 import { confirmCells, packVoltageIndex } from '../analysis/cells.js';
 import { describeCells } from '../analysis/field-view.js';
 import { checkShownRounds, parseShownValue, parseShownValues } from '../analysis/shown.js';
@@ -363,6 +364,7 @@ async function stepReadingResults(w: WizardRun): Promise<Step> {
       { name: f?.readings.some((r) => r.candidates.length) ? 'Accept the readings and write the report' : 'Finish without a reading (notes and report)', value: 'accept' },
       { name: 'Record one more round (values that differ pin the fields down)', value: 'more' },
       { name: 'Redo a round that looks wrong', value: 'redo' },
+      { name: 'Show the frame map (what each byte of the frames looks like)', value: 'map' },
     ],
     default: 'accept',
   });
@@ -370,8 +372,30 @@ async function stepReadingResults(w: WizardRun): Promise<Step> {
     w.session.target.roundsPerState += 1;
     return 'record';
   }
+  if (next === 'map') return showFrameMap(w);
   if (next === 'redo') return pickRoundToRedo(w);
   return 'accept';
+}
+
+/**
+ * The frame map of the groups that matter (those with readings or candidates, else the busiest), with
+ * the accepted readings and the found fields named; then back to the results.
+ */
+async function showFrameMap(w: WizardRun): Promise<Step> {
+  const { out, style } = w.io;
+  const learn = await windowContext(w.session, w.engine.extract);
+  const options = analysisOptions(w.session);
+  const known = (w.session.readings ?? []).map((r) => ({ ...r }));
+  const map = frameMap(sessionRounds(w.session), sessionShown(w.session), learn.rounds.length ? { ...options, learnFrom: learn.rounds } : options, 4, known);
+  const marked = new Set([...(w.session.analysis?.result.candidates.slice(0, 3).map((c) => c.group) ?? []), ...map.groups.filter((g) => g.ranges.some((r) => r.kind === 'field')).map((g) => g.group)]);
+  const shown = marked.size ? map.groups.filter((g) => marked.has(g.group)) : [...map.groups].sort((a, b) => b.frames - a.frames).slice(0, 2);
+  out('');
+  out(style.bold('Frame map') + style.dim('  one row per byte; columns: a frame of each round'));
+  for (const g of shown) {
+    out('');
+    for (const line of mapLines(g)) out(line);
+  }
+  return 'results';
 }
 
 /** Drops a round the user picks, to record it again. */
@@ -434,6 +458,7 @@ async function stepResults(w: WizardRun): Promise<Step> {
       { name: 'Redo a round that looks wrong', value: 'redo' },
       { name: 'Change analysis settings (framing, grouping, agreement, support) and re-run', value: 'settings' },
       ...framingSwitches(a.result),
+      { name: 'Show the frame map (what each byte of the frames looks like)', value: 'map' },
     ],
     default: 'accept',
   });
@@ -476,6 +501,7 @@ async function stepResults(w: WizardRun): Promise<Step> {
     if (pick === '') return 'results';
     return redoRound(w, pick, a.settings);
   }
+  if (next === 'map') return showFrameMap(w);
   if (next === 'settings') {
     const s = a.settings;
     const frames = await prompter.input({ message: `Framing (${SETTINGS.frames.expected})`, default: String(s.frames ?? 'auto'), validate: settingCheck('frames') });

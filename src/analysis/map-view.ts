@@ -1,0 +1,32 @@
+// The frame map as text rows (the command and the wizard print these).
+import { byteRange } from './field-view.js';
+import type { FrameMapGroup, MapRange } from './frame-map.js';
+
+const WORDS: Record<MapRange['kind'], string> = {
+  constant: 'constant',
+  counter: 'counter',
+  checksum: 'checksum',
+  length: 'length',
+  flags: 'flags',
+  number: 'number',
+  text: 'text',
+  field: 'field',
+  varies: 'varies',
+};
+
+/** "g2  handle 0x0011  dd03001d…  36 bytes, 66 frames" and one row per byte offset. */
+export function mapLines(g: FrameMapGroup): string[] {
+  const head = g.prefix.length > 16 ? `${g.prefix.slice(0, 16)}…` : g.prefix || '(no common prefix)';
+  const out = [`${g.group}  handle 0x${g.handle.toString(16).padStart(4, '0')}  ${head}  ${g.length} bytes, ${g.frames} frame${g.frames === 1 ? '' : 's'}`];
+  const cols = g.columns.map((c) => `r${c.round + 1}`.padEnd(5));
+  out.push(`  byte  ${cols.join('')}what`);
+  const at = new Map<number, MapRange>();
+  for (const r of g.ranges) for (let o = r.from; o <= r.to; o++) at.set(o, r);
+  for (let o = 0; o < g.length; o++) {
+    const r = at.get(o);
+    const hex = g.columns.map((c) => (c.hex.length >= 2 * (o + 1) ? c.hex.slice(2 * o, 2 * o + 2) : '--').padEnd(5));
+    const what = !r ? '' : r.from === o ? `${WORDS[r.kind]}${r.detail ? ` ${r.detail}` : ''}${r.to > r.from ? ` (${byteRange(r.from, r.to - r.from + 1)})` : ''}` : '·';
+    out.push(`  ${String(o).padStart(4)}  ${hex.join('')}${what}`);
+  }
+  return out;
+}
