@@ -2,6 +2,7 @@
 // windows, one round per connection; used by analyze, fields, identify, the import source and the wizard.
 import { InputError } from '../errors.js';
 import { classicOnlySentence } from '../hci/classic.js';
+import { getHeapStatistics } from 'node:v8';
 import { extractAttFromFile, type ExtractFileResult } from '../hci/extract-file.js';
 import type { AttEvent, Micros, Round, SourceInfo } from '../model.js';
 
@@ -114,7 +115,27 @@ export async function loadRounds(stateArgs: string[]): Promise<Round[]> {
  * Rounds of all states, plus the whole traffic of windowed captures as unlabelled context (frames
  * are cut the same way inside and outside a window, and a short window alone may not show how).
  */
-export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round[]; context: Round[]; warnings: string[] }> {
+function tooManyValues(path: string, max: number): InputError {
+  const heap = (getHeapStatistics().heap_size_limit / 2 ** 30).toFixed(1);
+  return new InputError(
+    `${path}: the captures hold more than ${max.toLocaleString('en-US')} ATT values, the most this process can analyse with its ${heap} GiB heap; split the capture into smaller files, or give Node more heap (NODE_OPTIONS=--max-old-space-size=16384)`,
+  );
+}
+
+/**
+ * Heap an analysed value costs, all told (its event, its message, the statistics' share, GC room),
+ * measured on 1 M values of 300 bytes in `npm run bench` (~850 bytes).
+ */
+const HEAP_PER_VALUE = 1024;
+
+/** Values this process can keep for one analysis: its heap limit over the cost of one. */
+export function valueBudget(): number {
+  return Math.floor(getHeapStatistics().heap_size_limit / HEAP_PER_VALUE);
+}
+
+export async function loadCaptures(stateArgs: string[], limits: { maxValues?: number } = {}): Promise<{ rounds: Round[]; context: Round[]; warnings: string[] }> {
+  const maxValues = limits.maxValues ?? valueBudget();
+  let kept = 0;
   const byState = new Map<string, FileSpec[]>();
   for (const a of stateArgs) {
     const { state, files } = parseStateArg(a);
@@ -132,7 +153,14 @@ export async function loadCaptures(stateArgs: string[]): Promise<{ rounds: Round
     for (const f of files) {
       let x = read.get(f.path);
       if (!x) {
-        x = await extractAttFromFile(f.path);
+        // Said before the heap runs out (which would abort the process): a limit and the way around it.
+        const path = f.path;
+        x = await extractAttFromFile(f.path, {
+          keepEvents: true,
+          onEvent: () => {
+            if (++kept > maxValues) throw tooManyValues(path, maxValues);
+          },
+        });
         read.set(f.path, x);
         const classic = classicOnlySentence(x.result.counts);
         if (classic) throw new InputError(`${f.path}: ${classic}`);
