@@ -48,7 +48,7 @@ describe('a full disk never destroys the previous save', () => {
       budget -= n;
       return n === 0 ? 0 : writeSync(fd, buf, off, n);
     };
-    const err = await failure(saveSession(file, s, new Date(), write));
+    const err = await failure(saveSession(file, s, new Date(), { write }));
     expect(err.message).toMatch(/disk holding .* is full/);
     expect(err.message).toMatch(/previous save of the session is intact/);
     expect(await readFile(file, 'utf8')).toBe(good);

@@ -73,7 +73,15 @@ function v2to3(d: Doc): Doc {
   };
 }
 
-const STEPS_UP: Record<number, (d: Doc) => Doc> = { 1: v1to2, 2: v2to3 };
+/**
+ * Version 3: every round's events inline in the JSON. Version 4 may keep a big round's events in
+ * a side file (`eventsFile` instead of `events`); a version 3 document is a valid version 4 one.
+ */
+function v3to4(d: Doc): Doc {
+  return { ...d, schemaVersion: 4 };
+}
+
+const STEPS_UP: Record<number, (d: Doc) => Doc> = { 1: v1to2, 2: v2to3, 3: v3to4 };
 
 /** Returns the document at SCHEMA_VERSION (the same object when already current). */
 export function migrateSession(doc: unknown, file: string): { doc: unknown; from: number } {

@@ -4,7 +4,7 @@ import type { FieldsResult } from '../analysis/readings.js';
 import type { AnalysisNote, AnalysisResult, CandidateResult, GroupResult, StateSummary } from '../analysis/types.js';
 import type { AttEvent, GattService, SourceInfo } from '../model.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** The next step the wizard runs when the session is resumed. */
 export const STEPS = ['target', 'source', 'record', 'analyze', 'results', 'accept', 'export', 'done'] as const;

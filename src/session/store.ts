@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { tempNameFor, writeFileDurably, type WriteFn } from '../durable-write.js';
 import { InputError } from '../errors.js';
 import { migrateSession } from './migrate.js';
+import { attachRoundEvents, externalizeRoundEvents, removeUnnamedEventFiles } from './round-events.js';
 import { type Session } from './schema.js';
 import { validateSession } from './validate.js';
 
@@ -51,12 +52,15 @@ function isSessionFileName(name: string): boolean {
  * Writes the session atomically (temporary file, every byte checked, fsync, rename, folder fsync).
  * A crash or a full disk at any point leaves the old or the new file, whole.
  */
-export async function saveSession(file: string, session: Session, now: Date = new Date(), write?: WriteFn): Promise<void> {
+export async function saveSession(file: string, session: Session, now: Date = new Date(), opts: { write?: WriteFn; inlineEvents?: number } = {}): Promise<void> {
   const before = session.updated;
   session.updated = now.toISOString();
-  const text = `${JSON.stringify(session, null, 1)}\n`;
+  const folder = sessionArtifacts(file).captures;
   try {
-    await writeFileDurably(file, text, { write, previous: 'the previous save of the session' });
+    // Big rounds' events first (side files), then the JSON that names them.
+    const { doc, names } = await externalizeRoundEvents(session, folder, { write: opts.write, inlineMax: opts.inlineEvents });
+    await writeFileDurably(file, `${JSON.stringify(doc, null, 1)}\n`, { write: opts.write, previous: 'the previous save of the session' });
+    await removeUnnamedEventFiles(folder, names);
   } catch (err) {
     session.updated = before;
     throw err;
@@ -96,6 +100,7 @@ export async function loadSession(file: string): Promise<{ session: Session; mig
   }
   const { doc: current, from } = migrateSession(doc, file);
   const session = validateSession(current, file);
+  attachRoundEvents(session, sessionArtifacts(file).captures, file);
   return { session, migratedFrom: from === session.schemaVersion ? null : from };
 }
 

@@ -2,6 +2,7 @@
 // naming the file and the JSON path (e.g. `$.rounds[2].events[5].value`).
 import { InputError } from '../errors.js';
 import { parseShownValue } from '../analysis/shown.js';
+import { EVENT_FILE_NAME } from './event-file.js';
 import { SCHEMA_VERSION, STEPS, type Session } from './schema.js';
 
 class Problem extends Error {
@@ -233,7 +234,15 @@ function checkRound(v: unknown, p: string, states: string[]): void {
   });
   int(r.otherEvents, `${p}.otherEvents`);
   arr(r.warnings, `${p}.warnings`).forEach((w, i) => str(w, `${p}.warnings[${i}]`));
-  arr(r.events, `${p}.events`).forEach((e, i) => checkEvent(e, `${p}.events[${i}]`));
+  // A big round's events live in a side file named by its hash; small ones inline.
+  if (r.eventsFile !== undefined) {
+    if (r.events !== undefined) throw new Problem(`${p}.events`, 'expected either events or eventsFile, not both');
+    const f = obj(r.eventsFile, `${p}.eventsFile`);
+    if (!EVENT_FILE_NAME.test(str(f.name, `${p}.eventsFile.name`))) throw new Problem(`${p}.eventsFile.name`, `expected a name like "events-0123456789abcdef.bin", found ${describe(f.name)}`);
+    hex(f.sha256, `${p}.eventsFile.sha256`);
+    int(f.count, `${p}.eventsFile.count`);
+    int(f.bytes, `${p}.eventsFile.bytes`);
+  } else arr(r.events, `${p}.events`).forEach((e, i) => checkEvent(e, `${p}.events[${i}]`));
   if (r.shown !== undefined) arr(r.shown, `${p}.shown`).forEach((v, i) => shown(v, `${p}.shown[${i}]`));
 }
 
