@@ -43,7 +43,7 @@ Options:
     const out = values.out as string | undefined;
     const decoder = DECODER_FORMATS[format];
     if (decoder) {
-      const data = decoder(session, redact);
+      const data = await decoder(session, redact);
       if (Array.isArray(data)) {
         // Several files: under --out DIR, or one after the other on stdout with their paths.
         for (const f of data) {
