@@ -2,33 +2,19 @@
 // worker threads, tmux. `npm test` builds first; a lone `npx vitest run FILE` builds here when
 // dist/ is missing or older than src/. A lock keeps two test files from running tsc at once.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { distIsFresh } from '../../scripts/dist-fresh.mjs';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = join(REPO, 'dist');
 export const BIN = join(REPO, 'bin/bms-wizard.js');
 
-/** True when every src/**.ts has its dist/**.js, written after the source was last changed. */
-function freshIn(src: string, out: string): boolean {
-  for (const e of readdirSync(src, { withFileTypes: true })) {
-    const p = join(src, e.name);
-    if (e.isDirectory()) {
-      if (!freshIn(p, join(out, e.name))) return false;
-    } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) {
-      const js = join(out, e.name.replace(/\.ts$/, '.js'));
-      if (!existsSync(js) || statSync(js).mtimeMs < statSync(p).mtimeMs) return false;
-    }
-  }
-  return true;
-}
-
 function fresh(): boolean {
-  return existsSync(join(DIST, 'cli.js')) && freshIn(join(REPO, 'src'), DIST);
+  return distIsFresh(REPO);
 }
 
-/** The build's second step (npm run build): dist/help-table.json from the compiled commands. */
 export function writeHelpTable(): void {
   spawnSync(process.execPath, [join(DIST, 'build-help-table.js')], { cwd: REPO, encoding: 'utf8' });
 }
