@@ -119,3 +119,29 @@ describe.skipIf(!HAVE_CORPUS)('fields on seplos_v2_1101-10E-SP76-16S.btsnoop (Se
     expect(res.cells[0]).toMatchObject({ offset: 10, count: 16, type: 'u16', endian: 'be', scale: 0.001, unit: 'V' });
   });
 });
+
+describe.skipIf(!HAVE_CORPUS)('fields on daly_balancer_switch.btsnoop (Daly real-time registers, d2 03 7c)', () => {
+  // Layout: syssi/esphome-daly-bms docs/protocol-register-map.md (D2 column): registers from 0x0000,
+  // big-endian words after d2 03 <byte count>, so register r sits at byte 3 + 2r: cells 0x0000… raw ×0.001 V,
+  // temperature 1 0x0020 raw − 40 °C, total voltage 0x0028 raw ×0.1 V (current 0x0029 and SoC 0x002A
+  // are 0 in every frame of this capture, so they cannot be told from other zeros). The app shows the
+  // voltage with one decimal and whole degrees.
+  const isStatus = (b: Buffer) => b.length === 129 && b[0] === 0xd2 && b[1] === 0x03 && b[2] === 0x7c;
+  const reg = (b: Buffer, r: number) => b.readUInt16BE(3 + 2 * r);
+  const show = (b: Buffer) => `${fixed(reg(b, 0x28) / 10, 1)}V ${reg(b, 0x20) - 40}C`;
+  it('pack voltage and the 16 cells are the documented registers (temperature 1 among equal places)', async () => {
+    const { res } = await fieldsOnFrames('daly_balancer_switch.btsnoop', isStatus, show, 2);
+    // Register 0x26 holds the same 533 (53.3 V) as 0x28 in every frame of this firmware: the data cannot
+    // tell them apart, so both head the list with one score and the documented 0x28 is one of them.
+    const volts = res.readings[0]!.candidates.slice(0, 2);
+    expect(volts.map((c) => c.offset).sort()).toEqual([3 + 2 * 0x26, 3 + 2 * 0x28]);
+    expect(volts[0]!.score).toBe(volts[1]!.score);
+    for (const c of volts) expect(c).toMatchObject({ size: 2, type: 'u16', endian: 'be', scale: 0.1, add: 0 });
+    // 28 °C is one byte 0x44 in every frame, and 0x44 also stands in registers 0x2d/0x2e (max/min
+    // temperature) and elsewhere: whole degrees that never move are no evidence of place, so only
+    // that the documented register is among the places found is checked.
+    const temps = [...res.readings[1]!.candidates, ...res.readings[1]!.chanceLevel];
+    expect(temps.some((c) => (c.offset === 3 + 2 * 0x20 && c.size === 2) || (c.offset === 4 + 2 * 0x20 && c.size === 1))).toBe(true);
+    expect(res.cells[0]).toMatchObject({ offset: 3, count: 16, type: 'u16', endian: 'be', scale: 0.001, unit: 'V' });
+  });
+});
