@@ -124,6 +124,24 @@ describe.skipIf(!HAVE_CORPUS)('identify on the real corpus', () => {
   });
 });
 
+describe('families without a checksum', () => {
+  const frame = (i: number): Uint8Array => Uint8Array.from({ length: 40 }, (_, k) => (k === 0 ? 1 : k === 1 ? 0 : (k * 7 + i) & 0xff));
+  const note = (i: number, value: Uint8Array) => ({ record: i, t: i * 1000, conn: 1, peer: null, dir: 'device-to-app' as const, op: 'Handle Value Notification', opcode: 0x1b, handle: 0x10, uuid: 'ffe1', value });
+  const write = (i: number, hex: string) => ({ record: i, t: i * 1000, conn: 1, peer: null, dir: 'app-to-device' as const, op: 'Write Command', opcode: 0x52, handle: 0x13, uuid: 'ffe2', value: Buffer.from(hex, 'hex') });
+  const round = (withRequests: boolean) => ({
+    state: 'capture',
+    index: 1,
+    source: { kind: 'file', files: [] },
+    events: Array.from({ length: 12 }, (_, i) => [...(withRequests ? [write(2 * i, 'c56500bc614e')] : []), note(2 * i + 1, frame(i))]).flat(),
+  });
+  it('40-byte 01 00 frames on ffe0/ffe1 alone are not enough to say Lolan (ffe0 modules are everywhere)', () => {
+    expect(identifyRounds([round(false)], { discovered: [{ peer: null, uuids: ['ffe0', 'ffe1', 'ffe2'] }] }).matches).toEqual([]);
+  });
+  it('with the app sending Lolan requests (c5 65 …) they are', () => {
+    expect(identifyRounds([round(true)], { discovered: [{ peer: null, uuids: ['ffe0', 'ffe1', 'ffe2'] }] }).matches.map((m) => m.family)).toEqual(['lolan']);
+  });
+});
+
 describe('identify errors', () => {
   it('names a missing file in one sentence, exit 2', async () => {
     const r = await runCli(['identify', '/nonexistent/capture.btsnoop']);

@@ -16,6 +16,14 @@ export interface KnownProtocol {
 
 /** Values per stream looked at: enough frames to judge a family, cheap on huge captures. */
 const SAMPLE_VALUES = 20_000;
+/** Events looked at in all (the start of each round, in proportion): the analysis has seen them all already. */
+const SAMPLE_EVENTS = 60_000;
+
+function sample(rounds: Round[]): Round[] {
+  const total = rounds.reduce((n, r) => n + r.events.length, 0);
+  if (total <= SAMPLE_EVENTS) return rounds;
+  return rounds.map((r) => ({ ...r, events: r.events.slice(0, Math.max(200, Math.floor((r.events.length * SAMPLE_EVENTS) / total))) }));
+}
 
 export function knownProtocol(
   rounds: Round[],
@@ -23,7 +31,7 @@ export function knownProtocol(
   candidates: CandidatePlace[],
   discovered: { peer: string | null; uuids: string[] }[] = [],
 ): KnownProtocol | null {
-  const r = identifyRounds(rounds, { discovered, maxValues: SAMPLE_VALUES });
+  const r = identifyRounds(sample(rounds), { discovered, maxValues: SAMPLE_VALUES });
   const [best, ...others] = r.matches;
   if (!best) return null;
   const family = familyById(best.family)!;

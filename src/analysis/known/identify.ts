@@ -255,8 +255,10 @@ function matchFamily(family: Family, streams: DeviceStream[], seen: Set<string>,
   if (checksummed) {
     if (ev.valid < 2 || share < 0.5) return null;
   } else {
-    // Without a checksum, lengths alone are weak: the family's UUIDs must be there too.
+    // Without a checksum, lengths alone are weak (ffe0/ffe1 modules are everywhere): the family's
+    // UUIDs must be there, and the app's requests of the family's form or a distinctive UUID.
     if (ev.valid < 3 || share < 0.8 || uuids.length === 0) return null;
+    if (requests.valid === 0 && !uuids.some((u) => u.length > 4)) return null;
   }
   let score = checksummed ? 0.6 + 0.3 * share : 0.35 + 0.25 * share;
   if (uuids.length > 0) score += 0.08;
