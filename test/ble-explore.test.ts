@@ -2,10 +2,10 @@
 // with-bindings hook), so scanning, discovery and reads go through the real noble code path.
 import { afterEach, describe, expect, it } from 'vitest';
 import { chooseDevice, exploreDevice, scanFor } from '../src/ble/explore.js';
-import { openSimulatedClient, type SimulatedClient } from '../src/ble/simulated.js';
+import { openSimulatedClient, type SimulatedClient } from '../src/ble/backends/sim/sim-client.js';
 import { PROTOCOLS } from '../src/sim/protocols/index.js';
 import { toModelGatt } from '../src/sim/gatt.js';
-import { normalizeUuid } from '../src/ble/known-services.js';
+import { normalizeUuid } from '../src/gatt-names.js';
 
 let sim: SimulatedClient | null = null;
 afterEach(async () => {

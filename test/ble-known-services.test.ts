@@ -1,7 +1,7 @@
 // UUID names and the rule that points at the notify/write pair, on tables shaped like real devices.
 import { describe, expect, it } from 'vitest';
 import type { GattCharacteristic, GattService } from '../src/model.js';
-import { characteristicName, displayUuid, likelyPair, looksLikeBms, normalizeUuid, serviceName } from '../src/ble/known-services.js';
+import { characteristicName, displayUuid, likelyPair, looksLikeBms, normalizeUuid, serviceName } from '../src/gatt-names.js';
 import { printableText } from '../src/ble/explore.js';
 
 const ch = (uuid: string, properties: string[], handle: number | null = null): GattCharacteristic => ({ uuid, name: null, handle, properties, value: null, descriptors: [] });

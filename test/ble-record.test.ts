@@ -8,7 +8,7 @@ import type { Round } from '../src/model.js';
 import type { SourceUI } from '../src/recorders/source.js';
 import { checkQuery, KNOWN_QUERIES, knownQueries } from '../src/ble/queries.js';
 import { GattRoundSource, gattSourceFor, ONE_CENTRAL_REMINDER } from '../src/recorders/gatt.js';
-import { openSimulatedClient, type SimulatedClient } from '../src/ble/simulated.js';
+import { openSimulatedClient, type SimulatedClient } from '../src/ble/backends/sim/sim-client.js';
 import { PROTOCOLS } from '../src/sim/protocols/index.js';
 import { Prng } from '../src/sim/prng.js';
 import { crc16Modbus } from '../src/sim/checksums.js';

@@ -9,7 +9,7 @@ export interface ScannedDevice {
   address: string | null;
   name: string | null;
   rssi: number;
-  /** Advertised service UUIDs, normalised (see known-services normalizeUuid). */
+  /** Advertised service UUIDs, normalised (see gatt-names normalizeUuid). */
   serviceUuids: string[];
   /** Manufacturer specific data (company id first, little-endian), lowercase hex, or null. */
   manufacturerData: string | null;

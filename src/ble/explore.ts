@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import { toHex } from '../hex.js';
 import type { GattService } from '../model.js';
 import type { BleClient, BleConnection, ScannedDevice } from './client.js';
-import { characteristicName, likelyPair, looksLikeBms, normalizeUuid, serviceName, type GattPair } from './known-services.js';
+import { characteristicName, likelyPair, looksLikeBms, normalizeUuid, serviceName, type GattPair } from '../gatt-names.js';
 import { visible } from '../text-safe.js';
 
 export interface DeviceFilter {

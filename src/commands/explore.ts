@@ -6,7 +6,7 @@ import { hex0x, spacedHex } from '../hex.js';
 import type { GattService } from '../model.js';
 import type { BleClient, ScannedDevice } from '../ble/client.js';
 import { chooseDevice, describeDevice, exploreDevice, isBmsLike, nothingFound, printableText, rankDevices, scanFor, type DeviceFilter, type ExploreResult } from '../ble/explore.js';
-import { companyName, descriptorName, displayUuid, normalizeUuid, type GattPair } from '../ble/known-services.js';
+import { companyName, descriptorName, displayUuid, normalizeUuid, type GattPair } from '../gatt-names.js';
 import { PROTOCOLS } from '../sim/protocols/index.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
 
@@ -26,12 +26,8 @@ export interface ExploreDeps {
 
 export const defaultDeps: ExploreDeps = {
   async openClient(simulate) {
-    if (simulate) {
-      const { openSimulatedClient } = await import('../ble/simulated.js');
-      return (await openSimulatedClient({ protocols: [simulate] })).client;
-    }
-    const { openSystemClient } = await import('../ble/noble-backend.js');
-    return openSystemClient();
+    const { openBleClient } = await import('../ble/choose.js');
+    return (await openBleClient(simulate)).client;
   },
   releaseProcess() {
     // noble polls the adapter forever; end the process once the exit code is set and output flushed.

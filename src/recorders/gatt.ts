@@ -8,7 +8,7 @@ import type { AttEvent, Connection, GattService } from '../model.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 import type { BleClient, BleConnection, ScannedDevice } from '../ble/client.js';
 import { chooseDevice, describeDevice, nothingFound, readGattTable, scanFor } from '../ble/explore.js';
-import { displayUuid, likelyPair, normalizeUuid, type GattPair } from '../ble/known-services.js';
+import { displayUuid, likelyPair, normalizeUuid, type GattPair } from '../gatt-names.js';
 import { checkQuery, knownQueries } from '../ble/queries.js';
 import { BluetoothUnavailable } from '../ble/unavailable.js';
 
@@ -375,18 +375,12 @@ export async function gattSourceFor(session: GattSessionView): Promise<GattRound
   const durationMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
   const pollCount = Number(options.polls);
   const polls = Number.isInteger(pollCount) && pollCount > 0 ? pollCount : undefined;
-  const simulate = options.simulate;
+  const { openBleClient } = await import('../ble/choose.js');
+  const simulate = options.simulate ?? null;
   if (simulate) {
-    const { openSimulatedClient } = await import('../ble/simulated.js');
-    const sim = await openSimulatedClient({ protocols: [simulate] });
-    return new GattRoundSource({
-      openClient: async () => sim.client,
-      appWrites,
-      durationMs,
-      polls,
-      onRound: (request) => sim.peripherals[0]!.setSwitch(request.state === session.target.states[0]),
-    });
+    // The simulator's peripheral exists from the start: its switch follows each round's state.
+    const sim = await openBleClient(simulate);
+    return new GattRoundSource({ openClient: async () => sim.client, appWrites, durationMs, polls, onRound: (request) => sim.setSwitch?.(request.state === session.target.states[0]) });
   }
-  const { openSystemClient } = await import('../ble/noble-backend.js');
-  return new GattRoundSource({ openClient: () => openSystemClient(), appWrites, durationMs, polls });
+  return new GattRoundSource({ openClient: async () => (await openBleClient(null)).client, appWrites, durationMs, polls });
 }

@@ -3,7 +3,7 @@
 // (the seed's way: one capture per state with 3 restarts). Extra rounds wait for the next requests.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { characteristicName, serviceName } from '../ble/known-services.js';
+import { characteristicName, serviceName } from '../gatt-names.js';
 import { parseFileSpec, windowEventsOrSay, type RoundWindow } from './files.js';
 import { busiestPeer } from '../analysis/device.js';
 import { InputError } from '../errors.js';

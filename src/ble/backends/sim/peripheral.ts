@@ -1,10 +1,10 @@
 // A simulated BMS as a peripheral for SimBindings: the protocol models of src/sim/ answer the
 // writes and stream their frames; this file adds radio-ish timing, advertising data and the GATT table.
-import { hexNum } from '../hex.js';
-import type { BmsProtocol } from '../sim/protocol.js';
-import { SimulatedBms } from '../sim/state.js';
-import { normalizeUuid } from './known-services.js';
-import type { SimPeripheral, SimServiceDef } from './sim-bindings.js';
+import { hexNum } from '../../../hex.js';
+import type { BmsProtocol } from '../../../sim/protocol.js';
+import { SimulatedBms } from '../../../sim/state.js';
+import { normalizeUuid } from '../../../gatt-names.js';
+import type { SimPeripheral, SimServiceDef } from './bindings.js';
 
 export interface BmsPeripheralOptions {
   switchOn?: boolean;

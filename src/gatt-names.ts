@@ -1,6 +1,6 @@
 // Names for GATT UUIDs (standard ones and the vendor services BMS Bluetooth modules use), and the
 // rule that points at the likely notify/write pair of the vendor service.
-import type { GattCharacteristic, GattService } from '../model.js';
+import type { GattCharacteristic, GattService } from './model.js';
 
 const BASE_SUFFIX = '-0000-1000-8000-00805f9b34fb';
 

@@ -1,10 +1,10 @@
 // A BleClient on simulated BMS peripherals: noble's own code on SimBindings (tests, --simulate, demo).
-import { InputError } from '../errors.js';
-import { PROTOCOLS } from '../sim/protocols/index.js';
-import type { BleClient } from './client.js';
-import { loadNobleWithBindings, NobleClient } from './noble-backend.js';
-import { BmsPeripheral, type BmsPeripheralOptions } from './sim-peripheral.js';
-import { SimBindings, type SimAdapterState } from './sim-bindings.js';
+import { InputError } from '../../../errors.js';
+import { PROTOCOLS } from '../../../sim/protocols/index.js';
+import type { BleClient } from '../../client.js';
+import { loadNobleWithBindings, NobleClient } from '../noble/noble-client.js';
+import { BmsPeripheral, type BmsPeripheralOptions } from './peripheral.js';
+import { SimBindings, type SimAdapterState } from './bindings.js';
 
 export interface SimulatedSetup {
   /** Protocol ids of src/sim/ (jbd, daly, jk, modbus), one peripheral each. */

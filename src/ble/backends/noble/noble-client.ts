@@ -1,10 +1,10 @@
 // The BleClient on top of noble. noble's own objects (Noble, Peripheral, Service, Characteristic)
 // are used as they are; only the binding layer below them differs (the OS adapter, or SimBindings).
 import type { EventEmitter } from 'node:events';
-import { InputError } from '../errors.js';
-import type { BleClient, BleConnection, DiscoveredService, Notification, ScanOptions, ScannedDevice } from './client.js';
-import { normalizeUuid } from './known-services.js';
-import { BluetoothUnavailable, classifyLoadError, classifyState, formatSeconds } from './unavailable.js';
+import { InputError } from '../../../errors.js';
+import type { BleClient, BleConnection, DiscoveredService, Notification, ScanOptions, ScannedDevice } from '../../client.js';
+import { normalizeUuid } from '../../../gatt-names.js';
+import { BluetoothUnavailable, classifyLoadError, classifyState, formatSeconds } from '../../unavailable.js';
 
 // ---- the parts of noble's API this file uses (noble is optional: no compile-time dependency) ----
 type Callback<T> = (error: unknown, value: T) => void;
