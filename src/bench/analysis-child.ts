@@ -1,18 +1,7 @@
 // Analyses N generated messages in a fresh process (so that its peak RSS is the analysis' own, next
 // to the input it is given). Prints one JSON object on stdout. Usage: analysis-child N [BYTES]
 import { analyze } from '../analysis/analyze.js';
-import { makeRounds } from './analysis.js';
-
-export interface AnalysisChildResult {
-  messages: number;
-  bytes: number;
-  /** CPU seconds of analyze() alone. */
-  cpuS: number;
-  /** RSS once the input is built, and the peak of the whole process (MB). */
-  inputRssMB: number;
-  peakRssMB: number;
-  found: string;
-}
+import { makeRounds, type AnalysisChildResult } from './analysis.js';
 
 const n = Number(process.argv[2]);
 const size = Number(process.argv[3] ?? 300);

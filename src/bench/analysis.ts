@@ -5,10 +5,21 @@ import { countGroup, findBitCandidates } from '../analysis/bits.js';
 import type { Message } from '../analysis/types.js';
 import type { AttEvent, Round } from '../model.js';
 import type { BenchRow, BenchSection } from './table.js';
-import type { AnalysisChildResult } from './analysis-child.js';
 import { valueBudget } from '../recorders/files.js';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+
+/** What the analysis child process (analysis-child.ts) prints, as JSON. */
+export interface AnalysisChildResult {
+  messages: number;
+  bytes: number;
+  /** CPU seconds of analyze() alone. */
+  cpuS: number;
+  /** RSS once the input is built, and the peak of the whole process (MB). */
+  inputRssMB: number;
+  peakRssMB: number;
+  found: string;
+}
 
 /** Rounds of JK-like frames (300 bytes unless told, one notification each): cells, currents, a counter, a switch byte, sum8. */
 export function makeRounds(messages: number, seed = 7, size = 300): Round[] {
