@@ -59,7 +59,7 @@ function mutate(doc: unknown, path: Path, rand: (n: number) => number): { doc: u
   return { doc: copy, what: `set to ${JSON.stringify(v)}` };
 }
 
-const BUDGET = 800;
+const BUDGET = 600;
 
 describe('mutated session files: loaded fully or refused with the JSON path', () => {
   it(`${BUDGET} mutated files (seed 2511) through sessions, export md, export json --redact and resume --yes`, async () => {
@@ -95,3 +95,46 @@ describe('mutated session files: loaded fully or refused with the JSON path', ()
     expect(refused).toBeGreaterThan(0);
   }, 600_000);
 });
+
+/** Every string leaf of the document replaced by `make(path)` (keys the schema checks may then refuse it). */
+function everyString(v: unknown, make: (path: string) => string, at = '$'): unknown {
+  if (typeof v === 'string') return make(at);
+  if (Array.isArray(v)) return v.map((x, i) => everyString(x, make, `${at}[${i}]`));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, everyString(x, make, `${at}.${k}`)]));
+  return v;
+}
+
+const ESCAPES = ['\x1b]52;c;cm0gLXJmIH4=\x07', '\x1b[2J\x1bc', '\x1b]0;pwned\x1b\\', '\x1b]8;;https://e.example\x07x\x1b]8;;\x07', '\u009b2J', '\u202e'];
+/** Any control character but newline and tab. */
+const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+describe('escape sequences in every string field of a session', () => {
+  it('one field at a time gets an escape appended (the demo session strings, events sampled with seed 52; 6 sequences in turn): no raw control character reaches the output', async () => {
+    const all: string[] = [];
+    everyString(base, (p) => (all.push(p), ''));
+    // every string outside the events, and a fixed sample of the events' strings (they repeat one shape)
+    const rand = prng(52);
+    const strings = all.filter((p) => !/\.events\[/.test(p) || rand(20) === 0).slice(0, 400);
+    const problems: string[] = [];
+    for (const [i, target] of strings.entries()) {
+      const esc = ESCAPES[i % ESCAPES.length]!;
+      const doc = everyString(base, (p) => (p === target ? `${valueAt(base, p)}${esc}` : (valueAt(base, p) as string)));
+      const dir = join(root, `e${i}`);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, 'escaped.json');
+      writeFileSync(file, JSON.stringify(doc));
+      for (const args of [['sessions', '--sessions-dir', dir], ['export', file, '--format', 'md'], ['export', file, '--format', 'json', '--redact']]) {
+        const r = await runCli(args);
+        if (r.code !== 0 && r.code !== 2) problems.push(`${target}: ${args[0]} exit ${r.code}: ${r.err.split('\n')[0]}`);
+        if (RAW.test(r.out + r.err)) problems.push(`${target}: ${args.join(' ')} wrote a raw control character`);
+      }
+    }
+    expect(problems.slice(0, 12), `${problems.length} problems over ${strings.length} fields`).toEqual([]);
+  }, 600_000);
+});
+
+function valueAt(doc: unknown, path: string): unknown {
+  let v: unknown = doc;
+  for (const m of path.slice(1).matchAll(/\.([^.[]+)|\[(\d+)\]/g)) v = (v as Record<string, unknown>)[m[1] ?? Number(m[2])];
+  return v;
+}
