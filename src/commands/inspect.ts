@@ -5,19 +5,26 @@ import { extractAttFromFile } from '../hci/extract-file.js';
 import type { AttEvent, Micros } from '../model.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
-import { eventJson, eventLine, summaryJson, summaryText } from './inspect-view.js';
+import { JsonEventWriter } from './inspect-json.js';
+import { eventLine, summaryJson, summaryText } from './inspect-view.js';
 
 /** Collects output lines and writes them in blocks: one write per line would dominate the time. */
 class Output {
   private parts: string[] = [];
   private size = 0;
-  constructor(private readonly stream: NodeJS.WritableStream) {}
+  /** --json events, written as bytes (flushed before any line that follows them). */
+  readonly json: JsonEventWriter;
+  constructor(private readonly stream: NodeJS.WritableStream) {
+    this.json = new JsonEventWriter((b) => void stream.write(b));
+  }
   line(s: string): void {
+    this.json.flush();
     this.parts.push(s);
     this.size += s.length + 1;
     if (this.size > 1 << 16) this.flush();
   }
   flush(): void {
+    this.json.flush();
     if (!this.parts.length) return;
     this.stream.write(this.parts.join('\n') + '\n');
     this.parts = [];
@@ -38,11 +45,14 @@ async function inspectFile(path: string, v: { json: boolean; summary: boolean; a
         if (!wanted(e)) return;
         header();
         shown++;
-        out.line(v.json ? eventJson(e, start) : eventLine(e, { absolute: v.absolute, start }));
+        if (v.json) out.json.event(e, start);
+        else out.line(eventLine(e, { absolute: v.absolute, start }));
       };
   const { capture, result } = await extractAttFromFile(path, {
     hash: false,
     keepEvents: false,
+    // Each event is printed before the next is decoded: its value need not be copied.
+    copyValues: false,
     ...(onEvent ? { onEvent } : {}),
   });
   const connections = result.connections.filter((c) => v.device === null || c.peer === v.device);

@@ -14,6 +14,11 @@ export interface ExtractFileOptions {
    * whose handle was named by discovery later in the capture get that UUID at the end.
    */
   keepEvents?: boolean;
+  /**
+   * Copy each event's value out of the capture buffer (default true). false only for an onEvent
+   * that is done with the value when it returns (it is then a view of the buffer being read).
+   */
+  copyValues?: boolean;
   /** Hash the file while reading it (default true: rounds record it; inspect does without). */
   hash?: boolean;
 }
@@ -50,7 +55,7 @@ export async function extractAttFromFile(path: string, opts: ExtractFileOptions 
       : keep
         ? (e) => events.push(e)
         : (onEvent ?? (() => undefined)),
-    { events: keep || onEvent !== undefined },
+    { events: keep || onEvent !== undefined, copyValues: keep || opts.copyValues !== false },
   );
   let capture: CaptureInfo;
   try {
