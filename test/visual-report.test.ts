@@ -16,7 +16,10 @@ import { loadCaptures } from '../src/recorders/files.js';
 import { heatColour } from '../src/export/heat-colours.js';
 import { heatmapSvg } from '../src/export/svg-heatmap.js';
 import { acceptCandidate } from '../src/session/finding.js';
-import { storeRound } from '../src/session/rounds.js';
+import { sessionRounds, storeRound } from '../src/session/rounds.js';
+import { acceptReading } from '../src/session/readings.js';
+import { findFields } from '../src/analysis/readings.js';
+import { parseShownValue } from '../src/analysis/shown.js';
 import { newSession, type Session } from '../src/session/schema.js';
 import { loadSession, saveSession } from '../src/session/store.js';
 import { cli } from './wizard-helpers.js';
@@ -126,6 +129,26 @@ describe('terminal heatmap', () => {
   });
 });
 
+/**
+ * The demo session with the pack voltage accepted as a reading, found the way `fields` finds it:
+ * the value an app shows (JBD basic info: bytes 4–5, u16 big-endian, 10 mV; esphome-jbd-bms and
+ * aiobmsble jbd_bms), rounded to 10 mV, in one frame of each round.
+ */
+async function addPackVoltage(file: string): Promise<void> {
+  const { session } = await loadSession(file);
+  const rounds = sessionRounds(session);
+  const shown = rounds.map((r) => {
+    const e = r.events.find((x) => x.dir === 'device-to-app' && x.value[0] === 0xdd && x.value[1] === 0x03 && x.value.length >= 6)!;
+    return `${(((e.value[4]! << 8) | e.value[5]!) / 100).toFixed(2)}V`;
+  });
+  const res = findFields(rounds, shown.map((t) => [parseShownValue(t)]));
+  const top = res.readings[0]!.candidates[0]!;
+  expect([top.offset, top.size, top.type, top.endian]).toEqual([4, 2, 'u16', 'be']);
+  session.readings = [acceptReading(top, res.readings[0]!, 0)];
+  session.rounds.forEach((r, i) => (r.shown = [shown[i]!]));
+  await saveSession(file, session);
+}
+
 /** A session made from real corpus traffic: the Daly balancer write and its echo (MANIFEST §2). */
 async function corpusSession(dir: string): Promise<string | null> {
   const file = join(CORPUS, 'daly_balancer_switch.btsnoop');
@@ -159,6 +182,7 @@ describe.skipIf(!CHROMIUM)('visual report in a real headless browser', () => {
     const r = await cli(['demo', '--yes', '--sessions-dir', dir]);
     expect(r.code, r.err).toBe(0);
     demoId = (await readdir(dir)).find((f) => f.endsWith('.json') && !f.endsWith('.report.json'))!.replace(/\.json$/, '');
+    await addPackVoltage(join(dir, `${demoId}.json`));
     corpusId = await corpusSession(dir);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
@@ -204,6 +228,11 @@ describe.skipIf(!CHROMIUM)('visual report in a real headless browser', () => {
     expect(colours).toBeGreaterThan(3);
     expect(await page.$$eval('table.side td.byte', (x: Element[]) => x.length)).toBeGreaterThan(0);
     expect(await page.$$eval('.bits i.diff', (x: Element[]) => x.length)).toBeGreaterThan(0);
+    if (id === demoId) {
+      // The accepted pack voltage: its decoded values and what the app showed, on a second chart.
+      expect(await page.$$eval('.plot-readings .u-wrap canvas', (cs: HTMLCanvasElement[]) => cs.length)).toBeGreaterThan(0);
+      expect(await page.$$eval('.plot-readings .u-legend', (ls: Element[]) => ls.map((l) => l.textContent).join(' '))).toMatch(/voltage|reading 1.*shown in the app/);
+    }
     const plot = await page.$$eval('.plot .u-wrap canvas', (cs: HTMLCanvasElement[]) => cs.map((c) => c.getBoundingClientRect().width));
     expect(plot.length).toBeGreaterThan(0);
     expect(plot[0]).toBeGreaterThan(200);

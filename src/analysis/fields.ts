@@ -192,6 +192,18 @@ function decodeAt(b: Uint8Array, reader: number, offset: number, vr: Variant): n
   return r.float ? raw : raw * vr.scale + vr.add;
 }
 
+/** A field's value in one frame (raw × scale + add; floats as read); null where the frame is too short or the type unknown. */
+export function decodeField(f: Pick<FieldSpec, 'type' | 'size' | 'endian' | 'offset' | 'scale' | 'add'>, b: Uint8Array, offset = f.offset): number | null {
+  if (f.type === 'ascii') {
+    const a = asciiDecimalAt(b, offset);
+    return a ? a.value * f.scale + f.add : null;
+  }
+  const r = READERS.find((x) => x.type === f.type && x.size === f.size && (x.endian === f.endian || x.size === 1));
+  if (!r || offset + r.size > b.length) return null;
+  const raw = r.read(b, offset);
+  return r.float ? raw : raw * f.scale + f.add;
+}
+
 function sample<T>(xs: T[], n: number): T[] {
   if (xs.length <= n) return xs;
   const out: T[] = [];

@@ -98,17 +98,22 @@ export const PAGE_SCRIPT = String.raw`
     });
   }
 
-  function drawPlot(g, el) {
-    if (!g.plot || typeof uPlot === 'undefined') return;
-    var p = g.plot;
-    var series = [{ label: 's' }].concat(p.series.map(function (s, i) {
-      return { label: s.name, stroke: data.seriesColours[i % data.seriesColours.length], width: 1.5, points: { show: p.x.length < 400 } };
-    }));
-    var values = [p.x].concat(p.series.map(function (s) { return s.values.map(function (v) { return v === null ? null : v; }); }));
+  // One uPlot chart: 'lines' drawn as lines, 'points' as marks only; state bands behind.
+  function chart(p, el, lines, points, yLabel) {
+    var series = [{ label: 's' }];
+    var values = [p.x];
+    lines.forEach(function (s, i) {
+      series.push({ label: s.name, stroke: data.seriesColours[i % data.seriesColours.length], width: 1.5, points: { show: p.x.length < 400 } });
+      values.push(s.values);
+    });
+    points.forEach(function (s, i) {
+      series.push({ label: s.name, stroke: data.seriesColours[i % data.seriesColours.length], width: 0, paths: function () { return null; }, points: { show: true, size: 9, fill: '#ffffff' } });
+      values.push(s.values);
+    });
     var opts = {
       width: Math.min(1100, Math.max(480, el.clientWidth || 900)), height: 240, series: series,
       scales: { x: { time: false } },
-      axes: [{ label: 'seconds (rounds laid end to end)' }, { label: 'value' }],
+      axes: [{ label: 'seconds (rounds laid end to end)' }, { label: yLabel }],
       cursor: { drag: { x: true, y: false } },
       hooks: { drawClear: [function (u) {
         var ctx = u.ctx;
@@ -122,6 +127,14 @@ export const PAGE_SCRIPT = String.raw`
     new uPlot(opts, values, el);
   }
 
+  function drawPlots(g, root) {
+    if (!g.plot || typeof uPlot === 'undefined') return;
+    var el = root.querySelector('.plot');
+    if (el && g.plot.series.length) chart(g.plot, el, g.plot.series, [], 'value');
+    var rel = root.querySelector('.plot-readings');
+    if (rel && g.plot.readings.length) chart(g.plot, rel, g.plot.readings, g.plot.marks, 'reading');
+  }
+
   data.groups.forEach(function (g) {
     var root = document.getElementById('group-' + g.id);
     if (!root) return;
@@ -131,8 +144,7 @@ export const PAGE_SCRIPT = String.raw`
     boxes.forEach(function (b) { b.addEventListener('change', redraw); });
     redraw();
     drawPerState(g, root.querySelector('canvas.per-state'));
-    var plot = root.querySelector('.plot');
-    if (plot) drawPlot(g, plot);
+    drawPlots(g, root);
   });
   document.body.setAttribute('data-rendered', 'true');
 })();

@@ -104,7 +104,7 @@ function groupSection(v: GroupView): string {
     : '<p>No candidate in this group.</p>';
   const title = `Group ${esc(g.id)}: handle ${hex0x(g.handle, 4)}, ${esc(g.dir)}, ${g.length} bytes, starts <code>${esc(g.prefix.slice(0, 16))}</code>`;
   // Groups without a candidate are folded: there to look at, not in the way.
-  const [open, close] = v.candidates.length ? [`<h2>${title}</h2>`, ''] : [`<details><summary><h2>${title} <small>(no candidate)</small></h2></summary>`, '</details>'];
+  const [open, close] = v.candidates.length || v.plot?.readings.length ? [`<h2>${title}</h2>`, ''] : [`<details><summary><h2>${title} <small>(no candidate)</small></h2></summary>`, '</details>'];
   return `<section class="group" id="group-${esc(g.id)}">
 ${open}
 <p>Frames: ${esc(g.frames)} · key ${esc(g.key)} · messages ${msgs}${sum}</p>
@@ -117,7 +117,8 @@ ${open}
 ${sideBySide(v)}
 <h3>Candidates</h3>
 ${cands}
-${v.plot ? '<h3>Over time <small>(drag to zoom, double-click to reset; state bands behind)</small></h3><div class="plot"></div>' : ''}
+${v.plot?.series.length ? '<h3>Candidates over time <small>(drag to zoom, double-click to reset; state bands behind)</small></h3><div class="plot"></div>' : ''}
+${v.plot?.readings.length ? '<h3>Readings over time <small>(the decoded value of each frame; rings: what the app showed in the round)</small></h3><div class="plot-readings"></div>' : ''}
 ${close}</section>`;
 }
 

@@ -37,7 +37,15 @@ export interface GroupView {
   representatives: Representative[];
   /** Frames whose checksum verifies, of all frames (null: no checksum). */
   checksumValid: { ok: number; of: number } | null;
-  plot: { x: number[]; series: PlotSeries[]; bands: { from: number; to: number; state: string; round: number }[] } | null;
+  plot: {
+    x: number[];
+    /** Candidates: the bit or masked byte per frame. */
+    series: PlotSeries[];
+    /** Accepted readings: the decoded value per frame, and (marks) the value shown in the app, once per round. */
+    readings: PlotSeries[];
+    marks: PlotSeries[];
+    bands: { from: number; to: number; state: string; round: number }[];
+  } | null;
 }
 
 const MAX_BIT_CELLS = 120_000;
@@ -75,17 +83,29 @@ export function candidateValueIn(c: CandidateResult, bytes: Uint8Array): number 
   return c.kind === 'bit' ? (v >> c.bit) & 1 : v & mask;
 }
 
+/** A reading accepted into the session, to plot in its group: decoded per frame, with what the app showed per round. */
+export interface PlotReading {
+  name: string;
+  unit: string;
+  decode: (bytes: Uint8Array) => number | null;
+  /** Round index of the analysis input → the value the app showed in it. */
+  shown: Map<number, number>;
+}
+
 /**
  * Frames on one time axis: each round's own seconds, rounds laid end to end with a short gap
- * (rounds come from different captures, hours apart).
+ * (rounds come from different captures, hours apart). Candidates give one series each; readings
+ * one series each plus their shown values as marks in the middle of each round.
  */
-function plotOf(msgs: Message[], candidates: CandidateResult[]): GroupView['plot'] {
-  if (candidates.length === 0 || msgs.length === 0) return null;
+function plotOf(msgs: Message[], candidates: CandidateResult[], readings: PlotReading[]): GroupView['plot'] {
+  if ((candidates.length === 0 && readings.length === 0) || msgs.length === 0) return null;
   const ordered = [...msgs].sort((a, b) => a.round - b.round || a.record - b.record);
   const step = Math.max(1, Math.ceil(ordered.length / MAX_PLOT_POINTS));
   const x: number[] = [];
   const bands: NonNullable<GroupView['plot']>['bands'] = [];
   const series: PlotSeries[] = candidates.map((c) => ({ name: `byte ${c.byte} ${c.kind === 'bit' ? `bit ${c.bit}` : `mask ${c.mask}`}`, values: [] }));
+  const values: PlotSeries[] = readings.map((r) => ({ name: r.unit ? `${r.name} (${r.unit})` : r.name, values: [] }));
+  const marks: PlotSeries[] = readings.map((r) => ({ name: `${r.name}: shown in the app`, values: [] }));
   let offset = 0;
   let i = 0;
   while (i < ordered.length) {
@@ -94,21 +114,31 @@ function plotOf(msgs: Message[], candidates: CandidateResult[]): GroupView['plot
     while (j < ordered.length && ordered[j]!.round === round) j++;
     const t0 = ordered[i]!.t;
     let end = offset;
+    const first = x.length;
     for (let k = i; k < j; k += step) {
       const m = ordered[k]!;
       const at = offset + (t0 !== null && m.t !== null ? (m.t - t0) / 1e6 : k - i);
       x.push(at);
       end = at;
       candidates.forEach((c, ci) => series[ci]!.values.push(candidateValueIn(c, m.bytes) ?? Number.NaN));
+      readings.forEach((r, ri) => {
+        values[ri]!.values.push(r.decode(m.bytes) ?? Number.NaN);
+        marks[ri]!.values.push(Number.NaN);
+      });
     }
+    const mid = first + Math.floor((x.length - first) / 2);
+    readings.forEach((r, ri) => {
+      const v = r.shown.get(round);
+      if (v !== undefined && mid < x.length) marks[ri]!.values[mid] = v;
+    });
     bands.push({ from: offset, to: Math.max(end, offset + 0.5), state: ordered[i]!.state, round });
     offset = Math.max(end, offset + 0.5) + Math.max(1, (end - offset) * 0.05);
     i = j;
   }
-  return { x, series, bands };
+  return { x, series, bands, readings: values, marks };
 }
 
-export function groupView(detail: GroupDetail, candidates: CandidateResult[], states: string[]): GroupView {
+export function groupView(detail: GroupDetail, candidates: CandidateResult[], states: string[], readings: PlotReading[] = []): GroupView {
   const bytes = heatmapModel(detail.messages, states);
   const width = Math.max(1, bytes.width);
   const bitRows = Math.max(4, Math.floor(MAX_BIT_CELLS / (width * 8)));
@@ -120,5 +150,5 @@ export function groupView(detail: GroupDetail, candidates: CandidateResult[], st
     for (const m of detail.messages) if (checksumOf(m.bytes, detail.checksum)?.ok) ok++;
     checksumValid = { ok, of: detail.messages.length };
   }
-  return { detail, candidates, bytes, bits, representatives, checksumValid, plot: plotOf(detail.messages, candidates.slice(0, 4)) };
+  return { detail, candidates, bytes, bits, representatives, checksumValid, plot: plotOf(detail.messages, candidates.slice(0, 4), readings) };
 }

@@ -4,13 +4,15 @@ import { analyze } from '../analysis/analyze.js';
 import { extractAttFromFile } from '../hci/extract-file.js';
 import type { Round } from '../model.js';
 import { windowContext } from '../recorders/window-context.js';
-import type { AnalysedGroup, AnalysisResult } from '../analysis/types.js';
+import { decodeField } from '../analysis/fields.js';
+import { parseShownValue } from '../analysis/shown.js';
+import type { AnalysedGroup, AnalysisResult, GroupResult } from '../analysis/types.js';
 import type { Report } from './report.js';
 import type { Session } from '../session/schema.js';
 import { writeFileDurably } from '../durable-write.js';
 import { sessionRounds } from '../session/rounds.js';
 import { analysisOptions } from '../session/settings.js';
-import { groupView, type GroupView } from './report-groups.js';
+import { groupView, type GroupView, type PlotReading } from './report-groups.js';
 
 export interface SessionViews {
   result: AnalysisResult | null;
@@ -18,6 +20,26 @@ export interface SessionViews {
   /** The session's states that have analysed frames, in the session's order. */
   states: string[];
   roundName: (round: number) => string;
+}
+
+/** The session's accepted single-value readings that live in `group` (cell arrays are left to the tables). */
+function plotReadings(session: Session, group: GroupResult): PlotReading[] {
+  const readings = (session.readings ?? []).filter((r) => !(r.count && r.count > 1) && r.handle === group.handle && (r.group === group.id || group.prefix.startsWith(r.prefix)));
+  return readings.map((reading) => {
+    // What the app showed: one entry per round of the session ('' where nothing was given).
+    const shown = new Map<number, number>();
+    if (reading.shown.length === session.rounds.length) {
+      reading.shown.forEach((text, round) => {
+        if (!text) return;
+        try {
+          shown.set(round, parseShownValue(text).value);
+        } catch {
+          // A value that does not parse is simply not marked.
+        }
+      });
+    }
+    return { name: reading.name, unit: reading.unit, decode: (b: Uint8Array) => decodeField(reading, b), shown };
+  });
 }
 
 export function sessionViews(session: Session, learnFrom: Round[] = []): SessionViews {
@@ -31,7 +53,7 @@ export function sessionViews(session: Session, learnFrom: Round[] = []): Session
   for (const group of result.groups) {
     const g = kept.get(group.id);
     if (!g || group.orphans || g.messages.length === 0) continue;
-    views.push(groupView({ group, messages: g.messages, checksum: g.checksum }, result.candidates.filter((c) => c.group === group.id), states));
+    views.push(groupView({ group, messages: g.messages, checksum: g.checksum }, result.candidates.filter((c) => c.group === group.id), states, plotReadings(session, group)));
   }
   // Groups with candidates first, then by size.
   views.sort((a, b) => Number(b.candidates.length > 0) - Number(a.candidates.length > 0) || b.detail.messages.length - a.detail.messages.length);
