@@ -18,9 +18,9 @@ interface Example {
   exit: number;
 }
 
-/** Splits a shell line into words (plain words and simple quotes; no expansions in examples). */
+/** Splits a shell line into words (plain and quoted parts joined as a shell does, FILE='a b'; no expansions in examples). */
 function words(line: string): string[] {
-  return [...line.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]!);
+  return [...line.matchAll(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g)].map((m) => m[0].replace(/'([^']*)'|"([^"]*)"/g, (_q, a, b) => a ?? b));
 }
 
 export function readmeExamples(text: string): Example[] {
@@ -78,6 +78,9 @@ function generate(name: string): string {
 /** Example paths → temp paths: /tmp/… folders → a folder in the temp dir; FILE[@window] → a generated FILE. */
 function substitute(arg: string): string {
   if (/^\/tmp\//.test(arg)) return join(dir, arg.slice(5).replace(/\//g, '_'));
+  // A round with what the app showed: FILE[@window]=VALUES (fields, map).
+  const round = /^([^=@]+\.(?:btsnoop|log|pklg|pcap|pcapng|cfa|txt|zip))((?:@[^=]*)?)=(.*)$/.exec(arg);
+  if (round && /\d/.test(round[3]!)) return `${files.get(round[1]!) ?? generate(round[1]!)}${round[2]}=${round[3]}`;
   const m = /^(?:([\w-]+)=)?([^=@]+\.(?:btsnoop|log|pklg|pcap|pcapng|cfa|txt|zip))((?:@.*)?)$/.exec(arg);
   if (m) {
     const list = m[2]!.split(',').map((f) => files.get(f) ?? generate(f));
