@@ -53,17 +53,8 @@ export interface Report {
 }
 
 /** A reading as a decoder rule: value = raw × scale + add, in unit (cells: `count` values of `size` bytes). */
-export interface ReadingRule {
-  name: string;
+export interface ReadingRule extends Pick<AcceptedReading, 'name' | 'offset' | 'size' | 'type' | 'endian' | 'scale' | 'add' | 'unit' | 'count'> {
   frame: { handle: number; startsWith: string; length: number | null };
-  offset: number;
-  size: number;
-  type: string;
-  endian: 'be' | 'le' | null;
-  scale: number;
-  add: number;
-  unit: string;
-  count?: number;
   text: string;
 }
 

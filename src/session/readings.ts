@@ -1,24 +1,21 @@
 // Readings accepted into a session: a candidate of `fields` (or a cell array) as the record the
 // reports and the exported decoders read (see AcceptedReading in schema.ts).
 import { describeCells, describeField } from '../analysis/field-view.js';
-import type { CellArrayCandidate, ReadingCandidate, ReadingResult } from '../analysis/fields.js';
+import type { CellArrayCandidate, FieldSpec, ReadingCandidate, ReadingResult } from '../analysis/fields.js';
 import type { AcceptedReading } from './schema.js';
 
 const frameOf = (c: { prefix: string; handle: number }): string => `frame starting ${c.prefix.slice(0, 12) || '(any)'} (handle 0x${c.handle.toString(16).padStart(4, '0')})`;
 
+/** Where a field sits and how it decodes: the FieldSpec part of a candidate. */
+function placeOf(c: FieldSpec): FieldSpec {
+  return { group: c.group, handle: c.handle, prefix: c.prefix, offset: c.offset, size: c.size, type: c.type, endian: c.endian, scale: c.scale, add: c.add };
+}
+
 export function acceptReading(c: ReadingCandidate, r: ReadingResult, index: number): AcceptedReading {
   return {
+    ...placeOf(c),
     name: r.name ?? `reading ${index + 1}`,
     unit: r.unit,
-    group: c.group,
-    handle: c.handle,
-    prefix: c.prefix,
-    offset: c.offset,
-    size: c.size,
-    type: c.type,
-    endian: c.endian,
-    scale: c.scale,
-    add: c.add,
     shown: [...r.shown],
     decoded: [...c.decoded],
     rule: `${frameOf(c)}, ${describeField(c, r.unit)}`,
@@ -27,20 +24,12 @@ export function acceptReading(c: ReadingCandidate, r: ReadingResult, index: numb
 
 export function acceptCells(c: CellArrayCandidate, shownPack: string[]): AcceptedReading {
   return {
+    ...placeOf({ ...c, add: 0 }),
     name: 'cells',
     unit: c.unit,
-    group: c.group,
-    handle: c.handle,
-    prefix: c.prefix,
-    offset: c.offset,
-    size: c.size,
-    type: c.type,
-    endian: c.endian,
-    scale: c.scale,
-    add: 0,
     count: c.count,
     shown: [...shownPack],
-    decoded: c.sums.map((s) => s),
+    decoded: [...c.sums],
     rule: `${frameOf(c)}, ${describeCells(c)} (sum = pack voltage)`,
   };
 }

@@ -1,5 +1,6 @@
 // The session file: one JSON document per wizard session. Everything needed to re-run the
 // analysis lives here (the device's ATT events as hex), so the capture files may disappear.
+import type { FieldSpec } from '../analysis/fields.js';
 import type { FieldsResult } from '../analysis/readings.js';
 import type { AnalysisNote, AnalysisResult, CandidateResult, GroupResult, StateSummary } from '../analysis/types.js';
 import type { AttEvent, GattService, SourceInfo } from '../model.js';
@@ -89,21 +90,12 @@ export type TargetKind = 'switch' | 'reading' | 'both';
  * ascii-hex, ascii-hex-signed) in byte order `endian` (null for one byte and text).
  * A cell array has `count`: cells 1…count, `size` bytes each, from `offset` on.
  */
-export interface AcceptedReading {
+export interface AcceptedReading extends FieldSpec {
   /** "soc", "reading 2", "cells". */
   name: string;
   unit: string;
-  group: string;
-  handle: number;
-  prefix: string;
-  offset: number;
-  size: number;
-  type: string;
-  endian: 'be' | 'le' | null;
-  scale: number;
-  add: number;
   count?: number;
-  /** What the app showed per round, and what the field decodes to there (null: no frame of the group). */
+  /** What the app showed per round, and what the field decodes to there (null: no frame of the group; a cell array: the sum of its cells). */
   shown: string[];
   decoded: (number | null)[];
   /** "frame starting dd03 (handle 0x0011), bytes 4–5 u16 be × 0.01 V" */
