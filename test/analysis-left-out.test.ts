@@ -30,6 +30,18 @@ describe('one device across addressed and address-less traffic', () => {
     expect(res.notes.map((n) => wordNote(n, PLAIN_WORDS))).toContain(`left out of the analysed rounds: ${others} values of other devices (${OTHER})`);
   });
 
+  it('a window of the address-less part of a log and a window of its addressed part are one device', () => {
+    const base = rounds(['on', 'off'], 2, 20, jbdModel(on));
+    const log = { kind: 'file', files: [{ path: 'one.log', sha256: 'same-log' }] };
+    // Round 1 of each state: the ACL-only part (no addresses at all, more traffic); round 2: addressed.
+    const cut = base.map((r) => ({ ...r, source: log, events: r.index === 1 ? [...r.events, ...r.events].map((e, i) => ({ ...e, peer: null, record: i + 1 })) : r.events }));
+    const res = analyze(cut);
+    expect(res.device).toBe(DEVICE);
+    expect(res.leftOut.rounds).toEqual([]);
+    expect(res.states.on!.rounds).toBe(2);
+    expect(res.candidates.find((c) => c.label === null)).toMatchObject({ byte: 24, label: null });
+  });
+
   it("the wizard's round check and the stored round count the unnamed half as the device's", () => {
     const r = halfUnnamed(rounds(['on'], 1, 20, jbdModel(on))[0]!);
     const fromDevice = r.events.filter((e) => e.peer !== OTHER && e.dir === 'device-to-app').length;

@@ -5,7 +5,7 @@ import { toHex } from '../hex.js';
 import type { Direction, Round } from '../model.js';
 import { countGroup, findBitCandidates } from './bits.js';
 import { describeChecksum } from './checksums.js';
-import { chooseDevice, deviceEvents, streamId } from './device.js';
+import { chooseDevice, deviceEvents, logHandles, streamId } from './device.js';
 import { findValues, parseQuery } from './find.js';
 import { assemble, describeRule, type FrameRule, type StreamValue } from './frames.js';
 import { chooseRule, framingReport } from './frame-hypotheses.js';
@@ -30,8 +30,9 @@ export interface Stream {
 /** Splits each round's device events into streams (handle × direction), noting the app's writes. */
 export function buildStreams(rounds: Round[], device: string | null, withUnknown: boolean): Map<string, Stream> {
   const streams = new Map<string, Stream>();
+  const own = logHandles(rounds, device);
   rounds.forEach((round, ri) => {
-    const evs = deviceEvents(round.events, device, null, withUnknown);
+    const evs = deviceEvents(round.events, device, null, withUnknown, own.get(round));
     // Captures come in record order: sort only when they do not (sorting millions costs seconds).
     let sorted = true;
     for (let i = 1; i < evs.length && sorted; i++) if (evs[i]!.record < evs[i - 1]!.record) sorted = false;
@@ -280,10 +281,11 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   const findings = queries.length ? findValues(queries, groupMessages) : [];
 
   const summary: Record<string, StateSummary> = {};
+  const own = logHandles(rounds, device);
   for (const st of states) {
     const rs = rounds.filter((r) => r.state === st);
     const files = new Set(rs.flatMap((r) => r.source.files.map((f) => f.path)));
-    const withDevice = rs.filter((r) => deviceEvents(r.events, device, null, withUnknown).length > 0).length;
+    const withDevice = rs.filter((r) => deviceEvents(r.events, device, null, withUnknown, own.get(r)).length > 0).length;
     summary[st] = { captures: files.size || rs.length, rounds: withDevice, messages: messagesPerState.get(st)! };
   }
   // Inputs first: two states reading the same records explain any answer that follows.

@@ -68,7 +68,29 @@ export function chooseDevice(rounds: Round[], wanted?: string | null): DeviceCho
     if (named && unknownFills(score, named.peer!, states)) return { device: named.peer, peers, withUnknown: true };
   }
   const best = everywhere[0] ?? peers[0]!;
+  // Unnamed traffic mostly on the handles of a named peer seen in every state is that peer's
+  // (the ACL-only part of its log): the named peer is the device, and its unnamed part joins it.
+  if (best.peer === null) {
+    const same = everywhere.find((p) => p.peer !== null && sharesHandles(rounds, p.peer));
+    if (same) return { device: same.peer, peers, withUnknown: false };
+  }
   return { device: best.peer, peers, withUnknown: false };
+}
+
+/** Most of the unnamed values sit on handles where `peer` is named in the same log. */
+function sharesHandles(rounds: Round[], peer: string): boolean {
+  const own = logHandles(rounds, peer);
+  let unnamed = 0;
+  let onPeer = 0;
+  for (const r of rounds) {
+    const hs = own.get(r)!;
+    for (const e of r.events) {
+      if (e.peer !== null || e.dir !== 'device-to-app') continue;
+      unnamed++;
+      if (hs.has(e.handle)) onPeer++;
+    }
+  }
+  return unnamed > 0 && onPeer * 2 > unnamed;
 }
 
 /** True when the peer plus the unnamed traffic covers every state and the peer alone does not. */
@@ -91,16 +113,32 @@ function handlesOf(events: AttEvent[], device: string): Set<number> {
  * requests). One identity across addressed and address-less traffic of one log: unnamed events on
  * the handles where the device is named are its own (the ACL-only parts of the same log).
  */
-export function deviceEvents(events: AttEvent[], device: string | null, handle?: number | null, withUnknown = false): AttEvent[] {
-  const mine = ofDevice(events, device, withUnknown);
+export function deviceEvents(events: AttEvent[], device: string | null, handle?: number | null, withUnknown = false, own?: Set<number>): AttEvent[] {
+  const mine = ofDevice(events, device, withUnknown, own);
   return events.filter((e) => mine(e) && (handle === null || handle === undefined || e.handle === handle || e.dir === 'app-to-device'));
 }
 
-/** The test deviceEvents applies to each event of these events (the device's own handles learnt from them). */
-export function ofDevice(events: AttEvent[], device: string | null, withUnknown = false): (e: AttEvent) => boolean {
+/** The test deviceEvents applies to each event; `own`: the device's handles in this log (learnt from these events when not given). */
+export function ofDevice(events: AttEvent[], device: string | null, withUnknown = false, own?: Set<number>): (e: AttEvent) => boolean {
   const key = device ?? UNKNOWN;
-  const own = device !== null && !withUnknown ? handlesOf(events, device) : null;
-  return (e) => peerKey(e) === key || (e.peer === null && (withUnknown || own!.has(e.handle)));
+  const handles = device !== null && !withUnknown ? (own ?? handlesOf(events, device)) : null;
+  return (e) => peerKey(e) === key || (e.peer === null && (withUnknown || handles!.has(e.handle)));
+}
+
+/**
+ * Per round: the handles on which the device is named anywhere in its log — every round cut from
+ * the same capture (a window of the ACL-only part and a window of the addressed part are one log).
+ */
+export function logHandles(rounds: Round[], device: string | null): Map<Round, Set<number>> {
+  const byLog = new Map<string, Set<number>>();
+  const logOf = (r: Round, i: number): string => r.source.files.map((f) => f.sha256 || f.path).join('|') || `round:${i}`;
+  rounds.forEach((r, i) => {
+    const k = logOf(r, i);
+    let hs = byLog.get(k);
+    if (!hs) byLog.set(k, (hs = new Set()));
+    if (device !== null) for (const e of r.events) if (e.peer === device) hs.add(e.handle);
+  });
+  return new Map(rounds.map((r, i) => [r, byLog.get(logOf(r, i))!]));
 }
 
 export interface StreamKey {

@@ -2,7 +2,7 @@
 // values of other devices (or other handles, when one handle is asked for). Nothing is dropped
 // without a word.
 import type { Round } from '../model.js';
-import { ofDevice } from './device.js';
+import { logHandles, ofDevice } from './device.js';
 import type { LeftOut } from './types.js';
 
 /** Peers named per left-out part: the busiest few. */
@@ -18,8 +18,9 @@ function busiest(counts: Map<string | null, number>): (string | null)[] {
 export function leftOut(rounds: Round[], device: string | null, withUnknown: boolean, handle: number | null): LeftOut {
   const out: LeftOut = { rounds: [], values: { otherDevices: 0, otherHandles: 0, peers: [] } };
   const peers = new Map<string | null, number>();
+  const own = logHandles(rounds, device);
   rounds.forEach((r, i) => {
-    const isMine = ofDevice(r.events, device, withUnknown);
+    const isMine = ofDevice(r.events, device, withUnknown, own.get(r));
     const roundPeers = new Map<string | null, number>();
     let mine = 0;
     let onHandle = 0;
