@@ -16,6 +16,8 @@ export interface CaptureErrorDetail {
   offset?: number;
   /** What the user can do about it. */
   hint?: string;
+  /** The content is no capture at all (unknown format, empty): a folder import skips such a file. */
+  notCapture?: boolean;
 }
 
 /** A capture that cannot be read (or read to its end). */

@@ -50,6 +50,7 @@ export function detectFormat(head: Buffer, file?: string): CaptureFormat {
   for (const f of FORMATS) if (f.probe(h)) return f;
   return fail(
     new CaptureError(`not a capture this tool reads (${firstBytes(h)})`, {
+      notCapture: true,
       hint: `Supported: ${FORMATS.map((f) => f.name).join(', ')}`,
     }),
     file,
@@ -92,7 +93,7 @@ function counted(out: PacketOut, seen: (record: number) => void): PacketSink {
 /** Reads a whole capture held in memory. */
 export function readCaptureBuffer(buf: Buffer, emit: PacketOut, name?: string, opts: Pick<ReadOptions, 'hash'> = {}): CaptureInfo {
   const file = name ?? null;
-  if (buf.length === 0) fail(new CaptureError('the file is empty (0 bytes)', { hint: 'Copy the capture again' }), name);
+  if (buf.length === 0) fail(new CaptureError('the file is empty (0 bytes)', { hint: 'Copy the capture again', notCapture: true }), name);
   const format = detectFormat(buf, name);
   let opened: ReturnType<CaptureFormat['open']>;
   try {
@@ -130,7 +131,7 @@ export async function readCaptureFile(path: string, emit: PacketOut, opts: ReadO
   } catch (e) {
     throw e instanceof CaptureError ? e.inFile(path) : unreadable(e, path);
   }
-  if (size === 0) fail(new CaptureError('the file is empty (0 bytes)', { hint: 'Copy the capture again' }), path);
+  if (size === 0) fail(new CaptureError('the file is empty (0 bytes)', { hint: 'Copy the capture again', notCapture: true }), path);
   // Small files get small buffers (a folder of captures should not cost 16 MiB each); the slack
   // lets a capture that is still growing be read in a few more chunks.
   const chunk = Math.min(requested, size + 64 * 1024);

@@ -4,6 +4,7 @@ import { InputError } from '../errors.js';
 import { classicOnlySentence } from '../hci/classic.js';
 import { getHeapStatistics } from 'node:v8';
 import { extractAttFromFile, type ExtractFileResult } from '../hci/extract-file.js';
+import { expandPath, skippable, skippedSentence, type ListedPath } from './paths.js';
 import type { AttEvent, Micros, Round, SourceInfo } from '../model.js';
 
 export type RoundWindow = NonNullable<SourceInfo['window']>;
@@ -136,11 +137,12 @@ export function valueBudget(): number {
 export async function loadCaptures(stateArgs: string[], limits: { maxValues?: number } = {}): Promise<{ rounds: Round[]; context: Round[]; warnings: string[] }> {
   const maxValues = limits.maxValues ?? valueBudget();
   let kept = 0;
-  const byState = new Map<string, FileSpec[]>();
+  const byState = new Map<string, (FileSpec & ListedPath)[]>();
   for (const a of stateArgs) {
     const { state, files } = parseStateArg(a);
-    byState.set(state, [...(byState.get(state) ?? []), ...files]);
+    byState.set(state, [...(byState.get(state) ?? []), ...(await expandSpecs(files))]);
   }
+  const skipped: string[] = [];
   const rounds: Round[] = [];
   const context: Round[] = [];
   const contextFiles = new Set<string>();
@@ -155,12 +157,18 @@ export async function loadCaptures(stateArgs: string[], limits: { maxValues?: nu
       if (!x) {
         // Said before the heap runs out (which would abort the process): a limit and the way around it.
         const path = f.path;
-        x = await extractAttFromFile(f.path, {
-          keepEvents: true,
-          onEvent: () => {
-            if (++kept > maxValues) throw tooManyValues(path, maxValues);
-          },
-        });
+        try {
+          x = await extractAttFromFile(f.path, {
+            keepEvents: true,
+            onEvent: () => {
+              if (++kept > maxValues) throw tooManyValues(path, maxValues);
+            },
+          });
+        } catch (err) {
+          if (!skippable(err, f)) throw err;
+          skipped.push(f.path);
+          continue;
+        }
         read.set(f.path, x);
         const classic = classicOnlySentence(x.result.counts);
         if (classic) throw new InputError(`${f.path}: ${classic}`);
@@ -182,5 +190,21 @@ export async function loadCaptures(stateArgs: string[], limits: { maxValues?: nu
       rounds.push(...rs);
     }
   }
+  if (skipped.length) warnings.push(skippedSentence(skipped));
+  for (const [state] of byState) {
+    if (!rounds.some((r) => r.state === state)) throw new InputError(`state '${state}' has no capture: ${skippedSentence(skipped.filter((p) => byState.get(state)!.some((f) => f.path === p)))}`);
+  }
   return { rounds, context, warnings };
+}
+
+/** Globs and folders in --state files → one spec per file (a window needs one file). */
+async function expandSpecs(files: FileSpec[]): Promise<(FileSpec & ListedPath)[]> {
+  const out: (FileSpec & ListedPath)[] = [];
+  for (const f of files) {
+    const found = await expandPath(f.path, process.cwd());
+    if (f.window && found.length > 1) throw new InputError(`${f.path}: a time window needs one file, not a pattern or a folder`);
+    // A file named alone keeps the path as given (messages and sessions show it as typed).
+    out.push(...(found.length === 1 && !found[0]!.listed ? [{ ...f, listed: false }] : found.map((p) => ({ ...p, window: f.window }))));
+  }
+  return out;
 }

@@ -1,8 +1,7 @@
 // Round source: capture files the user already has. Paths, globs (in the file name) or a folder;
 // one round per file, or one per connection to the device when a file holds several app sessions
 // (the seed's way: one capture per state with 3 restarts). Extra rounds wait for the next requests.
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { characteristicName, serviceName } from '../gatt-names.js';
 import { parseFileSpec, windowEventsOrSay, type RoundWindow } from './files.js';
 import { busiestPeer } from '../analysis/device.js';
@@ -11,6 +10,7 @@ import { classicOnlySentence } from '../hci/classic.js';
 import type { ExtractFile, ExtractFileResult } from '../hci/extract-file.js';
 import type { HandleInfo } from '../hci/types.js';
 import type { GattService, SourceInfo } from '../model.js';
+import { expandPath, skippable, skippedSentence, type ListedPath } from './paths.js';
 import type { RecordedRound, RoundRequest, RoundSource, SourceUI } from './source.js';
 
 /** What the GATT table needs of the extractor's handle table (hci/types HandleInfo). */
@@ -35,13 +35,7 @@ export function gattFromHandles(handles: HandleSeen[], peer: string | null): Gat
   return [...services.values()];
 }
 
-function globRegex(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
-  return new RegExp(`^${body}$`);
-}
-
-export interface ImportSpec {
-  path: string;
+export interface ImportSpec extends ListedPath {
   window: RoundWindow | null;
 }
 
@@ -51,47 +45,13 @@ export async function expandSpecs(answer: string, cwd: string): Promise<ImportSp
   for (const part of answer.split(/[,\n]/).map((p) => p.trim()).filter((p) => p !== '')) {
     const spec = parseFileSpec(part.replace(/^(['"])(.*)\1$/, '$2'));
     if (spec.window && /[*?]/.test(spec.path)) throw new InputError(`${part}: a time window needs one file, not a pattern`);
-    const files = await expandPaths(spec.path, cwd);
+    const files = await expandPath(spec.path, cwd);
     if (spec.window && files.length > 1) throw new InputError(`${part}: a time window needs one file, not a folder`);
-    out.push(...files.map((path) => ({ path, window: spec.window })));
+    out.push(...files.map((f) => ({ ...f, window: spec.window })));
   }
   if (out.length === 0) throw new InputError('no capture file given');
-  return out;
-}
-
-/** "a.btsnoop, caps/*.pklg, folder" → existing files, sorted within each pattern. */
-export async function expandPaths(answer: string, cwd: string): Promise<string[]> {
-  const parts = answer
-    .split(/[,\n]/)
-    .map((p) => p.trim().replace(/^(['"])(.*)\1$/, '$2'))
-    .filter((p) => p !== '');
-  if (parts.length === 0) throw new InputError('no capture file given');
-  const files: string[] = [];
-  for (const part of parts) {
-    const full = resolve(cwd, part.replace(/^~(?=\/)/, process.env.HOME ?? '~'));
-    if (/[*?]/.test(basename(full))) {
-      const dir = dirname(full);
-      if (/[*?]/.test(dir)) throw new InputError(`${part}: wildcards are allowed in the file name only`);
-      const re = globRegex(basename(full));
-      const names = await readdir(dir).catch(() => {
-        throw new InputError(`${part}: folder ${dir} not found`);
-      });
-      const hits = names.filter((n) => re.test(n) && !n.startsWith('.')).sort();
-      if (hits.length === 0) throw new InputError(`${part}: no file matches`);
-      files.push(...hits.map((n) => join(dir, n)));
-      continue;
-    }
-    const st = await stat(full).catch(() => null);
-    if (!st) throw new InputError(`${part}: no such file or folder`);
-    if (st.isDirectory()) {
-      const names = (await readdir(full)).filter((n) => !n.startsWith('.')).sort();
-      const inside: string[] = [];
-      for (const n of names) if ((await stat(join(full, n))).isFile()) inside.push(join(full, n));
-      if (inside.length === 0) throw new InputError(`${part}: the folder holds no files`);
-      files.push(...inside);
-    } else files.push(full);
-  }
-  return [...new Set(files)];
+  // The same file named twice (a folder and one of its files) is one round source.
+  return out.filter((x, i) => out.findIndex((y) => y.path === x.path && JSON.stringify(y.window) === JSON.stringify(x.window)) === i);
 }
 
 /** Splits one capture into rounds: one per connection that carries the device's traffic (inside the window, if any). */
@@ -151,14 +111,25 @@ export class ImportSource implements RoundSource {
     const files = specs.map((s) => s.path);
     const progress = ui.progress(`reading ${files.length} file${files.length === 1 ? '' : 's'}`);
     const rounds: RecordedRound[] = [];
+    const skipped: string[] = [];
     try {
       for (const spec of specs) {
         progress.update(`reading ${basename(spec.path)}`);
-        rounds.push(...splitByConnection(spec, await this.opts.extract(spec.path), request.device));
+        let x: ExtractFileResult;
+        try {
+          x = await this.opts.extract(spec.path);
+        } catch (err) {
+          if (!skippable(err, spec)) throw err;
+          skipped.push(spec.path);
+          continue;
+        }
+        rounds.push(...splitByConnection(spec, x, request.device));
       }
     } finally {
       progress.stop();
     }
+    if (skipped.length) ui.warn(skippedSentence(skipped));
+    if (rounds.length === 0 && skipped.length) throw new InputError(`no capture among ${files.length} file${files.length === 1 ? '' : 's'}: ${skippedSentence(skipped)}`);
     // After a resume, a file given again must not refill rounds with connections already kept.
     const key = (src: SourceInfo, sha: string): string => `${sha}#${src.conn ?? 0}#${src.window ? `${src.window.unit}:${src.window.from}..${src.window.to}` : ''}`;
     const used = new Set((request.previous ?? []).flatMap((p) => p.files.map((f) => key(p, f.sha256))));
