@@ -20,8 +20,9 @@ const KEEP_CAPACITY = 4096;
 /** One link direction: its buffer (kept between frames) and the frame it is filling, if any. */
 interface Stream {
   buf: Uint8Array;
-  /** The last frame returned, kept while frames keep that length (no new view per frame). */
+  /** The last frame returned, kept while frames keep that length (no new view per frame), and the buffer it views. */
   frame: Uint8Array | null;
+  frameOf: Uint8Array | null;
   active: boolean;
   filled: number;
   /** Total frame length (4-byte basic header + payload); -1 until the header is complete. */
@@ -34,7 +35,8 @@ function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, t
     dst.set(src.subarray(from, to), at);
     return;
   }
-  for (let i = from; i < to; i++) dst[at++] = src[i]!;
+  const shift = at - from;
+  for (let i = from; i < to; i++) dst[i + shift] = src[i]!;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -112,7 +114,11 @@ export class L2capReassembler {
     s.filled = filled + take;
     if (total < 0 || s.filled < total) return null;
     let frame = s.frame;
-    if (frame === null || frame.length !== total || frame.buffer !== s.buf.buffer) frame = s.frame = new Uint8Array(s.buf.buffer, s.buf.byteOffset, total);
+    // (Compared by the buffer it views: reading `.buffer` allocates.)
+    if (frame === null || frame.length !== total || s.frameOf !== s.buf) {
+      frame = s.frame = new Uint8Array(s.buf.buffer, s.buf.byteOffset, total);
+      s.frameOf = s.buf;
+    }
     this.finish(s);
     return frame;
   }
@@ -124,7 +130,7 @@ export class L2capReassembler {
       this.lastKey = -1;
       this.last = null;
     }
-    const s: Stream = { buf: EMPTY, frame: null, active: false, filled: 0, total: -1 };
+    const s: Stream = { buf: EMPTY, frame: null, frameOf: null, active: false, filled: 0, total: -1 };
     this.streams.set(key, s);
     this.lastKey = key;
     this.last = s;
@@ -138,6 +144,7 @@ export class L2capReassembler {
     if (s.buf.length > KEEP_CAPACITY) {
       s.buf = EMPTY;
       s.frame = null;
+      s.frameOf = null;
     }
   }
 

@@ -74,6 +74,19 @@ export interface LinkState {
   /** Air captures: last SN and payload per direction (2 = unknown), to drop retransmissions. */
   lastSn: [number, number, number];
   lastPdu: [Uint8Array | null, Uint8Array | null, Uint8Array | null];
+  /**
+   * Time (NaN: no clock) and record of the link's last packet, kept here and copied into the
+   * connection at the end (finishConnections): a number field updates in place, where storing a
+   * fresh time into the connection on every packet allocates.
+   */
+  endT: number;
+  endRecord: number;
+}
+
+/** The link's last packet: its time and record. */
+export function touch(link: LinkState, t: Micros, record: number): void {
+  link.endT = t ?? NaN;
+  link.endRecord = record;
 }
 
 export function dirIndex(dir: Direction): 0 | 1 {
@@ -140,10 +153,20 @@ export class ConnectionTable {
       encryption: 0,
       lastSn: [-1, -1, -1],
       lastPdu: [null, null, null],
+      endT: t ?? NaN,
+      endRecord: record,
     };
     this.links.push(state);
     owner.set(key, state);
     return state;
+  }
+
+  /** Each connection's end and last record from its link's last packet. */
+  finishConnections(): void {
+    for (const l of this.links) {
+      l.connection.end = Number.isNaN(l.endT) ? null : l.endT;
+      l.connection.lastRecord = l.endRecord;
+    }
   }
 
   /** Names learnt after a connection opened (advertising seen later, Remote Name Request). */

@@ -13,7 +13,7 @@ import type { AttEvent, Direction, Micros, Packet } from '../model.js';
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO } from '../model.js';
 import { L2capReassembler, MAX_OPEN_FRAMES, PB_CONTINUING } from './acl.js';
 import { ATT_EXECUTE_WRITE_REQ, ATT_MTU_REQ, ATT_READ_BY_GROUP_REQ, OP_PREPARED_WRITE, attOpName, attSender } from '../att.js';
-import { ConnectionTable, type LinkState } from './connections.js';
+import { ConnectionTable, type LinkState, touch } from './connections.js';
 import { propertyNames as propertyList } from './gatt.js';
 import type { ExtractorCore } from './core.js';
 import { handleHciEvent, hciLinkKey } from './hci-events.js';
@@ -74,7 +74,8 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
   private suppressed = 0;
   private shortAcl = 0;
   start: Micros = null;
-  private end: Micros = null;
+  /** Time of the last timed packet (NaN: none yet); a number field, updated in place. */
+  private endT = NaN;
   /** The last HCI link used: consecutive packets are nearly always on the same handle. */
   private lastKey = -1;
   private lastLink: LinkState | null = null;
@@ -120,7 +121,7 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
     this.counts.packets++;
     if (t !== null) {
       this.start ??= t;
-      this.end = t;
+      this.endT = t;
     }
   }
 
@@ -170,9 +171,7 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
       }
     }
     // After decoding: an app restart found in this packet opens the connection it belongs to.
-    const c = link.connection;
-    c.end = t;
-    c.lastRecord = record;
+    touch(link, t, record);
   }
 
   /** The L2CAP frame that starts at b[o] (its bytes end by limit). Returns the link it belongs to (new after an app restart). */
@@ -228,8 +227,7 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
   private textAtt(pdu: Uint8Array, dir: Direction, peer: string | null, uuid: string | null, record: number, t: Micros): void {
     const key = peer ?? '';
     const link = this.att(this.attLinks.get(key) ?? this.table.open(this.attLinks, key, 0, peer, -1, false, record, t), dir, pdu, 0, pdu.length, record, t, uuid);
-    link.connection.end = t;
-    link.connection.lastRecord = record;
+    touch(link, t, record);
   }
 
   emit(link: LinkState, dir: Direction, opcode: number, op: string, handle: number, b: Uint8Array, start: number, end: number, record: number, t: Micros, uuid: string | null): void {
@@ -282,8 +280,7 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
   }
 
   close(link: LinkState, record: number, t: Micros): void {
-    link.connection.end = t;
-    link.connection.lastRecord = record;
+    touch(link, t, record);
     if (this.lastLink === link) {
       this.lastLink = null;
       this.lastKey = -1;
@@ -291,6 +288,7 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
   }
 
   finish(): ExtractResult {
+    this.table.finishConnections();
     this.table.fillNames();
     const counts = this.counts;
     counts.orphanFragments = this.reassembler.orphanFragments + this.ll.reassembler.orphanFragments;
@@ -304,7 +302,7 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
     if (this.shortAcl) warnings.push(`${this.shortAcl} ACL packets were shorter than their header says (snap length?)`);
     if (counts.encrypted) warnings.push(`${counts.encrypted} link-layer PDUs are encrypted and were not decoded (the sniffer had no key)`);
     if (counts.badCrc) warnings.push(`${counts.badCrc} link-layer PDUs had a bad CRC and were skipped`);
-    return { start: this.start, end: this.end, connections: this.table.connections, handles: this.handleInfos(), counts, warnings };
+    return { start: this.start, end: Number.isNaN(this.endT) ? null : this.endT, connections: this.table.connections, handles: this.handleInfos(), counts, warnings };
   }
 
   private handleInfos(): HandleInfo[] {

@@ -6,7 +6,7 @@
 import type { Direction, LinkLayerPacket } from '../model.js';
 import { L2capReassembler } from './acl.js';
 import { attSender } from '../att.js';
-import { type LinkState, addressKey, advertisedName, dirIndex, formatAddress } from './connections.js';
+import { type LinkState, addressKey, advertisedName, dirIndex, formatAddress, touch } from './connections.js';
 import type { ExtractorCore } from './core.js';
 import { view } from './slab.js';
 
@@ -71,8 +71,7 @@ export class LinkLayerDecoder {
     const pdu = p.pdu;
     const aa = p.accessAddress >>> 0;
     const link = this.links.get(aa) ?? core.table.open(this.links, aa, aa, null, -1, false, p.record, p.t);
-    link.connection.end = p.t;
-    link.connection.lastRecord = p.record;
+    touch(link, p.t, p.record);
     const h0 = pdu[0]!;
     const llid = h0 & 3;
     const cte = h0 & 0x20 ? 1 : 0; // CP bit: a CTEInfo byte follows the header
