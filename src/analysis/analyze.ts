@@ -1,5 +1,5 @@
 // The analysis: rounds → device → streams → frames → groups → bit statistics → labelled, ranked candidates.
-import { minLength } from './stats.js';
+import { groupBy, minLength } from './stats.js';
 import { AnalysisError } from './analysis-error.js';
 import { toHex } from '../hex.js';
 import type { Direction, Round } from '../model.js';
@@ -333,9 +333,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
 function nearMissesOf(id: string, g: StreamGroup, cands: CandidateResult[], rounds: Round[], states: string[], minAgreement: number): NearMiss[] {
   const taken = new Set(cands.flatMap((c) => c.bits.map((b) => c.byte * 8 + b)));
   const misses = findNearMisses(id, g.messages, g.stats.length, minAgreement, (byte, bit) => explained(g.labels.bytes.get(byte)) || taken.has(byte * 8 + bit), (r) => rounds[r]!.index);
-  const byRound = new Map<number, NearMiss[]>();
-  for (const m of misses) byRound.set(m.round, [...(byRound.get(m.round) ?? []), m]);
-  for (const [round, list] of byRound) {
+  for (const [round, list] of groupBy(misses, (m) => m.round)) {
     const rest = g.messages.filter((m) => m.round !== round);
     const stats = countGroup(rest, states);
     for (const m of list) {
@@ -348,8 +346,7 @@ function nearMissesOf(id: string, g: StreamGroup, cands: CandidateResult[], roun
 
 /** One note per round that unlabelled near misses name (the round to check and redo). */
 function oddRounds(misses: NearMiss[]): AnalysisNote[] {
-  const by = new Map<number, NearMiss[]>();
-  for (const m of misses) if (m.label === null) by.set(m.round, [...(by.get(m.round) ?? []), m]);
+  const by = groupBy(misses.filter((m) => m.label === null), (m) => m.round);
   return [...by.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([, l]) => {

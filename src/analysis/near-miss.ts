@@ -2,6 +2,7 @@
 // window given to the wrong state, a round where the switch did not change) hides the answer;
 // naming the disagreeing round lets the user redo exactly that one.
 import { hex0x } from '../hex.js';
+import { groupBy } from './stats.js';
 import type { Label, Message, NearMiss } from './types.js';
 
 /** Messages read per round: enough for its majority, bounded on long recordings. */
@@ -18,12 +19,7 @@ interface RoundBits {
 
 /** Each round's majority value of every bit of the group (share ≥ minAgreement, else mixed). */
 function roundBits(msgs: Message[], length: number, minAgreement: number): RoundBits[] {
-  const byRound = new Map<number, Message[]>();
-  for (const m of msgs) {
-    let l = byRound.get(m.round);
-    if (!l) byRound.set(m.round, (l = []));
-    l.push(m);
-  }
+  const byRound = groupBy(msgs, (m) => m.round);
   const out: RoundBits[] = [];
   const ones = new Uint32Array(length * 8);
   const present = new Uint32Array(length);
