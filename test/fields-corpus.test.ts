@@ -145,3 +145,20 @@ describe.skipIf(!HAVE_CORPUS)('fields on daly_balancer_switch.btsnoop (Daly real
     expect(res.cells[0]).toMatchObject({ offset: 3, count: 16, type: 'u16', endian: 'be', scale: 0.001, unit: 'V' });
   });
 });
+
+describe.skipIf(!HAVE_CORPUS)('fields on ant_ble16zmub.btsnoop (ANT status 7e a1 11, charging)', () => {
+  // Layout: patman15/BMS_BLE-HA custom_components/bms_ble/plugins/ant_bms.py (aiobmsble's ANT plugin):
+  // cell count at byte 9, cells u16 le ×0.001 V from byte 34, temperature count at byte 8, then the
+  // fields moved by (temperatures + cells) × 2: voltage u16 le ×0.01 V at 38, current i16 le ×0.1 A at
+  // 40, SoC u16 le % at 42. Here 2 temperatures and 16 cells: voltage at 74, current at 76. The app
+  // shows V with 2 decimals and A with 1.
+  const isStatus = (b: Buffer) => b.length === 152 && b[0] === 0x7e && b[1] === 0xa1 && b[2] === 0x11 && b[8] === 2 && b[9] === 16;
+  const show = (b: Buffer) => `${fixed(b.readUInt16LE(74) / 100, 2)}V ${fixed(b.readInt16LE(76) / 10, 1)}A`;
+  it('pack voltage, current and the 16 cells are the documented fields', async () => {
+    const { res, frames } = await fieldsOnFrames('ant_ble16zmub.btsnoop', isStatus, show, 4);
+    expect(new Set(frames.map((b) => b.readInt16LE(76))).size).toBeGreaterThan(1);
+    expect(top(res, 0)).toMatchObject({ offset: 74, size: 2, type: 'u16', endian: 'le', scale: 0.01, add: 0 });
+    expect(top(res, 1)).toMatchObject({ offset: 76, size: 2, type: 'i16', endian: 'le', scale: 0.1, add: 0 });
+    expect(res.cells[0]).toMatchObject({ offset: 34, count: 16, type: 'u16', endian: 'le', scale: 0.001, unit: 'V' });
+  });
+});

@@ -398,8 +398,8 @@ function judge(t: Tally, g: FieldGroup, rf: RoundFrames[], vars: Variant[], ref:
   };
 }
 
-/** Lowest top of the range a quantity's field must reach (°C, K, %): a u8 in 0.1 °C stops at 25.5 °C. */
-const USUAL_TOP: Partial<Record<string, number>> = { '°C': 60, K: 333, '%': 100 };
+/** Lowest top of the range a quantity's field must reach: a u8 in 0.1 °C stops at 25.5 °C, an i8 in 0.1 A at 12.7 A. */
+const USUAL_TOP: Partial<Record<string, number>> = { '°C': 60, K: 333, '%': 100, A: 50, mA: 50_000 };
 
 /** Can the encoding hold twice the shown values and the quantity's usual top? */
 function covers(type: string, size: number, float: boolean, vr: Variant, ref: ShownValue, rf: RoundFrames[]): boolean {
