@@ -52,6 +52,24 @@ describe.skipIf(!HAVE_PYTHON)('the aiobmsble draft in python3', () => {
     expect(run.status).toBe(0);
   }, 60_000);
 
+  it('accepted readings: the draft reads them from the recorded frames (pack voltage, a cell array)', async () => {
+    const session = structuredClone(demo);
+    const base = { group: 'g2', handle: 0x11, shown: [], decoded: [], rule: 'test' };
+    session.readings = [
+      { ...base, name: 'pack voltage', unit: 'V', prefix: 'dd03001d', offset: 4, size: 2, type: 'u16', endian: 'be', scale: 0.01, add: 0 },
+      { ...base, name: 'cells', unit: 'V', prefix: 'dd04', offset: 4, size: 2, type: 'u16', endian: 'be', scale: 0.001, add: 0, count: 4 },
+    ];
+    const files = aiobmsbleDraft(decoderModel(session), 'test');
+    const test = files.find((f) => f.path.startsWith('tests/'))!.data;
+    expect(test).toMatch(/\{"pack_voltage": \d+\.\d+\}/);
+    expect(test).toMatch(/\{"cells": \[\d/);
+    const run = await runDraft(files, join(dir, 'readings'));
+    expect(run.status, run.out).toBe(0);
+    // A wrong expected reading fails.
+    const wrong = files.map((f) => (f.path.startsWith('tests/') ? { ...f, data: f.data.replace(/\{"pack_voltage": (\d+)/, (_m, v: string) => `{"pack_voltage": ${Number(v) + 1}`) } : f));
+    expect((await runDraft(wrong, join(dir, 'readings-wrong'))).status).not.toBe(0);
+  }, 60_000);
+
   it('the test fails when a recorded value is wrong (it can fail)', async () => {
     const files = aiobmsbleDraft(decoderModel(demo), 'test').map((f) => (f.path.startsWith('tests/') ? { ...f, data: f.data.replace(/\], True\),/, '], False),') } : f));
     const run = await runDraft(files, join(dir, 'demo-wrong'));

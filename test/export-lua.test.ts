@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKSUMS, type ChecksumParams } from '../src/analysis/checksums.js';
+import { decodeNumber } from '../src/analysis/encodings.js';
 import { describeChecksum } from '../src/analysis/checksums.js';
 import { describeRule, NO_RULE } from '../src/analysis/frames.js';
 import { decoderModel } from '../src/export/decoder-model.js';
@@ -126,6 +127,39 @@ describe.skipIf(!HAVE_TSHARK)('the dissector in the real tshark', () => {
     expect(session.accepted).toMatchObject({ byte: 40, mask: '0x01', values: { off: 0, on: 1 } });
     const checked = await checkSession(session);
     expect(checked).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+
+  it('accepted readings decode with their scale: the demo pack voltage and cell voltages, frame by frame', async () => {
+    const session = await demoSession(join(dir, 'demo-readings'));
+    const base = { group: 'g2', handle: 0x11, shown: [], decoded: [], rule: 'test' };
+    session.readings = [
+      { ...base, name: 'pack voltage', unit: 'V', prefix: 'dd03001d', offset: 4, size: 2, type: 'u16', endian: 'be', scale: 0.01, add: 0 },
+      { ...base, name: 'cells', unit: 'V', prefix: 'dd04', offset: 4, size: 2, type: 'u16', endian: 'be', scale: 0.001, add: 0, count: 4 },
+      { ...base, name: 'shown as text', unit: '', prefix: 'dd03', offset: 4, size: 2, type: 'ascii', endian: null, scale: 1, add: 0 },
+    ];
+    const model = decoderModel(session);
+    expect(model.readings.map((r) => r.id)).toEqual(['pack_voltage', 'cells']);
+    expect(model.skippedReadings).toHaveLength(1);
+    const script = join(dir, 'readings.lua');
+    const lua = luaDissector(model, 'bms-wizard test');
+    expect(lua).toContain('-- Not decoded here (text, BCD or another handle): shown as text (test).');
+    await writeFile(script, lua);
+    let checked = 0;
+    for (const file of model.files) {
+      for (const r of model.readings) {
+        const { rows, err } = runTshark(file.path, script, `bmswizard.${r.id}`);
+        expect(err).not.toMatch(/Lua|error/i);
+        const start = Buffer.from(r.startsWith, 'hex');
+        for (const f of model.frames.filter((x) => Buffer.from(x.bytes).subarray(0, start.length).equals(start))) {
+          if (!session.rounds[f.round]!.source.files.some((x) => x.path === file.path)) continue;
+          const want = Array.from({ length: r.count }, (_, k) => decodeNumber('u16be', f.bytes, r.offset + k * r.size)! * r.scale + r.add);
+          const got = (rows.get(f.lastRecord) ?? []).map(Number);
+          for (const w of want) expect(got.some((g) => Math.abs(g - w) < 1e-6), `${r.id} at record ${f.lastRecord}: ${got} lacks ${w}`).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(20);
   }, 120_000);
 
   it.each([

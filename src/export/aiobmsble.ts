@@ -3,6 +3,7 @@
 // fragment boundaries, and the docs page. The decode part is pure Python, so it runs without
 // aiobmsble and bleak; the header says what was and was not checked.
 import type { ChecksumParams } from '../analysis/checksums.js';
+import { decodeNumber } from '../analysis/encodings.js';
 import { hex0x, hexNum, toHex } from '../hex.js';
 import type { DecoderModel, RecordedFrame } from './decoder-model.js';
 
@@ -102,6 +103,21 @@ function cases(m: DecoderModel): RecordedFrame[] {
 /** What running the draft's test gave: the python3 output line, or why it did not run. */
 export type DraftCheck = { ran: true; ok: boolean; output: string } | { ran: false; why: string };
 
+/** Frames holding accepted readings (a few per reading) with the values the readings' rules give. */
+function readingCases(m: DecoderModel): [RecordedFrame, Record<string, number | number[]>][] {
+  const out: [RecordedFrame, Record<string, number | number[]>][] = [];
+  for (const r of m.readings) {
+    const start = Buffer.from(r.startsWith, 'hex');
+    const enc = r.size === 1 ? r.type : `${r.type}${r.le ? 'le' : 'be'}`;
+    const frames = m.frames.filter((f) => Buffer.from(f.bytes).subarray(0, start.length).equals(start) && f.bytes.length >= r.offset + r.size * r.count).slice(0, 6);
+    for (const f of frames) {
+      const values = Array.from({ length: r.count }, (_, k) => decodeNumber(enc, f.bytes, r.offset + k * r.size)! * r.scale + r.add);
+      out.push([f, { [r.id]: r.count > 1 ? values : values[0]! }]);
+    }
+  }
+  return out;
+}
+
 export function aiobmsbleDraft(m: DecoderModel, generatedBy: string, check?: DraftCheck): ExportFile[] {
   const f = m.field!;
   const mod = `${identifierOf(m)}_bms`;
@@ -137,6 +153,7 @@ export function aiobmsbleDraft(m: DecoderModel, generatedBy: string, check?: Dra
     m.family ? `Known family: the frames match ${plain(m.family.name)}; an existing plugin may already decode this device.` : 'Known family: none of bms-wizard\'s table matched.',
     '"""',
     '',
+    'import struct',
     'from typing import Final',
     '',
     '',
@@ -227,6 +244,30 @@ export function aiobmsbleDraft(m: DecoderModel, generatedBy: string, check?: Dra
       : `    return {${pyString(f.id)}: (frame[${f.byte}] & ${hex0x(f.mask)}) >> ${f.bit}}`,
     '',
     '',
+    '# Accepted readings: (name, frame start, offset, size, type, byte order, scale, add, count); value = raw * scale + add.',
+    'READINGS: Final = [',
+    ...m.readings.map((r) => `    (${pyString(r.id)}, bytes.fromhex(${pyString(r.startsWith)}), ${r.offset}, ${r.size}, ${pyString(r.type)}, ${r.le ? '"little"' : '"big"'}, ${r.scale}, ${r.add}, ${r.count}),  # ${plain(r.name)} in ${plain(r.unit)}`),
+    ']',
+    '',
+    '',
+    'def read_readings(frame: bytes) -> dict[str, float | list[float]]:',
+    '    """The accepted readings found in this frame (cell arrays as lists)."""',
+    '    out: dict[str, float | list[float]] = {}',
+    '    for name, start, offset, size, kind, order, scale, add, count in READINGS:',
+    '        if not frame.startswith(start) or len(frame) < offset + size * count:',
+    '            continue',
+    '        values = []',
+    '        for k in range(count):',
+    '            raw = frame[offset + k * size : offset + (k + 1) * size]',
+    '            if kind == "f32":',
+    '                num = struct.unpack("<f" if order == "little" else ">f", raw)[0]',
+    '            else:',
+    '                num = int.from_bytes(raw, order, signed=kind.startswith("i"))',
+    '            values.append(num * scale + add)',
+    '        out[name] = values if count > 1 else values[0]',
+    '    return out',
+    '',
+    '',
     '# ---- the aiobmsble plugin (needs aiobmsble and bleak; remove the guard when merging) ----',
     '',
     'try:',
@@ -304,13 +345,19 @@ export function aiobmsbleDraft(m: DecoderModel, generatedBy: string, check?: Dra
     '"""',
     '',
     'try:',
-    `    from aiobmsble.bms.${mod} import FrameAssembler, checksum_ok, decode`,
+    `    from aiobmsble.bms.${mod} import FrameAssembler, checksum_ok, decode, read_readings`,
     'except ImportError:  # the draft next to this file, before it is merged',
-    `    from ${mod} import FrameAssembler, checksum_ok, decode  # type: ignore[no-redef]`,
+    `    from ${mod} import FrameAssembler, checksum_ok, decode, read_readings  # type: ignore[no-redef]`,
     '',
     '# (state, notifications as hex, expected value)',
     'RECORDED: list[tuple[str, list[str], bool | int]] = [',
     ...recorded.map((x) => `    (${pyString(x.state)}, [${x.fragments.map((b) => pyString(toHex(b))).join(', ')}], ${f.single ? (f.values[x.state] ? 'True' : 'False') : f.values[x.state]}),`),
+    ']',
+    '',
+    '',
+    '# (notifications as hex, expected readings) for frames that hold accepted readings',
+    'RECORDED_READINGS: list[tuple[list[str], dict[str, float | list[float]]]] = [',
+    ...readingCases(m).map(([x, want]) => `    ([${x.fragments.map((b) => pyString(toHex(b))).join(', ')}], {${Object.entries(want).map(([k, v]) => `${pyString(k)}: ${Array.isArray(v) ? `[${v.join(', ')}]` : v}`).join(', ')}}),`),
     ']',
     '',
     '',
@@ -329,6 +376,23 @@ export function aiobmsbleDraft(m: DecoderModel, generatedBy: string, check?: Dra
     `        assert decode(frames[0]) == {${pyString(f.id)}: expected}, (state, fragments)`,
     '',
     '',
+    ...(m.readings.length
+      ? [
+          'def test_recorded_readings() -> None:',
+          '    """Every accepted reading decodes from the recorded frames to the value its rule gives."""',
+          '    assert RECORDED_READINGS',
+          '    for fragments, expected in RECORDED_READINGS:',
+          '        frames = replay(fragments)',
+          '        assert len(frames) == 1, fragments',
+          '        got = read_readings(frames[0])',
+          '        for name, want in expected.items():',
+          '            values = got[name] if isinstance(got[name], list) else [got[name]]',
+          '            wants = want if isinstance(want, list) else [want]',
+          '            assert len(values) == len(wants) and all(abs(a - b) < 1e-6 for a, b in zip(values, wants)), (name, got[name], want)',
+          '',
+          '',
+        ]
+      : []),
     ...(c
       ? [
           'def test_damaged_frame_is_refused() -> None:',
@@ -344,6 +408,7 @@ export function aiobmsbleDraft(m: DecoderModel, generatedBy: string, check?: Dra
       : []),
     'if __name__ == "__main__":  # runs without pytest too',
     '    test_recorded_frames()',
+    ...(m.readings.length ? ['    test_recorded_readings()'] : []),
     ...(c ? ['    test_damaged_frame_is_refused()'] : []),
     '    print(f"ok: {len(RECORDED)} recorded frames decoded")',
     '',

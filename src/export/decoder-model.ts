@@ -35,6 +35,26 @@ export interface SwitchField {
   values: Record<string, number>;
 }
 
+/** An accepted reading the decoders can read: value = raw × scale + add. */
+export interface ReadingField {
+  name: string;
+  id: string;
+  unit: string;
+  handle: number;
+  startsWith: string;
+  offset: number;
+  size: number;
+  /** u8 i8 u16 i16 u24 i24 u32 i32 f32. */
+  type: string;
+  le: boolean;
+  scale: number;
+  add: number;
+  count: number;
+}
+
+/** Reading types a decoder reads with plain integer or float arithmetic. */
+const NUMERIC = new Set(['u8', 'i8', 'u16', 'i16', 'u24', 'i24', 'u32', 'i32', 'f32']);
+
 export interface DecoderModel {
   target: string;
   sessionId: string;
@@ -49,6 +69,9 @@ export interface DecoderModel {
   frame: { startsWith: string; length: number | null };
   checksum: ChecksumText | null;
   field: SwitchField | null;
+  readings: ReadingField[];
+  /** Accepted readings the decoders leave out (text and BCD encodings, other handles). */
+  skippedReadings: string[];
   uuids: { service: string | null; notify: string | null; write: string | null };
   deviceName: string | null;
   family: { id: string; name: string } | null;
@@ -158,6 +181,19 @@ export function decoderModel(session: Session): DecoderModel {
     }
   });
 
+  const readings: ReadingField[] = [];
+  const skippedReadings: string[] = [];
+  const used = new Set([field.id]);
+  for (const r of session.readings ?? []) {
+    if (!NUMERIC.has(r.type) || r.handle !== a.handle || (r.type === 'f32' && r.size !== 4)) {
+      skippedReadings.push(`${r.name} (${r.rule})`);
+      continue;
+    }
+    let id = identifier(r.name);
+    while (used.has(id)) id = `${id}_`;
+    used.add(id);
+    readings.push({ name: r.name, id, unit: r.unit, handle: r.handle, startsWith: r.prefix.slice(0, 2 * Math.max(4, marker + 1)), offset: r.offset, size: r.size, type: r.type, le: r.endian === 'le', scale: r.scale, add: r.add, count: r.count ?? 1 });
+  }
   const gatt = session.device.gatt ?? [];
   const uuidOf = (h: number): string | null => {
     for (const s of gatt) for (const c of s.characteristics) if (c.handle === h) return c.uuid;
@@ -176,6 +212,8 @@ export function decoderModel(session: Session): DecoderModel {
     frame: { startsWith, length: fixedLength },
     checksum,
     field,
+    readings,
+    skippedReadings,
     uuids: { service, notify: uuidOf(a.handle), write: writeHandle === null ? null : uuidOf(writeHandle) },
     deviceName: session.device.name,
     family: family ? { id: family.id, name: family.name } : null,

@@ -56,6 +56,8 @@ export function luaDissector(m: DecoderModel, generatedBy: string): string {
     `-- Frames are joined from ATT values as the analysis cut them: ${comment(m.ruleText)}.`,
     c ? `-- Checksum (checked on frames of the finding's kind): ${comment(c.algorithm.name)} of bytes ${c.from}.. up to the field ${c.fromEnd} byte(s) before the end${c.algorithm.size === 2 ? (c.le ? ', little-endian' : ', big-endian') : ''}.` : '-- Checksum: none found by the analysis.',
     m.family ? `-- Known family: ${comment(m.family.name)}.` : '-- Known family: none matched.',
+    ...m.readings.map((r) => `-- Reading: ${comment(r.name)} = bytes ${r.offset}..${r.offset + r.size * r.count - 1} ${r.type}${r.size > 1 ? (r.le ? ' le' : ' be') : ''} x ${r.scale} + ${r.add} ${comment(r.unit)}${r.count > 1 ? ` (${r.count} values)` : ''}.`),
+    ...m.skippedReadings.map((t) => `-- Not decoded here (text, BCD or another handle): ${comment(t)}.`),
     '-- Use: tshark -r CAPTURE -X lua_script:THIS_FILE -Y bmswizard  (or copy it to the Wireshark plugins folder)',
     '',
     'local bit = bit32 or bit',
@@ -74,7 +76,16 @@ export function luaDissector(m: DecoderModel, generatedBy: string): string {
     const vs = states.map(([s, v]) => `[${v}] = ${luaString(s)}`).join(', ');
     lines.push(`  ${f.id} = ProtoField.uint8(${luaString(`bmswizard.${f.id}`)}, ${luaString(f.name)}, base.HEX, { ${vs} }, ${hex0x(f.mask)}),`);
   }
-  lines.push('}', 'proto.fields = { F.frame, F.length, F.parts, F.checksum_ok, F.' + f.id + ' }', '');
+  for (const r of m.readings) {
+    const label = r.count > 1 ? `${r.name} (${r.unit}, ${r.count} values)` : `${r.name}${r.unit ? ` (${r.unit})` : ''}`;
+    lines.push(`  ${r.id} = ProtoField.double(${luaString(`bmswizard.${r.id}`)}, ${luaString(label)}),`);
+  }
+  lines.push('}', `proto.fields = { F.frame, F.length, F.parts, F.checksum_ok, ${[f.id, ...m.readings.map((r) => r.id)].map((id) => `F.${id}`).join(', ')} }`, '');
+  const readTvb = (r: DecoderModel['readings'][number]): string =>
+    r.type === 'f32' ? (r.le ? 'le_float' : 'float') : r.type.startsWith('i') ? (r.le ? 'le_int' : 'int') : r.le ? 'le_uint' : 'uint';
+  const readingsLua = m.readings.map(
+    (r) => `  { field = F.${r.id}, starts = ${luaString(Buffer.from(r.startsWith, 'hex'))}, offset = ${r.offset}, size = ${r.size}, count = ${r.count}, read = "${readTvb(r)}", scale = ${r.scale}, add = ${r.add} },`,
+  );
   lines.push(
     'local bad_checksum = ProtoExpert.new("bmswizard.bad_checksum", "Checksum does not verify", expert.group.CHECKSUM, expert.severity.WARN)',
     'proto.experts = { bad_checksum }',
@@ -90,6 +101,10 @@ export function luaDissector(m: DecoderModel, generatedBy: string): string {
     `local GAP_S = ${r.gapMs === null ? 'nil' : r.gapMs / 1000}`,
     `local STARTS = ${luaString(Buffer.from(m.frame.startsWith, 'hex'))}`,
     `local FINDING_LENGTH = ${m.frame.length ?? 'nil'}`,
+    '-- Accepted readings: value = raw * scale + add.',
+    'local READINGS = {',
+    ...readingsLua,
+    '}',
     c ? `local CHECKSUM = { from = ${c.from}, from_end = ${c.fromEnd}, size = ${c.algorithm.size}, le = ${c.le}, compute = ${luaChecksum(c.algorithm.params)} }` : 'local CHECKSUM = nil',
     '',
     '-- Reassembly state: the frame being built, and the frames completed by each packet (kept for',
@@ -167,14 +182,23 @@ export function luaDissector(m: DecoderModel, generatedBy: string): string {
     '  t:add(F.frame, tvb())',
     '  t:add(F.length, #frame)',
     '  t:add(F.parts, parts)',
-    `  if not (starts_with(frame, STARTS) and (FINDING_LENGTH == nil or #frame == FINDING_LENGTH) and #frame > ${f.byte}) then return end`,
-    '  -- The checksum was found on frames of this kind; other kinds may carry another one.',
-    '  local ok = checksum_ok(frame)',
-    '  if ok ~= nil then',
-    '    local item = t:add(F.checksum_ok, ok)',
-    '    if not ok then item:add_proto_expert_info(bad_checksum) end',
+    `  if starts_with(frame, STARTS) and (FINDING_LENGTH == nil or #frame == FINDING_LENGTH) and #frame > ${f.byte} then`,
+    '    -- The checksum was found on frames of this kind; other kinds may carry another one.',
+    '    local ok = checksum_ok(frame)',
+    '    if ok ~= nil then',
+    '      local item = t:add(F.checksum_ok, ok)',
+    '      if not ok then item:add_proto_expert_info(bad_checksum) end',
+    '    end',
+    `    t:add(F.${f.id}, tvb(${f.byte}, 1))`,
     '  end',
-    `  t:add(F.${f.id}, tvb(${f.byte}, 1))`,
+    '  for _, r in ipairs(READINGS) do',
+    '    if starts_with(frame, r.starts) and #frame >= r.offset + r.size * r.count then',
+    '      for k = 0, r.count - 1 do',
+    '        local range = tvb(r.offset + k * r.size, r.size)',
+    '        t:add(r.field, range, range[r.read](range) * r.scale + r.add)',
+    '      end',
+    '    end',
+    '  end',
     'end',
     '',
     'function proto.dissector(tvb, pinfo, tree)',
