@@ -15,6 +15,7 @@ import { parseChecksumText, parseRuleText } from '../src/export/rule-text.js';
 import type { Session } from '../src/session/schema.js';
 import { HAVE_CORPUS } from './helpers/capture-corpus.js';
 import { demoSession, lumentreeSession, sessionFromCaptures } from './helpers/known-sessions.js';
+import { runCli } from './helpers/cli.js';
 import { simulateCapture } from '../src/sim/index.js';
 
 const HAVE_TSHARK = spawnSync('tshark', ['--version']).status === 0;
@@ -113,6 +114,24 @@ describe('frame rule and checksum texts read back', () => {
     expect(luaString('a"b\\c\n]]--')).toBe('"a\\034b\\092c\\010]]--"');
     expect(luaString(Uint8Array.of(0xdd, 0x03))).toBe('"\\221\\003"');
   });
+});
+
+describe('a session without an accepted finding', () => {
+  it('lua and aiobmsble say so in one sentence (exit 2); the bundle leaves the dissector out', async () => {
+    const sessions = join(dir, 'unaccepted');
+    const session = await demoSession(sessions);
+    session.accepted = null;
+    session.step = 'accept';
+    const file = join(sessions, `${session.id}.json`);
+    await writeFile(file, JSON.stringify(session));
+    for (const format of ['lua', 'aiobmsble']) {
+      const r = await runCli(['export', file, '--format', format]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^error: this session has no accepted finding yet; accept a candidate .*\n$/);
+    }
+    const zip = await runCli(['export', file, '--format', 'bundle', '--out', join(dir, 'unaccepted.zip')]);
+    expect(zip.code).toBe(0);
+  }, 60_000);
 });
 
 describe.skipIf(!HAVE_TSHARK)('the dissector in the real tshark', () => {
