@@ -1,13 +1,20 @@
 // Framing as competing hypotheses judged by evidence (issue 10): a small subset of `npm run eval`,
 // the same decision on halves of the data and next to a capture ten times bigger, `none` for whole
 // messages, the app's writes never joined, and the runner-up reported (and worded per shell).
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
+import { deviceFrames } from '../src/analysis/known/device-frames.js';
+import { assemble, describeRule } from '../src/analysis/frames.js';
 import type { AnalysisResult } from '../src/analysis/types.js';
 import { wordNote } from '../src/analysis/wording.js';
 import { shapeCases, simCases } from '../src/bench/eval-cases.js';
 import { runEval } from '../src/bench/eval-run.js';
 import { FLAG_WORDS } from '../src/commands/analyze.js';
+import { loadRounds } from '../src/recorders/files.js';
+import { extractAttFromFile } from '../src/hci/extract-file.js';
 import type { Round } from '../src/model.js';
 import { SimulatedBms } from '../src/sim/index.js';
 import { SHAPES, shapeRounds } from '../src/sim/shapes/index.js';
@@ -73,7 +80,7 @@ describe('hypotheses and their evidence', () => {
   it('reports the chosen rule and the runner-up with their evidence; checksums decide the rare start byte', () => {
     const res = analyze(shapeInput('rare-start', 1).rounds);
     const f = res.framing.find((x) => x.dir === 'device-to-app' && x.handle === SHAPES['rare-start']!.protocol.truth.handle)!;
-    expect(f.chosen.rule).toMatch(/^marker:7b\+length/);
+    expect(f.chosen.rule).toMatch(/^marker:7b(01)?\+length/);
     expect(f.chosen.evidence.checksum).toBeGreaterThan(0.9);
     expect(f.runnerUp).not.toBeNull();
     expect(f.runnerUp!.evidence.score).toBeLessThan(f.chosen.evidence.score);
@@ -93,4 +100,42 @@ describe('hypotheses and their evidence', () => {
     expect(res.framing).toEqual([]);
     expect(res.groups.every((g) => g.frames === 'none')).toBe(true);
   });
+});
+
+const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/captures');
+const HAVE_CORPUS = existsSync(join(CORPUS, 'MANIFEST.md'));
+
+// The same frames, whichever rule text names them (request+length and marker+length may cut alike).
+describe.skipIf(!HAVE_CORPUS)('real captures: each half is cut into the frames the whole capture gives', () => {
+  // Not yet (issue 10, failure 5, open): the second half of ant_ble24bhub is cut request+length
+  // (85% of the whole's frames), the first half of the Seplos capture marker+length (35%): the
+  // hypotheses score within a few hundredths there. `it.fails` turns red once they hold.
+  const open = new Set(['ant_ble24bhub.btsnoop', 'seplos_v2_1101-10E-SP76-16S.btsnoop']);
+  for (const name of ['jbd_sp04s034_l4s_200a_b_u.btsnoop', 'ant_ble24bhub.btsnoop', 'jk_bd6a17s6p_sw710h.btsnoop', 'jk_heating_start_stop_setting.btsnoop', 'lumentree_inverter.btsnoop', 'seplos_v2_1101-10E-SP76-16S.btsnoop']) {
+    (open.has(name) ? it.fails : it)(name, async () => {
+      const file = join(CORPUS, name);
+      const { capture } = await extractAttFromFile(file);
+      const half = Math.floor(capture.records / 2);
+      const whole = new Map((await deviceFrames(await loadRounds([`x=${file}`]))).streams.filter((s) => s.dir === 'device-to-app').map((s) => [s.handle, s.rule]));
+      for (const window of [`@#1..#${half}`, `@#${half + 1}..`]) {
+        for (const s of deviceFrames(await loadRounds([`x=${file}${window}`])).streams) {
+          const rule = whole.get(s.handle);
+          if (s.dir !== 'device-to-app' || s.frames.length < 20 || !rule) continue;
+          const own = new Map<string, number>();
+          for (const f of s.frames) own.set(Buffer.from(f.bytes).toString('hex'), (own.get(Buffer.from(f.bytes).toString('hex')) ?? 0) + 1);
+          let same = 0;
+          const byWhole = s.values.flatMap((v) => assemble(v, rule));
+          for (const f of byWhole) {
+            const k = Buffer.from(f.bytes).toString('hex');
+            const n = own.get(k) ?? 0;
+            if (n > 0) {
+              same++;
+              own.set(k, n - 1);
+            }
+          }
+          expect(same / Math.max(byWhole.length, s.frames.length), `${window} handle 0x${s.handle.toString(16)}: ${s.ruleText} vs ${describeRule(rule)}`).toBeGreaterThanOrEqual(0.95);
+        }
+      }
+    });
+  }
 });
