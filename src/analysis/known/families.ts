@@ -77,6 +77,14 @@ function jk02(layout: '32s' | '24s'): Family {
   };
 }
 
+/** Seplos v2 and v3 share one switch bitmask (aiobmsble calls bit 2 the balancer, esphome the current limit). */
+const SEPLOS_SWITCHES = [
+  { mask: 0x01, meaning: 'the discharge MOSFET' },
+  { mask: 0x02, meaning: 'the charge MOSFET' },
+  { mask: 0x04, meaning: 'the current limit MOSFET (balancer in aiobmsble)' },
+  { mask: 0x08, meaning: 'the heater' },
+];
+
 export const FAMILIES: Family[] = [
   {
     id: 'jbd',
@@ -362,12 +370,7 @@ export const FAMILIES: Family[] = [
             type: 'u8',
             le: false,
             onType: { offset: 3, value: 0x62 },
-            bits: [
-              { mask: 0x01, meaning: 'the discharge MOSFET' },
-              { mask: 0x02, meaning: 'the charge MOSFET' },
-              { mask: 0x04, meaning: 'the current limit (balancer in aiobmsble)' },
-              { mask: 0x08, meaning: 'the heater' },
-            ],
+            bits: SEPLOS_SWITCHES,
           },
         ],
       },
@@ -408,12 +411,7 @@ export const FAMILIES: Family[] = [
             offset: 10,
             type: 'u8',
             le: false,
-            bits: [
-              { mask: 0x01, meaning: 'the discharge MOSFET' },
-              { mask: 0x02, meaning: 'the charge MOSFET' },
-              { mask: 0x04, meaning: 'the current limit MOSFET' },
-              { mask: 0x08, meaning: 'the heater' },
-            ],
+            bits: SEPLOS_SWITCHES,
           },
         ],
       },
