@@ -162,3 +162,18 @@ describe.skipIf(!HAVE_CORPUS)('fields on ant_ble16zmub.btsnoop (ANT status 7e a1
     expect(res.cells[0]).toMatchObject({ offset: 34, count: 16, type: 'u16', endian: 'le', scale: 0.001, unit: 'V' });
   });
 });
+
+describe.skipIf(!HAVE_CORPUS)('fields on lumentree_inverter.btsnoop (Lumentree holding registers 0–94)', () => {
+  // Layout: syssi/esphome-lumentree docs/protocol-design.md, "Device Parameter Registers": register 11
+  // battery voltage ÷100 V, 12 discharge current ÷100 A, 50 battery SoC %; the answer 01 03 be … holds
+  // register r at byte 3 + 2r, big-endian. SoC is 98 % in every frame (one byte, chance level); the IGBT
+  // temperature (register 24, (raw − 1000)/10) is not a BMS encoding and is left out.
+  const isStatus = (b: Buffer) => b.length === 195 && b[0] === 0x01 && b[1] === 0x03 && b[2] === 0xbe;
+  const reg = (b: Buffer, r: number) => b.readUInt16BE(3 + 2 * r);
+  const show = (b: Buffer) => `${fixed(reg(b, 11) / 100, 2)}V ${fixed(((reg(b, 12) << 16) >> 16) / 100, 2)}A`;
+  it('battery voltage and current are the documented registers', async () => {
+    const { res } = await fieldsOnFrames('lumentree_inverter.btsnoop', isStatus, show, 4);
+    expect(top(res, 0)).toMatchObject({ offset: 3 + 2 * 11, size: 2, type: 'u16', endian: 'be', scale: 0.01, add: 0 });
+    expect(top(res, 1)).toMatchObject({ offset: 3 + 2 * 12, size: 2, endian: 'be', scale: 0.01, add: 0 });
+  });
+});
