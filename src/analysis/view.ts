@@ -1,6 +1,6 @@
 // Views of an analysis for people: hex with candidate bits marked, and the candidate table.
 // Pure: returns strings and segments; the command or the wizard decides on colours.
-import { hex0x, hexNum } from '../hex.js';
+import { asciiText, hex0x, hexNum } from '../hex.js';
 import type { AnalysisResult, CandidateResult, GroupResult, Label } from './types.js';
 
 export interface HexSegment {
@@ -59,6 +59,35 @@ export function hexView(group: GroupResult, candidates: CandidateResult[], perLi
     lines.push({ offset: o, segments });
   }
   return lines;
+}
+
+/**
+ * "'1' → '3'": the candidate's byte in each state (states in order) when every one of them is an
+ * ASCII digit, as in ASCII protocols where a reading or a mode is sent as text. A bit candidate's
+ * byte in a state is the example byte with the candidate bits set to that state's value.
+ */
+export function asciiDigitChange(c: Pick<CandidateResult, 'kind' | 'byte' | 'mask' | 'values'>, example: Uint8Array, states: string[]): string | null {
+  const mask = parseInt(c.mask, 16);
+  const ex = example[c.byte];
+  if (ex === undefined || !Number.isInteger(mask)) return null;
+  const bytes = states.map((st) => {
+    const v = c.values[st];
+    if (v === undefined || v < 0) return -1;
+    return c.kind === 'byte' ? v : (ex & ~mask) | (v ? mask : 0);
+  });
+  if (bytes.some((b) => b < 0x30 || b > 0x39) || new Set(bytes).size < 2) return null;
+  return bytes.map((b) => `'${String.fromCharCode(b)}'`).join(' → ');
+}
+
+/** The text row under a hex row: each printable byte under its hex, '.' for the others (cells of `cell` characters). */
+export function asciiRow(line: HexLine, cell: number, at = 0): string {
+  const text = asciiText(Buffer.from(line.segments.map((s) => parseInt(s.hex, 16))));
+  return [...text].map((ch) => `${' '.repeat(at)}${ch}`.padEnd(cell)).join('').trimEnd();
+}
+
+/** True when a message holds text worth a text row: a run of 4 or more printable ASCII bytes. */
+export function holdsText(example: string): boolean {
+  return /[ -~]{4,}/.test(Buffer.from(example, 'hex').toString('latin1'));
 }
 
 /** Plain-text rendering of a hex view: marked bytes in [brackets]. */

@@ -1,5 +1,5 @@
 // `bms-wizard analyze`: captures per state → rounds → the analysis → a report (or --json).
-import { hex0x } from '../hex.js';
+import { asciiText, hex0x } from '../hex.js';
 import kleur from 'kleur';
 import { analyze } from '../analysis/analyze.js';
 import { knownProtocol, type KnownProtocol } from '../analysis/known/context.js';
@@ -10,7 +10,7 @@ import { loadCaptures, parseStateArg } from '../recorders/files.js';
 import { SETTINGS } from '../analysis/options.js';
 import type { AnalysisOptions, AnalysisResult, SettingName } from '../analysis/types.js';
 import { HEAT_TONES, heatmapLegend, heatmapRows } from '../analysis/heatmap-text.js';
-import { candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
+import { asciiDigitChange, candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
 import { colourEnabled } from '../colour.js';
 import { InputError } from '../errors.js';
 import type { Round } from '../model.js';
@@ -37,6 +37,7 @@ const plain = new Proxy({} as typeof kleur, { get: () => identity });
 export function report(result: AnalysisResult, c: typeof kleur = plain, known: KnownProtocol | null = null, columns = 0): string {
   const out: string[] = [];
   const states = Object.keys(result.states);
+  const coloured = c !== plain;
   out.push(`${c.bold('Device')} ${result.device ?? '(no address in the captures)'}`);
   out.push(
     `${c.bold('States')} ${states.map((s) => `${s}: ${result.states[s]!.rounds} round${result.states[s]!.rounds === 1 ? "" : "s"}, ${result.states[s]!.messages} messages`).join('; ')}`,
@@ -65,20 +66,22 @@ export function report(result: AnalysisResult, c: typeof kleur = plain, known: K
     shown.add(cand.group);
     const g = result.groups.find((x) => x.id === cand.group)!;
     out.push('', `${c.bold(`${g.id} example`)} (${g.dir}, handle ${hex0x(g.handle, 4)}, best: ${describeBits(cand)})`);
+    const example = Buffer.from(g.example, 'hex');
     for (const line of hexView(g, result.candidates)) {
-      const cells = line.segments.map((s) => {
-        if (s.mask) return s.rank === 1 ? c.bgYellow(c.black(s.hex)) : c.underline(c.yellow(s.hex));
-        if (s.label) return c.dim(s.hex);
-        return s.hex;
-      });
-      const marks = line.segments.filter((s) => s.mask).map((s) => `${s.byte}:${hex0x(s.mask)}`);
+      // With colour the highlight marks a byte; without, brackets do (as in the wizard).
+      const cells = coloured
+        ? line.segments.map((s) => (s.mask ? (s.rank === 1 ? c.bgYellow(c.black(s.hex)) : c.underline(c.yellow(s.hex))) : s.label ? c.dim(s.hex) : s.hex)).join(' ')
+        : line.segments.map((s) => (s.mask ? `[${s.hex}]` : ` ${s.hex} `)).join('');
+      const marks = line.segments
+        .filter((s) => s.mask)
+        .map((s) => {
+          const digits = result.candidates.filter((x) => x.group === g.id && x.byte === s.byte).map((x) => asciiDigitChange(x, example, states)).find((d) => d !== null);
+          return `${s.byte}:${hex0x(s.mask)}${digits ? ` (ASCII digit ${digits})` : ''}`;
+        });
       // Printable text beside the hex: many BMS and scooters speak ASCII.
-      const text = line.segments.map((s) => {
-        const v = parseInt(s.hex, 16);
-        return v >= 0x20 && v < 0x7f ? String.fromCharCode(v) : '.';
-      }).join('');
-      const pad = '   '.repeat(16 - line.segments.length);
-      out.push(`  ${String(line.offset).padStart(4)}  ${cells.join(' ')}${pad}  ${c.dim(text)}${marks.length ? c.dim(`   ← ${marks.join(' ')}`) : ''}`);
+      const text = asciiText(example.subarray(line.offset, line.offset + line.segments.length));
+      const pad = (coloured ? '   ' : '    ').repeat(16 - line.segments.length);
+      out.push(`  ${String(line.offset).padStart(4)}  ${cells}${pad}  ${c.dim(text)}${marks.length ? c.dim(`   ← ${marks.join(' ')}`) : ''}`);
     }
     const heat = columns > 0 ? heatmapRows(g, result.candidates.filter((x) => x.group === g.id), (cell) => (cell.candidate ? c.bgYellow(c.black(cell.char)) : c[HEAT_TONES[cell.level] ?? 'gray'](cell.char)), columns - 2) : null;
     if (heat) out.push(`  ${c.dim('heatmap: one character a byte, colour = how often it changes')}`, ...heat.map((l) => `  ${l}`));

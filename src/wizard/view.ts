@@ -3,7 +3,7 @@
 // table and hex layout come from the analysis room's view helpers, the colours from here.
 import { hex0x } from '../hex.js';
 import { basename } from 'node:path';
-import { candidateRows, describeBits, hexView, markedBits, padTable } from '../analysis/view.js';
+import { asciiDigitChange, asciiRow, candidateRows, describeBits, hexView, holdsText, markedBits, padTable } from '../analysis/view.js';
 import type { CandidateResult, GroupResult } from '../analysis/types.js';
 import { SETTING_TITLES, wordNote, type SettingWords } from '../analysis/wording.js';
 import type { GattService, SourceInfo } from '../model.js';
@@ -74,19 +74,27 @@ export function bitsView(value: number, mask: number, s: Style): string {
 export function groupHexView(g: GroupResult, ranked: CandidateResult[], states: string[], s: Style): string[] {
   const rows = hexView(g, ranked);
   const lines: string[] = [];
+  const withText = holdsText(g.example);
   for (const row of rows) {
     // With colour the highlight marks a byte; without, brackets do (and need the room).
     const text = s.enabled
       ? row.segments.map((seg) => (seg.mask ? s.mark(seg.hex) : seg.label ? s.dim(seg.hex) : seg.hex)).join(' ')
       : row.segments.map((seg) => (seg.mask ? `[${seg.hex}]` : ` ${seg.hex} `)).join('').trimEnd();
     lines.push(`    ${s.dim(String(row.offset).padStart(4, ' '))}${s.enabled ? '  ' : ' '}${text}`);
+    // ASCII protocols (AT commands, ASCII hex): the text under its bytes.
+    if (withText) lines.push(`    ${' '.repeat(4)}${s.enabled ? '  ' : ' '}${s.dim(s.enabled ? asciiRow(row, 3) : asciiRow(row, 4, 1))}`);
   }
   const bytes = Buffer.from(g.example, 'hex');
   const width = String(bytes.length).length;
   // Best candidate first.
   for (const seg of rows.flatMap((r) => r.segments).filter((x) => x.mask).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))) {
     const here = ranked.map((c, i) => ({ c, rank: i + 1 })).filter(({ c }) => c.group === g.id && c.byte === seg.byte);
-    const what = here.map(({ c, rank }) => `#${rank} ${c.bits.length > 1 ? `bits ${c.bits.join(',')}` : `bit ${c.bit}`}: ${states.map((st) => `${st} ${candidateValue(c, c.values[st])}`).join(', ')}${c.label ? ` [${c.label}]` : ''}`).join('; ');
+    const what = here
+      .map(({ c, rank }) => {
+        const digits = asciiDigitChange(c, bytes, states);
+        return `#${rank} ${c.bits.length > 1 ? `bits ${c.bits.join(',')}` : `bit ${c.bit}`}: ${states.map((st) => `${st} ${candidateValue(c, c.values[st])}`).join(', ')}${digits ? ` (ASCII digit ${digits})` : ''}${c.label ? ` [${c.label}]` : ''}`;
+      })
+      .join('; ');
     lines.push(`    byte ${String(seg.byte).padStart(width)} = 0x${seg.hex} = ${bitsView(bytes[seg.byte]!, seg.mask, s)}   ${what}`);
   }
   return lines;
