@@ -93,15 +93,22 @@ function awaitingMore(parts: Uint8Array[], len: number, rule: FrameRule): boolea
 }
 
 /** Builds the frames of one round's stream under a rule. */
-export function assemble(values: StreamValue[], rule: FrameRule): Frame[] {
-  const out: Frame[] = [];
+/** Builds the object for one frame (the analysis builds its messages directly: no frame object in between). */
+export type MakeFrame<T> = (bytes: Uint8Array, t: Micros, record: number, parts: number, request: string | null, orphan: boolean) => T;
+
+const makeFrame: MakeFrame<Frame> = (bytes, t, record, parts, request, orphan) => ({ bytes, t, record, parts, request, orphan });
+
+export function assemble(values: StreamValue[], rule: FrameRule): Frame[];
+export function assemble<T>(values: StreamValue[], rule: FrameRule, make: MakeFrame<T>): T[];
+export function assemble<T>(values: StreamValue[], rule: FrameRule, make: MakeFrame<T> = makeFrame as MakeFrame<T>): T[] {
+  const out: T[] = [];
   let parts: Uint8Array[] = [];
   let len = 0;
   let first: StreamValue | null = null;
   let nParts = 0;
   const plain = !rule.marker && !rule.request && rule.gapUs === null;
   const emit = (bytes: Uint8Array, from: StreamValue, n: number, orphan = false): void => {
-    out.push({ bytes, t: from.t, record: from.record, parts: n, request: from.request, orphan });
+    out.push(make(bytes, from.t, from.record, n, from.request, orphan));
   };
   const flush = (): void => {
     if (len > 0 && first) emit(concat(parts, len), first, nParts);
