@@ -117,5 +117,10 @@ describe('bms-wizard fields', () => {
     expect([none.code, none.err]).toEqual([2, expect.stringMatching(/no rounds given/)]);
     const bad = await runCli(['fields', '--round', 'x.btsnoop=13.2Q']);
     expect([bad.code, bad.err]).toEqual([2, expect.stringMatching(/unit 'Q'/)]);
+    // A control character typed or pasted into a value is shown, never sent to the terminal.
+    const esc = await runCli(['fields', '--round', 'x.btsnoop=13.2V \x1b]52;c;aGk=\x07']);
+    expect(esc.code).toBe(2);
+    expect(esc.err).toContain('\\x1b]52');
+    expect(esc.err).not.toMatch(/[\x00-\x08\x1b\x7f]/);
   });
 });

@@ -1,6 +1,7 @@
 // The one grammar for values an app showed: "13.28V 80% -2.5A 21.3C", "soc=80%", "3.312 V".
 // Used by `fields`, `analyze --find` and the wizard's "what did the app show?" question.
 import { InputError } from '../errors.js';
+import { visible } from '../text-safe.js';
 
 /** What a unit measures: decides which BMS-typical encodings are tried (temperature offsets, current offsets). */
 export type Quantity = 'voltage' | 'current' | 'percent' | 'temperature' | 'capacity' | 'power' | 'energy' | 'number';
@@ -46,10 +47,10 @@ const VALUE = /^(?:([A-Za-z_][\w.-]*)=)?([-+]?\d+(?:[.,]\d+)?)\s*([a-zA-Z%°]*)$
 export function parseShownValue(text: string, what = 'the value'): ShownValue {
   const t = text.trim();
   const m = VALUE.exec(t);
-  if (!m) throw new InputError(`${what} '${text}' is not a number with an optional unit and name; write e.g. 13.28V, 80%, -2.5A, 21.3C or soc=80%`);
+  if (!m) throw new InputError(`${what} '${visible(text)}' is not a number with an optional unit and name; write e.g. 13.28V, 80%, -2.5A, 21.3C or soc=80%`);
   const number = m[2]!.replace(',', '.');
   const u = UNITS[m[3]!.toLowerCase()];
-  if (!u) throw new InputError(`${what} '${text}' has the unit '${m[3]}', which is not known; use ${UNIT_LIST}`);
+  if (!u) throw new InputError(`${what} '${visible(text)}' has the unit '${m[3]}', which is not known; use ${UNIT_LIST}`);
   const decimals = /\.(\d+)$/.exec(number)?.[1]!.length ?? 0;
   return {
     text: t.slice(m[1] ? m[1].length + 1 : 0),
@@ -100,7 +101,7 @@ export function checkShownRounds(rounds: ShownValue[][]): void {
 export function parseRoundArg(arg: string, index: number): { file: string; shown: ShownValue[] } {
   const eq = arg.indexOf('=');
   const file = (eq < 0 ? arg : arg.slice(0, eq)).trim();
-  if (!file) throw new InputError(`--round '${arg}' names no capture; write --round FILE='13.28V 80%'`);
+  if (!file) throw new InputError(`--round '${visible(arg)}' names no capture; write --round FILE='13.28V 80%'`);
   const shown = eq < 0 ? [] : parseShownValues(arg.slice(eq + 1), `round ${index + 1}`);
   return { file, shown };
 }

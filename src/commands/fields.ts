@@ -1,5 +1,6 @@
 // `bms-wizard fields`: rounds with the values the app showed → the fields that hold them.
 import { InputError } from '../errors.js';
+import { visible } from '../text-safe.js';
 import type { Round } from '../model.js';
 import { stringList, type Command, type CommandContext, type OptionValues } from './command.js';
 import { loadCaptures } from '../recorders/files.js';
@@ -55,11 +56,11 @@ Examples:
     json: { type: 'boolean' },
   },
   async run(values: OptionValues, positionals: string[], ctx: CommandContext): Promise<number> {
-    if (positionals.length) throw new InputError(`unexpected argument '${positionals[0]}'; give each round as --round FILE='13.28V 80%'`);
+    if (positionals.length) throw new InputError(`unexpected argument '${visible(positionals[0]!)}'; give each round as --round FILE='13.28V 80%'`);
     const args = stringList(values.round);
     if (args.length === 0) throw new InputError("no rounds given; use --round FILE='13.28V 80% -2.5A' (repeat for more rounds)");
     const limitText = typeof values.limit === 'string' ? values.limit : '5';
-    if (!/^\d+$/.test(limitText) || Number(limitText) < 1) throw new InputError(`--limit '${limitText}' must be a whole number of candidates, at least 1`);
+    if (!/^\d+$/.test(limitText) || Number(limitText) < 1) throw new InputError(`--limit '${visible(limitText)}' must be a whole number of candidates, at least 1`);
     const { options } = settingsFromFlags(values, FIELDS_SETTINGS);
     const { rounds, context, shown, warnings } = await loadShownRounds(args);
     if (shown.every((s) => s.length === 0)) throw new InputError("no values given; write what the app showed after the capture: --round FILE='13.28V 80%'");

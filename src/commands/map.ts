@@ -1,5 +1,6 @@
 // `bms-wizard map`: per group, the table maintainers draw by hand (one row per byte offset).
 import { InputError } from '../errors.js';
+import { visible } from '../text-safe.js';
 import { stringList, type Command, type CommandContext, type OptionValues } from './command.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 import { loadShownRounds } from './fields.js';
@@ -36,7 +37,7 @@ Examples:
     const args = [...positionals, ...stringList(values.round)];
     if (args.length === 0) throw new InputError('no capture given; use bms-wizard map CAPTURE (or --round FILE=VALUES)');
     const colsText = typeof values.columns === 'string' ? values.columns : '4';
-    if (!/^\d+$/.test(colsText) || Number(colsText) < 1 || Number(colsText) > 12) throw new InputError(`--columns '${colsText}' must be a whole number from 1 to 12`);
+    if (!/^\d+$/.test(colsText) || Number(colsText) < 1 || Number(colsText) > 12) throw new InputError(`--columns '${visible(colsText)}' must be a whole number from 1 to 12`);
     const { options } = settingsFromFlags(values, MAP_SETTINGS);
     // A positional capture may not carry values: "FILE" alone, even with '=' in a window-less name, is a file.
     const { rounds, context, shown, warnings } = await loadShownRounds(args, positionals.length);
@@ -45,7 +46,7 @@ Examples:
     const result = frameMap(rounds, shown, { ...options, learnFrom: context }, Number(colsText));
     const want = typeof values.group === 'string' ? values.group : null;
     const groups = want ? result.groups.filter((g) => g.group === want) : result.groups;
-    if (want && groups.length === 0) throw new InputError(`no group '${want}' in these captures; the groups are ${result.groups.map((g) => g.group).join(', ') || 'none'}`);
+    if (want && groups.length === 0) throw new InputError(`no group '${visible(want)}' in these captures; the groups are ${result.groups.map((g) => g.group).join(', ') || 'none'}`);
     if (values.json) ctx.stdout.write(JSON.stringify({ device: result.device, groups }, null, 2) + '\n');
     else {
       const { mapLines } = await import('../analysis/map-view.js');
