@@ -33,15 +33,16 @@ export function startFlags(rounds: StreamValue[][]): StartFlags {
 }
 
 /**
- * The pause that separates bursts: four times the median time between values (inside a burst,
- * when bursts hold two values or more), and at least 20 ms (a few connection intervals).
+ * The pause that separates bursts: four times the time between values that three quarters of the
+ * gaps stay under (inside a burst, when bursts hold four values or more; several connection
+ * intervals apart on a slow link), and at least 20 ms.
  */
 function pauseUs(rounds: StreamValue[][]): number | null {
   const gaps: number[] = [];
   for (const r of rounds) for (let i = 1; i < r.length; i++) if (r[i]!.t !== null && r[i - 1]!.t !== null) gaps.push(Math.max(0, r[i]!.t! - r[i - 1]!.t!));
   if (gaps.length < 8) return null;
   gaps.sort((a, b) => a - b);
-  return Math.max(4 * gaps[Math.floor(gaps.length / 2)]!, 20_000);
+  return Math.max(4 * gaps[Math.floor(gaps.length * 0.75)]!, 20_000);
 }
 
 /** The frame type: the first byte after the marker (or the first byte). */
