@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSession } from '../src/session/store.js';
 import { ensureDist } from './helpers/dist.js';
+import { corpusFile, HAVE_CORPUS } from './helpers/capture-corpus.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
@@ -116,4 +117,23 @@ describe.skipIf(!hasTmux)('bms-wizard in a real terminal (tmux)', () => {
     expect(again.code, again.text).toBe(0);
     expect((await loadSession(file)).session.step).toBe('done');
   });
+
+  it.skipIf(!HAVE_CORPUS)('a reading: the values the app showed are typed after the round, the field is accepted', async () => {
+    const dir = join(root, 'reading');
+    const capture = corpusFile('jbd_sp04s034_l4s_200a_b_u.btsnoop');
+    start('reading', `node bin/bms-wizard.js --sessions-dir ${dir}`);
+    const r = await drive('reading', [
+      [/A switch, a reading, or both/, ['Down', 'Enter']],
+      [/^\? Rounds/, ['C-u', 'literal:1', 'Enter']],
+      [/Capture file\(s\) for 'reading' round 1/, [`literal:${capture}@#1..#300`, 'Enter']],
+      [/What did the app show during this round/, ['literal:13.70V soc=100% 19.5C', 'Enter']],
+    ], 150_000);
+    expect(r.code, r.text).toBe(0);
+    expect(r.text).toMatch(/bytes 4–5 u16 be × 0\.01 V {2}13\.7 \(13\.70V\)/);
+    const name = (await readdir(dir)).find((f) => f.endsWith('.json') && !f.endsWith('.report.json'))!;
+    const { session } = await loadSession(join(dir, name));
+    expect(session.target.kind).toBe('reading');
+    expect(session.rounds[0]!.shown).toEqual(['13.70V', 'soc=100%', '19.5C']);
+    expect(session.readings!.find((x) => x.name === 'soc')).toMatchObject({ offset: 23, size: 1, type: 'u8' });
+  }, 180_000);
 });
