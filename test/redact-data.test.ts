@@ -6,6 +6,7 @@ import { createRedactor } from '../src/export/redact.js';
 import { buildReport } from '../src/export/report.js';
 import { reportMarkdown } from '../src/export/markdown.js';
 import { newSession, type Session } from '../src/session/schema.js';
+import { completeResult } from '../src/session/complete.js';
 
 const DEVICE = 'a4:c1:38:0a:1b:2c';
 const BYTES = 'a4c1380a1b2c';
@@ -61,12 +62,13 @@ function session(): Session {
   s.analysis = {
     settings: {},
     ranAt: s.created,
-    result: {
+    // As a session file stores it; loading fills in the rest (session/complete.ts).
+    result: completeResult({
       states: { on: { captures: 1, messages: 1 }, off: { captures: 1, messages: 1 } },
       groups: [{ id: 'g1', handle: 17, dir: 'device-to-app', key: 'prefix:2', prefix: 'dd03', length: 16, frames: 'marker', messages: { on: 1, off: 1 }, example: frame }],
       candidates: [{ group: 'g1', byte: 15, bit: 0, mask: '0x01', values: { on: 1, off: 0 }, support: { on: 1, off: 1 }, agreement: 1, label: null, score: 1 }],
       findings: [],
-    },
+    }),
   };
   return s;
 }

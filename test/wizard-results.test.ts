@@ -2,6 +2,8 @@
 // with the bits marked, the advice when the answer is ambiguous, redoing one round, recording
 // another state; and the round feedback (where the round came from, redo offered first when
 // the device sent nothing).
+import type { AnalysisResult } from '../src/analysis/types.js';
+import { completeResult } from '../src/session/complete.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +14,6 @@ import { InputError } from '../src/errors.js';
 import { ImportSource } from '../src/recorders/import.js';
 import { reportMarkdown } from '../src/export/markdown.js';
 import { buildReport } from '../src/export/report.js';
-import type { StoredAnalysisResult } from '../src/session/schema.js';
 import { realEngine } from '../src/wizard/engine.js';
 import { runWizard } from '../src/wizard/run.js';
 import { makeStyle, wrapLine } from '../src/wizard/style.js';
@@ -129,12 +130,14 @@ describe('wizard result screen', () => {
 });
 
 describe('what next', () => {
-  const base = (cands: Partial<StoredAnalysisResult['candidates'][number]>[]): StoredAnalysisResult => ({
+  // A result as an older session file stores it; loading fills in the rest (session/complete.ts).
+  const stored = (cands: Partial<AnalysisResult['candidates'][number]>[]) => ({
     states: { on: { captures: 1, messages: 9 }, off: { captures: 1, messages: 9 } },
     groups: [{ id: 'g1', handle: 17, dir: 'device-to-app', key: 'auto', prefix: 'dd03', length: 4, frames: 'none', messages: { on: 9, off: 9 }, example: 'dd030203' }],
     candidates: cands.map((c) => ({ group: 'g1', byte: 3, bit: 1, mask: '0x02', values: { on: 1, off: 0 }, support: { on: 9, off: 9 }, agreement: 1, label: null, score: 0.9, ...c })),
     findings: [],
   });
+  const base = (cands: Partial<AnalysisResult['candidates'][number]>[]): AnalysisResult => completeResult(stored(cands));
 
   it('says which bits cannot be told apart and suggests another state', () => {
     const tips = nextSteps(base([{ byte: 3 }, { byte: 2, bit: 0, mask: '0x01', score: 0.88 }]), ['on', 'off'], 3);
@@ -142,7 +145,7 @@ describe('what next', () => {
   });
 
   it('speaks of the wizard\'s settings where the analysis names analyze\'s options', () => {
-    const r: StoredAnalysisResult = { ...base([]), notes: [{ code: 'no-bit' }, { code: 'weak-differences', count: 2, minSupport: 2, rankWith: 1, example: { group: 'g1', byte: 3, mask: '0x02' } }] };
+    const r: AnalysisResult = { ...base([]), notes: [{ code: 'no-bit' }, { code: 'weak-differences', count: 2, minSupport: 2, rankWith: 1, example: { group: 'g1', byte: 3, mask: '0x02' } }] };
     const tips = nextSteps(r, ['on', 'off'], 3).join('\n');
     expect(tips).not.toMatch(/--/);
     expect(tips).toMatch(/change the analysis settings \(framing, grouping\)/);
@@ -151,14 +154,14 @@ describe('what next', () => {
 
   it('offers the runner-up framing of a close call as a menu entry, once, and not when it is the setting already', () => {
     const close = { code: 'framing-close' as const, handle: 0x11, dir: 'device-to-app' as const, chosen: 'none', chosenScore: 0.5, runnerUp: 'request', runnerUpScore: 0.46, setting: 'request' };
-    const r: StoredAnalysisResult = { ...base([]), notes: [close, { ...close, handle: 0x12 }] };
+    const r: AnalysisResult = { ...base([]), notes: [close, { ...close, handle: 0x12 }] };
     expect(framingSwitches(r)).toEqual([{ name: expect.stringMatching(/^Re-run with framing request \(the close runner-up for handle 0x0011: request\)$/), value: 'frames:request' }]);
     expect(nextSteps(r, ['on', 'off'], 3).join('\n')).toMatch(/close call: none .* try framing request \(analysis settings\)/);
     expect(framingSwitches({ ...r, settings: { frames: 'request', key: 'auto', minAgreement: 0.9, minSupport: 2, handle: null, device: null } })).toEqual([]);
   });
 
   it('shows notes of session files written before notes were data as they were worded', () => {
-    const r: StoredAnalysisResult = { ...base([]), notes: ['state on has only 1 round: record at least 2 (3 is better)'] };
+    const r: AnalysisResult = completeResult({ ...stored([]), notes: ['state on has only 1 round: record at least 2 (3 is better)'] });
     expect(nextSteps(r, ['on', 'off'], 3).join('\n')).toMatch(/state on has only 1 round/);
   });
 

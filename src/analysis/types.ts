@@ -252,7 +252,9 @@ export type AnalysisNote =
   | { code: 'near-miss'; state: string; index: number; bits: number; example: { group: string; byte: number; mask: string } }
   | { code: 'bits-together'; bits: { group: string; byte: number; bits: number[]; mask: string }[] }
   /** Two framings of a stream are close calls: the chosen one and the runner-up (with the setting that asks for it). */
-  | { code: 'framing-close'; handle: number; dir: Direction; chosen: string; chosenScore: number; runnerUp: string; runnerUpScore: number; setting: string };
+  | { code: 'framing-close'; handle: number; dir: Direction; chosen: string; chosenScore: number; runnerUp: string; runnerUpScore: number; setting: string }
+  /** A note as worded by a version before notes were data (old session files, filled in on load); analyze() never makes it. */
+  | { code: 'worded'; text: string };
 
 /** Why the analysis cannot run on these inputs: a code plus values (thrown as AnalysisError). */
 export type AnalysisProblem =

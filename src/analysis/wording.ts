@@ -64,6 +64,8 @@ export function wordNote(n: AnalysisNote, w: SettingWords): string {
       const names = n.bits.map((b) => `${b.group} byte ${b.byte} ${plural(b.bits.length, 'bit', 'bits')} ${b.bits.join('+')} (${b.mask})`);
       return `these ${n.bits.length} bits move together in every round (${names.join(', ')}): a third state, or a round where only the switch changes, can separate them`;
     }
+    case 'worded':
+      return n.text;
     case 'framing-close':
       return `the frames of handle 0x${n.handle.toString(16).padStart(4, '0')} (${n.dir}) were a close call: ${n.chosen} (evidence ${n.chosenScore.toFixed(2)}) against ${n.runnerUp} (${n.runnerUpScore.toFixed(2)}); if the answer looks wrong, try ${w.set('frames', n.setting)}`;
   }

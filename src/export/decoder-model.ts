@@ -1,13 +1,14 @@
 // What a decoder export needs from a session: the device's handles and UUIDs, the frame rule the
 // analysis used, the checksum, the accepted finding as a field, and the recorded frames with the
 // ATT values (fragments) each was joined from.
+import type { GroupResult } from '../analysis/types.js';
 import { assemble, NO_RULE, type FrameRule, type StreamValue } from '../analysis/frames.js';
 import { familyById } from '../analysis/known/families.js';
 import { CHECKSUMS } from '../analysis/checksums.js';
 import { InputError } from '../errors.js';
 import { parseHex, toHex } from '../hex.js';
 import { sessionRounds } from '../session/rounds.js';
-import type { Session, StoredGroup } from '../session/schema.js';
+import type { Session } from '../session/schema.js';
 import { sessionKnown } from './known.js';
 import { parseChecksumText, parseRuleText, type ChecksumText, type RuleText } from './rule-text.js';
 
@@ -99,7 +100,7 @@ function toFrameRule(r: RuleText): FrameRule {
 }
 
 /** The stored frames text of the group, e.g. "marker:dd+length@3+7". */
-function groupOf(session: Session): StoredGroup {
+function groupOf(session: Session): GroupResult {
   const a = session.accepted;
   const g = a && session.analysis?.result.groups.find((x) => x.id === a.group);
   if (!a || !g) throw new InputError('this session has no accepted finding yet; accept a candidate in the wizard (bms-wizard resume) before exporting a decoder');

@@ -1,12 +1,11 @@
 // The report as markdown for a maintainer's issue: device and GATT, the app's queries, rounds
 // per state, the candidate table, hex views with the bits marked, the decoder rule, notes.
+import type { CandidateResult, GroupResult } from '../analysis/types.js';
 import { hex0x } from '../hex.js';
 import { describeBits, hexView, markedBits } from '../analysis/view.js';
 import { candidateValue, isSingleBit, maskOf, prefixWords } from '../session/finding.js';
-import { completeCandidate, completeGroup } from '../session/result.js';
 import { markdownCode, markdownText } from '../text-safe.js';
 import type { Report } from './report.js';
-import type { StoredCandidate, StoredGroup } from '../session/schema.js';
 
 const MAX_CANDIDATES = 15;
 
@@ -22,9 +21,9 @@ function hexWords(hex: string): string {
  * in brackets, then per marked byte its bits with the candidate bits in brackets and what each
  * state has there.
  */
-export function markedHexView(group: StoredGroup, marks: StoredCandidate[]): string {
-  const g = completeGroup(group);
-  const ranked = marks.map(completeCandidate);
+export function markedHexView(group: GroupResult, marks: CandidateResult[]): string {
+  const g = group;
+  const ranked = marks;
   const rows = hexView(g, ranked);
   const lines = rows.map((r) => `${String(r.offset).padStart(4, ' ')}: ${r.segments.map((seg) => (seg.mask ? `[${seg.hex.toUpperCase()}]` : ` ${seg.hex.toUpperCase()} `)).join('').trimEnd()}`);
   const bytes = Buffer.from(g.example, 'hex');
@@ -128,7 +127,7 @@ export function reportMarkdown(r: Report): string {
   else {
     const settings = Object.entries(a.settings).map(([k, v]) => cell(`${k}=${String(v)}`)).join(', ');
     out.push(`Settings: ${settings || 'defaults'}. Messages per state: ${Object.entries(a.result.states).map(([s, x]) => `${s} ${x.messages}`).join(', ')}.`, '');
-    const groups = new Map<string, StoredGroup>(a.result.groups.map((g) => [g.id, g]));
+    const groups = new Map<string, GroupResult>(a.result.groups.map((g) => [g.id, g]));
     const cands = a.result.candidates.slice(0, MAX_CANDIDATES);
     if (cands.length === 0) out.push('No bit is constant within each state and different between them.', '');
     else {
@@ -137,11 +136,11 @@ export function reportMarkdown(r: Report): string {
       out.push(`| # | Group | Frame start | Byte | Bit | Mask | ${states.map(cell).join(' | ')} | Support | Agreement | Label |`, `|---|---|---|---|---|---|${states.map(() => '---|').join('')}---|---|---|`);
       cands.forEach((c, i) => {
         const g = groups.get(c.group);
-        out.push(`| ${i + 1} | ${c.group} | ${g ? `\`${prefixWords(g.prefix, 4)}\`` : ''} | ${c.byte} | ${completeCandidate(c).bits.join(',')} | ${maskOf(c)} | ${states.map((s) => candidateValue(c, c.values[s])).join(' | ')} | ${states.map((s) => c.support[s] ?? 0).join('/')} | ${c.agreement.toFixed(2)} | ${c.label ?? ''} |`);
+        out.push(`| ${i + 1} | ${c.group} | ${g ? `\`${prefixWords(g.prefix, 4)}\`` : ''} | ${c.byte} | ${c.bits.join(',')} | ${maskOf(c)} | ${states.map((s) => candidateValue(c, c.values[s])).join(' | ')} | ${states.map((s) => c.support[s] ?? 0).join('/')} | ${c.agreement.toFixed(2)} | ${c.label ?? ''} |`);
       });
       if (a.result.candidates.length > cands.length) out.push('', `_…and ${a.result.candidates.length - cands.length} more candidates in the JSON export._`);
       out.push('', '### Hex views', '', 'One message of each group with candidates; candidate bytes in [brackets], offsets in decimal from the frame start; under it each candidate byte in binary (bit 7 … bit 0) with the candidate bits in [brackets].', '');
-      const byGroup = new Map<string, StoredCandidate[]>();
+      const byGroup = new Map<string, CandidateResult[]>();
       for (const c of cands) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
       for (const [id, marks] of byGroup) {
         const g = groups.get(id);

@@ -1,7 +1,8 @@
 // An accepted candidate phrased the way a decoder needs it:
 // "frame starting `DD 03`, byte 24, mask 0x02: 1 = discharge switch on, 0 = discharge switch off".
+import type { AnalysisResult, CandidateResult, GroupResult } from '../analysis/types.js';
 import { hex0x } from '../hex.js';
-import type { AcceptedFinding, StoredAnalysisResult, StoredCandidate, StoredGroup } from './schema.js';
+import type { AcceptedFinding } from './schema.js';
 
 /** "dd03001d" → "DD 03" (the first `bytes` bytes, uppercase, spaced). */
 export function prefixWords(prefixHex: string, bytes = 2): string {
@@ -9,22 +10,22 @@ export function prefixWords(prefixHex: string, bytes = 2): string {
   return pairs.slice(0, bytes).join(' ');
 }
 
-export function maskOf(c: Pick<StoredCandidate, 'mask' | 'bit'>): string {
+export function maskOf(c: Pick<CandidateResult, 'mask' | 'bit'>): string {
   return typeof c.mask === 'string' && /^0x[0-9a-f]+$/i.test(c.mask) ? c.mask.toLowerCase() : hex0x(1 << c.bit);
 }
 
 /** true when the candidate is one bit (values 0/1); false for a whole-byte change (values are bytes). */
-export function isSingleBit(c: Pick<StoredCandidate, 'mask' | 'bit'>): boolean {
+export function isSingleBit(c: Pick<CandidateResult, 'mask' | 'bit'>): boolean {
   return Number.parseInt(maskOf(c), 16) === 1 << c.bit;
 }
 
 /** A state's value: 0/1 for a bit, 0x.. for a byte. */
-export function candidateValue(c: Pick<StoredCandidate, 'mask' | 'bit'>, v: number | undefined): string {
+export function candidateValue(c: Pick<CandidateResult, 'mask' | 'bit'>, v: number | undefined): string {
   if (v === undefined) return '?';
   return isSingleBit(c) ? String(v) : hex0x(v);
 }
 
-export function decoderRule(c: StoredCandidate, g: StoredGroup | undefined, targetName: string): string {
+export function decoderRule(c: CandidateResult, g: GroupResult | undefined, targetName: string): string {
   const mask = maskOf(c);
   const start = g && g.prefix ? `frame starting \`${prefixWords(g.prefix)}\`` : `frames of group ${c.group}`;
   const meaning = Object.entries(c.values)
@@ -33,7 +34,7 @@ export function decoderRule(c: StoredCandidate, g: StoredGroup | undefined, targ
   return `${start}, byte ${c.byte}, mask ${mask}: ${meaning}`;
 }
 
-export function acceptCandidate(c: StoredCandidate, result: StoredAnalysisResult, targetName: string): AcceptedFinding {
+export function acceptCandidate(c: CandidateResult, result: AnalysisResult, targetName: string): AcceptedFinding {
   const g = result.groups.find((x) => x.id === c.group);
   return {
     group: c.group,

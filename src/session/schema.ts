@@ -2,7 +2,7 @@
 // analysis lives here (the device's ATT events as hex), so the capture files may disappear.
 import type { FieldSpec } from '../analysis/fields.js';
 import type { FieldsResult } from '../analysis/readings.js';
-import type { AnalysisNote, AnalysisResult, CandidateResult, GroupResult, StateSummary } from '../analysis/types.js';
+import type { AnalysisResult } from '../analysis/types.js';
 import type { AttEvent, GattService, SourceInfo } from '../model.js';
 
 export const SCHEMA_VERSION = 4;
@@ -42,27 +42,11 @@ export interface StoredRound {
   shown?: string[];
 }
 
-/**
- * The analysis JSON (analysis/types AnalysisResult) as stored. The fields every session file has
- * are required; the others are optional because files written by older versions lack them.
- */
-export type StoredGroup = Pick<GroupResult, 'id' | 'handle' | 'dir' | 'key' | 'prefix' | 'length' | 'frames' | 'messages' | 'example'> & Partial<GroupResult>;
-
-export type StoredCandidate = Pick<CandidateResult, 'group' | 'byte' | 'bit' | 'mask' | 'values' | 'support' | 'agreement' | 'label' | 'score'> & Partial<CandidateResult>;
-
-export type StoredAnalysisResult = {
-  states: Record<string, Pick<StateSummary, 'captures' | 'messages'> & Partial<StateSummary>>;
-  groups: StoredGroup[];
-  candidates: StoredCandidate[];
-  findings: unknown[];
-  /** Data notes; files written before notes were data hold them worded (strings). */
-  notes?: (AnalysisNote | string)[];
-} & Partial<Omit<AnalysisResult, 'states' | 'groups' | 'candidates' | 'findings' | 'notes'>>;
-
 export interface StoredAnalysis {
   settings: Record<string, string | number | boolean | null>;
   ranAt: string;
-  result: StoredAnalysisResult;
+  /** Whole after load: what older files lack is filled in (session/complete.ts). */
+  result: AnalysisResult;
 }
 
 export interface AcceptedFinding {

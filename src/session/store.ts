@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { tempNameFor, writeFileDurably, type WriteFn } from '../durable-write.js';
 import { InputError } from '../errors.js';
+import { completeResult } from './complete.js';
 import { migrateSession } from './migrate.js';
 import { attachRoundEvents, externalizeRoundEvents, removeUnnamedEventFiles } from './round-events.js';
 import { type Session } from './schema.js';
@@ -100,6 +101,8 @@ export async function loadSession(file: string): Promise<{ session: Session; mig
   }
   const { doc: current, from } = migrateSession(doc, file);
   const session = validateSession(current, file);
+  // One type after load: what an older file lacks is filled in (session/complete.ts).
+  if (session.analysis) session.analysis.result = completeResult(session.analysis.result);
   attachRoundEvents(session, sessionArtifacts(file).captures, file);
   return { session, migratedFrom: from === session.schemaVersion ? null : from };
 }

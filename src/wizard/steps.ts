@@ -1,5 +1,6 @@
 // The wizard's steps, one function each. A step reads and changes the session, sets
 // `session.step` to the next one, and the runner saves after it returns.
+import type { AnalysisResult } from '../analysis/types.js';
 import { documentedLines, knownSentence } from '../analysis/known/words.js';
 import { sessionKnown } from '../export/known.js';
 import { writeFileDurably } from '../durable-write.js';
@@ -12,7 +13,6 @@ import { InputError } from '../errors.js';
 import type { RoundSource } from '../recorders/source.js';
 import { windowContext } from '../recorders/window-context.js';
 import { acceptCandidate } from '../session/finding.js';
-import { isAnalysisNote } from '../session/result.js';
 import { reportMarkdown } from '../export/markdown.js';
 import { buildReport, reportJson } from '../export/report.js';
 import { checkRound, putRound, sessionRounds, sessionShown, storedShown, storeRound } from '../session/rounds.js';
@@ -23,7 +23,7 @@ import { confirmCells, packVoltageIndex } from '../analysis/cells.js';
 import { describeCells } from '../analysis/field-view.js';
 import { checkShownRounds, parseShownValue, parseShownValues } from '../analysis/shown.js';
 import { perRound, readingLine, readingsView } from './readings-view.js';
-import { roundsOf, type AcceptedReading, type Session, type Step, type StoredAnalysis, type StoredAnalysisResult, type TargetKind } from '../session/schema.js';
+import { roundsOf, type AcceptedReading, type Session, type Step, type StoredAnalysis, type TargetKind } from '../session/schema.js';
 import { sessionArtifacts } from '../session/store.js';
 import type { Engine } from './engine.js';
 import { sourceUI, type WizardIO } from './io.js';
@@ -314,7 +314,7 @@ async function stepAnalyze(w: WizardRun): Promise<Step> {
   const settings = w.session.analysis?.settings ?? w.session.analysisSettings ?? { frames: 'auto', key: 'auto', minAgreement: 0.9 };
   out(style.bold('\nAnalysis'));
   const spin = w.io.spinner(`analysing ${w.session.rounds.length} rounds`);
-  let result: StoredAnalysisResult | null = null;
+  let result: AnalysisResult | null = null;
   try {
     // Yield once so the spinner draws before the synchronous analysis runs.
     await new Promise((r) => setImmediate(r));
@@ -324,7 +324,7 @@ async function stepAnalyze(w: WizardRun): Promise<Step> {
     const withContext = learn.rounds.length ? { ...options, learnFrom: learn.rounds } : options;
     if (kind !== 'reading') {
       const raw = w.engine.analyze(sessionRounds(w.session), withContext);
-      result = JSON.parse(JSON.stringify(raw)) as StoredAnalysisResult;
+      result = raw;
     }
     const shown = sessionShown(w.session);
     if (kind !== 'switch' && shown.some((x) => x.length > 0)) {
@@ -515,9 +515,9 @@ async function stepResults(w: WizardRun): Promise<Step> {
 }
 
 /** Rounds the analysis names as wrong: left out (no values of the device) or the odd one of a near miss. */
-function roundsToRedo(result: StoredAnalysisResult): { state: string; index: number; why: string }[] {
+function roundsToRedo(result: AnalysisResult): { state: string; index: number; why: string }[] {
   const out: { state: string; index: number; why: string }[] = [];
-  for (const n of (result.notes ?? []).filter(isAnalysisNote)) {
+  for (const n of result.notes) {
     if (n.code === 'near-miss') out.push({ state: n.state, index: n.index, why: `it disagrees with every other round on ${n.bits} bit${n.bits === 1 ? '' : 's'} that would separate the states` });
     else if (n.code === 'round-left-out') out.push({ state: n.state, index: n.index, why: 'left out of the analysis: no values of the device' });
   }

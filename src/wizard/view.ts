@@ -4,12 +4,10 @@
 import { hex0x } from '../hex.js';
 import { basename } from 'node:path';
 import { asciiDigitChange, asciiRow, candidateRows, describeBits, hexView, holdsText, markedBits, padTable } from '../analysis/view.js';
-import type { CandidateResult, GroupResult } from '../analysis/types.js';
+import type { AnalysisResult, CandidateResult, GroupResult } from '../analysis/types.js';
 import { SETTING_TITLES, wordNote, type SettingWords } from '../analysis/wording.js';
 import type { GattService, SourceInfo } from '../model.js';
 import type { RoundCheck } from '../session/rounds.js';
-import { completeCandidate, completeResult, isAnalysisNote } from '../session/result.js';
-import type { StoredAnalysisResult, StoredCandidate } from '../session/schema.js';
 import { candidateValue, prefixWords } from '../session/finding.js';
 import { heatmapLegend, heatmapRows } from '../analysis/heatmap-text.js';
 import type { Style } from './style.js';
@@ -48,11 +46,10 @@ export function roundFeedback(check: RoundCheck, s: Style, name: string | null, 
 }
 
 /** "#1 g2 byte 24 bit 1 (0x02) on=1 off=0  support 30/30  agreement 1.00" (the accept list). */
-export function candidateLine(c: StoredCandidate, rank: number, states: string[]): string {
-  const full = completeCandidate(c);
+export function candidateLine(c: CandidateResult, rank: number, states: string[]): string {
   const vals = states.map((st) => `${st}=${candidateValue(c, c.values[st])}`).join(' ');
   const sup = states.map((st) => c.support[st] ?? 0).join('/');
-  return `#${rank} ${c.group} ${describeBits(full)} ${vals}  support ${sup}  agreement ${c.agreement.toFixed(2)}${c.label ? `  [${c.label}]` : ''}`;
+  return `#${rank} ${c.group} ${describeBits(c)} ${vals}  support ${sup}  agreement ${c.agreement.toFixed(2)}${c.label ? `  [${c.label}]` : ''}`;
 }
 
 /** "0000 0011" with the bits of `mask` highlighted (in brackets without colour). */
@@ -101,12 +98,11 @@ export function groupHexView(g: GroupResult, ranked: CandidateResult[], states: 
 }
 
 /** The compact heatmaps of the groups that hold shown candidates (a terminal of `columns`). */
-export function heatmapView(r: StoredAnalysisResult, s: Style, columns: number, top = 8): string[] {
-  const full = completeResult(r);
-  const shown = full.candidates.slice(0, top);
+export function heatmapView(r: AnalysisResult, s: Style, columns: number, top = 8): string[] {
+  const shown = r.candidates.slice(0, top);
   const lines: string[] = [];
   for (const id of [...new Set(shown.map((c) => c.group))].slice(0, 3)) {
-    const g = full.groups.find((x) => x.id === id);
+    const g = r.groups.find((x) => x.id === id);
     const rows = g ? heatmapRows(g, shown.filter((c) => c.group === id), s.heat, columns - 2) : null;
     if (!g || !rows) continue;
     lines.push('', s.bold(`Heatmap of ${g.id}`) + s.dim(s.enabled ? '  (a byte a character; grey never changes … red always)' : '  (a byte a character)'));
@@ -116,36 +112,35 @@ export function heatmapView(r: StoredAnalysisResult, s: Style, columns: number, 
   return lines;
 }
 
-export function resultsView(r: StoredAnalysisResult, states: string[], s: Style, top = 8): string[] {
-  const full = completeResult(r);
+export function resultsView(r: AnalysisResult, states: string[], s: Style, top = 8): string[] {
   const lines: string[] = [];
   lines.push(s.bold('Groups') + s.dim('  (the device\'s messages, grouped by handle and how they start)'));
-  for (const g of full.groups.slice(0, 12)) {
+  for (const g of r.groups.slice(0, 12)) {
     const arrow = g.dir === 'device-to-app' ? 'from device' : 'to device  ';
     const start = (prefixWords(g.prefix, 4) || '—').padEnd(11);
     lines.push(`  ${g.id.padEnd(4)} ${hex0x(g.handle, 4)} ${arrow}  ${start}  ${String(g.length).padStart(3)} bytes  ${Object.entries(g.messages).map(([k, v]) => `${k} ${v}`).join(', ')}  ${s.dim(`(frames ${g.frames})`)}`);
   }
-  if (full.groups.length > 12) lines.push(s.dim(`  …and ${full.groups.length - 12} more groups`));
+  if (r.groups.length > 12) lines.push(s.dim(`  …and ${r.groups.length - 12} more groups`));
   lines.push('', s.bold('Candidates (best first)') + s.dim('  (bits constant within each state and different between them)'));
-  if (full.candidates.length === 0) {
+  if (r.candidates.length === 0) {
     lines.push(s.warn('  none: no bit is constant within each state and different between them'));
     return lines;
   }
-  const table = padTable(candidateRows(full, top));
+  const table = padTable(candidateRows(r, top));
   table.forEach((line, i) => {
-    const c = full.candidates[i - 1];
+    const c = r.candidates[i - 1];
     lines.push(`  ${i === 0 ? s.dim(line) : i === 1 && !c?.label ? s.ok(line) : c?.label ? s.dim(line) : line}`);
   });
-  if (full.candidates.length > top) lines.push(s.dim(`  …and ${full.candidates.length - top} more`));
+  if (r.candidates.length > top) lines.push(s.dim(`  …and ${r.candidates.length - top} more`));
   // Why the first few rank as they do (the score alone does not say).
-  full.candidates.slice(0, 3).forEach((c, i) => {
+  r.candidates.slice(0, 3).forEach((c, i) => {
     if (c.why.length) lines.push(s.dim(`  #${i + 1}: ${c.why.join('; ')}`));
   });
   // A hex view for each group that holds one of the shown candidates (at most 3).
-  const shown = full.candidates.slice(0, top);
+  const shown = r.candidates.slice(0, top);
   const groupIds = [...new Set(shown.map((c) => c.group))].slice(0, 3);
   for (const id of groupIds) {
-    const g = full.groups.find((x) => x.id === id);
+    const g = r.groups.find((x) => x.id === id);
     if (!g) continue;
     lines.push('', s.bold(`Hex view of ${g.id}`) + s.dim(`  (one message: handle ${hex0x(g.handle, 4)}, starts ${prefixWords(g.prefix, 4) || '—'}; offsets in decimal; ${s.enabled ? 'highlighted' : '[..]'} = candidate bytes)`));
     lines.push(...groupHexView(g, shown, states, s));
@@ -161,11 +156,11 @@ export const MENU_WORDS: SettingWords = {
 };
 
 /** Menu entries that re-run the analysis with a stream's runner-up framing, where the choice was close. */
-export function framingSwitches(r: StoredAnalysisResult): { name: string; value: string }[] {
+export function framingSwitches(r: AnalysisResult): { name: string; value: string }[] {
   const current = r.settings?.frames ?? 'auto';
   const seen = new Set<string>();
   const out: { name: string; value: string }[] = [];
-  for (const n of (r.notes ?? []).filter(isAnalysisNote)) {
+  for (const n of r.notes) {
     if (n.code !== 'framing-close' || n.setting === current || seen.has(n.setting)) continue;
     seen.add(n.setting);
     out.push({ name: `Re-run with framing ${n.setting} (the close runner-up for handle 0x${n.handle.toString(16).padStart(4, '0')}: ${n.runnerUp})`, value: `frames:${n.setting}` });
@@ -174,12 +169,10 @@ export function framingSwitches(r: StoredAnalysisResult): { name: string; value:
 }
 
 /** What would make an ambiguous answer clear, and what to do when it is not. */
-export function nextSteps(r: StoredAnalysisResult, states: string[], roundsPerState: number): string[] {
+export function nextSteps(r: AnalysisResult, states: string[], roundsPerState: number): string[] {
   const tips: string[] = [];
-  // Old session files hold notes already worded (strings); newer ones hold data.
-  const notes = (Array.isArray(r.notes) ? (r.notes as unknown[]) : []).flatMap((n) =>
-    typeof n === 'string' ? [n] : isAnalysisNote(n) ? [wordNote(n, MENU_WORDS)].filter((t) => typeof t === 'string') : [],
-  );
+  // Notes of old session files come worded (code 'worded', filled in on load) and stay as they were.
+  const notes = r.notes.map((n) => wordNote(n, MENU_WORDS));
   tips.push(...notes);
   const clean = r.candidates.map((c, i) => ({ c, rank: i + 1 })).filter(({ c }) => !c.label);
   // The analysis' own notes say some of this already; ours only add what they do not.

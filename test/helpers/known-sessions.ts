@@ -1,5 +1,6 @@
 // Sessions for the decoder export tests: the demo's (made by `bms-wizard demo`) and one built from
 // real corpus captures (Lumentree register 168 written 0 then 1, read back in 1–9 byte fragments).
+import type { AnalysisResult } from '../../src/analysis/types.js';
 import { readFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { analyze } from '../../src/analysis/analyze.js';
 import { loadCaptures } from '../../src/recorders/files.js';
 import { acceptCandidate } from '../../src/session/finding.js';
 import { storeRound } from '../../src/session/rounds.js';
-import { newSession, type Session, type StoredAnalysisResult } from '../../src/session/schema.js';
+import { newSession, type Session } from '../../src/session/schema.js';
 import { corpusFile } from './capture-corpus.js';
 import { runCli } from './cli.js';
 
@@ -21,7 +22,7 @@ export async function demoSession(dir: string): Promise<Session> {
 /** A session made from captures per state ("on=FILE@window"), the best unlabelled candidate accepted. */
 export async function sessionFromCaptures(id: string, target: string, stateArgs: string[], minSupport = 2): Promise<Session> {
   const { rounds, context } = await loadCaptures(stateArgs);
-  const result = JSON.parse(JSON.stringify(analyze(rounds, { learnFrom: context, minSupport }))) as StoredAnalysisResult;
+  const result = JSON.parse(JSON.stringify(analyze(rounds, { learnFrom: context, minSupport }))) as AnalysisResult;
   const best = result.candidates.find((c) => c.label === null)!;
   const session = newSession(id, 'test');
   const states = [...new Set(rounds.map((r) => r.state))];
