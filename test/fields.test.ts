@@ -1,5 +1,6 @@
 // `fields`: the shown-value grammar, the search on generated frames (where the truth is known), and the command.
 import { describe, expect, it } from 'vitest';
+import { findReadings } from '../src/analysis/fields.js';
 import { findFields } from '../src/analysis/readings.js';
 import { checkShownRounds, parseRoundArg, parseShownValue, parseShownValues } from '../src/analysis/shown.js';
 import type { Round } from '../src/model.js';
@@ -105,6 +106,24 @@ describe('fields on generated frames', () => {
     const noise = (): Exchange[] => [{ write: null, notify: { handle: 0x21, values: [Uint8Array.from({ length: 600 }, () => Math.floor(r() * 256))] } }];
     const one = [buildRound('round1', 1, 1, noise, 5)];
     expect(findFields(one, [parseShownValues('37')]).readings[0]!.candidates).toEqual([]);
+  });
+});
+
+describe('fields in ASCII hex text', () => {
+  // Meritsun-like frames: the frame is text, each byte two hex digits, numbers least significant byte
+  // first ("8136 0000" = 0x3681 = 13.953 V in mV), SoC as two digits; a text counter in front.
+  const frame = (i: number, mv: number, soc: number): Uint8Array => {
+    const le32 = (v: number) => Buffer.from(Uint32Array.of(v).buffer).toString('hex').toUpperCase();
+    return Buffer.from(`${(i % 256).toString(16).padStart(2, '0').toUpperCase()}${le32(mv)}00${soc.toString(16).padStart(2, '0').toUpperCase()}0C0C`, 'latin1');
+  };
+  it('reads the little-endian digit pairs as the number', () => {
+    const messages = [13953, 13210].flatMap((mv, round) =>
+      Array.from({ length: 6 }, (_, i) => ({ state: 'all', round, handle: 1, dir: 'device-to-app' as const, bytes: frame(i, mv + (i % 2), round ? 64 : 71), t: null, record: i + 1, parts: 1, request: null, orphan: false })),
+    );
+    const res = findReadings([{ id: 'g1', handle: 1, dir: 'device-to-app', prefix: '', messages }], [parseShownValues('13.95V soc=71%'), parseShownValues('13.21V soc=100%').slice(0, 1).concat(parseShownValues('soc=64%'))]);
+    // "8136" and "81360000" read the same: the zero digits add no evidence, so the narrower stands.
+    expect(res[0]!.candidates[0]).toMatchObject({ offset: 2, size: 4, type: 'ascii-hex', endian: 'le', scale: 0.001 });
+    expect(res[1]!.candidates[0]).toMatchObject({ offset: 12, size: 2, type: 'ascii-hex', scale: 1 });
   });
 });
 

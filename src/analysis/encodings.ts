@@ -120,14 +120,17 @@ export function asciiDecimalAt(b: Uint8Array, o: number): { value: number; size:
   return { value: Number(text), size: i - o, decimals };
 }
 
-/** `n` ASCII hex digits at o read as an unsigned number (most significant digit first), or NaN. */
-export function asciiHexAt(b: Uint8Array, o: number, n: number): number {
+const hexDigit = (c: number): number => (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
+
+/**
+ * `n` ASCII hex digits at o read as an unsigned number, or NaN. Big-endian: most significant digit
+ * first ("3681"); little-endian: the digit pairs are bytes, least significant first ("8136" = 0x3681).
+ */
+export function asciiHexAt(b: Uint8Array, o: number, n: number, endian: Endian = 'be'): number {
   let v = 0;
-  for (let i = 0; i < n; i++) {
-    const c = b[o + i]!;
-    if (!HEXDIGIT(c)) return NaN;
-    v = v * 16 + (c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x57);
-  }
+  for (let i = 0; i < n; i++) if (!HEXDIGIT(b[o + i]!)) return NaN;
+  if (endian === 'be') for (let i = 0; i < n; i++) v = v * 16 + hexDigit(b[o + i]!);
+  else for (let i = n - 2; i >= 0; i -= 2) v = v * 256 + hexDigit(b[o + i]!) * 16 + hexDigit(b[o + i + 1]!);
   return v;
 }
 

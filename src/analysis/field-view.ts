@@ -13,7 +13,7 @@ export function byteRange(offset: number, size: number): string {
 
 /** "bytes 4–5 u16 be × 0.01 − 273.1 °C" (decoded = raw × scale + add). */
 export function describeField(f: FieldSpec, unit: string): string {
-  const type = f.endian && !f.type.startsWith('ascii') && f.type !== 'bcd' ? `${f.type} ${f.endian}` : f.type === 'bcd' ? `bcd${f.size * 8}` : f.type;
+  const type = f.type === 'bcd' ? `bcd${f.size * 8}` : f.endian ? `${f.type} ${f.endian}` : f.type;
   const scale = f.scale !== 1 ? ` × ${num(f.scale)}` : '';
   const add = f.add ? ` ${f.add < 0 ? '−' : '+'} ${num(Math.abs(f.add))}` : '';
   return `${byteRange(f.offset, f.size)} ${type}${scale}${add}${unit ? ` ${unit}` : ''}`;

@@ -162,15 +162,18 @@ interface Reader {
 
 const READERS: Reader[] = [
   ...ENCODINGS.map((e: Encoding): Reader => ({ type: e.type, size: e.size, endian: e.endian, float: e.float, read: e.read })),
-  ...ASCII_HEX_DIGITS.flatMap((n): Reader[] => [
-    { type: 'ascii-hex', size: n, endian: 'be', float: false, read: (b, o) => asciiHexAt(b, o, n) },
-    ...(n >= 4
-      ? [{ type: 'ascii-hex-signed', size: n, endian: 'be' as const, float: false, read: (b: Uint8Array, o: number) => {
-          const v = asciiHexAt(b, o, n);
-          return v >= 16 ** n / 2 ? v - 16 ** n : v;
-        } }]
-      : []),
-  ]),
+  // ASCII hex, both orders for numbers of two bytes or more (the pairs of digits are the bytes).
+  ...ASCII_HEX_DIGITS.flatMap((n): Reader[] =>
+    (n >= 4 ? (['be', 'le'] as const) : (['be'] as const)).flatMap((endian): Reader[] => [
+      { type: 'ascii-hex', size: n, endian, float: false, read: (b, o) => asciiHexAt(b, o, n, endian) },
+      ...(n >= 4
+        ? [{ type: 'ascii-hex-signed', size: n, endian, float: false, read: (b: Uint8Array, o: number) => {
+            const v = asciiHexAt(b, o, n, endian);
+            return v >= 16 ** n / 2 ? v - 16 ** n : v;
+          } }]
+        : []),
+    ]),
+  ),
 ];
 const ASCII_READER = -1;
 
