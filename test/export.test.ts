@@ -54,9 +54,30 @@ describe('bms-wizard export', () => {
     expect(md).toMatch(/byte 24 bit 1 \(0x02\): byte 0x0[0-9A-F] = 0000 [01]{2}\[1\][01], 1 here; on: 1, off: 0/); // the bits, marked
     expect(md).toContain('(frame[24] & 0x02) != 0  →  discharge switch on');
     expect(md).toContain('(frame[24] & 0x02) == 0  →  discharge switch off');
-    expect(md).toContain('frame starting `DD 03`, byte 24, mask 0x02: 1 = discharge switch on, 0 = discharge switch off');
+    // The rule picks the frame out in full: length, identifying bytes, handle, the request it answers.
+    expect(md).toContain('36-byte frame starting `DD 03 00 1D`, notified on handle 0x0011 (the answer to `DD A5 03 00 FF FD 77`), byte 24, mask 0x02: 1 = discharge switch on, 0 = discharge switch off');
+    expect(md).toContain('for the 36-byte frame starting DD 03 00 1D, notified on handle 0x0011 (the answer to DD A5 03 00 FF FD 77):\n  (frame[24] & 0x02) != 0  →  discharge switch on');
+    // The app's writes are named for what they are; each round says which part of its file it is.
+    expect(md).toContain('## Commands the app wrote');
+    expect(md).not.toContain('Query commands');
+    expect(md).toMatch(/\| `DD A5 03 00 FF FD 77` \| \d+ \| query \(every state\) \|/);
+    expect(md).toMatch(/\| Part of the files \|/);
+    expect(md).toMatch(/\| on \| 1 \| sim \| .*on-round1\.btsnoop.* \| (`connection \d+`|whole file) \|/);
     expect(md).toContain(session.notes);
     expect(md).toContain('cafe01'.toUpperCase().replace(/(..)(?!$)/g, '$1 ')); // unredacted: everything stays
+  });
+
+  it('a write seen in one state only is a set command; a round cut from a file says which part', () => {
+    const copy = structuredClone(session);
+    const on = copy.rounds.find((r) => r.state === 'on')!;
+    const e = on.events.find((x) => x.dir === 'app-to-device')!;
+    on.events.push({ ...e, value: 'dd5ae1020002ff1b77' }); // the app's switch write, in 'on' rounds only
+    on.source = { ...on.source, window: { unit: 'seconds', from: 12.5, to: 20 } };
+    const report = buildReport(copy);
+    expect(report.queries.find((q) => q.value === 'dd5ae1020002ff1b77')).toMatchObject({ states: ['on'] });
+    const md = reportMarkdown(report);
+    expect(md).toMatch(/\| `DD 5A E1 02 00 02 FF 1B 77` \| 1 \| set command \(only in on\) \|/);
+    expect(md).toMatch(new RegExp(`\\| on \\| ${on.index} \\| .* \\| \`12\\.5\\.\\.20 s(, connection \\d+)?\` \\|`));
   });
 
   it('writes JSON with stable field names and a schema version', async () => {

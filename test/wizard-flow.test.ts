@@ -76,7 +76,7 @@ describe('wizard flow (scripted prompts, real captures, real analysis)', () => {
     }
     expect(saved.device.gatt?.some((g) => g.characteristics.some((c) => c.properties.includes('notify')))).toBe(true);
     expect(topMatchesTruth(saved)).toBe(true);
-    expect(saved.accepted?.rule).toBe(`frame starting \`DD 03\`, byte ${caps.truth.byte}, mask 0x02: 1 = discharge switch on, 0 = discharge switch off`);
+    expect(saved.accepted?.rule).toBe(`36-byte frame starting \`DD 03 00 1D\`, notified on handle 0x0011 (the answer to \`DD A5 03 00 FF FD 77\`), byte ${caps.truth.byte}, mask 0x02: 1 = discharge switch on, 0 = discharge switch off`);
     expect(saved.notes).toBe('tested by the flow test');
     const paths = sessionArtifacts(file);
     const md = await readFile(paths.md, 'utf8');

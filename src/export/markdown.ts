@@ -38,11 +38,13 @@ export function markedHexView(group: GroupResult, marks: CandidateResult[]): str
 }
 
 /** "(frame[24] & 0x02) != 0  → discharge switch on" per state, for a one-bit finding with two values. */
-export function decoderCode(offset: number, mask: string, values: Record<string, number>, name: string): string[] | null {
+export function decoderCode(offset: number, mask: string, values: Record<string, number>, name: string, selector?: string): string[] | null {
   const m = Number.parseInt(mask, 16);
   const entries = Object.entries(values);
   if (!(m > 0 && (m & (m - 1)) === 0) || entries.length !== 2 || new Set(entries.map(([, v]) => v)).size !== 2) return null;
-  return entries.map(([state, v]) => `(frame[${offset}] & ${mask}) ${v ? '!=' : '=='} 0  →  ${name} ${state}`);
+  const tests = entries.map(([state, v]) => `(frame[${offset}] & ${mask}) ${v ? '!=' : '=='} 0  →  ${name} ${state}`);
+  // The frame first: the bit means nothing in the device's other frames.
+  return selector ? [`for the ${selector.replace(/`/g, '')}:`, ...tests.map((t) => `  ${t}`)] : tests;
 }
 
 export function reportMarkdown(r: Report): string {
@@ -57,7 +59,7 @@ export function reportMarkdown(r: Report): string {
     if (d) {
       out.push('| Frame (handle, starts with, length) | Offset | Size | Mask | Values |', '|---|---|---|---|---|');
       out.push(`| ${hex0x(d.frame.handle, 4)}, \`${prefixWords(d.frame.startsWith, 8)}\`, ${d.frame.length ?? '?'} bytes | ${d.offset} | ${d.size} | ${d.mask} | ${Object.entries(d.values).map(([s, v]) => `${s}: ${v}`).join(', ')} |`, '');
-      const code = decoderCode(d.offset, d.mask, d.values, t.name);
+      const code = decoderCode(d.offset, d.mask, d.values, t.name, d.frame.selector);
       if (code) out.push('In a decoder:', '', '```', ...code, '```', '');
     }
   } else {
@@ -88,11 +90,14 @@ export function reportMarkdown(r: Report): string {
   }
   out.push('');
 
-  out.push('## Query commands the app sent', '');
+  out.push('## Commands the app wrote', '');
   if (r.queries.length === 0) out.push('_None seen: the device streams without requests, or only notifications were kept._');
   else {
-    out.push('| Handle | UUID | Operation | Value | Times |', '|---|---|---|---|---|');
-    for (const q of r.queries.slice(0, 20)) out.push(`| ${hex0x(q.handle, 4)} | ${q.uuid ?? ''} | ${q.op} | \`${hexWords(q.value)}\` | ${q.count} |`);
+    const stateCount = Object.keys(r.states).length;
+    // A write in the rounds of some states only sets something (the switch); one in every state asks.
+    const kind = (q: (typeof r.queries)[number]): string => (stateCount > 1 && q.states.length < stateCount ? `set command (only in ${q.states.map((x) => cell(x)).join(', ')})` : 'query (every state)');
+    out.push('| Handle | UUID | Operation | Value | Times | Kind |', '|---|---|---|---|---|---|');
+    for (const q of r.queries.slice(0, 20)) out.push(`| ${hex0x(q.handle, 4)} | ${q.uuid ?? ''} | ${q.op} | \`${hexWords(q.value)}\` | ${q.count} | ${kind(q)} |`);
     if (r.queries.length > 20) out.push('', `_…and ${r.queries.length - 20} more distinct writes._`);
   }
   if (r.readingRules.length) {
@@ -112,11 +117,11 @@ export function reportMarkdown(r: Report): string {
   for (const [state, setup] of Object.entries(t.setup ?? {})) out.push(`- State \`${markdownCode(state)}\`: ${cell(setup)}`);
   if (t.setup && Object.keys(t.setup).length > 0) out.push('');
   const anyShown = Object.values(r.states).some((s) => s.rounds.some((x) => x.shown.length > 0));
-  out.push(`| State | Round | Source | Files | Connections | From device | To device | Warnings |${anyShown ? ' App showed |' : ''}`, `|---|---|---|---|---|---|---|---|${anyShown ? '---|' : ''}`);
+  out.push(`| State | Round | Source | Files | Part of the files | Connections | From device | To device | Warnings |${anyShown ? ' App showed |' : ''}`, `|---|---|---|---|---|---|---|---|---|${anyShown ? '---|' : ''}`);
   for (const [state, s] of Object.entries(r.states)) {
     for (const round of s.rounds) {
       const files = round.files.map((f) => `\`${markdownCode(f.path)}\` (sha256 ${cell(f.sha256.slice(0, 12))}…)`).join('<br>');
-      out.push(`| ${cell(state)} | ${round.index} | ${cell(round.source)} | ${files} | ${round.connections} | ${round.messages.fromDevice} | ${round.messages.toDevice} | ${cell(round.warnings.join('; '))} |${anyShown ? ` ${cell(round.shown.join(' ') || '–')} |` : ''}`);
+      out.push(`| ${cell(state)} | ${round.index} | ${cell(round.source)} | ${files} | ${round.part ? `\`${markdownCode(round.part)}\`` : 'whole file'} | ${round.connections} | ${round.messages.fromDevice} | ${round.messages.toDevice} | ${cell(round.warnings.join('; '))} |${anyShown ? ` ${cell(round.shown.join(' ') || '–')} |` : ''}`);
     }
   }
   out.push('');

@@ -1,5 +1,7 @@
 // The export: one report object (JSON as is, markdown rendered from it), optionally redacted.
 import { basename } from 'node:path';
+import { hex0x } from '../hex.js';
+import { frameSelector } from '../session/finding.js';
 import type { GattService } from '../model.js';
 import { knownJson, type KnownJson } from '../analysis/known/words.js';
 import type { AcceptedFinding, AcceptedReading, Session, StoredAnalysis } from '../session/schema.js';
@@ -16,12 +18,16 @@ export interface ReportQuery {
   /** Lowercase hex of the written value. */
   value: string;
   count: number;
+  /** States whose rounds hold this write: a write of one state only (of several) sets something, the others ask. */
+  states: string[];
 }
 
 export interface ReportRound {
   index: number;
   source: string;
   files: { path: string; sha256: string }[];
+  /** The part of the files the round is ("records #3..#9", "12.5..20 s", "connection 2"), or null for the whole file: the round can be rebuilt from it. */
+  part: string | null;
   connections: number;
   messages: { fromDevice: number; toDevice: number };
   warnings: string[];
@@ -59,7 +65,8 @@ export interface ReadingRule extends Pick<AcceptedReading, 'name' | 'offset' | '
 }
 
 export interface DecoderRule {
-  frame: { handle: number; startsWith: string; length: number | null };
+  /** `selector`: the whole selector in words (length, leading bytes, handle, the request it answers). */
+  frame: { handle: number; startsWith: string; length: number | null; selector: string };
   offset: number;
   size: 1;
   mask: string;
@@ -68,12 +75,19 @@ export interface DecoderRule {
   text: string;
 }
 
+/** "records #3..#9, connection 2": what of its files a round is (windows as FILE@… takes them). */
+function roundPart(src: Session['rounds'][number]['source']): string | null {
+  const w = src.window;
+  const parts = [w ? (w.unit === 'records' ? `records #${w.from}..#${w.to}` : `${w.from}..${w.to} s`) : null, src.conn !== undefined ? `connection ${src.conn}` : null].filter((x): x is string => x !== null);
+  return parts.length ? parts.join(', ') : null;
+}
+
 function decoderOf(session: Session): DecoderRule | null {
   const a = session.accepted;
   if (!a) return null;
   const g = session.analysis?.result.groups.find((x) => x.id === a.group);
   return {
-    frame: { handle: a.handle, startsWith: a.prefix, length: g?.length ?? null },
+    frame: { handle: a.handle, startsWith: a.prefix, length: g?.length ?? null, selector: g ? frameSelector(g) : `frame on handle ${hex0x(a.handle, 4)}` },
     offset: a.byte,
     size: 1,
     mask: a.mask,
@@ -120,8 +134,10 @@ export function buildReport(session: Session, opts: { redact?: boolean } = {}): 
       if (e.dir !== 'app-to-device') continue;
       const k = `${e.handle}:${e.value}`;
       const q = queries.get(k);
-      if (q) q.count++;
-      else queries.set(k, { handle: e.handle, uuid: e.uuid, op: e.op, value: e.value, count: 1 });
+      if (q) {
+        q.count++;
+        if (!q.states.includes(r.state)) q.states.push(r.state);
+      } else queries.set(k, { handle: e.handle, uuid: e.uuid, op: e.op, value: e.value, count: 1, states: [r.state] });
     }
     const fromDevice = events.filter((e) => e.dir === 'device-to-app').length;
     const conns = r.connections.filter((c) => isDevice(c.peer)).length;
@@ -131,6 +147,7 @@ export function buildReport(session: Session, opts: { redact?: boolean } = {}): 
       index: r.index,
       source: r.source.kind,
       files: r.source.files.map((f) => ({ path: redact ? basename(f.path) : f.path, sha256: f.sha256 })),
+      part: roundPart(r.source),
       connections: conns,
       messages: { fromDevice, toDevice: events.length - fromDevice },
       warnings: r.warnings,

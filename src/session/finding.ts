@@ -1,5 +1,6 @@
 // An accepted candidate phrased the way a decoder needs it:
-// "frame starting `DD 03`, byte 24, mask 0x02: 1 = discharge switch on, 0 = discharge switch off".
+// "36-byte frame starting `DD 03 00 1D`, notified on handle 0x0011 (the answer to `DD A5 03 00 FF FD 77`),
+// byte 24, mask 0x02: 1 = discharge switch on, 0 = discharge switch off".
 import type { AnalysisResult, CandidateResult, GroupResult } from '../analysis/types.js';
 import { hex0x } from '../hex.js';
 import type { AcceptedFinding } from './schema.js';
@@ -25,9 +26,26 @@ export function candidateValue(c: Pick<CandidateResult, 'mask' | 'bit'>, v: numb
   return isSingleBit(c) ? String(v) : hex0x(v);
 }
 
+/** Bytes that identify the group's frames: the group's shared leading bytes, at most 4 (more is the data). */
+const SELECTOR_BYTES = 4;
+
+/**
+ * What picks the frame out of the traffic, in full: length, leading bytes, handle and direction,
+ * and the request it answers when the frames were grouped by request. "36-byte frame starting
+ * `DD 03 00 1D`, notified on handle 0x0011 (the answer to `DD A5 03 00 FF FD 77`)".
+ */
+export function frameSelector(g: Pick<GroupResult, 'prefix' | 'handle' | 'dir' | 'key' | 'length'> & { lengths?: { min: number; max: number } }): string {
+  const lengths = g.lengths;
+  const size = lengths && lengths.min !== lengths.max ? `frame of ${lengths.min}–${lengths.max} bytes` : `${g.length}-byte frame`;
+  const start = g.prefix ? ` starting \`${prefixWords(g.prefix, SELECTOR_BYTES)}\`` : '';
+  const where = g.dir === 'app-to-device' ? `written to handle ${hex0x(g.handle, 4)}` : `notified on handle ${hex0x(g.handle, 4)}`;
+  const request = /request=([0-9a-f]+)/.exec(g.key)?.[1];
+  return `${size}${start}, ${where}${request ? ` (the answer to \`${prefixWords(request, 16)}\`)` : ''}`;
+}
+
 export function decoderRule(c: CandidateResult, g: GroupResult | undefined, targetName: string): string {
   const mask = maskOf(c);
-  const start = g && g.prefix ? `frame starting \`${prefixWords(g.prefix)}\`` : `frames of group ${c.group}`;
+  const start = g ? frameSelector(g) : `frames of group ${c.group}`;
   const meaning = Object.entries(c.values)
     .map(([state, v]) => `${candidateValue(c, v)} = ${targetName} ${state}`)
     .join(', ');
