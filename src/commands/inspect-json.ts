@@ -23,6 +23,13 @@ const K_VALUE = ascii(',"value":"');
 const K_REL = ascii('","rel":');
 const NULL = ascii('null');
 
+/** floor(n / unit) for a safe integer n ≥ 0, exactly (the rounded division can land one off). */
+function exactQuotient(n: number, unit: number): number {
+  const q = Math.floor(n / unit);
+  const r = n - q * unit;
+  return r < 0 ? q - 1 : r >= unit ? q + 1 : q;
+}
+
 export class JsonEventWriter {
   private buf = Buffer.allocUnsafe(BLOCK);
   private pos = 0;
@@ -110,17 +117,9 @@ export class JsonEventWriter {
       return;
     }
     // µs timestamps exceed 32 bits: two int32 halves (double % and / are slow), exact below 2^53.
-    let hi = Math.floor(n / 1e8);
-    let lo = n - hi * 1e8;
-    if (lo < 0) {
-      hi--;
-      lo += 1e8;
-    } else if (lo >= 1e8) {
-      hi++;
-      lo -= 1e8;
-    }
+    const hi = exactQuotient(n, 1e8);
     this.digits(hi, 0);
-    this.digits(lo, 8);
+    this.digits(n - hi * 1e8, 8);
   }
 
   /**
@@ -143,15 +142,8 @@ export class JsonEventWriter {
       this.buf[this.pos++] = 0x2d; // -
       a = -d;
     }
-    let sec = Math.floor(a / 1e6);
+    const sec = exactQuotient(a, 1e6);
     let us = a - sec * 1e6;
-    if (us < 0) {
-      sec--;
-      us += 1e6;
-    } else if (us >= 1e6) {
-      sec++;
-      us -= 1e6;
-    }
     this.digits(sec, 0);
     if (us === 0) return;
     let width = 6;
