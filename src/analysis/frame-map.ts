@@ -1,7 +1,7 @@
 // The frame map maintainers draw by hand: per group, one row per byte offset, a few representative
 // frames as columns, and what each byte range looks like (constant, counter, checksum, length, flags,
 // number with its likely encoding, text, or a field already identified).
-import { toHex } from '../hex.js';
+import { hex0x, toHex } from '../hex.js';
 import type { FieldSpec } from './fields.js';
 import type { GroupResult, Message } from './types.js';
 
@@ -165,7 +165,7 @@ export function mapGroup(group: GroupResult, messages: Message[], fields: KnownF
     }
     // Flags: a few values that differ in one or two bits (01/03, 00/80), not a number that moved a little.
     if (s.distinct <= 4 && s.values.every((a) => s.values.every((b) => popcount(a ^ b) <= 2))) {
-      put(o, o, 'flags', s.values.map((v) => `0x${v.toString(16).padStart(2, '0')}`).join('/'));
+      put(o, o, 'flags', s.values.map((v) => hex0x(v)).join('/'));
       continue;
     }
     // A number: its low byte changes more often than its high byte (a carry).

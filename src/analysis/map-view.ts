@@ -1,4 +1,5 @@
 // The frame map as text rows (the command and the wizard print these).
+import { hex0x } from '../hex.js';
 import { byteRange } from './field-view.js';
 import type { FrameMapGroup, MapRange } from './frame-map.js';
 
@@ -17,7 +18,7 @@ const WORDS: Record<MapRange['kind'], string> = {
 /** "g2  handle 0x0011  dd03001d…  36 bytes, 66 frames" and one row per byte offset. */
 export function mapLines(g: FrameMapGroup): string[] {
   const head = g.prefix.length > 16 ? `${g.prefix.slice(0, 16)}…` : g.prefix || '(no common prefix)';
-  const out = [`${g.group}  handle 0x${g.handle.toString(16).padStart(4, '0')}  ${head}  ${g.length} bytes, ${g.frames} frame${g.frames === 1 ? '' : 's'}`];
+  const out = [`${g.group}  handle ${hex0x(g.handle, 4)}  ${head}  ${g.length} bytes, ${g.frames} frame${g.frames === 1 ? '' : 's'}`];
   const cols = g.columns.map((c) => `r${c.round + 1}`.padEnd(5));
   out.push(`  byte  ${cols.join('')}what`);
   const at = new Map<number, MapRange>();

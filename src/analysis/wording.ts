@@ -67,7 +67,7 @@ export function wordNote(n: AnalysisNote, w: SettingWords): string {
     case 'worded':
       return n.text;
     case 'framing-close':
-      return `the frames of handle 0x${n.handle.toString(16).padStart(4, '0')} (${n.dir}) were a close call: ${n.chosen} (evidence ${n.chosenScore.toFixed(2)}) against ${n.runnerUp} (${n.runnerUpScore.toFixed(2)}); if the answer looks wrong, try ${w.set('frames', n.setting)}`;
+      return `the frames of handle ${hex0x(n.handle, 4)} (${n.dir}) were a close call: ${n.chosen} (evidence ${n.chosenScore.toFixed(2)}) against ${n.runnerUp} (${n.runnerUpScore.toFixed(2)}); if the answer looks wrong, try ${w.set('frames', n.setting)}`;
   }
 }
 

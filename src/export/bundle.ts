@@ -2,7 +2,7 @@
 // (hex, one file per state and round) and the Wireshark dissector — with --redact applied to all.
 import { deviceFrames } from '../analysis/known/device-frames.js';
 import { assemble } from '../analysis/frames.js';
-import { toHex } from '../hex.js';
+import { hex0x, toHex } from '../hex.js';
 import { sessionRounds } from '../session/rounds.js';
 import type { Session } from '../session/schema.js';
 import { VERSION } from '../version.js';
@@ -23,7 +23,7 @@ function frameFiles(session: Session): ZipEntry[] {
       const k = s.rounds.indexOf(ri);
       if (k < 0) continue;
       const frames = assemble(s.values[k]!, s.rule);
-      lines.push('', `# handle 0x${s.handle.toString(16).padStart(4, '0')} ${s.dir}${s.uuid ? ` (${s.uuid})` : ''}, frames cut by ${s.ruleText}: ${frames.length}`);
+      lines.push('', `# handle ${hex0x(s.handle, 4)} ${s.dir}${s.uuid ? ` (${s.uuid})` : ''}, frames cut by ${s.ruleText}: ${frames.length}`);
       for (const f of frames) lines.push(`${f.orphan ? '# outside a frame: ' : ''}${toHex(f.bytes)}`);
     }
     out.push({ name: `frames/${r.state}-round${r.index}.txt`, data: `${lines.join('\n')}\n` });

@@ -106,7 +106,7 @@ export function reportMarkdown(r: Report): string {
     r.readingRules.forEach((d, i) => {
       const a = r.readings[i]!;
       const per = a.shown.map((s, k) => `${cell(s || '–')} → ${a.decoded[k] ?? '–'}`).join('<br>');
-      out.push(`| ${cell(d.name)}${d.count ? ` (${d.count} cells)` : ''} | 0x${d.frame.handle.toString(16).padStart(4, '0')}, \`${prefixWords(d.frame.startsWith, 8)}\`, ${d.frame.length ?? '?'} bytes | ${d.offset} | ${d.size}${d.count ? ` × ${d.count}` : ''} | ${d.type} | ${d.endian ?? '–'} | ${d.scale} | ${d.add} | ${cell(d.unit || '–')} | ${per} |`);
+      out.push(`| ${cell(d.name)}${d.count ? ` (${d.count} cells)` : ''} | ${hex0x(d.frame.handle, 4)}, \`${prefixWords(d.frame.startsWith, 8)}\`, ${d.frame.length ?? '?'} bytes | ${d.offset} | ${d.size}${d.count ? ` × ${d.count}` : ''} | ${d.type} | ${d.endian ?? '–'} | ${d.scale} | ${d.add} | ${cell(d.unit || '–')} | ${per} |`);
     });
     out.push('');
   }

@@ -1,10 +1,11 @@
 // Readings accepted into a session: a candidate of `fields` (or a cell array) as the record the
 // reports and the exported decoders read (see AcceptedReading in schema.ts).
+import { hex0x } from '../hex.js';
 import { describeCells, describeField } from '../analysis/field-view.js';
 import type { CellArrayCandidate, FieldSpec, ReadingCandidate, ReadingResult } from '../analysis/fields.js';
 import type { AcceptedReading } from './schema.js';
 
-const frameOf = (c: { prefix: string; handle: number }): string => `frame starting ${c.prefix.slice(0, 12) || '(any)'} (handle 0x${c.handle.toString(16).padStart(4, '0')})`;
+const frameOf = (c: { prefix: string; handle: number }): string => `frame starting ${c.prefix.slice(0, 12) || '(any)'} (handle ${hex0x(c.handle, 4)})`;
 
 /** Where a field sits and how it decodes: the FieldSpec part of a candidate. */
 function placeOf(c: FieldSpec): FieldSpec {

@@ -163,7 +163,7 @@ export function framingSwitches(r: AnalysisResult): { name: string; value: strin
   for (const n of r.notes) {
     if (n.code !== 'framing-close' || n.setting === current || seen.has(n.setting)) continue;
     seen.add(n.setting);
-    out.push({ name: `Re-run with framing ${n.setting} (the close runner-up for handle 0x${n.handle.toString(16).padStart(4, '0')}: ${n.runnerUp})`, value: `frames:${n.setting}` });
+    out.push({ name: `Re-run with framing ${n.setting} (the close runner-up for handle ${hex0x(n.handle, 4)}: ${n.runnerUp})`, value: `frames:${n.setting}` });
   }
   return out;
 }
