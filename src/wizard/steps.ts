@@ -81,22 +81,31 @@ async function stepTarget(w: WizardRun): Promise<Step> {
     },
   });
   t.states = states.split(',').map((x) => x.trim()).filter(Boolean);
-  const n = await prompter.input({
-    message: 'Rounds per state (each round = one app session)',
-    default: String(t.roundsPerState),
-    validate: (s) => (/^\d+$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= 50 ? null : 'a number from 1 to 50'),
-  });
-  t.roundsPerState = Number(n);
+  await askRounds(w, 'Rounds per state (each round = one app session)', t.roundsPerState);
   // One unlock and one lock is all some captures hold; the analysis runs, with less to judge by.
   if (t.roundsPerState === 1) out(style.warn('⚠ one round per state: a bit that differs by chance between two recordings cannot be told apart from the switch; record more rounds when you can'));
-  const device = await prompter.input({
+  return askDeviceAndSettle(w);
+}
+
+/** How many rounds (1–50), into the target. */
+async function askRounds(w: WizardRun, message: string, def: number): Promise<void> {
+  const n = await w.io.prompter.input({
+    message,
+    default: String(def),
+    validate: (s) => (/^\d+$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= 50 ? null : 'a number from 1 to 50'),
+  });
+  w.session.target.roundsPerState = Number(n);
+}
+
+/** The device's address when known; rounds of states no longer in the target are dropped. */
+async function askDeviceAndSettle(w: WizardRun): Promise<Step> {
+  const device = await w.io.prompter.input({
     message: 'Device address if you know it (empty: find it from the traffic)',
     default: w.session.device.address ?? '',
     validate: (s) => (s.trim() === '' || MAC.test(s.trim()) ? null : 'an address like a4:c1:38:12:34:56, or empty'),
   });
   w.session.device.address = device.trim() === '' ? null : device.trim().toLowerCase();
-  // Rounds of states that are no longer in the target are dropped.
-  w.session.rounds = w.session.rounds.filter((r) => t.states.includes(r.state));
+  w.session.rounds = w.session.rounds.filter((r) => w.session.target.states.includes(r.state));
   return 'source';
 }
 
@@ -110,20 +119,8 @@ async function stepReadingTarget(w: WizardRun): Promise<Step> {
   if (t.name === 'discharge switch') t.name = 'readings';
   t.name = (await prompter.input({ message: 'Name of the reading(s)', default: t.name, validate: (s) => (s.trim() ? null : 'give it a name') })).trim();
   t.states = ['reading'];
-  const n = await prompter.input({
-    message: 'Rounds (each round = one app session, with the values it showed)',
-    default: String(Math.min(t.roundsPerState, 3)),
-    validate: (s) => (/^\d+$/.test(s.trim()) && Number(s) >= 1 && Number(s) <= 50 ? null : 'a number from 1 to 50'),
-  });
-  t.roundsPerState = Number(n);
-  const device = await prompter.input({
-    message: 'Device address if you know it (empty: find it from the traffic)',
-    default: w.session.device.address ?? '',
-    validate: (s) => (s.trim() === '' || MAC.test(s.trim()) ? null : 'an address like a4:c1:38:12:34:56, or empty'),
-  });
-  w.session.device.address = device.trim() === '' ? null : device.trim().toLowerCase();
-  w.session.rounds = w.session.rounds.filter((r) => t.states.includes(r.state));
-  return 'source';
+  await askRounds(w, 'Rounds (each round = one app session, with the values it showed)', Math.min(t.roundsPerState, 3));
+  return askDeviceAndSettle(w);
 }
 
 async function stepSource(w: WizardRun): Promise<Step> {
