@@ -81,9 +81,13 @@ export function spanLine(r: Pick<ExtractResult, 'start' | 'end'>): string {
   return `start ${formatTime(r.start)} UTC, duration ${((r.end - r.start) / 1e6).toFixed(1)} s (windows FILE@A..B count seconds from the start)`;
 }
 
-/** The --summary text of one capture. */
-export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Connection[], handles: HandleInfo[], base: TimeBase): string {
-  const out: string[] = [fileHeader(c), `# ${spanLine(r)}`];
+/**
+ * The --summary text of one capture, given to `line` line by line: a log with 25 000 connections
+ * never becomes one string of tens of MB (and its copies) in memory.
+ */
+export function summaryLines(c: CaptureInfo, r: ExtractResult, connections: Connection[], handles: HandleInfo[], base: TimeBase, line: (s: string) => void): void {
+  const out = { push: (...lines: string[]): void => lines.forEach((s) => line(s)) };
+  out.push(fileHeader(c), `# ${spanLine(r)}`);
   const devices = new Map<string, { name: string | null; conns: number[] }>();
   for (const k of connections) {
     // Without connection events (ACL-only logs, text exports) the address is not in the capture.
@@ -123,7 +127,6 @@ export function summaryText(c: CaptureInfo, r: ExtractResult, connections: Conne
     `  other channels: ${others || 'none'}`,
     `  encrypted ${k.encrypted}, bad CRC ${k.badCrc}, orphan fragments ${k.orphanFragments}`,
   );
-  return out.join('\n') + '\n';
 }
 
 /** The --summary --json object of one capture. */

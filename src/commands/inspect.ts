@@ -6,7 +6,7 @@ import type { AttEvent, Micros } from '../model.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
 import { JsonEventWriter } from './inspect-json.js';
-import { eventLine, summaryJson, summaryText } from './inspect-view.js';
+import { eventLine, summaryJson, summaryLines } from './inspect-view.js';
 
 /** Collects output lines and writes them in blocks: one write per line would dominate the time. */
 class Output {
@@ -59,7 +59,8 @@ async function inspectFile(path: string, v: { json: boolean; summary: boolean; a
   const conns = new Set(connections.map((c) => c.conn));
   const handles = result.handles.filter((h) => conns.has(h.conn) && (v.handle === null || h.handle === v.handle));
   if (v.summary) {
-    out.line((v.json ? summaryJson(capture, result, connections, handles) : summaryText(capture, result, connections, handles, { absolute: v.absolute, start: result.start })).replace(/\n$/, ''));
+    if (v.json) out.line(summaryJson(capture, result, connections, handles));
+    else summaryLines(capture, result, connections, handles, { absolute: v.absolute, start: result.start }, (line) => out.line(line));
   } else if (!v.json) {
     header();
     out.line(`# ${capture.formatName}, ${capture.variant}, ${capture.records} records, ${result.connections.length} connection(s), ${shown} of ${result.counts.attWithValue} event(s) shown`);

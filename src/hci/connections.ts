@@ -3,6 +3,7 @@
 import { hexNum } from '../hex.js';
 import type { Connection, Direction, Micros } from '../model.js';
 import { GattTable } from './gatt.js';
+import type { OpcodeCounts } from './opcode-counts.js';
 import type { HandleInfo } from './types.js';
 
 const HEX2: string[] = Array.from({ length: 256 }, (_, i) => hexNum(i));
@@ -39,7 +40,7 @@ export interface PreparedPart {
 export interface HandleState {
   info: HandleInfo;
   /** Events per opcode. */
-  byOpcode: Uint32Array;
+  byOpcode: OpcodeCounts;
   /** UUID from the GATT table as of gattVersion (discovery may come later). */
   uuid: string | null;
   gattVersion: number;

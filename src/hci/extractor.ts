@@ -12,13 +12,14 @@ import type { PacketSink } from '../capture/format.js';
 import type { AttEvent, Direction, Micros, Packet } from '../model.js';
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO } from '../model.js';
 import { L2capReassembler, MAX_OPEN_FRAMES, PB_CONTINUING } from './acl.js';
-import { ATT_EXECUTE_WRITE_REQ, ATT_MTU_REQ, ATT_READ_BY_GROUP_REQ, OP_PREPARED_WRITE, attOpName, attSender } from '../att.js';
+import { ATT_MTU_REQ, ATT_READ_BY_GROUP_REQ, attSender } from '../att.js';
 import { ConnectionTable, type LinkState, touch } from './connections.js';
 import { propertyNames as propertyList } from './gatt.js';
 import type { ExtractorCore } from './core.js';
 import { handleHciEvent, hciLinkKey } from './hci-events.js';
 import { CID_ATT, CID_LE_SIGNALLING, CID_SIGNALLING, PSM_ATT, channelName, learnChannels } from './l2cap.js';
 import { LinkLayerDecoder } from './ll.js';
+import { OpcodeCounts } from './opcode-counts.js';
 import type { ExtractCounts, ExtractOptions, ExtractResult, HandleInfo } from './types.js';
 import { ValueSlab, view } from './slab.js';
 import { type AttSink, decodeAtt } from './values.js';
@@ -236,12 +237,12 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
     const key = handle === 0 && uuid ? uuid : handle;
     let h = link.lastHandleKey === key ? link.lastHandle : (link.handles.get(key) ?? null);
     if (!h) {
-      h = { info: { conn: c.conn, peer: c.peer, handle, service: null, uuid, properties: [], counts: {} }, byOpcode: new Uint32Array(256), uuid: null, gattVersion: -1 };
+      h = { info: { conn: c.conn, peer: c.peer, handle, service: null, uuid, properties: [], counts: {} }, byOpcode: new OpcodeCounts(), uuid: null, gattVersion: -1 };
       link.handles.set(key, h);
     }
     link.lastHandleKey = key;
     link.lastHandle = h;
-    h.byOpcode[opcode]!++;
+    h.byOpcode.add(opcode);
     let known = uuid;
     if (known === null) {
       const g = link.gatt;
@@ -313,10 +314,7 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
       const infos: HandleInfo[] = [];
       for (const h of link.handles.values()) {
         const info = h.info;
-        info.counts = {};
-        h.byOpcode.forEach((count, opcode) => {
-          if (count) info.counts[opcode === ATT_EXECUTE_WRITE_REQ ? OP_PREPARED_WRITE : attOpName(opcode)] = count;
-        });
+        info.counts = h.byOpcode.named();
         infos.push(info);
       }
       if (link.discovered) {
