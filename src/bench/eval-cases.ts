@@ -16,6 +16,10 @@ export interface EvalTruth {
   handle: number | null;
   /** Hex the group's frames start with (either is a prefix of the other), or null. */
   prefix: string | null;
+  /** Length of the true frame, when known: a miss where no group has it is a framing miss. */
+  length?: number;
+  /** Why the data cannot tell the switch (a random protocol that never sent it): the row is not counted. */
+  undecidable?: string | null;
 }
 
 export interface EvalInput {
@@ -26,7 +30,7 @@ export interface EvalInput {
 
 export interface EvalCase {
   name: string;
-  kind: 'sim' | 'shape' | 'corpus';
+  kind: 'sim' | 'shape' | 'random' | 'corpus';
   build(): Promise<EvalInput>;
 }
 
@@ -41,7 +45,7 @@ function protocolCase(name: string, kind: EvalCase['kind'], protocol: BmsProtoco
       const on = rounds(true, bms);
       const off = rounds(false, bms);
       const t = protocol.truth;
-      return { rounds: [...on, ...off], options: {}, truth: { byte: t.byte, mask: t.mask, handle: t.handle, prefix: t.prefix } };
+      return { rounds: [...on, ...off], options: {}, truth: { byte: t.byte, mask: t.mask, handle: t.handle, prefix: t.prefix, length: t.length } };
     },
   };
 }

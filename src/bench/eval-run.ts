@@ -13,6 +13,10 @@ export interface EvalRow {
   /** Rank of the true bit among the unlabelled candidates (1 = first), null when absent. */
   rank: number | null;
   pass: boolean;
+  /** False for a case the data cannot decide (a random protocol that never sent its switch): shown, not counted. */
+  counted: boolean;
+  /** Of a miss: 'framing' when no group of the true frame's length and leading bytes was cut, else 'ranking'; '' otherwise. */
+  cause: '' | 'framing' | 'ranking';
   /** What came first instead, or why the case could not run. */
   note: string;
 }
@@ -50,7 +54,16 @@ export function judge(name: string, kind: EvalCase['kind'], res: AnalysisResult,
           : 'no candidate';
   const f = group ? res.framing.find((x) => x.handle === group.handle && x.dir === group.dir) : undefined;
   const runnerUp = f?.runnerUp ? `${f.runnerUp.rule} ${f.chosen.evidence.score.toFixed(2)}/${f.runnerUp.evidence.score.toFixed(2)}${f.close ? ' close' : ''}` : '';
-  return { name, kind, framing: group?.frames ?? '—', runnerUp, rank: at >= 0 ? at + 1 : null, pass: at === 0, note };
+  const base = { name, kind, framing: group?.frames ?? '—', runnerUp, rank: at >= 0 ? at + 1 : null };
+  if (t.undecidable) return { ...base, pass: false, counted: false, cause: '', note: `undecidable: ${t.undecidable}` };
+  return { ...base, pass: at === 0, counted: true, cause: at === 0 ? '' : framedRight(res, t) ? 'ranking' : 'framing', note };
+}
+
+/** A group of the true frame was cut: its stream, its length (when known) and its leading bytes. */
+function framedRight(res: AnalysisResult, t: EvalTruth): boolean {
+  return res.groups.some(
+    (g) => g.dir === 'device-to-app' && !g.orphans && (t.handle === null || g.handle === t.handle) && (t.length === undefined || g.length === t.length) && (t.prefix === null || g.prefix.startsWith(t.prefix) || t.prefix.startsWith(g.prefix)),
+  );
 }
 
 export async function runCase(c: EvalCase): Promise<EvalRow> {
@@ -58,7 +71,7 @@ export async function runCase(c: EvalCase): Promise<EvalRow> {
     const input = await c.build();
     return judge(c.name, c.kind, analyze(input.rounds, input.options), input.truth);
   } catch (err) {
-    return { name: c.name, kind: c.kind, framing: '—', runnerUp: '', rank: null, pass: false, note: `error: ${err instanceof Error ? err.message : String(err)}` };
+    return { name: c.name, kind: c.kind, framing: '—', runnerUp: '', rank: null, pass: false, counted: true, cause: '', note: `error: ${err instanceof Error ? err.message : String(err)}` };
   }
 }
 
@@ -69,10 +82,24 @@ export async function runEval(cases: EvalCase[]): Promise<EvalRow[]> {
 }
 
 export function formatEval(rows: EvalRow[]): string {
-  const head = ['case', 'framing chosen', 'runner-up (scores)', 'rank', 'pass', 'note'];
-  const body = rows.map((r) => [r.name, r.framing, r.runnerUp, r.rank === null ? '—' : String(r.rank), r.pass ? 'yes' : 'NO', r.note]);
+  const head = ['case', 'framing chosen', 'runner-up (scores)', 'rank', 'pass', 'miss by', 'note'];
+  const body = rows.map((r) => [r.name, r.framing, r.runnerUp, r.rank === null ? '—' : String(r.rank), r.counted ? (r.pass ? 'yes' : 'NO') : '(n/a)', r.cause, r.note]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  const passed = rows.filter((r) => r.pass).length;
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), '', `${passed}/${rows.length} cases pass`].join('\n') + '\n';
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line), '', summary(rows)].join('\n') + '\n';
+}
+
+/** "41/43 cases pass (sim 18/18, shape 15/15, random 8/10: misses 1 framing, 1 ranking; 2 undecidable not counted)". */
+export function summary(rows: EvalRow[]): string {
+  const counted = rows.filter((r) => r.counted);
+  const kinds = [...new Set(rows.map((r) => r.kind))].map((k) => {
+    const of = counted.filter((r) => r.kind === k);
+    return `${k} ${of.filter((r) => r.pass).length}/${of.length}`;
+  });
+  const framing = counted.filter((r) => r.cause === 'framing').length;
+  const ranking = counted.filter((r) => r.cause === 'ranking').length;
+  const other = counted.filter((r) => !r.pass && r.cause === '').length;
+  const misses = framing + ranking + other ? `; misses: ${framing} framing, ${ranking} ranking${other ? `, ${other} errors` : ''}` : '';
+  const undecidable = rows.length - counted.length;
+  return `${counted.filter((r) => r.pass).length}/${counted.length} cases pass (${kinds.join(', ')}${misses}${undecidable ? `; ${undecidable} undecidable, not counted` : ''})`;
 }
