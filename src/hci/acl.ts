@@ -4,6 +4,8 @@
 // as data arrives (never to the 64 KiB a length field may announce before the bytes come), and is
 // kept for the stream's next frame. At most MAX_OPEN_FRAMES frames wait at once: a capture with more
 // open streams is damaged or hostile, and the frames beyond the cap are skipped and counted.
+// A caller that needs only the first bytes of some frames (a summary counts opcodes and handles)
+// says so with a skim test: such a frame keeps its first fragment and the rest is only counted.
 
 /** HCI ACL packet boundary flags (Core Vol 4 Part E 5.4.2). */
 export const PB_FIRST_NON_FLUSHABLE = 0b00;
@@ -27,7 +29,14 @@ interface Stream {
   filled: number;
   /** Total frame length (4-byte basic header + payload); -1 until the header is complete. */
   total: number;
+  /** A skimmed frame: the bytes of its first fragment (the frame returned is cut to them); -1: whole frame. */
+  kept: number;
 }
+
+/** True when only the first fragment b[from, to) of the frame it starts is wanted (it is ≥ SKIM_MIN bytes). */
+export type SkimTest = (b: Uint8Array, from: number, to: number) => boolean;
+/** A first fragment shorter than this is never skimmed: the L2CAP header, an ATT opcode and a handle. */
+export const SKIM_MIN = 7;
 
 /** dst[at…] = src[from, to). A loop beats TypedArray.set for the 20–30-byte fragments of most links. */
 function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, to: number): void {
@@ -52,6 +61,8 @@ export class L2capReassembler {
   orphanFragments = 0;
   /** Fragmented frames skipped because MAX_OPEN_FRAMES frames were already waiting. */
   refusedFrames = 0;
+
+  constructor(private readonly skim: SkimTest | null = null) {}
 
   private stream(key: number): Stream | undefined {
     if (key === this.lastKey) return this.last!;
@@ -92,6 +103,7 @@ export class L2capReassembler {
       s.active = true;
       s.filled = n;
       s.total = total;
+      s.kept = this.skim !== null && n >= SKIM_MIN && this.skim(b, from, to) ? n : -1;
       this.open++;
       return null;
     }
@@ -109,14 +121,18 @@ export class L2capReassembler {
       s.total = total;
     }
     const take = total < 0 ? n : Math.min(n, total - filled);
-    if (filled + take > s.buf.length) s.buf = grown(s.buf, filled, filled + take, total);
-    copyBytes(s.buf, filled, b, from, from + take);
+    const kept = s.kept;
+    if (kept < 0) {
+      if (filled + take > s.buf.length) s.buf = grown(s.buf, filled, filled + take, total);
+      copyBytes(s.buf, filled, b, from, from + take);
+    }
     s.filled = filled + take;
     if (total < 0 || s.filled < total) return null;
+    const length = kept < 0 ? total : kept;
     let frame = s.frame;
     // (Compared by the buffer it views: reading `.buffer` allocates.)
-    if (frame === null || frame.length !== total || s.frameOf !== s.buf) {
-      frame = s.frame = new Uint8Array(s.buf.buffer, s.buf.byteOffset, total);
+    if (frame === null || frame.length !== length || s.frameOf !== s.buf) {
+      frame = s.frame = new Uint8Array(s.buf.buffer, s.buf.byteOffset, length);
       s.frameOf = s.buf;
     }
     this.finish(s);
@@ -130,7 +146,7 @@ export class L2capReassembler {
       this.lastKey = -1;
       this.last = null;
     }
-    const s: Stream = { buf: EMPTY, frame: null, frameOf: null, active: false, filled: 0, total: -1 };
+    const s: Stream = { buf: EMPTY, frame: null, frameOf: null, active: false, filled: 0, total: -1, kept: -1 };
     this.streams.set(key, s);
     this.lastKey = key;
     this.last = s;

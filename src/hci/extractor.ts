@@ -11,8 +11,8 @@
 import type { PacketSink } from '../capture/format.js';
 import type { AttEvent, Direction, Micros, Packet } from '../model.js';
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO } from '../model.js';
-import { L2capReassembler, MAX_OPEN_FRAMES, PB_CONTINUING } from './acl.js';
-import { ATT_MTU_REQ, ATT_READ_BY_GROUP_REQ, attSender } from '../att.js';
+import { L2capReassembler, MAX_OPEN_FRAMES, PB_CONTINUING, type SkimTest } from './acl.js';
+import { ATT_INDICATION, ATT_MTU_REQ, ATT_NOTIFICATION, ATT_READ_BY_GROUP_REQ, ATT_WRITE_CMD, ATT_WRITE_REQ, attSender } from '../att.js';
 import { ConnectionTable, type LinkState, touch } from './connections.js';
 import { propertyNames as propertyList } from './gatt.js';
 import type { ExtractorCore } from './core.js';
@@ -37,6 +37,13 @@ const MAX_WARNINGS = 50;
 const READS = new Set([0x0b, 0x0d, 0x0f, 0x21]);
 
 const dirOfOpcode = (opcode: number): Direction => (attSender(opcode) === 'server' ? 'device-to-app' : 'app-to-device');
+/**
+ * Without events, a fragmented notification, indication or write is only counted: its opcode and
+ * handle (in the first fragment) are all decodeAtt reads of it, so its other fragments are not copied.
+ */
+const COUNTED_ONLY = new Set([ATT_NOTIFICATION, ATT_INDICATION, ATT_WRITE_REQ, ATT_WRITE_CMD]);
+const countsOnly: SkimTest = (b, from) => b[from + 2] === CID_ATT && b[from + 3] === 0 && COUNTED_ONLY.has(b[from + 4]!);
+
 /** Broadcom-based Android controllers log link-manager traces as ACL on this handle: not a link. */
 const VENDOR_DIAGNOSTICS_HANDLE = 0x0edc;
 
@@ -54,7 +61,7 @@ export function createAttExtractor(onEvent: (e: AttEvent) => void, opts: Extract
 
 class Extractor implements ExtractorCore, AttSink, PacketSink {
   readonly table = new ConnectionTable();
-  readonly reassembler = new L2capReassembler();
+  readonly reassembler: L2capReassembler;
   readonly counts: ExtractCounts = {
     packets: 0,
     hciCommands: 0,
@@ -87,6 +94,7 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
     private readonly copyValues: boolean,
   ) {
     this.ll = new LinkLayerDecoder(this);
+    this.reassembler = new L2capReassembler(onEvent === null ? countsOnly : null);
   }
 
   push(p: Packet): void {

@@ -32,7 +32,10 @@ export class ValueSlab {
       this.used = 0;
     }
     const at = this.used;
-    this.bytes.set(view(b, start, end), at);
+    const bytes = this.bytes;
+    // A loop for the short values of most BMS traffic: set() would need a view of b first (an allocation).
+    if (n <= 64) for (let i = 0; i < n; i++) bytes[at + i] = b[start + i]!;
+    else bytes.set(view(b, start, end), at);
     this.used = at + n;
     return new Uint8Array(this.slab, at, n);
   }
