@@ -7,6 +7,8 @@
 // A caller that needs only the first bytes of some frames (a summary counts opcodes and handles)
 // says so with a skim test: such a frame keeps its first fragment and the rest is only counted.
 
+import { copyBytes, DataViews } from './slab.js';
+
 /** HCI ACL packet boundary flags (Core Vol 4 Part E 5.4.2). */
 export const PB_FIRST_NON_FLUSHABLE = 0b00;
 export const PB_CONTINUING = 0b01;
@@ -22,6 +24,8 @@ const KEEP_CAPACITY = 4096;
 /** One link direction: its buffer (kept between frames) and the frame it is filling, if any. */
 interface Stream {
   buf: Uint8Array;
+  /** A DataView of buf, for copying four bytes at a time. */
+  bufView: DataView;
   /** The last frame returned, kept while frames keep that length (no new view per frame), and the buffer it views. */
   frame: Uint8Array | null;
   frameOf: Uint8Array | null;
@@ -38,17 +42,8 @@ export type SkimTest = (b: Uint8Array, from: number, to: number) => boolean;
 /** A first fragment shorter than this is never skimmed: the L2CAP header, an ATT opcode and a handle. */
 export const SKIM_MIN = 7;
 
-/** dst[at…] = src[from, to). A loop beats TypedArray.set for the 20–30-byte fragments of most links. */
-function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: number, to: number): void {
-  if (to - from > 64) {
-    dst.set(src.subarray(from, to), at);
-    return;
-  }
-  const shift = at - from;
-  for (let i = from; i < to; i++) dst[i + shift] = src[i]!;
-}
-
 const EMPTY = new Uint8Array(0);
+const EMPTY_VIEW: DataView = new DataView(EMPTY.buffer);
 
 /** Reassembles L2CAP basic frames per stream key (link and direction: both sides can interleave). */
 export class L2capReassembler {
@@ -61,6 +56,9 @@ export class L2capReassembler {
   orphanFragments = 0;
   /** Fragmented frames skipped because MAX_OPEN_FRAMES frames were already waiting. */
   refusedFrames = 0;
+
+  /** DataViews of the buffers fragments come from (the reader's chunk, mostly). */
+  private readonly sources = new DataViews();
 
   constructor(private readonly skim: SkimTest | null = null) {}
 
@@ -98,8 +96,8 @@ export class L2capReassembler {
       }
       s ??= this.stream(key) ?? this.create(key);
       // A start shorter than the basic header is kept until the length is known.
-      if (s.buf.length < n) s.buf = grown(s.buf, 0, n, total);
-      copyBytes(s.buf, 0, b, from, to);
+      if (s.buf.length < n) setBuffer(s, grown(s.buf, 0, n, total));
+      copyBytes(s.buf, s.bufView, 0, b, this.sources.of(b), from, to);
       s.active = true;
       s.filled = n;
       s.total = total;
@@ -123,8 +121,8 @@ export class L2capReassembler {
     const take = total < 0 ? n : Math.min(n, total - filled);
     const kept = s.kept;
     if (kept < 0) {
-      if (filled + take > s.buf.length) s.buf = grown(s.buf, filled, filled + take, total);
-      copyBytes(s.buf, filled, b, from, from + take);
+      if (filled + take > s.buf.length) setBuffer(s, grown(s.buf, filled, filled + take, total));
+      copyBytes(s.buf, s.bufView, filled, b, this.sources.of(b), from, from + take);
     }
     s.filled = filled + take;
     if (total < 0 || s.filled < total) return null;
@@ -146,7 +144,7 @@ export class L2capReassembler {
       this.lastKey = -1;
       this.last = null;
     }
-    const s: Stream = { buf: EMPTY, frame: null, frameOf: null, active: false, filled: 0, total: -1, kept: -1 };
+    const s: Stream = { buf: EMPTY, bufView: EMPTY_VIEW, frame: null, frameOf: null, active: false, filled: 0, total: -1, kept: -1 };
     this.streams.set(key, s);
     this.lastKey = key;
     this.last = s;
@@ -158,7 +156,7 @@ export class L2capReassembler {
     s.active = false;
     this.open--;
     if (s.buf.length > KEEP_CAPACITY) {
-      s.buf = EMPTY;
+      setBuffer(s, EMPTY);
       s.frame = null;
       s.frameOf = null;
     }
@@ -180,6 +178,11 @@ export class L2capReassembler {
     for (const s of this.streams.values()) n += s.buf.length;
     return n;
   }
+}
+
+function setBuffer(s: Stream, buf: Uint8Array): void {
+  s.buf = buf;
+  s.bufView = buf === EMPTY ? EMPTY_VIEW : new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /** A buffer for at least `need` bytes of a frame of `total` bytes (-1: unknown), with old's first `keep` bytes. */

@@ -192,7 +192,7 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
       return this.att(link, dir, b, o + 4, end, record, t, null);
     }
     if (cid === CID_SIGNALLING || cid === CID_LE_SIGNALLING) {
-      learnChannels(b.subarray(o + 4, end), (link.signals ??= new Map()), (link.channels ??= new Map()));
+      learnChannels(view(b, o + 4, end), (link.signals ??= new Map()), (link.channels ??= new Map()));
     }
     this.other(channelName(cid, link.channels));
     return link;
@@ -203,7 +203,7 @@ class Extractor implements ExtractorCore, AttSink, PacketSink {
     this.counts.att++;
     const op = b[o];
     if (!link.fromEvent && (op === ATT_MTU_REQ || (op === ATT_READ_BY_GROUP_REQ && dir === 'app-to-device'))) {
-      link = this.restartCheck(link, op, dir, b.subarray(o, end), record, t);
+      link = this.restartCheck(link, op, dir, view(b, o, end), record, t);
     }
     decodeAtt(this, link, dir, b, o, end, record, t, uuid);
     return link;

@@ -106,7 +106,7 @@ export function decodeAtt(sink: AttSink, link: LinkState, dir: Direction, b: Uin
       return;
     }
     default:
-      decodeOther(link, dir, b.subarray(o, end), sink, record);
+      decodeOther(link, dir, view(b, o, end), sink, record);
   }
 }
 
