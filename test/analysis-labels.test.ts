@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import { CHECKSUMS, detectChecksum } from '../src/analysis/checksums.js';
 import { findValues, parseQuery } from '../src/analysis/find.js';
-import { candidateRows, hexView, padTable } from '../src/analysis/view.js';
+import { candidateTable, hexView } from '../src/analysis/view.js';
 import { crc16modbus, jbdModel, rounds, u16be, type Exchange } from './analysis-synth.js';
 
 const check = (name: string, text: string): number => CHECKSUMS.find((c) => c.name === name)!.compute(Buffer.from(text, 'ascii'), 0, text.length);
@@ -204,7 +204,7 @@ describe('views', () => {
     const lines = hexView(g, res.candidates);
     const seg = lines.flatMap((l) => l.segments).find((s) => s.byte === 24)!;
     expect(seg).toMatchObject({ mask: 0x02, rank: 1 });
-    const table = padTable(candidateRows(res));
+    const table = candidateTable(res, 200, 20, 0).flat();
     expect(table[0]).toMatch(/^#\s+group\s+byte\s+bit\s+mask\s+on\s+off\s+support\s+agreement\s+label\s+score$/);
     expect(table[1]).toMatch(/^1\s+g\d+\s+24\s+1\s+0x02\s+1\s+0\s/);
   });

@@ -41,7 +41,8 @@ describe.skipIf(!HAVE_CORPUS)('the NovaX scooter (ASCII AT commands)', () => {
   const args = ['--state', `locked=${file}@#725..#736`, '--state', `unlocked=${file}@#1029..#1045`];
 
   it("analyze names the lock digit and shows the text; without colour the byte is in [brackets]", async () => {
-    const { code, out } = await runCli(['analyze', ...args, '--min-support', '1']);
+    // 160 columns: 16 bytes a row with their text and marks beside them.
+    const { code, out } = await runCli(['analyze', ...args, '--min-support', '1'], { COLUMNS: '160' });
     expect(code).toBe(0);
     expect(out).toMatch(/^ {4}16 {3}2c {2}31 {2}2c \[31\] 2c .* {2},1,1,0,1,1,0,0,2 {3}← 19:0x02 \(ASCII digit '1' → '3'\)$/m);
     expect(out).toMatch(/^ {5}0 .* {2}\+ACK:OKFCG=0,1,1$/m);

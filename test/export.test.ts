@@ -145,7 +145,8 @@ describe('bms-wizard sessions', () => {
     expect(rows[0]!.updated >= rows[1]!.updated).toBe(true);
     expect(rows[1]!.id).toBe(id);
     expect(rows[0]).toMatchObject({ step: 'done', rounds: 6, roundsNeeded: 6, target: 'discharge switch' });
-    const t = await cli(['sessions', '--sessions-dir', dir]);
+    // Wide enough for one line a session (the 80-column layout has its own test).
+    const t = await cli(['sessions', '--sessions-dir', dir], { COLUMNS: '200' });
     expect(t.out.split('\n')[1]!.startsWith(`${id}  ${session.device.name}  discharge switch  6/6 rounds  step done  updated `)).toBe(true);
     const env = await cli(['sessions', '--json'], { BMS_WIZARD_SESSIONS: dir });
     expect(JSON.parse(env.out)).toHaveLength(2);

@@ -16,6 +16,11 @@ function cli(...argv: string[]): Promise<CliResult> {
   return runCli(['inspect', ...argv]);
 }
 
+/** On an output wide enough for one line an event (80 columns lay events out in rows: their own test). */
+function wide(...argv: string[]): Promise<CliResult> {
+  return runCli(['inspect', ...argv], { COLUMNS: '2000' });
+}
+
 const FIELDS = ['record', 't', 'conn', 'peer', 'dir', 'op', 'opcode', 'handle', 'uuid', 'value', 'rel'];
 
 /** A generated capture: a simulated JK app session with HCI events (peer known) and fragmented ACL. */
@@ -61,7 +66,7 @@ describe('inspect on a generated capture', () => {
   });
 
   it('human view shows time, connection, device, direction, operation, handle, hex and text', async () => {
-    const { code, out } = await cli(simPath, '--absolute-time');
+    const { code, out } = await wide(simPath, '--absolute-time');
     expect(code).toBe(0);
     const line = out.split('\n').find((l) => l.includes('Handle Value Notification'))!;
     expect(line).toMatch(/^#\d+ +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} +conn 1 +[0-9a-f:]{17} +dev→app +Handle Value Notification +0x[0-9a-f]{4}( \([0-9a-f-]+\))? +([0-9a-f]{2} )*[0-9a-f]{2}  \|[\x20-\x7e]+\|$/);
@@ -69,7 +74,7 @@ describe('inspect on a generated capture', () => {
   });
 
   it('human view counts seconds from the capture start, as windows do (the clock with --absolute-time)', async () => {
-    const { out } = await cli(simPath);
+    const { out } = await wide(simPath);
     const json = (await cli(simPath, '--json')).out.trim().split('\n').map((l) => JSON.parse(l) as { record: number; rel: number });
     const line = out.split('\n').find((l) => l.startsWith(`#${json[3]!.record} `))!;
     expect(line).toMatch(new RegExp(`^#${json[3]!.record} +${json[3]!.rel.toFixed(6).replace('.', '\\.')} conn`));
@@ -81,7 +86,7 @@ describe('inspect on a generated capture', () => {
   });
 
   it('the text column shows printable bytes as themselves and the others as a dot', async () => {
-    const { out } = await cli(simPath);
+    const { out } = await wide(simPath);
     const json = (await cli(simPath, '--json')).out.trim().split('\n').map((l) => JSON.parse(l) as { record: number; value: string });
     const e = json.find((x) => x.value.length >= 8)!;
     const text = [...Buffer.from(e.value, 'hex')].map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
@@ -89,7 +94,7 @@ describe('inspect on a generated capture', () => {
   });
 
   it('--summary lists devices, connections, handles with UUIDs and properties, and counts', async () => {
-    const { code, out } = await cli(simPath, '--summary');
+    const { code, out } = await wide(simPath, '--summary');
     expect(code).toBe(0);
     expect(out).toContain(`Devices (1):\n  ${sim.deviceAddress.toLowerCase()}`);
     expect(out).toMatch(/Connections \(2\):/);
@@ -105,7 +110,7 @@ describe('inspect on a generated capture', () => {
     const { result } = await extractAttFromFile(simPath);
     const duration = (result.end! - result.start!) / 1e6;
     expect(duration).toBeGreaterThan(1);
-    const { out } = await cli(simPath, '--summary');
+    const { out } = await wide(simPath, '--summary');
     expect(out).toContain(`duration ${duration.toFixed(1)} s`);
     expect(out).toMatch(/# start \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} UTC/);
     expect(out).toMatch(/#1 .*records \d+–\d+ {2}0\.\d{6}\.\.\d+\.\d{6} s/);

@@ -45,7 +45,8 @@ describe('frame map', () => {
 describe.skipIf(!HAVE_CORPUS)('bms-wizard map on jbd_sp04s034_l4s_200a_b_u.btsnoop', () => {
   const file = corpusFile('jbd_sp04s034_l4s_200a_b_u.btsnoop');
   it('prints the basic-info frame with its checksum, length and the fields found from shown values', async () => {
-    const r = await runCli(['map', `${file}@#511..#518`, '--round', `${file}@#1..#300=13.70V soc=100% 19.5C`]);
+    // Wide enough for the long range descriptions on one line (80 columns wrap them: their own test).
+    const r = await runCli(['map', `${file}@#511..#518`, '--round', `${file}@#1..#300=13.70V soc=100% 19.5C`], { COLUMNS: '200' });
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/g\d+ {2}handle 0x0011 {2}dd03001d055a0000… {2}36 bytes/);
     expect(r.out).toMatch(/ {5}4 {2}05 {3}05 {3}field reading 1 \(u16 be × 0\.01, V\) \(bytes 4–5\)/);

@@ -6,6 +6,7 @@ import { Interrupted } from '../src/errors.js';
 import type { WizardIO } from '../src/wizard/io.js';
 import type { Choice, Prompter } from '../src/wizard/prompter.js';
 import { makeStyle } from '../src/wizard/style.js';
+import { wrapLine } from '../src/table-layout.js';
 import { realEngine } from '../src/wizard/engine.js';
 
 export const INTERRUPT = Symbol('ctrl+c');
@@ -22,6 +23,8 @@ export interface Scripted {
   /** Every question asked, in order. */
   asked: string[];
   output: string[];
+  /** The output lines and the questions ('? message') in the order they came. */
+  transcript: string[];
   /** Answers not used (a test asserts this is empty). */
   left(): Answer[];
 }
@@ -31,8 +34,10 @@ export function scriptedIO(script: Answer[], opts: { columns?: number } = {}): S
   const queue = [...script];
   const asked: string[] = [];
   const output: string[] = [];
+  const transcript: string[] = [];
   const take = (message: string): Answer | null => {
     asked.push(message);
+    transcript.push(`? ${message}`);
     const head = queue[0];
     if (head && head.q.test(message)) {
       queue.shift();
@@ -74,12 +79,18 @@ export function scriptedIO(script: Answer[], opts: { columns?: number } = {}): S
   const io: WizardIO = {
     prompter,
     interactive: true,
-    out: (line = '') => void output.push(line),
+    // Wrapped as the terminal IO wraps it, when the test gives a terminal width.
+    out: (line = '') => {
+      const lines = opts.columns ? line.split('\n').flatMap((l) => wrapLine(l, opts.columns! - 1)) : [line];
+      output.push(lines.join('\n'));
+      transcript.push(lines.join('\n'));
+    },
     columns: () => opts.columns ?? 0,
+    width: () => (opts.columns || 80) - 1,
     style: makeStyle(false),
     spinner: (text) => ({ update() {}, succeed: (t) => void output.push(`✔ ${t}`), fail: (t) => void output.push(`✖ ${t}`), stop() {} }),
   };
-  return { io, asked, output, left: () => queue };
+  return { io, asked, output, transcript, left: () => queue };
 }
 
 /** Writes a simulated capture of one state (`rounds` app sessions) and returns its path. */

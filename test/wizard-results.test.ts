@@ -16,7 +16,8 @@ import { reportMarkdown } from '../src/export/markdown.js';
 import { buildReport } from '../src/export/report.js';
 import { realEngine } from '../src/wizard/engine.js';
 import { runWizard } from '../src/wizard/run.js';
-import { makeStyle, wrapLine } from '../src/wizard/style.js';
+import { makeStyle } from '../src/wizard/style.js';
+import { wrapLine } from '../src/table-layout.js';
 import { bitsView, framingSwitches, nextSteps, resultsView } from '../src/wizard/view.js';
 import { scriptedIO, simulatedCapture } from './wizard-helpers.js';
 
@@ -184,12 +185,12 @@ describe('terminal helpers', () => {
     expect(bitsView(0xa0, 0x60, plain)).toBe('1[0][1]0 0000');
   });
 
-  it('wrapLine breaks between words under the line indent and never splits a word', () => {
+  it('wrapLine breaks between words, a list item under its text, and never splits a word', () => {
     const line = '  4. 3 times: start the app, open the page with the switch, wait a few seconds, do NOT touch it';
     const out = wrapLine(line, 40);
     expect(out.length).toBeGreaterThan(1);
     expect(out.every((l) => l.length <= 40)).toBe(true);
-    expect(out.slice(1).every((l) => l.startsWith('    ') && !l.startsWith('     '))).toBe(true);
+    expect(out.slice(1).every((l) => l.startsWith('     ') && !l.startsWith('      '))).toBe(true);
     expect(out.map((l) => l.trim()).join(' ')).toBe(line.trim());
     expect(wrapLine('short', 40)).toEqual(['short']);
   });

@@ -1,6 +1,7 @@
 // Views of an analysis for people: hex with candidate bits marked, and the candidate table.
 // Pure: returns strings and segments; the command or the wizard decides on colours.
 import { asciiText, hex0x, hexNum } from '../hex.js';
+import { layoutTable, type TableColumn } from '../table-layout.js';
 import type { AnalysisResult, CandidateResult, GroupResult, Label } from './types.js';
 
 export interface HexSegment {
@@ -31,9 +32,22 @@ export function markedBits(value: number, mask: number): string {
   return out;
 }
 
+/** "0,1", "3–5", "0–4,6,7": bit numbers with runs of three or more as a range (narrow table cells). */
+export function bitList(bits: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < bits.length; ) {
+    let j = i;
+    while (j + 1 < bits.length && bits[j + 1] === bits[j]! + 1) j++;
+    if (j - i >= 2) out.push(`${bits[i]}–${bits[j]}`);
+    else for (let k = i; k <= j; k++) out.push(String(bits[k]));
+    i = j + 1;
+  }
+  return out.join(',');
+}
+
 /** "byte 24 bit 1 (0x02)" or, for an enum byte, "byte 103 bits 1–3 (0x0e)". */
 export function describeBits(c: Pick<CandidateResult, 'byte' | 'bit' | 'mask' | 'bits'>): string {
-  const bits = c.bits && c.bits.length > 1 ? `bits ${c.bits.join(',')}` : `bit ${c.bit}`;
+  const bits = c.bits && c.bits.length > 1 ? `bits ${bitList(c.bits)}` : `bit ${c.bit}`;
   return `byte ${c.byte} ${bits} (${c.mask})`;
 }
 
@@ -111,7 +125,7 @@ export function candidateRows(result: AnalysisResult, limit = 20): string[][] {
     String(i + 1),
     c.group,
     String(c.byte),
-    c.kind === 'byte' ? c.bits.join(',') : String(c.bit),
+    c.kind === 'byte' ? bitList(c.bits) : String(c.bit),
     c.mask,
     ...states.map((s) => fmtValue(c, s)),
     states.map((s) => c.support[s] ?? 0).join('/'),
@@ -122,16 +136,19 @@ export function candidateRows(result: AnalysisResult, limit = 20): string[][] {
   return [header, ...rows];
 }
 
-/** Columns padded to their widest cell. */
-export function padTable(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const r of rows) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+/**
+ * The candidate table laid out for `width` (the lines of each row, header first): numbers on
+ * the right, the label the only column that wraps; too narrow for that, each candidate a record.
+ */
+export function candidateTable(result: AnalysisResult, width: number, limit = 20, indent = 2): string[][] {
+  const rows = candidateRows(result, limit);
+  const columns: TableColumn[] = rows[0]!.map((h) => (h === 'label' ? { wrap: true } : h === '#' || h === 'byte' || h === 'agreement' || h === 'score' ? { align: 'right' } : {}));
+  return layoutTable(rows, { width, indent, columns, header: true });
 }
 
-/** One line per group: id, handle, direction, key, frames, length, messages per state. */
-export function groupLine(g: GroupResult): string {
+/** What a group is, a few words each: id, handle and direction, length, frames, key, messages per state, checksum. */
+export function groupFacts(g: GroupResult): string[] {
   const per = Object.entries(g.messages).map(([s, n]) => `${s} ${n}`).join(', ');
   const len = g.lengths.min === g.lengths.max ? `${g.length} bytes` : `${g.lengths.min}–${g.lengths.max} bytes`;
-  return `${g.id}  handle ${hex0x(g.handle, 4)} ${g.dir}  ${len}  frames ${g.frames}  key ${g.key}  messages: ${per}${g.checksum ? `  checksum: ${g.checksum}` : ''}`;
+  return [g.id, `handle ${hex0x(g.handle, 4)} ${g.dir}`, len, `frames ${g.frames}`, `key ${g.key}`, `messages: ${per}`, ...(g.checksum ? [`checksum: ${g.checksum}`] : [])];
 }

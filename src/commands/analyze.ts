@@ -10,7 +10,8 @@ import { loadCaptures, parseStateArg } from '../recorders/files.js';
 import { SETTINGS } from '../analysis/options.js';
 import type { AnalysisOptions, AnalysisResult, SettingName } from '../analysis/types.js';
 import { HEAT_TONES, heatmapLegend, heatmapRows } from '../analysis/heatmap-text.js';
-import { asciiDigitChange, candidateRows, describeBits, groupLine, hexView, padTable } from '../analysis/view.js';
+import { asciiDigitChange, candidateTable, describeBits, groupFacts, hexView } from '../analysis/view.js';
+import { outputWidth, recordLines, terminalColumns, visibleLength, wrapLine, wrapWords } from '../table-layout.js';
 import { colourEnabled } from '../colour.js';
 import { InputError } from '../errors.js';
 import type { Round } from '../model.js';
@@ -33,8 +34,11 @@ function colours(ctx: CommandContext): typeof kleur {
 const identity = (s: string | number): string => String(s);
 const plain = new Proxy({} as typeof kleur, { get: () => identity });
 
-/** The human report; `columns` > 0 (a terminal) adds the compact heatmaps. */
-export function report(result: AnalysisResult, c: typeof kleur = plain, known: KnownProtocol | null = null, columns = 0): string {
+/**
+ * The human report; `columns` > 0 (a terminal that wide) adds the compact heatmaps and wraps
+ * paragraphs; tables are laid out for `width` (the terminal's, else COLUMNS or 80, less the last column).
+ */
+export function report(result: AnalysisResult, c: typeof kleur = plain, known: KnownProtocol | null = null, columns = 0, width = (columns > 0 ? columns : 80) - 1): string {
   const out: string[] = [];
   const states = Object.keys(result.states);
   const coloured = c !== plain;
@@ -48,15 +52,18 @@ export function report(result: AnalysisResult, c: typeof kleur = plain, known: K
     for (const line of documentedLines(known, result.candidates)) out.push(`  ${line}`);
   }
   out.push('', c.bold('Groups'));
-  for (const g of result.groups) out.push(`  ${groupLine(g)}`);
+  for (const g of result.groups) {
+    const [id, ...facts] = groupFacts(g);
+    out.push(...recordLines(id!, facts, width - 2, 6).map((l) => `  ${l}`));
+  }
   out.push('', c.bold('Candidates') + (result.candidates.length ? ' (best first; bit 0 = least significant)' : ''));
   if (result.candidates.length === 0) out.push('  none');
   else {
-    const rows = padTable(candidateRows(result));
-    out.push(`  ${c.dim(rows[0]!)}`);
-    result.candidates.slice(0, rows.length - 1).forEach((cand, i) => {
-      const line = `  ${rows[i + 1]}`;
-      out.push(cand.label ? c.dim(line) : i === 0 ? c.green(line) : line);
+    const [head, ...rows] = candidateTable(result, width);
+    out.push(...head!.map((l) => c.dim(l)));
+    rows.forEach((lines, i) => {
+      const cand = result.candidates[i]!;
+      out.push(...lines.map((line) => (cand.label ? c.dim(line) : i === 0 ? c.green(line) : line)));
     });
   }
   // Hex views of the groups holding the best unlabelled candidates.
@@ -67,7 +74,9 @@ export function report(result: AnalysisResult, c: typeof kleur = plain, known: K
     const g = result.groups.find((x) => x.id === cand.group)!;
     out.push('', `${c.bold(`${g.id} example`)} (${g.dir}, handle ${hex0x(g.handle, 4)}, best: ${describeBits(cand)})`);
     const example = Buffer.from(g.example, 'hex');
-    for (const line of hexView(g, result.candidates)) {
+    // 16 bytes a row when they fit with their text, else 8 (plain cells take 4 characters, coloured 3).
+    const perLine = 2 + 6 + 16 * (coloured ? 3 : 4) + 2 + 16 <= width ? 16 : 8;
+    for (const line of hexView(g, result.candidates, perLine)) {
       // With colour the highlight marks a byte; without, brackets do (as in the wizard).
       const cells = coloured
         ? line.segments.map((s) => (s.mask ? (s.rank === 1 ? c.bgYellow(c.black(s.hex)) : c.underline(c.yellow(s.hex))) : s.label ? c.dim(s.hex) : s.hex)).join(' ')
@@ -80,13 +89,17 @@ export function report(result: AnalysisResult, c: typeof kleur = plain, known: K
         });
       // Printable text beside the hex: many BMS and scooters speak ASCII.
       const text = asciiText(example.subarray(line.offset, line.offset + line.segments.length));
-      const pad = (coloured ? '   ' : '    ').repeat(16 - line.segments.length);
-      out.push(`  ${String(line.offset).padStart(4)}  ${cells}${pad}  ${c.dim(text)}${marks.length ? c.dim(`   ← ${marks.join(' ')}`) : ''}`);
+      const pad = (coloured ? '   ' : '    ').repeat(perLine - line.segments.length);
+      const row = `  ${String(line.offset).padStart(4)}  ${cells}${pad}  ${c.dim(text)}`;
+      const arrow = marks.length ? `← ${marks.join(' ')}` : '';
+      // The marks stay beside the row when they fit, else they go under it.
+      if (!arrow || visibleLength(row) + 3 + arrow.length <= width) out.push(`${row}${arrow ? c.dim(`   ${arrow}`) : ''}`);
+      else out.push(row, ...wrapWords(arrow, width - 8).map((l) => c.dim(`        ${l}`)));
     }
-    const heat = columns > 0 ? heatmapRows(g, result.candidates.filter((x) => x.group === g.id), (cell) => (cell.candidate ? c.bgYellow(c.black(cell.char)) : c[HEAT_TONES[cell.level] ?? 'gray'](cell.char)), columns - 2) : null;
+    const heat = columns > 0 ? heatmapRows(g, result.candidates.filter((x) => x.group === g.id), (cell) => (cell.candidate ? c.bgYellow(c.black(cell.char)) : c[HEAT_TONES[cell.level] ?? 'gray'](cell.char)), width - 2) : null;
     if (heat) out.push(`  ${c.dim('heatmap: one character a byte, colour = how often it changes')}`, ...heat.map((l) => `  ${l}`));
   }
-  if (columns > 0 && shown.size > 0) out.push(...heatmapLegend(columns - 2).map((l) => `  ${c.dim(l)}`));
+  if (columns > 0 && shown.size > 0) out.push(...heatmapLegend(width - 2).map((l) => `  ${c.dim(l)}`));
   const weak = result.weak.filter((x) => x.label === null);
   if (weak.length && !result.candidates.some((x) => x.label === null)) {
     out.push('', c.bold('Weak differences') + ' (too few messages to rank; --min-support 1 ranks them)');
@@ -104,7 +117,8 @@ export function report(result: AnalysisResult, c: typeof kleur = plain, known: K
     out.push('', c.bold('Notes'));
     for (const n of result.notes) out.push(`  - ${wordNote(n, FLAG_WORDS)}`);
   }
-  return out.join('\n') + '\n';
+  // On a terminal, paragraphs break between words (the tables above already fit).
+  return (columns > 0 ? out.flatMap((l) => wrapLine(l, width)) : out).join('\n') + '\n';
 }
 
 const flag = (name: SettingName): string => `--${name === 'state' ? 'state' : SETTINGS[name].flag}`;
@@ -166,7 +180,7 @@ Examples:
     const result = analyzeWorded(rounds, { ...options, learnFrom: context });
     const known = knownProtocol([...rounds, ...context], result.groups, result.candidates.slice(0, 30));
     if (values.json) ctx.stdout.write(JSON.stringify({ ...result, known: known && knownJson(known, result.candidates) }, null, 2) + '\n');
-    else ctx.stdout.write(report(result, colours(ctx), known, (ctx.stdout as { isTTY?: boolean; columns?: number }).isTTY ? ((ctx.stdout as { columns?: number }).columns ?? 80) : 0));
+    else ctx.stdout.write(report(result, colours(ctx), known, terminalColumns(ctx.stdout), outputWidth(ctx.stdout, ctx.env)));
     return 0;
   },
 };

@@ -1,4 +1,5 @@
 // `bms-wizard fields`: rounds with the values the app showed → the fields that hold them.
+import { terminalColumns, wrapForTerminal } from '../table-layout.js';
 import { InputError } from '../errors.js';
 import { visible } from '../text-safe.js';
 import type { Round } from '../model.js';
@@ -70,7 +71,7 @@ Examples:
     if (values.json) ctx.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else {
       const { fieldsReport } = await import('./fields-view.js');
-      ctx.stdout.write(fieldsReport(result, Number(limitText)));
+      ctx.stdout.write(wrapForTerminal(fieldsReport(result, Number(limitText)), terminalColumns(ctx.stdout)));
     }
     return 0;
   },

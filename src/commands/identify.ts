@@ -1,6 +1,7 @@
 // `bms-wizard identify CAPTURE...`: is the device a known BMS family (a rebrand of a supported one)?
 import { identifyRounds, type IdentifyResult } from '../analysis/known/identify.js';
 import { roundsFromCapture } from '../recorders/files.js';
+import { terminalColumns, wrapForTerminal } from '../table-layout.js';
 import { InputError } from '../errors.js';
 import { extractAttFromFile } from '../hci/extract-file.js';
 import type { Round } from '../model.js';
@@ -59,7 +60,7 @@ Options:
       rounds.push(...roundsFromCapture('capture', events, { kind: 'file', files: [] }));
     }
     const r = identifyRounds(rounds, { discovered });
-    ctx.stdout.write(values.json ? identifyJson(r) : identifySentence(r) + '\n');
+    ctx.stdout.write(values.json ? identifyJson(r) : wrapForTerminal(identifySentence(r), terminalColumns(ctx.stdout)) + '\n');
     return 0;
   },
 };

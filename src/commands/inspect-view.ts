@@ -3,6 +3,7 @@ import type { CaptureInfo } from '../capture/read.js';
 import { asciiText, hex0x, spacedHex, toHex } from '../hex.js';
 import type { ExtractResult, HandleInfo } from '../hci/types.js';
 import type { AttEvent, Connection, Micros } from '../model.js';
+import { recordLines, tableRenderer, wrapWords } from '../table-layout.js';
 import { visible } from '../text-safe.js';
 
 
@@ -31,12 +32,28 @@ function when(t: Micros, base: TimeBase): string {
   return base.absolute ? formatTime(t).padEnd(26) : formatSeconds(t, base.start).padStart(13);
 }
 
-/** The human line of one event: time, connection/device, direction, operation, handle (+UUID), hex, text. */
-export function eventLine(e: AttEvent, base: TimeBase): string {
+/**
+ * The human text of one event: time, connection/device, direction, operation, handle (+UUID), hex,
+ * text; one line when it fits `width`, else the facts broken between them and the value in rows of
+ * whole bytes with their text (a terminal then never breaks a byte or a word).
+ */
+export function eventLine(e: AttEvent, base: TimeBase, width = Infinity): string {
   const dir = e.dir === 'app-to-device' ? 'app→dev' : 'dev→app';
   const handle = e.uuid ? `${hex0x(e.handle, 4)} (${e.uuid})` : hex0x(e.handle, 4);
-  return `#${String(e.record).padEnd(6)} ${when(e.t, base)} conn ${String(e.conn).padEnd(2)} ${(e.peer ?? '-').padEnd(17)}  ${dir}  ${e.op.padEnd(26)} ${handle.padEnd(14)} ${spacedHex(e.value)}  |${asciiText(e.value)}|`;
+  const time = when(e.t, base);
+  const one = `#${String(e.record).padEnd(6)} ${time} conn ${String(e.conn).padEnd(2)} ${(e.peer ?? '-').padEnd(17)}  ${dir}  ${e.op.padEnd(26)} ${handle.padEnd(14)} ${spacedHex(e.value)}  |${asciiText(e.value)}|`;
+  if (one.length <= width) return one;
+  const lines = recordLines(`#${e.record}`, [time.trim(), `conn ${e.conn}`, e.peer ?? '-', dir, e.op, handle], width, VALUE_INDENT);
+  const per = [32, 16, 8, 4].find((n) => VALUE_INDENT + 4 * n + 3 <= width) ?? 4;
+  for (let o = 0; o < e.value.length; o += per) {
+    const chunk = e.value.subarray(o, o + per);
+    lines.push(`${' '.repeat(VALUE_INDENT)}${spacedHex(chunk).padEnd(3 * per - 1)}  |${asciiText(chunk)}|`);
+  }
+  return lines.join('\n');
 }
+
+/** Where the continuation lines of a narrow event start. */
+const VALUE_INDENT = 8;
 
 /** One JSON line with exactly the documented fields. */
 export function eventJson(e: AttEvent, start: Micros): string {
@@ -82,10 +99,10 @@ export function spanLine(r: Pick<ExtractResult, 'start' | 'end'>): string {
 }
 
 /**
- * The --summary text of one capture, given to `line` line by line: a log with 25 000 connections
- * never becomes one string of tens of MB (and its copies) in memory.
+ * The --summary text of one capture laid out for `width`, given to `line` line by line: a log with
+ * 25 000 connections never becomes one string of tens of MB (and its copies) in memory.
  */
-export function summaryLines(c: CaptureInfo, r: ExtractResult, connections: Connection[], handles: HandleInfo[], base: TimeBase, line: (s: string) => void): void {
+export function summaryLines(c: CaptureInfo, r: ExtractResult, connections: Connection[], handles: HandleInfo[], base: TimeBase, width: number, line: (s: string) => void): void {
   const out = { push: (...lines: string[]): void => lines.forEach((s) => line(s)) };
   out.push(fileHeader(c), `# ${spanLine(r)}`);
   const devices = new Map<string, { name: string | null; conns: number[] }>();
@@ -98,14 +115,18 @@ export function summaryLines(c: CaptureInfo, r: ExtractResult, connections: Conn
     devices.set(key, d);
   }
   out.push('', `Devices (${devices.size}):`);
-  for (const [key, d] of devices) out.push(`  ${key}${d.name ? `  "${visible(d.name)}"` : ''}  connection${d.conns.length > 1 ? 's' : ''} ${d.conns.join(', ')}`);
+  for (const [key, d] of devices) {
+    const facts = [...(d.name ? [`"${visible(d.name)}"`] : []), `connection${d.conns.length > 1 ? 's' : ''} ${d.conns.join(', ')}`];
+    for (const l of recordLines(key, facts, width - 2, 4)) out.push(`  ${l}`);
+  }
   out.push('', `Connections (${connections.length}):`);
   const events = eventsByConn(handles);
   for (const k of connections) {
     const name = k.name ? ` "${visible(k.name)}"` : '';
     // Text exports have no link id (0); air captures use the access address.
-    const link = k.link > 0xffff ? `access address ${hex0x(k.link, 8)}  ` : k.link > 0 ? `handle ${hex0x(k.link, 4)}  ` : '';
-    out.push(`  #${k.conn}  ${link}${k.peer ?? 'peer unknown'}${name}  records ${k.firstRecord}–${k.lastRecord}  ${span(k, base)}  ${events.get(k.conn) ?? 0} events`);
+    const link = k.link > 0xffff ? `access address ${hex0x(k.link, 8)}` : k.link > 0 ? `handle ${hex0x(k.link, 4)}` : '';
+    const facts = [...(link ? [link] : []), `${k.peer ?? 'peer unknown'}${name}`, `records ${k.firstRecord}–${k.lastRecord}`, span(k, base), `${events.get(k.conn) ?? 0} events`];
+    for (const l of recordLines(`#${k.conn}`, facts, width - 2, 4)) out.push(`  ${l}`);
   }
   out.push('', `Handles (${handles.length}):`);
   if (handles.length) {
@@ -114,18 +135,20 @@ export function summaryLines(c: CaptureInfo, r: ExtractResult, connections: Conn
       const counts = Object.entries(h.counts).map(([op, n]) => `${op} ${n}`).join(', ');
       rows.push([String(h.conn), hex0x(h.handle, 4), h.service ?? '-', h.uuid ?? '-', h.properties.join(',') || '-', counts || '-']);
     }
-    // A loop, not Math.max(...column): a spread of 100 000+ rows overflows the argument stack.
-    const widths = rows[0]!.map((_, i) => rows.reduce((w, row) => Math.max(w, row[i]!.length), 0));
-    for (const row of rows) out.push(`  ${row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')}`.trimEnd());
+    // The counts per operation wrap; too narrow for that, each handle is a record.
+    const render = tableRenderer(rows, { width, indent: 2, header: true, columns: [{ align: 'right' }, {}, {}, {}, {}, { wrap: true }] });
+    for (let i = 0; i < rows.length; i++) out.push(...render(i));
   }
   const k = r.counts;
   const others = Object.entries(k.otherChannels).map(([name, n]) => `${name} ${n}`).join(', ');
   out.push(
     '',
     'Counts:',
-    `  packets ${k.packets}, HCI commands ${k.hciCommands}, HCI events ${k.hciEvents}, ACL/LL data ${k.acl}, ATT PDUs ${k.att}, ATT values ${k.attWithValue}`,
-    `  other channels: ${others || 'none'}`,
-    `  encrypted ${k.encrypted}, bad CRC ${k.badCrc}, orphan fragments ${k.orphanFragments}`,
+    ...[
+      `packets ${k.packets}, HCI commands ${k.hciCommands}, HCI events ${k.hciEvents}, ACL/LL data ${k.acl}, ATT PDUs ${k.att}, ATT values ${k.attWithValue}`,
+      `other channels: ${others || 'none'}`,
+      `encrypted ${k.encrypted}, bad CRC ${k.badCrc}, orphan fragments ${k.orphanFragments}`,
+    ].flatMap((l) => wrapWords(l, width - 4).map((x, i) => `${i ? '    ' : '  '}${x}`)),
   );
 }
 

@@ -3,6 +3,8 @@ import { CaptureError, InputError } from '../errors.js';
 import { classicOnlySentence } from '../hci/classic.js';
 import { extractAttFromFile } from '../hci/extract-file.js';
 import type { AttEvent, Micros } from '../model.js';
+import { outputWidth, terminalColumns, wrapForTerminal } from '../table-layout.js';
+import { visible } from '../text-safe.js';
 import { settingFlags, settingsFromFlags } from './analysis-flags.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
 import { JsonEventWriter } from './inspect-json.js';
@@ -32,12 +34,14 @@ class Output {
   }
 }
 
-async function inspectFile(path: string, v: { json: boolean; summary: boolean; absolute: boolean; device: string | null; handle: number | null }, out: Output, ctx: CommandContext): Promise<boolean> {
+async function inspectFile(path: string, v: { json: boolean; summary: boolean; absolute: boolean; device: string | null; handle: number | null; width: number; columns: number }, out: Output, ctx: CommandContext): Promise<boolean> {
   const wanted = (e: AttEvent): boolean => (v.device === null || (e.peer !== null && e.peer === v.device)) && (v.handle === null || e.handle === v.handle);
   let shown = 0;
+  // A file name is outside text: escaped before it reaches the terminal.
+  const shownPath = visible(path);
   // The human view names the file before its first event (not before: the file may not be a capture).
   const header = (): void => {
-    if (!v.json && shown === 0) out.line(`# ${path}`);
+    if (!v.json && shown === 0) out.line(wrapForTerminal(`# ${shownPath}`, v.columns));
   };
   const onEvent = v.summary
     ? undefined
@@ -46,7 +50,7 @@ async function inspectFile(path: string, v: { json: boolean; summary: boolean; a
         header();
         shown++;
         if (v.json) out.json.event(e, start);
-        else out.line(eventLine(e, { absolute: v.absolute, start }));
+        else out.line(eventLine(e, { absolute: v.absolute, start }, v.width));
       };
   const { capture, result } = await extractAttFromFile(path, {
     hash: false,
@@ -60,18 +64,18 @@ async function inspectFile(path: string, v: { json: boolean; summary: boolean; a
   const handles = result.handles.filter((h) => conns.has(h.conn) && (v.handle === null || h.handle === v.handle));
   if (v.summary) {
     if (v.json) out.line(summaryJson(capture, result, connections, handles));
-    else summaryLines(capture, result, connections, handles, { absolute: v.absolute, start: result.start }, (line) => out.line(line));
+    else summaryLines(capture, result, connections, handles, { absolute: v.absolute, start: result.start }, v.width, (line) => out.line(wrapForTerminal(line, v.columns)));
   } else if (!v.json) {
     header();
-    out.line(`# ${capture.formatName}, ${capture.variant}, ${capture.records} records, ${result.connections.length} connection(s), ${shown} of ${result.counts.attWithValue} event(s) shown`);
+    out.line(wrapForTerminal(`# ${capture.formatName}, ${capture.variant}, ${capture.records} records, ${result.connections.length} connection(s), ${shown} of ${result.counts.attWithValue} event(s) shown`, v.columns));
   }
   out.flush();
-  for (const w of result.warnings) ctx.stderr.write(`warning: ${path}: ${w}\n`);
+  for (const w of result.warnings) ctx.stderr.write(`warning: ${shownPath}: ${w}\n`);
   const classic = classicOnlySentence(result.counts);
-  if (classic) ctx.stderr.write(`warning: ${path}: ${classic}\n`);
+  if (classic) ctx.stderr.write(`warning: ${shownPath}: ${classic}\n`);
   if (!v.summary && shown === 0 && (v.device !== null || v.handle !== null) && result.counts.attWithValue > 0) {
     const peers = [...new Set(result.connections.map((c) => c.peer).filter((p) => p))];
-    ctx.stderr.write(`warning: ${path}: no event matched the filter (${result.counts.attWithValue} events; peers: ${peers.join(', ') || 'unknown'})\n`);
+    ctx.stderr.write(`warning: ${shownPath}: no event matched the filter (${result.counts.attWithValue} events; peers: ${peers.join(', ') || 'unknown'})\n`);
   }
   if (capture.damage) {
     const d = capture.damage;
@@ -119,7 +123,7 @@ before the damage, then says where it stopped; the exit code is then 2.`,
     const { options } = settingsFromFlags(values, ['device', 'handle']);
     const device = options.device ?? null;
     const handle = options.handle ?? null;
-    const v = { json: Boolean(values.json), summary: Boolean(values.summary), absolute: Boolean(values['absolute-time']), device, handle };
+    const v = { json: Boolean(values.json), summary: Boolean(values.summary), absolute: Boolean(values['absolute-time']), device, handle, width: outputWidth(ctx.stdout, ctx.env), columns: terminalColumns(ctx.stdout) };
     const out = new Output(ctx.stdout);
     let ok = true;
     for (const path of positionals) {

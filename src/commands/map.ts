@@ -1,4 +1,5 @@
 // `bms-wizard map`: per group, the table maintainers draw by hand (one row per byte offset).
+import { outputWidth, terminalColumns, wrapForTerminal } from '../table-layout.js';
 import { InputError } from '../errors.js';
 import { visible } from '../text-safe.js';
 import { stringList, type Command, type CommandContext, type OptionValues } from './command.js';
@@ -51,8 +52,8 @@ Examples:
     else {
       const { mapLines } = await import('../analysis/map-view.js');
       const out = [`Device ${result.device ?? '(no address in the captures)'}`, ''];
-      for (const g of groups) out.push(...mapLines(g), '');
-      ctx.stdout.write(out.join('\n'));
+      for (const g of groups) out.push(...mapLines(g, outputWidth(ctx.stdout, ctx.env)), '');
+      ctx.stdout.write(wrapForTerminal(out.join('\n'), terminalColumns(ctx.stdout)));
     }
     return 0;
   },

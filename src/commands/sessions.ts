@@ -1,6 +1,7 @@
 import { progressOf } from '../session/schema.js';
 import { listSessions, resolveSessionsDir } from '../session/store.js';
 import type { Command } from './command.js';
+import { layoutTable, outputWidth, recordLines } from '../table-layout.js';
 import { visible } from '../text-safe.js';
 
 export const command: Command = {
@@ -42,14 +43,24 @@ Options:
       ctx.stderr.write(`no sessions in ${dir}. Run 'bms-wizard' to start one, or 'bms-wizard demo' to try it\n`);
       return 0;
     }
+    // One table of the readable sessions; an unreadable one is a line of its own where it comes.
+    const width = outputWidth(ctx.stdout, ctx.env);
+    const readable = rows.filter((r) => !r.error);
+    const cells = readable.map((r) => [
+      visible(r.id),
+      visible(r.device?.name ?? r.device?.address ?? 'device not known yet'),
+      visible(r.target ?? ''),
+      `${r.rounds}/${r.roundsNeeded} rounds`,
+      `step ${visible(r.step ?? '')}`,
+      `updated ${visible(r.updated.slice(0, 16).replace('T', ' '))}`,
+    ]);
+    const table = layoutTable(cells, { width, columns: [{}, { wrap: true }, { wrap: true }] });
+    const lines: string[] = [];
     for (const r of rows) {
-      if (r.error) {
-        ctx.stdout.write(`${visible(r.id)}  (unreadable: ${visible(r.error)})\n`);
-        continue;
-      }
-      const device = r.device?.name ?? r.device?.address ?? 'device not known yet';
-      ctx.stdout.write(`${visible(r.id)}  ${visible(device)}  ${visible(r.target ?? '')}  ${r.rounds}/${r.roundsNeeded} rounds  step ${visible(r.step ?? '')}  updated ${visible(r.updated.slice(0, 16).replace('T', ' '))}\n`);
+      if (r.error) lines.push(...recordLines(visible(r.id), [`(unreadable: ${visible(r.error)})`], width, 4));
+      else lines.push(...table[readable.indexOf(r)]!);
     }
+    ctx.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   },
 };

@@ -1,7 +1,8 @@
 // The wizard's terminal: a prompter, a line printer, colour, spinners; and the SourceUI built on them.
 import type { SourceUI } from '../recorders/source.js';
 import { choosePrompter, type Prompter } from './prompter.js';
-import { colourEnabled, makeStyle, startSpinner, wrapLine, type Spinner, type Style } from './style.js';
+import { outputWidth, terminalColumns, wrapLine } from '../table-layout.js';
+import { colourEnabled, makeStyle, startSpinner, type Spinner, type Style } from './style.js';
 
 export interface WizardIO {
   prompter: Prompter;
@@ -10,6 +11,8 @@ export interface WizardIO {
   out(line?: string): void;
   /** Width of the terminal, 0 when the output is not one. */
   columns(): number;
+  /** Width tables are laid out for: the terminal's less its last column, else COLUMNS or 80 (less one). */
+  width(): number;
   style: Style;
   spinner(text: string): Spinner;
 }
@@ -17,7 +20,7 @@ export interface WizardIO {
 /** The IO of a command run: prompts and text on stdout, spinners on stderr. */
 export function terminalIO(ctx: { yes: boolean; stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; env: NodeJS.ProcessEnv }, command: string): WizardIO {
   // On a terminal, long lines break between words instead of at the last column.
-  const columns = (): number => ((ctx.stdout as { isTTY?: boolean; columns?: number }).isTTY ? ((ctx.stdout as { columns?: number }).columns ?? 0) : 0);
+  const columns = (): number => terminalColumns(ctx.stdout);
   const out = (line = ''): void => {
     const width = columns();
     const lines = width > 0 ? line.split('\n').flatMap((l) => wrapLine(l, width - 1)) : [line];
@@ -30,6 +33,7 @@ export function terminalIO(ctx: { yes: boolean; stdin: NodeJS.ReadableStream; st
     interactive: !ctx.yes,
     out,
     columns,
+    width: () => outputWidth(ctx.stdout, ctx.env),
     style,
     spinner: (text) => startSpinner(text, { stderr: ctx.stderr, env: ctx.env, out }),
   };

@@ -66,8 +66,8 @@ async function stepTarget(w: WizardRun): Promise<Step> {
     default: targetKind(w.session),
   });
   if (t.kind === 'reading') return stepReadingTarget(w);
-  out('Pick one switch of the BMS app (e.g. the discharge switch). You record the app\'s Bluetooth traffic several times with the switch in each state');
-  out('(the app restarted each time, the switch not touched); the wizard then finds the bits that stay the same within each state and differ between them.');
+  // One paragraph: the terminal wraps it as a whole at any width.
+  out("Pick one switch of the BMS app (e.g. the discharge switch). You record the app's Bluetooth traffic several times with the switch in each state (the app restarted each time, the switch not touched); the wizard then finds the bits that stay the same within each state and differ between them.");
   t.name = (await prompter.input({ message: 'Name of the switch or reading', default: t.name, validate: (s) => (s.trim() ? null : 'give it a name') })).trim();
   const states = await prompter.input({
     message: 'States to compare (comma-separated, first = the one to record first)',
@@ -113,9 +113,8 @@ async function askDeviceAndSettle(w: WizardRun): Promise<Step> {
 async function stepReadingTarget(w: WizardRun): Promise<Step> {
   const { prompter, out } = w.io;
   const t = w.session.target;
-  out('Record the app\'s Bluetooth traffic while it shows its values, and type what it showed after each round. The wizard');
-  out('then finds the bytes that decode to those values in every round (offset, size, byte order, scale). Two or three rounds');
-  out('with different values (a little charge or load between them) pin the fields down; one is enough to start.');
+  // One paragraph: the terminal wraps it as a whole at any width.
+  out("Record the app's Bluetooth traffic while it shows its values, and type what it showed after each round. The wizard then finds the bytes that decode to those values in every round (offset, size, byte order, scale). Two or three rounds with different values (a little charge or load between them) pin the fields down; one is enough to start.");
   if (t.name === 'discharge switch') t.name = 'readings';
   t.name = (await prompter.input({ message: 'Name of the reading(s)', default: t.name, validate: (s) => (s.trim() ? null : 'give it a name') })).trim();
   t.states = ['reading'];
@@ -142,14 +141,15 @@ async function stepSource(w: WizardRun): Promise<Step> {
   const spin = w.io.spinner('checking which sources work on this machine');
   const reasons = await Promise.all(visible.map((s) => availability(w, s)));
   spin.stop();
-  // The list shows why a source is off in a few words; the full reason (with the fix) is printed above it.
+  // The list shows why a source is off in a few words; the full reasons (with the fix) come after
+  // the choice, so that they never push the menu off a small screen.
   const choices = visible.map((s, i) => ({ name: s.label, value: s.id, disabled: reasons[i] ? `(${shortReason(reasons[i]!)})` : (false as const) }));
   const off = visible.map((s, i) => ({ s, why: reasons[i] })).filter((x) => x.why);
+  const id = await prompter.select({ message: 'Source of the rounds', choices, default: w.session.source?.id ?? 'import' });
   if (off.length) {
-    out(style.dim('Not available on this machine:'));
+    out(style.dim(`Not available on this machine (to enable one, do what it says): ${off.map(({ s }) => s.id).join(', ')}`));
     for (const { s, why } of off) out(style.dim(`  ${s.id}: ${why}`));
   }
-  const id = await prompter.select({ message: 'Source of the rounds', choices, default: w.session.source?.id ?? 'import' });
   w.session.source = { id, options: { ...(w.sourceOptions ?? {}) } };
   return 'record';
 }
@@ -191,8 +191,7 @@ function instructions(w: WizardRun, state: string, resumed: boolean, n: number):
   }
   if (targetKind(w.session) === 'reading') {
     return [
-      `Rounds${resumed ? ' (continuing)' : ''}: ${n === 1 ? 'one app session' : `${n} app sessions`}, each: start the app, wait until it shows its values, note them`,
-      '  (voltage, current, SoC, temperatures, as many as you like, in the same order every round), close the app.',
+      `Rounds${resumed ? ' (continuing)' : ''}: ${n === 1 ? 'one app session' : `${n} app sessions`}, each: start the app, wait until it shows its values, note them (voltage, current, SoC, temperatures, as many as you like, in the same order every round), close the app.`,
       '  After each round the wizard asks what the app showed. Values that differ between rounds pin the fields down.',
     ];
   }
@@ -213,7 +212,7 @@ function instructions(w: WizardRun, state: string, resumed: boolean, n: number):
   if (id === 'gatt') {
     return [...head, `  3. Close the vendor app completely. The tool then connects to the BMS itself, ${n} times, and records its answers.`];
   }
-  return [...head, `  3. Then for each of the ${n} rounds, when asked: restart the app, open the page with the switch, wait a few seconds,`, `     and do NOT touch the switch.`];
+  return [...head, `  3. Then for each of the ${n} rounds, when asked: restart the app, open the page with the switch, wait a few seconds, and do NOT touch the switch.`];
 }
 
 async function stepRecord(w: WizardRun): Promise<Step> {
@@ -390,7 +389,7 @@ async function showFrameMap(w: WizardRun): Promise<Step> {
   out(style.bold('Frame map') + style.dim('  one row per byte; columns: a frame of each round'));
   for (const g of shown) {
     out('');
-    for (const line of mapLines(g)) out(line);
+    for (const line of mapLines(g, w.io.width())) out(line);
   }
   return 'results';
 }
@@ -418,12 +417,12 @@ export function showResults(w: WizardRun): void {
   if (!a) return;
   const t = w.session.target;
   out('');
-  for (const line of resultsView(a.result, t.states, style)) out(line);
+  for (const line of resultsView(a.result, t.states, style, 8, w.io.width())) out(line);
   if (w.session.fields) {
     out('');
     for (const line of readingsView(w.session.fields.result, style)) out(line);
   }
-  if (w.io.columns() > 0) for (const line of heatmapView(a.result, style, w.io.columns())) out(line);
+  if (w.io.columns() > 0) for (const line of heatmapView(a.result, style, w.io.width())) out(line);
   const known = sessionKnown(w.session);
   if (known) {
     out('');

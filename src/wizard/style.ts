@@ -94,27 +94,3 @@ export function startSpinner(text: string, opts: { stderr: NodeJS.WritableStream
     },
   };
 }
-
-const ANSI = /\x1b\[[0-9;]*m/g;
-
-/**
- * Breaks a line longer than `width` at spaces (never inside a word), continuing under its own
- * indent plus two; colour codes do not count. Lines without room to break stay as they are.
- */
-export function wrapLine(line: string, width: number): string[] {
-  const visible = (x: string): number => x.replace(ANSI, '').length;
-  if (width < 20 || visible(line) <= width) return [line];
-  const indent = ' '.repeat(Math.min((/^ */.exec(line.replace(ANSI, ''))?.[0].length ?? 0) + 2, 12));
-  const words = line.split(/(?<=\S) (?=\S)/);
-  const out: string[] = [];
-  let cur = '';
-  for (const word of words) {
-    const next = cur === '' ? word : `${cur} ${word}`;
-    if (cur !== '' && visible(next) > width) {
-      out.push(cur);
-      cur = indent + word;
-    } else cur = next;
-  }
-  out.push(cur);
-  return out;
-}

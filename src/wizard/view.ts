@@ -3,7 +3,8 @@
 // table and hex layout come from the analysis room's view helpers, the colours from here.
 import { hex0x } from '../hex.js';
 import { basename } from 'node:path';
-import { asciiDigitChange, asciiRow, candidateRows, describeBits, hexView, holdsText, markedBits, padTable } from '../analysis/view.js';
+import { asciiDigitChange, asciiRow, bitList, candidateTable, describeBits, hexView, holdsText, markedBits } from '../analysis/view.js';
+import { layoutTable } from '../table-layout.js';
 import type { AnalysisResult, CandidateResult, GroupResult } from '../analysis/types.js';
 import { SETTING_TITLES, wordNote, type SettingWords } from '../analysis/wording.js';
 import type { GattService, SourceInfo } from '../model.js';
@@ -68,8 +69,9 @@ export function bitsView(value: number, mask: number, s: Style): string {
  * One message of the group, 16 bytes a row, candidate bytes highlighted, labelled bytes
  * (checksum, counter…) dimmed; then one line per marked byte with its bits.
  */
-export function groupHexView(g: GroupResult, ranked: CandidateResult[], states: string[], s: Style): string[] {
-  const rows = hexView(g, ranked);
+export function groupHexView(g: GroupResult, ranked: CandidateResult[], states: string[], s: Style, width = 79): string[] {
+  // 16 bytes a row when they fit (plain cells take 4 characters, coloured 3), else 8.
+  const rows = hexView(g, ranked, 4 + 6 + 16 * (s.enabled ? 3 : 4) <= width ? 16 : 8);
   const lines: string[] = [];
   const withText = holdsText(g.example);
   for (const row of rows) {
@@ -82,54 +84,58 @@ export function groupHexView(g: GroupResult, ranked: CandidateResult[], states: 
     if (withText) lines.push(`    ${' '.repeat(4)}${s.enabled ? '  ' : ' '}${s.dim(s.enabled ? asciiRow(row, 3) : asciiRow(row, 4, 1))}`);
   }
   const bytes = Buffer.from(g.example, 'hex');
-  const width = String(bytes.length).length;
+  const offsetDigits = String(bytes.length).length;
   // Best candidate first.
   for (const seg of rows.flatMap((r) => r.segments).filter((x) => x.mask).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0))) {
     const here = ranked.map((c, i) => ({ c, rank: i + 1 })).filter(({ c }) => c.group === g.id && c.byte === seg.byte);
     const what = here
       .map(({ c, rank }) => {
         const digits = asciiDigitChange(c, bytes, states);
-        return `#${rank} ${c.bits.length > 1 ? `bits ${c.bits.join(',')}` : `bit ${c.bit}`}: ${states.map((st) => `${st} ${candidateValue(c, c.values[st])}`).join(', ')}${digits ? ` (ASCII digit ${digits})` : ''}${c.label ? ` [${c.label}]` : ''}`;
+        return `#${rank} ${c.bits.length > 1 ? `bits ${bitList(c.bits)}` : `bit ${c.bit}`}: ${states.map((st) => `${st} ${candidateValue(c, c.values[st])}`).join(', ')}${digits ? ` (ASCII digit ${digits})` : ''}${c.label ? ` [${c.label}]` : ''}`;
       })
       .join('; ');
-    lines.push(`    byte ${String(seg.byte).padStart(width)} = 0x${seg.hex} = ${bitsView(bytes[seg.byte]!, seg.mask, s)}   ${what}`);
+    lines.push(`    byte ${String(seg.byte).padStart(offsetDigits)} = 0x${seg.hex} = ${bitsView(bytes[seg.byte]!, seg.mask, s)}   ${what}`);
   }
   return lines;
 }
 
-/** The compact heatmaps of the groups that hold shown candidates (a terminal of `columns`). */
-export function heatmapView(r: AnalysisResult, s: Style, columns: number, top = 8): string[] {
+/** The compact heatmaps of the groups that hold shown candidates, `width` characters at most. */
+export function heatmapView(r: AnalysisResult, s: Style, width: number, top = 8): string[] {
   const shown = r.candidates.slice(0, top);
   const lines: string[] = [];
   for (const id of [...new Set(shown.map((c) => c.group))].slice(0, 3)) {
     const g = r.groups.find((x) => x.id === id);
-    const rows = g ? heatmapRows(g, shown.filter((c) => c.group === id), s.heat, columns - 2) : null;
+    const rows = g ? heatmapRows(g, shown.filter((c) => c.group === id), s.heat, width - 2) : null;
     if (!g || !rows) continue;
     lines.push('', s.bold(`Heatmap of ${g.id}`) + s.dim(s.enabled ? '  (a byte a character; grey never changes … red always)' : '  (a byte a character)'));
     lines.push(...rows.map((l) => `  ${l}`));
   }
-  if (lines.length) lines.push(...heatmapLegend(columns - 2).map((l) => `  ${s.dim(l)}`));
+  if (lines.length) lines.push(...heatmapLegend(width - 2).map((l) => `  ${s.dim(l)}`));
   return lines;
 }
 
-export function resultsView(r: AnalysisResult, states: string[], s: Style, top = 8): string[] {
+/** The analysis for the wizard's results screen, its tables laid out for `width`. */
+export function resultsView(r: AnalysisResult, states: string[], s: Style, top = 8, width = 79): string[] {
   const lines: string[] = [];
   lines.push(s.bold('Groups') + s.dim('  (the device\'s messages, grouped by handle and how they start)'));
-  for (const g of r.groups.slice(0, 12)) {
-    const arrow = g.dir === 'device-to-app' ? 'from device' : 'to device  ';
-    const start = (prefixWords(g.prefix, 4) || '—').padEnd(11);
-    lines.push(`  ${g.id.padEnd(4)} ${hex0x(g.handle, 4)} ${arrow}  ${start}  ${String(g.length).padStart(3)} bytes  ${Object.entries(g.messages).map(([k, v]) => `${k} ${v}`).join(', ')}  ${s.dim(`(frames ${g.frames})`)}`);
-  }
+  const groups = r.groups.slice(0, 12).map((g) => [
+    g.id,
+    hex0x(g.handle, 4),
+    g.dir === 'device-to-app' ? 'from device' : 'to device',
+    prefixWords(g.prefix, 4) || '—',
+    `${g.length} bytes`,
+    `${Object.entries(g.messages).map(([k, v]) => `${k} ${v}`).join(', ')} (frames ${g.frames})`,
+  ]);
+  for (const row of layoutTable(groups, { width, indent: 2, columns: [{}, {}, {}, {}, { align: 'right' }, { wrap: true }] })) lines.push(...row);
   if (r.groups.length > 12) lines.push(s.dim(`  …and ${r.groups.length - 12} more groups`));
   lines.push('', s.bold('Candidates (best first)') + s.dim('  (bits constant within each state and different between them)'));
   if (r.candidates.length === 0) {
     lines.push(s.warn('  none: no bit is constant within each state and different between them'));
     return lines;
   }
-  const table = padTable(candidateRows(r, top));
-  table.forEach((line, i) => {
+  candidateTable(r, width, top).forEach((rowLines, i) => {
     const c = r.candidates[i - 1];
-    lines.push(`  ${i === 0 ? s.dim(line) : i === 1 && !c?.label ? s.ok(line) : c?.label ? s.dim(line) : line}`);
+    for (const line of rowLines) lines.push(i === 0 ? s.dim(line) : i === 1 && !c?.label ? s.ok(line) : c?.label ? s.dim(line) : line);
   });
   if (r.candidates.length > top) lines.push(s.dim(`  …and ${r.candidates.length - top} more`));
   // Why the first few rank as they do (the score alone does not say).
@@ -143,7 +149,7 @@ export function resultsView(r: AnalysisResult, states: string[], s: Style, top =
     const g = r.groups.find((x) => x.id === id);
     if (!g) continue;
     lines.push('', s.bold(`Hex view of ${g.id}`) + s.dim(`  (one message: handle ${hex0x(g.handle, 4)}, starts ${prefixWords(g.prefix, 4) || '—'}; offsets in decimal; ${s.enabled ? 'highlighted' : '[..]'} = candidate bytes)`));
-    lines.push(...groupHexView(g, shown, states, s));
+    lines.push(...groupHexView(g, shown, states, s, width));
   }
   return lines;
 }

@@ -8,8 +8,9 @@ export interface CliResult {
   err: string;
 }
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const stdout = new PassThrough();
+/** `terminal`: stdout is a terminal that many columns wide (colour stays off). */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, o: { terminal?: number } = {}): Promise<CliResult> {
+  const stdout = o.terminal ? Object.assign(new PassThrough(), { isTTY: true, columns: o.terminal }) : new PassThrough();
   const stderr = new PassThrough();
   let out = '';
   let err = '';
