@@ -2,6 +2,7 @@
 // A frame rule combines: a start marker, a length field (or a fixed length), request boundaries
 // (the app's writes), a time gap. Learning the rule from the data is frame-learning.ts's job.
 import { hexNum, toHex } from '../hex.js';
+import { ValueSlab } from '../hci/slab.js';
 import type { Micros } from '../model.js';
 import type { Frame } from './types.js';
 
@@ -74,9 +75,28 @@ export function readField(b: Uint8Array, l: LengthRule): number | null {
   return l.le ? x | (y << 8) : (x << 8) | y;
 }
 
+/**
+ * Frame bytes joined from several values live in shared slabs (one typed array per frame, not one
+ * buffer each: V8 gives every array above 64 bytes a backing store of its own).
+ */
+const frameBytes = new ValueSlab();
+
+/**
+ * The parts as one array: a view when they lie side by side in one buffer (consecutive values cut
+ * from the extractor's slabs usually do), else a copy into the frame slabs.
+ */
 function concat(parts: Uint8Array[], len: number): Uint8Array {
   if (parts.length === 1) return parts[0]!;
-  const out = new Uint8Array(len);
+  const first = parts[0]!;
+  let end = first.byteOffset + first.length;
+  let adjacent = true;
+  for (let i = 1; i < parts.length && adjacent; i++) {
+    const p = parts[i]!;
+    if (p.buffer !== first.buffer || p.byteOffset !== end) adjacent = false;
+    else end += p.length;
+  }
+  if (adjacent) return new Uint8Array(first.buffer, first.byteOffset, len);
+  const out = frameBytes.alloc(len);
   let o = 0;
   for (const p of parts) {
     out.set(p, o);
@@ -85,10 +105,19 @@ function concat(parts: Uint8Array[], len: number): Uint8Array {
   return out;
 }
 
+/** The leading bytes of the frame being built, at least k of them when it holds k: its first part unless that is shorter. */
+function head(parts: Uint8Array[], len: number, k: number): Uint8Array {
+  if (parts.length === 1 || parts[0]!.length >= k) return parts[0]!;
+  const whole = concat(parts, len);
+  parts.length = 0;
+  parts.push(whole);
+  return whole;
+}
+
 /** A length field says the frame being built is not complete yet (a marker byte inside the data is no start). */
 function awaitingMore(parts: Uint8Array[], len: number, rule: FrameRule): boolean {
   if (len === 0 || !rule.length) return false;
-  const f = readField(concat(parts, len), rule.length);
+  const f = readField(head(parts, len, rule.length.offset + rule.length.size), rule.length);
   return f !== null && len < f + rule.length.add;
 }
 
@@ -148,19 +177,20 @@ export function assemble<T>(values: StreamValue[], rule: FrameRule, make: MakeFr
 
     if (rule.length || rule.fixed !== null) {
       // Cut every complete frame; a value may hold several frames or end one and start the next.
+      // The parts are joined only once a frame is complete (not once per value that comes in).
       for (;;) {
-        const buf = concat(parts, len);
-        parts = [buf];
         let expected: number | null;
         if (rule.length) {
-          const f = readField(buf, rule.length);
+          const f = readField(head(parts, len, rule.length.offset + rule.length.size), rule.length);
           expected = f === null ? null : f + rule.length.add;
           if (expected !== null && (expected < rule.length.offset + rule.length.size || expected > 65_535)) {
             flush(); // not a frame this rule describes
             break;
           }
         } else {
-          const type = rule.marker && buf.length > rule.marker.length ? buf[rule.marker.length]! : -1;
+          const at = rule.marker?.length ?? 0;
+          const h = head(parts, len, at + 1);
+          const type = rule.marker && h.length > at ? h[at]! : -1;
           expected = rule.fixedByType?.get(type) ?? rule.fixed;
         }
         if (expected === null || len < expected) break;
@@ -168,6 +198,8 @@ export function assemble<T>(values: StreamValue[], rule: FrameRule, make: MakeFr
           flush();
           break;
         }
+        const buf = concat(parts, len);
+        parts = [buf];
         const rest = buf.subarray(expected);
         const restOk = rule.marker ? startsWith(rest, rule.marker) : rest[0] === (rule.length?.anchor ?? buf[0]);
         if (!restOk) {

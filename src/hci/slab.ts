@@ -57,6 +57,20 @@ export class ValueSlab {
       own.set(view(b, start, end));
       return own;
     }
+    const at = this.reserve(n);
+    copyBytes(this.bytes, this.bytesView, at, b, this.sources.of(b), start, end);
+    return new Uint8Array(this.slab, at, n);
+  }
+
+  /** n fresh bytes (zeroed) for the caller to fill: cut from the current slab, or their own above 4 KiB. */
+  alloc(n: number): Uint8Array {
+    if (n > OWN) return new Uint8Array(n);
+    const at = this.reserve(n);
+    return new Uint8Array(this.slab, at, n);
+  }
+
+  /** Where n bytes start in the current slab (a new one when they do not fit). */
+  private reserve(n: number): number {
     if (this.used + n > SLAB) {
       this.slab = new ArrayBuffer(SLAB);
       this.bytes = new Uint8Array(this.slab);
@@ -64,8 +78,7 @@ export class ValueSlab {
       this.used = 0;
     }
     const at = this.used;
-    copyBytes(this.bytes, this.bytesView, at, b, this.sources.of(b), start, end);
     this.used = at + n;
-    return new Uint8Array(this.slab, at, n);
+    return at;
   }
 }
