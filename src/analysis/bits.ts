@@ -36,6 +36,13 @@ export function countGroup(msgs: Message[], states: string[]): GroupStats {
   return { states, length, hist, present, messages };
 }
 
+/** Set bits of a byte mask. */
+export function popcount(v: number): number {
+  let n = 0;
+  for (let x = v; x; x &= x - 1) n++;
+  return n;
+}
+
 /** Per state: count of ones for each of the 8 bits of one byte. */
 export function bitOnes(gs: GroupStats, s: number, byte: number): number[] {
   const ones = [0, 0, 0, 0, 0, 0, 0, 0];

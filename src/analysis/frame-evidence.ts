@@ -4,7 +4,7 @@
 // straddle such a place, and how much of the traffic the frames cover. Every figure is a share
 // of the stream's bytes, so the verdict does not depend on how much data is given.
 import { CHECKSUMS } from './checksums.js';
-import { learnLength } from './frame-learning.js';
+import { learnLength, varied } from './frame-learning.js';
 import { assemble, readField, type FrameRule, type LengthRule, type StreamValue } from './frames.js';
 import type { FramingEvidence } from './types.js';
 
@@ -85,19 +85,6 @@ function verified(frames: Uint8Array[]): number {
   }
   // Chance alone makes a few frames verify; a share of 80% is the protocol's checksum.
   return best >= sample.length * 0.8 ? best / sample.length : 0;
-}
-
-/** A frame of three different byte values or more (runs of zeros explain any length field). */
-function varied(f: Uint8Array): boolean {
-  const a = f[0];
-  let b: number | undefined;
-  for (let i = 1; i < f.length; i++) {
-    const x = f[i]!;
-    if (x === a || x === b) continue;
-    if (b === undefined) b = x;
-    else return true;
-  }
-  return false;
 }
 
 /** The share of frames (by bytes) that one length field explains, at the offsets a header has. */

@@ -3,7 +3,7 @@
 // alone) is tried and judged by the evidence in frame-evidence.ts; the best wins, the runner-up
 // is reported, and a close call is said so.
 import { judgeRule, startFlags } from './frame-evidence.js';
-import { extendMarker, hasWrites, LEARN_VALUES, learnGap, learnLength, learnRule, ruleForMarker, sampleRounds } from './frame-learning.js';
+import { extendMarker, hasWrites, LEARN_VALUES, learnGap, learnLength, learnRule, learnSpanningLength, ruleForMarker, sampleRounds } from './frame-learning.js';
 import { assemble, describeRule, NO_RULE, type FrameRule, type StreamValue } from './frames.js';
 import { toHex } from '../hex.js';
 import type { Direction } from '../model.js';
@@ -74,6 +74,8 @@ function hypotheses(rounds: StreamValue[][]): FrameRule[] {
   const raw = rounds.flat().map((v) => v.bytes);
   const rawLength = learnLength(raw, null);
   if (rawLength) rules.push({ ...NO_RULE, length: rawLength });
+  const spanning = learnSpanningLength(rounds);
+  if (spanning) rules.push({ ...NO_RULE, length: spanning });
   if (hasWrites(rounds)) {
     rules.push({ ...NO_RULE, request: true });
     const byRequest = rounds.flatMap((r) => assemble(r, { ...NO_RULE, request: true }));

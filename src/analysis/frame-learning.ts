@@ -182,6 +182,76 @@ export function learnLength(frames: Uint8Array[], marker: Uint8Array | null, min
   return best.rule;
 }
 
+/** A frame of three different byte values or more (runs of zeros explain any length field). */
+export function varied(f: Uint8Array): boolean {
+  const a = f[0];
+  let b: number | undefined;
+  for (let i = 1; i < f.length; i++) {
+    const x = f[i]!;
+    if (x === a || x === b) continue;
+    if (b === undefined) b = x;
+    else return true;
+  }
+  return false;
+}
+
+/**
+ * A length field at the start of frames that span several values (no marker): read in the order
+ * the values came, a value whose field asks for more is joined with the next ones until the length
+ * is reached. The field that explains the most values (joined ones included), net of the values it
+ * contradicts, when it explains minShare of them.
+ */
+export function learnSpanningLength(rounds: StreamValue[][], minShare = 0.7): LengthRule | null {
+  // A leading run of each round, about 4000 values in all (order matters: no thinning).
+  const per = Math.max(16, Math.ceil(4000 / Math.max(1, rounds.length)));
+  const runs = rounds.map((r) => r.slice(0, per).map((v) => v.bytes).filter((b) => b.length > 0));
+  const total = runs.reduce((n, r) => n + r.length, 0);
+  if (total < 3) return null;
+  let best: { rule: LengthRule; net: number; explained: number; spans: number } | null = null;
+  for (let offset = 0; offset <= 6; offset++) {
+    for (const size of [1, 2] as const) {
+      for (const le of size === 1 ? [false] : [false, true]) {
+        for (let add = 0; add <= offset + size + 8; add++) {
+          const rule: LengthRule = { offset, size, le, add, anchor: null };
+          let explained = 0;
+          let bad = 0;
+          let spans = 0;
+          for (const r of runs) {
+            for (let i = 0; i < r.length; ) {
+              const f = r[i]!;
+              const v = readField(f, rule);
+              const exp = v === null ? -1 : v + add;
+              if (exp === f.length && varied(f)) {
+                explained++;
+                i++;
+                continue;
+              }
+              if (exp > f.length && exp <= 65_535) {
+                let got = f.length;
+                let j = i + 1;
+                while (j < r.length && got < exp) got += r[j++]!.length;
+                if (got === exp) {
+                  explained += j - i;
+                  spans++;
+                  i = j;
+                  continue;
+                }
+              }
+              bad++;
+              i++;
+            }
+          }
+          const net = explained - bad;
+          if (!best || net > best.net || (net === best.net && size < best.rule.size)) best = { rule, net, explained, spans };
+        }
+      }
+    }
+  }
+  // Only a field that joins values is this rule's to find (whole values are learnLength's).
+  if (!best || best.spans < 3 || best.explained < Math.max(3, total * minShare)) return null;
+  return best.rule;
+}
+
 /** The first byte that at least 90% of the frames start with, or null. */
 function sharedFirstByte(frames: Uint8Array[]): number | null {
   const c = new Map<number, number>();

@@ -2,6 +2,7 @@
 // frames as columns, and what each byte range looks like (constant, counter, checksum, length, flags,
 // number with its likely encoding, text, or a field already identified).
 import { hex0x, toHex } from '../hex.js';
+import { popcount } from './bits.js';
 import type { FieldSpec } from './fields.js';
 import type { GroupResult, Message } from './types.js';
 
@@ -61,12 +62,6 @@ function representatives(messages: Message[], max: number): Message[] {
 }
 
 const printable = (b: number): boolean => b >= 0x20 && b < 0x7f;
-
-function popcount(x: number): number {
-  let n = 0;
-  for (let v = x; v; v &= v - 1) n++;
-  return n;
-}
 
 interface ByteStats {
   distinct: number;

@@ -1,7 +1,7 @@
 // Labels for bytes that change for reasons other than the state: checksums, counters, length fields,
 // and the upper parts of multi-byte numbers whose lower part varies.
 import { toHex } from '../hex.js';
-import { byteProfile, type GroupStats } from './bits.js';
+import { byteProfile, popcount, type GroupStats } from './bits.js';
 import { detectChecksum, type ChecksumMatch } from './checksums.js';
 import { inNumberRun } from './number-run.js';
 import type { LengthRule } from './frames.js';
@@ -206,10 +206,12 @@ function otherBitsShift(gs: GroupStats, byte: number, mask: number, decided?: bo
     dists.push(d);
   }
   if (!varies || dists.length < 2) return false;
-  // A number drifts from its low end: some bit below the candidate moves within a state. Bits that
-  // move only above it are other flags (a balancing flag next to a MOSFET flag), not a carry.
+  // A number drifts from its low end: bits below the candidate move within a state. Bits that
+  // move only above it are other flags (a balancing flag next to a MOSFET flag), not a carry; and
+  // one moving bit is a flag of its own (a charging flag that follows the current), where a
+  // drifting number moves two low bits or more.
   const below = (mask & -mask) - 1;
-  if (!(movingBits(gs, byte, decided) & below)) return false;
+  if (popcount(movingBits(gs, byte, decided) & below) < 2) return false;
   for (let i = 0; i < dists.length; i++) {
     for (let j = i + 1; j < dists.length; j++) {
       const keys = new Set([...dists[i]!.keys(), ...dists[j]!.keys()]);

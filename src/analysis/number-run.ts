@@ -34,6 +34,9 @@ const SMALL_STEP = 1 / 64;
 /** How far (as a share of the value) a number may lie outside its neighbours' range and still belong to their array. */
 const SPREAD = 0.02;
 
+/** Share of a state's messages in which an array reading's upper byte holds its most common value. */
+const STEADY = 0.9;
+
 /** Numbers of one array (cell voltages of one pack, temperatures) lie within this factor of each other. */
 const LIKE = 1.5;
 
@@ -62,6 +65,9 @@ export function inNumberRun(gs: GroupStats, byte: number, decided?: boolean[]): 
     }
     return states.map((s) => enc.read(cols.map((c) => c[s]!)));
   };
+  // A reading of an array holds its upper byte within a state (a cell wanders by a few mV); a slot
+  // whose upper byte runs through values (a counter, a clock, random data) is no like number.
+  const steady = (at: number, enc: Encoding): boolean => byteProfile(gs, enc.le ? at + enc.width - 1 : at).share[states[0]!]! >= STEADY;
   for (const enc of ENCODINGS) {
     for (let at = byte - enc.width + 1; at <= byte; at++) {
       // The most significant byte of a slot changes a number by much more than a small step.
@@ -83,7 +89,7 @@ export function inNumberRun(gs: GroupStats, byte: number, decided?: boolean[]): 
         let k = 1;
         for (; k <= MAX_NEIGHBOURS; k++) {
           const n = slot(enc, at + dir * k * enc.width);
-          if (!n || !enc.plausible(n[0]!) || !alike(vals[0]!, n[0]!)) break;
+          if (!n || !enc.plausible(n[0]!) || !alike(vals[0]!, n[0]!) || !steady(at + dir * k * enc.width, enc)) break;
           like.push(n[0]!);
           starts.push(at + dir * k * enc.width);
         }

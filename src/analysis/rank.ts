@@ -1,7 +1,7 @@
 // Scores candidates so that the switch comes first: isolated flag bits and whole-byte enum changes
 // above pieces of numbers; labelled bytes (checksum, counter, length, number) last.
 import { hex0x } from '../hex.js';
-import { bitOnes, byteProfile, type BitCandidate, type GroupStats } from './bits.js';
+import { bitOnes, byteProfile, popcount, type BitCandidate, type GroupStats } from './bits.js';
 import type { CandidateResult, Label } from './types.js';
 
 export interface RankContext {
@@ -144,12 +144,6 @@ export function sortCandidates(cands: CandidateResult[], groupOrder: Map<string,
       a.byte - b.byte ||
       a.bit - b.bit,
   );
-}
-
-function popcount(v: number): number {
-  let n = 0;
-  for (let x = v; x; x &= x - 1) n++;
-  return n;
 }
 
 /**
