@@ -4,7 +4,7 @@
 import { CaptureError } from '../errors.js';
 import { btsnoozFormat, BTSNOOZ_BEGIN } from './btsnooz.js';
 import type { CaptureFormat, PacketOut, RecordParser } from './format.js';
-import { listZipEntries, looksLikeZip, MAX_INFLATED_BYTES, readZipEntry, type ZipEntry } from './zip.js';
+import { listZipEntries, looksLikeZip, MAX_INFLATED_BYTES, readZipEntry, streamZipEntry, type ZipBytes, type ZipEntry } from './zip.js';
 
 export { looksLikeZip };
 
@@ -47,18 +47,50 @@ export interface ZipCapture {
  * bug report text with a BTSNOOP_LOG_SUMMARY block. Throws CaptureError when there is neither.
  */
 export function extractCaptureFromZip(zip: Buffer, prefer?: (name: string) => boolean): ZipCapture {
+  const found = findCapture(zip, prefer);
+  const bytes = found.bytes ?? readZipEntry(zip, found.entry, found.allowance);
+  return { name: found.name, bytes, summary: found.summary, others: found.others };
+}
+
+/** A zip's capture as a file reader takes it: a log as a stream of chunks, a bug report text whole. */
+export interface ZipCaptureStream {
+  name: string;
+  /** The bug report text (btsnooz summary), in memory; null for a log. */
+  summaryText: Buffer | null;
+  /** The log's bytes, chunk by chunk (inflated as they are read); null for a summary. */
+  chunks: AsyncGenerator<Buffer> | null;
+}
+
+/**
+ * The best capture of a zip read from its file by position: the log is not inflated here but
+ * streamed by the reader (bounded memory whatever its size); only a bug report text (the btsnooz
+ * summary, which needs its whole text) is inflated whole. The caps are extractCaptureFromZip's.
+ */
+export function streamCaptureFromZip(zip: ZipBytes): ZipCaptureStream {
+  const found = findCapture(zip);
+  if (found.bytes) return { name: found.name, summaryText: found.bytes, chunks: null };
+  return { name: found.name, summaryText: null, chunks: streamZipEntry(zip, found.entry, found.allowance) };
+}
+
+/**
+ * The entry to read: the first log by rank, else the first bug report text that holds a summary
+ * block (such texts are read whole to be checked: `bytes`). Throws CaptureError when there is none.
+ */
+function findCapture(zip: Buffer | ZipBytes, prefer?: (name: string) => boolean): { name: string; entry: ZipEntry; bytes: Buffer | null; allowance: number; summary: boolean; others: string[] } {
   const all = listZipEntries(zip);
   let candidates = captureEntries(all);
   if (prefer) candidates = [...candidates.filter((e) => prefer(e.name)), ...candidates.filter((e) => !prefer(e.name))];
   // Every entry read counts against one allowance: many entries cannot add up to gigabytes.
   let allowance = MAX_INFLATED_BYTES;
   for (const entry of candidates) {
+    const others = candidates.filter((c) => c !== entry).map((c) => c.name);
+    const summary = rank(entry.name) === SUMMARY;
+    if (!summary) return { name: entry.name, entry, bytes: null, allowance, summary, others };
     const bytes = readZipEntry(zip, entry, allowance);
     allowance -= bytes.length;
-    const summary = rank(entry.name) === SUMMARY;
     // A bug report text without the summary block is no capture: try the next entry.
-    if (summary && bytes.indexOf(BTSNOOZ_BEGIN) < 0) continue;
-    return { name: entry.name, bytes, summary, others: candidates.filter((c) => c !== entry).map((c) => c.name) };
+    if (bytes.indexOf(BTSNOOZ_BEGIN) < 0) continue;
+    return { name: entry.name, entry, bytes, allowance, summary, others };
   }
   throw new CaptureError(`this zip (${all.length} entries) holds no Bluetooth HCI log and no BTSNOOP_LOG_SUMMARY`, {
     format: 'zip',
@@ -67,6 +99,9 @@ export function extractCaptureFromZip(zip: Buffer, prefer?: (name: string) => bo
 }
 
 /** Buffers the whole zip (the directory is at its end), then reads the chosen entry with its own reader. */
+/** The zip format's id: the driver streams the log out of such a file (read.ts). */
+export const ZIP_FORMAT_ID = 'bugreport-zip';
+
 class ZipParser implements RecordParser {
   private chunks: Buffer[] = [];
   private innerParser: RecordParser | null = null;
@@ -84,22 +119,29 @@ class ZipParser implements RecordParser {
     this.chunks = [];
     const found = extractCaptureFromZip(zip);
     const head = found.bytes.subarray(0, 65536);
-    const format = found.summary ? btsnoozFormat : this.inner().find((f) => f.id !== 'bugreport-zip' && f.probe(head));
-    if (!format) {
-      throw new CaptureError(`${found.name} inside the zip is not a capture format this tool reads`, { format: 'zip' });
-    }
+    const format = innerFormat(found.name, found.summary, head, this.inner());
     try {
       const opened = format.open(head);
       this.innerParser = opened.parser;
       opened.parser.parse(found.bytes, opened.headerLength, out, true, 0);
     } catch (e) {
-      if (e instanceof CaptureError) {
-        throw new CaptureError(`${e.problem} (in ${found.name} inside the zip)`, { ...e.detail, file: undefined });
-      }
-      throw e;
+      throw insideZip(e, found.name);
     }
     return buf.length;
   }
+}
+
+/** The reader of the capture inside a zip: btsnooz for a bug report text, else by the first bytes. */
+export function innerFormat(name: string, summary: boolean, head: Buffer, formats: CaptureFormat[]): CaptureFormat {
+  const format = summary ? btsnoozFormat : formats.find((f) => f.id !== ZIP_FORMAT_ID && f.probe(head));
+  if (!format) throw new CaptureError(`${name} inside the zip is not a capture format this tool reads`, { format: 'zip' });
+  return format;
+}
+
+/** A reading error of the capture inside a zip, naming it (the zip's own path is added by the driver). */
+export function insideZip(e: unknown, name: string): unknown {
+  if (!(e instanceof CaptureError)) return e;
+  return new CaptureError(`${e.problem} (in ${name} inside the zip)`, { ...e.detail, file: undefined });
 }
 
 /**
@@ -108,7 +150,7 @@ class ZipParser implements RecordParser {
  */
 export function createZipFormat(inner: () => CaptureFormat[]): CaptureFormat {
   return {
-    id: 'bugreport-zip',
+    id: ZIP_FORMAT_ID,
     name: 'zip (Android bug report)',
     probe: (head: Buffer) => looksLikeZip(head),
     open: () => ({ headerLength: 0, variant: 'zip', parser: new ZipParser(inner) }),

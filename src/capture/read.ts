@@ -9,7 +9,9 @@ import { type Packet, showableMicros } from '../model.js';
 import type { CaptureFormat, PacketOut, PacketSink, RecordParser } from './format.js';
 import { FORMATS } from './formats.js';
 import { corruptRecord, MAX_RECORD_BYTES } from './record-errors.js';
+import { innerFormat, insideZip, streamCaptureFromZip, ZIP_FORMAT_ID } from './bugreport-zip.js';
 import { sinkOf } from './sink.js';
+import { zipInFile } from './zip.js';
 
 export interface CaptureInfo {
   file: string | null;
@@ -159,61 +161,151 @@ export async function readCaptureFile(path: string, emit: PacketOut, opts: ReadO
       throw located(e, path, format);
     }
     const { parser, variant, headerLength } = opened;
+    const hash = opts.hash ? createHash('sha256') : null;
+    if (format.id === ZIP_FORMAT_ID) return await readZipFile(path, fh, size, format, variant, emit, chunk, hash);
 
     let highest = 0;
     const counting = counted(emit, (r) => (highest = r));
-    // buf[start, filled) holds file bytes [base + start, base + filled) not yet consumed.
-    let buf = Buffer.allocUnsafe(Math.max(chunk * 2, 64));
-    let base = 0;
-    let filled = 0;
-    let start = headerLength;
-    let bytes = 0;
-    let damage: CaptureError | null = null;
-    const hash = opts.hash ? createHash('sha256') : null;
-    for (;;) {
-      if (buf.length - filled < chunk) {
-        // Move the unconsumed tail to the front; grow only when one record is larger than a chunk.
-        const keep = start < filled ? filled - start : 0;
-        const skip = start < filled ? start : filled;
-        if (keep + chunk > buf.length) {
-          const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, keep + chunk));
-          buf.copy(bigger, 0, skip, filled);
-          buf = bigger;
-        } else {
-          buf.copy(buf, 0, skip, filled);
-        }
-        base += skip;
-        start -= skip;
-        filled = keep;
-        if (keep > STUCK_BYTES) {
-          damage = located(corruptRecord((parser.records ?? highest) + 1, base + start, `no record ends within ${keep} bytes`), path, format);
-          break;
-        }
-      }
-      const { bytesRead } = await readAt(fh, buf, filled, chunk, base + filled, path);
-      // The loop reads the file front to back without gaps: the chunks are the file.
-      hash?.update(buf.subarray(filled, filled + bytesRead));
-      filled += bytesRead;
-      bytes = base + filled;
-      const final = bytesRead === 0;
-      if (start <= filled) {
-        try {
-          start = parser.parse(buf.subarray(0, filled), start, counting, final, base);
-        } catch (e) {
-          damage = located(e, path, format);
-          break;
-        }
-      } else if (final) {
-        damage = located(new CaptureError('the file ends inside its file header', { offset: base + filled }), path, format);
-        break;
-      }
-      if (final) break;
-    }
-    const sha256 = hash ? await hashRest(fh, hash, base + filled, buf, path) : null;
+    let pos = 0;
+    const fill: Fill = async (buf, off, len) => {
+      const { bytesRead } = await readAt(fh, buf, off, len, pos, path);
+      // The file is read front to back without gaps: the chunks are the file.
+      hash?.update(buf.subarray(off, off + bytesRead));
+      pos += bytesRead;
+      return bytesRead;
+    };
+    const { bytes, damage, scratch } = await pump(fill, parser, headerLength, counting, chunk, (e) => located(e, path, format), () => (parser.records ?? highest) + 1);
+    const sha256 = hash ? await hashRest(fh, hash, bytes, scratch, path) : null;
     return { file: path, format: format.id, formatName: format.name, variant, bytes, records: recordsOf(parser, highest), damage, sha256 };
   } finally {
     await fh.close();
   }
+}
+
+/** Gives buf[off, off + len) the next bytes of what is read; 0 at its end. */
+type Fill = (buf: Buffer, off: number, len: number) => Promise<number>;
+
+/**
+ * Streams bytes from fill through parser in chunks, from offset `start` of the stream on. Memory
+ * stays bounded by two chunks (plus the largest record). Returns the bytes read, the damage that
+ * ended the reading (parser errors through locate), and the buffer (for reuse as scratch).
+ */
+async function pump(fill: Fill, parser: RecordParser, start: number, out: PacketSink, chunk: number, locate: (e: unknown) => CaptureError, nextRecord: () => number): Promise<{ bytes: number; damage: CaptureError | null; scratch: Buffer }> {
+  // buf[start, filled) holds stream bytes [base + start, base + filled) not yet consumed.
+  let buf = Buffer.allocUnsafe(Math.max(chunk * 2, 64));
+  let base = 0;
+  let filled = 0;
+  let bytes = 0;
+  let damage: CaptureError | null = null;
+  for (;;) {
+    if (buf.length - filled < chunk) {
+      // Move the unconsumed tail to the front; grow only when one record is larger than a chunk.
+      const keep = start < filled ? filled - start : 0;
+      const skip = start < filled ? start : filled;
+      if (keep + chunk > buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, keep + chunk));
+        buf.copy(bigger, 0, skip, filled);
+        buf = bigger;
+      } else {
+        buf.copy(buf, 0, skip, filled);
+      }
+      base += skip;
+      start -= skip;
+      filled = keep;
+      if (keep > STUCK_BYTES) {
+        damage = locate(corruptRecord(nextRecord(), base + start, `no record ends within ${keep} bytes`));
+        break;
+      }
+    }
+    const bytesRead = await fill(buf, filled, chunk);
+    filled += bytesRead;
+    bytes = base + filled;
+    const final = bytesRead === 0;
+    if (start <= filled) {
+      try {
+        start = parser.parse(buf.subarray(0, filled), start, out, final, base);
+      } catch (e) {
+        damage = locate(e);
+        break;
+      }
+    } else if (final) {
+      damage = locate(new CaptureError('the file ends inside its file header', { offset: base + filled }));
+      break;
+    }
+    if (final) break;
+  }
+  return { bytes, damage, scratch: buf };
+}
+
+/**
+ * A bug report zip, read from its file: the directory by position, the log streamed out of it in
+ * chunks through its own reader (memory bounded by the chunks, not by the log's size); a bug report
+ * text whole (its btsnooz summary needs it). The info names the zip (its size and hash); records,
+ * damage and offsets are the inner capture's, as when the zip is read in memory.
+ */
+async function readZipFile(path: string, fh: Handle, size: number, format: CaptureFormat, variant: string, emit: PacketOut, chunk: number, hash: Hash | null): Promise<CaptureInfo> {
+  const info = (records: number, damage: CaptureError | null, sha256: string | null): CaptureInfo => ({ file: path, format: format.id, formatName: format.name, variant, bytes: size, records, damage, sha256 });
+  const fileHash = async (): Promise<string | null> => (hash ? hashRest(fh, hash, 0, Buffer.allocUnsafe(Math.min(chunk, 1 << 20)), path) : null);
+  let highest = 0;
+  const counting = counted(emit, (r) => (highest = r));
+  let inner: RecordParser | null = null;
+  const records = (): number => inner?.records ?? highest;
+  let found: ReturnType<typeof streamCaptureFromZip>;
+  try {
+    found = streamCaptureFromZip(zipInFile(fh.fd, size));
+  } catch (e) {
+    return info(0, located(e, path, format), await fileHash());
+  }
+  const { name } = found;
+  const chunks = found.chunks;
+  // The entry's bytes as a Fill: the summary text from memory, the log from its chunks.
+  let piece: Buffer = found.summaryText ?? Buffer.alloc(0);
+  let at = 0;
+  const fill: Fill = async (buf, off, len) => {
+    while (at >= piece.length) {
+      const next = chunks ? await chunks.next() : null;
+      if (!next || next.done) return 0;
+      piece = next.value;
+      at = 0;
+    }
+    const n = Math.min(len, piece.length - at);
+    piece.copy(buf, off, at, at + n);
+    at += n;
+    return n;
+  };
+  let damage: CaptureError | null = null;
+  try {
+    const head = Buffer.allocUnsafe(HEAD_BYTES);
+    let headLen = 0;
+    for (let n = 1; n > 0 && headLen < HEAD_BYTES; headLen += n) n = await fill(head, headLen, HEAD_BYTES - headLen);
+    const first = head.subarray(0, headLen);
+    const innerFmt = innerFormat(name, found.summaryText !== null, first, FORMATS);
+    let opened: ReturnType<CaptureFormat['open']>;
+    try {
+      opened = innerFmt.open(first);
+    } catch (e) {
+      throw insideZip(e, name);
+    }
+    inner = opened.parser;
+    // The head is read again from the front: it is handed back before the rest of the entry.
+    let replayed = 0;
+    const replay: Fill = async (buf, off, len) => {
+      if (replayed < headLen) {
+        const n = Math.min(len, headLen - replayed);
+        head.copy(buf, off, replayed, replayed + n);
+        replayed += n;
+        return n;
+      }
+      return fill(buf, off, len);
+    };
+    const result = await pump(replay, opened.parser, opened.headerLength, counting, chunk, (e) => located(insideZip(e, name), path, format), () => records() + 1);
+    damage = result.damage;
+  } catch (e) {
+    damage = located(e, path, format);
+  } finally {
+    await chunks?.return(undefined);
+  }
+  return info(records(), damage, await fileHash());
 }
 
 type Handle = Awaited<ReturnType<typeof openFile>>;
