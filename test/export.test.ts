@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportMarkdown } from '../src/export/markdown.js';
 import { buildReport } from '../src/export/report.js';
+import { decoderModel } from '../src/export/decoder-model.js';
+import { acceptCandidate } from '../src/session/finding.js';
 import { loadSession, saveSession } from '../src/session/store.js';
 import type { Session } from '../src/session/schema.js';
 import { cli } from './wizard-helpers.js';
@@ -80,6 +82,17 @@ describe('bms-wizard export', () => {
     expect(md).toMatch(new RegExp(`\\| on \\| ${on.index} \\| .* \\| \`12\\.5\\.\\.20 s(, connection \\d+)?\` \\|`));
   });
 
+  it('a whole-byte finding whose other bits are set: the rule and the decoders give the bits under the mask', () => {
+    const copy = structuredClone(session);
+    const result = copy.analysis!.result;
+    const top = result.candidates[0]!;
+    // An enum in bits 1–2 of a byte whose bit 7 is set in every state (0x82 / 0x84, mask 0x06).
+    const c = { ...top, kind: 'byte' as const, bit: 1, bits: [1, 2], mask: '0x06', values: { on: 0x82, off: 0x84 } };
+    copy.accepted = acceptCandidate(c, result, 'mode');
+    expect(copy.accepted.rule).toMatch(/, mask 0x06: 0x02 = mode on, 0x04 = mode off$/);
+    expect(decoderModel(copy).field).toMatchObject({ mask: 0x06, bit: 1, single: false, values: { on: 1, off: 2 } });
+  });
+
   it('writes JSON with stable field names and a schema version', async () => {
     const out = join(root, 'report.json');
     const r = await cli(['export', file, '--format', 'json', '--out', out]);
@@ -114,6 +127,13 @@ describe('bms-wizard export', () => {
     expect(j.states.on!.rounds[0]!.connections).toBe(1);
     expect(j.queries.some((q) => q.value === 'cafe01')).toBe(false);
     expect(buildReport(session).queries.some((q) => q.value === 'cafe01')).toBe(true);
+  });
+
+  it("export --help calls the app's writes commands (queries and set commands), not all of them query commands", async () => {
+    const r = await cli(['export', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/query commands/);
+    expect(r.out.replace(/\s+/g, ' ')).toContain('the commands the app wrote (queries sent in every state, set commands seen in some states only)');
   });
 
   it('refuses a bad format, a missing session and unknown options with exit 2', async () => {

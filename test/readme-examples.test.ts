@@ -2,7 +2,7 @@
 // that start with `bms-wizard ` or `npx bms-wizard`; example file names are replaced by captures
 // generated here (the simulator), example folders by temp folders. Each must exit 0, or the code
 // written after it as a comment (`# exit 2`). A README without examples fails: it promises them.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,4 +106,19 @@ describe('README examples', () => {
       expect(r.err).not.toMatch(/\n\s+at /);
     }, 120_000);
   }
+});
+
+describe('README: the tests that need the capture corpus', () => {
+  it('names every test file that reads ../shared/captures, so a fresh clone knows what its skips cover', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Tests and the capture corpus'), readme.indexOf('## Formats read'));
+    const named = new Set([...section.matchAll(/`([\w-]+)`/g)].map((m) => m[1]!));
+    const dir = join(REPO, 'test');
+    const needing = readdirSync(dir)
+      // (this file only names the pattern)
+      .filter((f) => f.endsWith('.test.ts') && f !== 'readme-examples.test.ts' && /capture-corpus\.js|shared\/captures/.test(readFileSync(join(dir, f), 'utf8')))
+      .map((f) => f.replace(/\.test\.ts$/, ''));
+    expect(needing.length).toBeGreaterThan(10);
+    expect(needing.filter((t) => !named.has(t))).toEqual([]);
+  });
 });

@@ -13,8 +13,9 @@ export const command: Command = {
   summary: 'write a session as a markdown report (for a maintainer) or JSON',
   usage: 'bms-wizard export SESSION --format md|json|html|lua|aiobmsble|bundle [--out FILE] [--redact] [--sessions-dir DIR]',
   help: `SESSION is a session id (or a unique start of one), a session file, or 'latest'.
-The markdown report holds the device and its GATT table, the query commands the app sent,
-the rounds per state with message counts, the candidate table, hex views with the bits
+The markdown report holds the device and its GATT table, the commands the app wrote (queries
+sent in every state, set commands seen in some states only), the rounds per state with the part
+of each file they are and their message counts, the candidate table, hex views with the bits
 marked, the accepted finding as a decoder rule, and your notes; with --out FILE.md an SVG
 heatmap per group is written next to it and linked. JSON holds the same. HTML is one
 self-contained page (no network): per group a heatmap of how often each byte and bit changes,

@@ -133,7 +133,8 @@ export function decoderModel(session: Session): DecoderModel {
     mask,
     bit: a.bit,
     single: (mask & (mask - 1)) === 0,
-    values: { ...a.values },
+    // A whole-byte finding stores the byte seen in each state; the field is its bits under the mask.
+    values: Object.fromEntries(Object.entries(a.values).map(([st, v]) => [st, (mask & (mask - 1)) === 0 ? v : (v & mask) >> a.bit])),
   };
 
   const rounds = sessionRounds(session);

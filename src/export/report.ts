@@ -43,7 +43,7 @@ export interface Report {
   redacted: boolean;
   device: { name: string | null; address: string | null; gatt: GattService[] | null };
   target: Session['target'];
-  /** What the app wrote to the device: the query commands. */
+  /** What the app wrote to the device: queries (in every state) and set commands (in some states only). */
   queries: ReportQuery[];
   states: Record<string, { rounds: ReportRound[]; messages: number }>;
   analysis: StoredAnalysis | null;

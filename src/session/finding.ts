@@ -46,8 +46,10 @@ export function frameSelector(g: Pick<GroupResult, 'prefix' | 'handle' | 'dir' |
 export function decoderRule(c: CandidateResult, g: GroupResult | undefined, targetName: string): string {
   const mask = maskOf(c);
   const start = g ? frameSelector(g) : `frames of group ${c.group}`;
+  // The rule reads (byte & mask) == value: a byte's other bits are left out of the value, or no byte could match it.
+  const bits = Number.parseInt(mask, 16);
   const meaning = Object.entries(c.values)
-    .map(([state, v]) => `${candidateValue(c, v)} = ${targetName} ${state}`)
+    .map(([state, v]) => `${candidateValue(c, isSingleBit(c) || v < 0 ? v : v & bits)} = ${targetName} ${state}`)
     .join(', ');
   return `${start}, byte ${c.byte}, mask ${mask}: ${meaning}`;
 }
