@@ -66,8 +66,8 @@ export interface ZipCaptureStream {
  * streamed by the reader (bounded memory whatever its size); only a bug report text (the btsnooz
  * summary, which needs its whole text) is inflated whole. The caps are extractCaptureFromZip's.
  */
-export function streamCaptureFromZip(zip: ZipBytes): ZipCaptureStream {
-  const found = findCapture(zip);
+export function streamCaptureFromZip(zip: ZipBytes, prefer?: (name: string) => boolean): ZipCaptureStream {
+  const found = findCapture(zip, prefer);
   if (found.bytes) return { name: found.name, summaryText: found.bytes, chunks: null };
   return { name: found.name, summaryText: null, chunks: streamZipEntry(zip, found.entry, found.allowance) };
 }

@@ -2,9 +2,13 @@
 // to its snoop log while the user works the vendor app; we mark each round's start and end on
 // the phone's own clock, fetch the log (adb pull where readable, else a bug report) and keep the
 // records inside the round's window.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
-import { extractCaptureFromZip } from '../capture/bugreport-zip.js';
+import { streamCaptureFromZip } from '../capture/bugreport-zip.js';
+import { zipInFile } from '../capture/zip.js';
 import { BTSNOOZ_BEGIN, BTSNOOZ_END, findBtsnoozBlock, walkBtsnooz } from '../capture/btsnooz.js';
 import { InputError } from '../errors.js';
 import { clockOffsetUs, describeOffset, insideWindow, readDeviceClock, shiftWindow, type ClockReading, type TimeWindow } from './clock.js';
@@ -349,13 +353,10 @@ export class AdbSource implements RoundSource {
     try {
       if (zipSize > 0) {
         spinner.stop(`Bug report received (${(zipSize / 1e6).toFixed(1)} MB).`);
-        const found = extractCaptureFromZip(await readFile(zipPath), (n) => !n.endsWith('.last'));
-        if (!found.summary) {
-          const out = `${base}.btsnoop`;
-          await writeFile(out, found.bytes);
-          return { path: out, how: `bug report (${found.name})`, warnings };
-        }
-        return this.keepSummary(found.bytes.toString('latin1'), base, warnings);
+        const out = `${base}.btsnoop`;
+        const found = await saveLogFromZip(zipPath, zipSize, out, (n) => !n.endsWith('.last'));
+        if (found.summaryText === null) return { path: out, how: `bug report (${found.name})`, warnings };
+        return this.keepSummary(found.summaryText.toString('latin1'), base, warnings);
       }
       const text = await readFile(textPath, 'latin1').catch(() => '');
       if (!text.trim()) {
@@ -405,4 +406,27 @@ function round3(x: number): number {
 function shortReason(reasons: string[]): string {
   const first = reasons[0] ?? 'no readable log';
   return reasons.length > 1 ? `${first}; ${reasons.length - 1} other places tried` : first;
+}
+
+/**
+ * The best capture of a bug report zip: a log is copied to `out` as it is inflated (a bug report's
+ * log never sits whole in memory); a bug report text (btsnooz summary) is returned.
+ */
+async function saveLogFromZip(zipPath: string, size: number, out: string, prefer: (name: string) => boolean): Promise<{ name: string; summaryText: Buffer | null }> {
+  const fh = await open(zipPath, 'r');
+  try {
+    const found = streamCaptureFromZip(zipInFile(fh.fd, size), prefer);
+    if (found.chunks) {
+      try {
+        await pipeline(Readable.from(found.chunks), createWriteStream(out));
+      } catch (e) {
+        // A log cut by a damaged zip is not kept as if it were the whole log.
+        await rm(out, { force: true });
+        throw e;
+      }
+    }
+    return { name: found.name, summaryText: found.summaryText };
+  } finally {
+    await fh.close();
+  }
 }
