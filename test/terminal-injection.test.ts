@@ -1,7 +1,7 @@
 // Strings from outside (a device's name in a capture, a file name, a session, a zip entry, another
 // program's output) reach the terminal and the reports as visible escapes: an OSC 52 clipboard
 // write, a screen clear, a title change or an OSC 8 link planted in them does nothing.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,9 @@ import { simulateCapture } from '../src/sim/index.js';
 import { htmlText, markdownCode, markdownText, terminalSafe, visible } from '../src/text-safe.js';
 import { makeZip } from './bugreport-helpers.js';
 import { runCli } from './helpers/cli.js';
+import { scriptedIO } from './wizard-helpers.js';
+import { runWizard } from '../src/wizard/run.js';
+import { realEngine } from '../src/wizard/engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bmsw-inject-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,6 +76,41 @@ describe('every command shows outside strings escaped', () => {
     expect(r.code).toBe(2);
     expect(r.err).not.toMatch(RAW);
     expect(r.err).toContain('\\x1b]0;pwned\\x07');
+  });
+
+  it('inspect of a readable capture whose file name holds a title change: its header shows the name escaped', async () => {
+    const p = join(dir, `\x1b]0;pwned\x07-readable.btsnoop`);
+    copyFileSync(captureNamed('plain'), p);
+    for (const extra of [[], ['--summary'], ['--device', '00:11:22:33:44:55']]) {
+      const r = await runCli(['inspect', ...extra, p]);
+      expect(r.code).toBe(0);
+      expect(r.out + r.err).not.toMatch(RAW);
+    }
+    expect((await runCli(['inspect', p])).out).toContain('\\x1b]0;pwned\\x07-readable.btsnoop');
+  });
+
+  it("the wizard's import of captures whose file names hold escapes: every line it prints shows them escaped", async () => {
+    const sim = (switchOn: boolean, name: string): string => {
+      const p = join(dir, name);
+      writeFileSync(p, simulateCapture({ protocol: 'jbd', switchOn, rounds: 1, seed: 11, format: 'btsnoop', variant: switchOn ? 0 : 1 }).bytes);
+      return p;
+    };
+    const on = sim(true, 'on\x1b]0;pwned\x07.btsnoop');
+    const off = sim(false, 'off\x1b[2J.btsnoop');
+    const s = scriptedIO([
+      { q: /Name of the switch/, a: 'discharge switch' },
+      { q: /Rounds per state/, a: '1' },
+      { q: /Source of the rounds/, a: 'import' },
+      { q: /Capture file\(s\) for 'on' round 1/, a: on },
+      { q: /Capture file\(s\) for 'off' round 1/, a: off },
+      { q: /What now/, a: 'accept' },
+      { q: /Notes for the report/, a: 'x' },
+      { q: /Write the report/, a: true },
+    ]);
+    await runWizard({ io: s.io, engine: realEngine, sessionsDir: join(dir, 'wiz\x1b]0;t\x07'), mode: 'new', cwd: dir });
+    const text = s.output.join('\n');
+    expect(text).toContain('from: on\\x1b]0;pwned\\x07.btsnoop');
+    expect(text.split('\n').filter((l) => RAW.test(l))).toEqual([]);
   });
 
   it('a zip entry name with a screen clear, in the refusal', async () => {

@@ -6,6 +6,7 @@ import { reportMarkdown } from '../export/markdown.js';
 import { DECODER_FORMATS } from '../export/decoders.js';
 import { buildReport, reportJson } from '../export/report.js';
 import { findSessionFile, loadSession, resolveSessionsDir } from '../session/store.js';
+import { visible } from '../text-safe.js';
 import type { Command } from './command.js';
 
 export const command: Command = {
@@ -52,12 +53,12 @@ Options:
             const path = resolve(out, f.path);
             await mkdir(dirname(path), { recursive: true });
             await writeFileDurably(path, f.data);
-            ctx.stderr.write(`wrote ${join(out, f.path)}\n`);
-          } else ctx.stdout.write(`# ---- ${f.path} ----\n${f.data}\n`);
+            ctx.stderr.write(`wrote ${visible(join(out, f.path))}\n`);
+          } else ctx.stdout.write(`# ---- ${visible(f.path)} ----\n${f.data}\n`);
         }
       } else if (out) {
         await writeFileDurably(resolve(out), data);
-        ctx.stderr.write(`wrote ${out}\n`);
+        ctx.stderr.write(`wrote ${visible(out)}\n`);
       } else ctx.stdout.write(data);
       return 0;
     }
@@ -67,7 +68,7 @@ Options:
       const { writeHtmlReport } = await import('../export/visual.js');
       const { missing } = await writeHtmlReport(session, report, resolve(path));
       if (missing.length) ctx.stderr.write(`${missing.join(', ')}: not found or changed, so frames were learnt from the rounds' windows alone\n`);
-      ctx.stderr.write(`wrote ${path}\n`);
+      ctx.stderr.write(`wrote ${visible(path)}\n`);
       return 0;
     }
     let text = format === 'json' ? reportJson(report) : reportMarkdown(report);
@@ -76,11 +77,11 @@ Options:
       const { writeHeatmapsBeside } = await import('../export/svg-files.js');
       const { markdown, files } = await writeHeatmapsBeside(session, resolve(out));
       text += markdown;
-      if (files.length) ctx.stderr.write(`wrote ${files.length} heatmap${files.length === 1 ? '' : 's'} next to ${out}\n`);
+      if (files.length) ctx.stderr.write(`wrote ${files.length} heatmap${files.length === 1 ? '' : 's'} next to ${visible(out)}\n`);
     }
     if (out) {
       await writeFileDurably(resolve(out), text);
-      ctx.stderr.write(`wrote ${out}\n`);
+      ctx.stderr.write(`wrote ${visible(out)}\n`);
     } else ctx.stdout.write(text);
     return 0;
   },

@@ -40,7 +40,7 @@ Options:
       return 0;
     }
     if (rows.length === 0) {
-      ctx.stderr.write(`no sessions in ${dir}. Run 'bms-wizard' to start one, or 'bms-wizard demo' to try it\n`);
+      ctx.stderr.write(`no sessions in ${visible(dir)}. Run 'bms-wizard' to start one, or 'bms-wizard demo' to try it\n`);
       return 0;
     }
     // One table of the readable sessions; an unreadable one is a line of its own where it comes.

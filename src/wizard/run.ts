@@ -77,7 +77,7 @@ async function chooseSession(o: WizardOptions): Promise<{ session: Session; file
   }
   const all = await listSessions(o.sessionsDir);
   const unreadable = all.filter((l) => l.error !== null).length;
-  if (unreadable > 0) o.io.out(o.io.style.warn(`${unreadable} file${unreadable === 1 ? '' : 's'} in ${o.sessionsDir} could not be read as a session ('bms-wizard sessions' says why)`));
+  if (unreadable > 0) o.io.out(o.io.style.warn(`${unreadable} file${unreadable === 1 ? '' : 's'} in ${visible(o.sessionsDir)} could not be read as a session ('bms-wizard sessions' says why)`));
   const listed = all.filter((l) => l.session && l.session.step !== 'done');
   if (listed.length === 0) return create();
   const pick = await o.io.prompter.select({
@@ -123,7 +123,7 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
   const onSigint = (): void => {
     // Outside a prompt (a spinner, a recording): the file on disk is the last saved step.
     if ((process.stderr as { isTTY?: boolean }).isTTY) process.stderr.write('\x1b[?25h'); // a spinner hid the cursor
-    io.out(saved ? `\nInterrupted. Session saved up to its last step: ${file}\nResume with: ${resume}` : '\nInterrupted before anything was answered: no session was saved.');
+    io.out(saved ? `\nInterrupted. Session saved up to its last step: ${visible(file)}\nResume with: ${visible(resume)}` : '\nInterrupted before anything was answered: no session was saved.');
     try {
       unlinkSync(lock.file);
     } catch {
@@ -149,7 +149,7 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
     source: async () => (holder.source ??= await sourceFor(w)),
   };
   try {
-    io.out(io.style.bold(`Session ${session.id}`) + io.style.dim(`  (${file})`));
+    io.out(io.style.bold(`Session ${session.id}`) + io.style.dim(`  (${visible(file)})`));
     if (chosen.loaded) {
       await w.save();
       for (const line of recapLines(session)) io.out(line);
@@ -178,7 +178,7 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
     }
     if (session.step === 'done') {
       if (session.accepted) io.out(`\n${io.style.bold('Finding:')} ${session.accepted.rule}`);
-      io.out(io.style.dim(`Session complete: ${file}. Export again with: ${resumeCommand(session.id, dirname(file), cwd, env, o.program, 'export')} --format md`));
+      io.out(io.style.dim(`Session complete: ${visible(file)}. Export again with: ${visible(resumeCommand(session.id, dirname(file), cwd, env, o.program, 'export'))} --format md`));
     }
     return { session, file };
   } catch (err) {
@@ -188,7 +188,7 @@ export async function runWizard(o: WizardOptions): Promise<{ session: Session; f
     }
     await w.save().catch(() => undefined);
     if (err instanceof Interrupted) {
-      io.out(`\nInterrupted. Session saved: ${file}\nResume with: ${resume}`);
+      io.out(`\nInterrupted. Session saved: ${visible(file)}\nResume with: ${visible(resume)}`);
     }
     throw err;
   } finally {

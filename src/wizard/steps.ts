@@ -10,6 +10,7 @@ import { sharedInputs } from '../analysis/shared-input.js';
 import { parseSetting, SETTINGS, type GrammarSetting } from '../analysis/options.js';
 import { analysisOptions } from '../session/settings.js';
 import { InputError } from '../errors.js';
+import { visible } from '../text-safe.js';
 import type { RoundSource } from '../recorders/source.js';
 import { windowContext } from '../recorders/window-context.js';
 import { acceptCandidate } from '../session/finding.js';
@@ -627,9 +628,9 @@ async function stepExport(w: WizardRun): Promise<Step> {
   const yes = await prompter.confirm({ message: 'Write the report (markdown, JSON and a visual HTML page) next to the session?', default: true });
   if (yes) {
     const paths = await writeExports(w.session, w.file);
-    out(`  ${style.ok('✔')} ${paths.md}`, );
-    out(`  ${style.ok('✔')} ${paths.json}`);
-    out(`  ${style.ok('✔')} ${paths.html}  ${style.dim('(open it in a browser: heatmaps, the states side by side, plots)')}`);
+    out(`  ${style.ok('✔')} ${visible(paths.md)}`, );
+    out(`  ${style.ok('✔')} ${visible(paths.json)}`);
+    out(`  ${style.ok('✔')} ${visible(paths.html)}  ${style.dim('(open it in a browser: heatmaps, the states side by side, plots)')}`);
     out('  Paste the markdown into an issue of the BMS integration you want to extend.');
   }
   return 'done';

@@ -3,6 +3,7 @@
 // table and hex layout come from the analysis room's view helpers, the colours from here.
 import { hex0x } from '../hex.js';
 import { basename } from 'node:path';
+import { visible } from '../text-safe.js';
 import { asciiDigitChange, asciiRow, bitList, candidateTable, describeBits, hexView, holdsText, markedBits } from '../analysis/view.js';
 import { layoutTable } from '../table-layout.js';
 import type { AnalysisResult, CandidateResult, GroupResult } from '../analysis/types.js';
@@ -22,7 +23,7 @@ export function gattSummary(gatt: GattService[]): string[] {
 
 /** "on1.btsnoop", "off.btsnoop, connection 2 of 3", "daly.txt records #3..#9". */
 export function sourceLine(src: SourceInfo): string {
-  const files = src.files.map((f) => basename(f.path)).join(', ') || src.kind;
+  const files = src.files.map((f) => visible(basename(f.path))).join(', ') || src.kind;
   const w = src.window;
   const window = w ? (w.unit === 'records' ? ` records #${w.from}..#${w.to}` : ` ${w.from}..${w.to} s`) : '';
   const part = src.note ? `, ${src.note}` : src.conn !== undefined ? `, connection ${src.conn}` : '';
