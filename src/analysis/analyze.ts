@@ -1,13 +1,15 @@
 // The analysis: rounds → device → streams → frames → groups → bit statistics → labelled, ranked candidates.
-import { groupBy, minLength } from './stats.js';
+import { groupBy } from './stats.js';
 import { AnalysisError } from './analysis-error.js';
 import { toHex } from '../hex.js';
 import type { Direction, Round } from '../model.js';
 import { countGroup, findBitCandidates } from './bits.js';
 import { describeChecksum } from './checksums.js';
-import { chooseDevice, deviceEvents, logHandles, streamId } from './device.js';
+import { chooseDevice, deviceEvents, logHandles, ofDevice, streamId } from './device.js';
 import { findValues, parseQuery } from './find.js';
-import { assemble, describeRule, type FrameRule, type StreamValue } from './frames.js';
+import { assemble, describeRule, type FrameRule } from './frames.js';
+import { LEARN_VALUES, sampleRounds } from './frame-learning.js';
+import { StreamRound } from './stream-values.js';
 import { chooseRule, framingReport } from './frame-hypotheses.js';
 import { commonPrefix, groupStream } from './groups.js';
 import { groupActivity } from './activity.js';
@@ -24,7 +26,7 @@ export interface Stream {
   handle: number;
   dir: Direction;
   /** Per round (index into the rounds array). */
-  values: Map<number, StreamValue[]>;
+  values: Map<number, StreamRound>;
 }
 
 /** Splits each round's device events into streams (handle × direction), noting the app's writes. */
@@ -32,16 +34,26 @@ export function buildStreams(rounds: Round[], device: string | null, withUnknown
   const streams = new Map<string, Stream>();
   const own = logHandles(rounds, device);
   rounds.forEach((round, ri) => {
-    const evs = deviceEvents(round.events, device, null, withUnknown, own.get(round));
-    // Captures come in record order: sort only when they do not (sorting millions costs seconds).
+    const mine = ofDevice(round.events, device, withUnknown, own.get(round));
+    // Captures come in record order: sort only when they do not (sorting millions costs seconds),
+    // and copy the device's events out of the round's only then.
     let sorted = true;
-    for (let i = 1; i < evs.length && sorted; i++) if (evs[i]!.record < evs[i - 1]!.record) sorted = false;
-    if (!sorted) evs.sort((a, b) => a.record - b.record);
+    let prev = -Infinity;
+    for (const e of round.events) {
+      if (!mine(e)) continue;
+      if (e.record < prev) {
+        sorted = false;
+        break;
+      }
+      prev = e.record;
+    }
+    const evs = sorted ? round.events : round.events.filter(mine).sort((a, b) => a.record - b.record);
     let writes = 0;
     let lastWrite: string | null = null;
     // This round's list and writes seen per stream, by a numeric key (no string per event).
-    const here = new Map<number, { list: StreamValue[]; seenWrites: number }>();
+    const here = new Map<number, { list: StreamRound; seenWrites: number }>();
     for (const e of evs) {
+      if (sorted && !mine(e)) continue;
       const fromApp = e.dir === 'app-to-device';
       const k = e.handle * 2 + (fromApp ? 1 : 0);
       let h = here.get(k);
@@ -50,16 +62,10 @@ export function buildStreams(rounds: Round[], device: string | null, withUnknown
         let s = streams.get(id);
         if (!s) streams.set(id, (s = { handle: e.handle, dir: e.dir, values: new Map() }));
         let list = s.values.get(ri);
-        if (!list) s.values.set(ri, (list = []));
+        if (!list) s.values.set(ri, (list = new StreamRound()));
         here.set(k, (h = { list, seenWrites: 0 }));
       }
-      h.list.push({
-        bytes: e.value,
-        t: e.t,
-        record: e.record,
-        afterWrite: !fromApp && writes > h.seenWrites,
-        request: fromApp ? null : lastWrite,
-      });
+      h.list.push(e, !fromApp && writes > h.seenWrites, fromApp ? null : lastWrite);
       h.seenWrites = writes;
       if (fromApp) {
         writes++;
@@ -70,16 +76,25 @@ export function buildStreams(rounds: Round[], device: string | null, withUnknown
   return streams;
 }
 
-function modal(xs: number[]): number {
+/** The most common message length (the longer of two as common). */
+function modalLength(msgs: Message[]): number {
   const c = new Map<number, number>();
   let best = 0;
   let n = 0;
-  for (const x of xs) {
+  for (const m of msgs) {
+    const x = m.bytes.length;
     const k = (c.get(x) ?? 0) + 1;
     c.set(x, k);
     if (k > n || (k === n && x > best)) [best, n] = [x, k];
   }
   return best;
+}
+
+/** The shortest message's length (0 without messages). */
+function minMessageLength(msgs: Message[]): number {
+  let n = Infinity;
+  for (const m of msgs) if (m.bytes.length < n) n = m.bytes.length;
+  return msgs.length ? n : 0;
 }
 
 /** A message typical of the group: the most frequent one of the first state (from a sample). */
@@ -134,7 +149,7 @@ function selectStreams(rounds: Round[], options: AnalysisOptions, device: string
 /** Step 1 of a stream: its frame rule (from all its values, context included) and the analysed rounds' messages. */
 function frameStream(s: Stream, rounds: Round[], frames: FramesOption): { rule: FrameRule; messages: Message[]; framing: StreamFraming | null } {
   const allIdx = [...s.values.keys()].sort((a, b) => a - b);
-  const { rule, choice } = chooseRule(allIdx.map((i) => s.values.get(i)!), frames, s.dir === 'app-to-device');
+  const { rule, choice } = chooseRule(sampleRounds(allIdx.map((i) => s.values.get(i)!), LEARN_VALUES), frames, s.dir === 'app-to-device');
   const messages: Message[] = [];
   for (const ri of allIdx) {
     if (ri >= rounds.length) continue;
@@ -143,6 +158,7 @@ function frameStream(s: Stream, rounds: Round[], frames: FramesOption): { rule: 
     // shape for all (a spread makes slow dictionary objects: 6× slower on 1 M messages).
     const { handle, dir } = s;
     for (const m of assemble(s.values.get(ri)!, rule, (bytes, t, record, parts, request, orphan): Message => ({ bytes, t, record, parts, request, orphan, state, round: ri, handle, dir }))) messages.push(m);
+    s.values.delete(ri);
   }
   // Cut into messages, the stream's values need not stay alive while the rest is analysed.
   s.values.clear();
@@ -162,9 +178,10 @@ interface StreamGroup {
 /** Step 2 of a stream: its messages grouped (framed by key, standalone values, orphans) and labelled. */
 function groupAndLabel(messages: Message[], rule: FrameRule, key: KeyOption, states: string[]): StreamGroup[] {
   const markerLength = rule.marker?.length ?? 0;
-  const { standalone, orphans } = standaloneGroups(messages.filter((m) => m.orphan), key);
+  const lone = messages.filter((m) => m.orphan);
+  const { standalone, orphans } = standaloneGroups(lone, key);
   const parts: { key: string; messages: Message[]; orphans?: boolean }[] = [
-    ...groupStream(messages.filter((m) => !m.orphan), key, markerLength).sort((a, b) => b.messages.length - a.messages.length),
+    ...groupStream(lone.length ? messages.filter((m) => !m.orphan) : messages, key, markerLength).sort((a, b) => b.messages.length - a.messages.length),
     ...standalone,
     ...(orphans.length ? [{ key: 'orphans', messages: orphans, orphans: true }] : []),
   ];
@@ -172,7 +189,7 @@ function groupAndLabel(messages: Message[], rule: FrameRule, key: KeyOption, sta
   // same counter in the others (where too few frames may hide it).
   const groups = parts.map((part): StreamGroup => {
     const stats = countGroup(part.messages, states);
-    const length = modal(part.messages.map((m) => m.bytes.length));
+    const length = modalLength(part.messages);
     return { key: part.key, messages: part.messages, stats, length, labels: labelGroup(part.messages, stats, rule.length, length), orphans: part.orphans === true };
   });
   const headerEnd = markerLength + 4;
@@ -211,7 +228,7 @@ function describeGroup(id: string, g: StreamGroup, s: Stream, ruleText: string, 
     key: g.key,
     prefix: commonPrefix(gm),
     length,
-    lengths: { min: minLength(gm.map((m) => m.bytes)), max: stats.length },
+    lengths: { min: minMessageLength(gm), max: stats.length },
     frames: ruleText,
     messages: perState,
     example: example(gm, states[0]!),

@@ -263,10 +263,16 @@ function sharedFirstByte(frames: Uint8Array[]): number | null {
 /** Values the rule is learnt from: enough to see the structure, bounded so that learning stays cheap. */
 export const LEARN_VALUES = 12_000;
 
+/** What sampleRounds reads: a round's values as an array, or kept compact (analysis/stream-values.ts). */
+export interface StreamValues {
+  readonly length: number;
+  slice(from: number, to?: number): StreamValue[];
+}
+
 /** The leading part of each round (framing needs consecutive values), about `max` values in all. */
-export function sampleRounds(rounds: StreamValue[][], max: number): StreamValue[][] {
+export function sampleRounds(rounds: readonly StreamValues[], max: number): StreamValue[][] {
   const total = rounds.reduce((n, r) => n + r.length, 0);
-  if (total <= max) return rounds;
+  if (total <= max) return rounds.map((r) => (Array.isArray(r) ? (r as StreamValue[]) : r.slice(0)));
   const per = Math.max(16, Math.ceil(max / rounds.length));
   return rounds.map((r) => r.slice(0, per));
 }

@@ -127,9 +127,9 @@ export type MakeFrame<T> = (bytes: Uint8Array, t: Micros, record: number, parts:
 
 const makeFrame: MakeFrame<Frame> = (bytes, t, record, parts, request, orphan) => ({ bytes, t, record, parts, request, orphan });
 
-export function assemble(values: StreamValue[], rule: FrameRule): Frame[];
-export function assemble<T>(values: StreamValue[], rule: FrameRule, make: MakeFrame<T>): T[];
-export function assemble<T>(values: StreamValue[], rule: FrameRule, make: MakeFrame<T> = makeFrame as MakeFrame<T>): T[] {
+export function assemble(values: Iterable<StreamValue>, rule: FrameRule): Frame[];
+export function assemble<T>(values: Iterable<StreamValue>, rule: FrameRule, make: MakeFrame<T>): T[];
+export function assemble<T>(values: Iterable<StreamValue>, rule: FrameRule, make: MakeFrame<T> = makeFrame as MakeFrame<T>): T[] {
   const out: T[] = [];
   let parts: Uint8Array[] = [];
   let len = 0;

@@ -48,6 +48,14 @@ function split(msgs: Message[], f: Feature): Map<number, Message[]> {
   return out;
 }
 
+/** Every message has the same value of the feature. */
+function oneValue(msgs: Message[], f: Feature): boolean {
+  if (msgs.length === 0) return true;
+  const v = f.get(msgs[0]!);
+  for (const m of msgs) if (f.get(m) !== v) return false;
+  return true;
+}
+
 /** Distinct values of a byte feature (-1..255), counted without building classes; stops early. */
 function distinctBytes(msgs: Message[], f: Feature): number {
   const seen = new Uint8Array(257);
@@ -159,11 +167,12 @@ function autoPartition(msgs: Message[], features: Feature[], markerLength: numbe
         next.push({ msgs: part.msgs, desc: [...part.desc, `${f.name}=*`], done: true });
         continue;
       }
-      const classes = split(part.msgs, f);
-      if (classes.size === 1) {
+      // One value for every message (the usual case on long captures): no copy of the list to find out.
+      if (oneValue(part.msgs, f)) {
         next.push(part);
         continue;
       }
+      const classes = split(part.msgs, f);
       const isLength = f.name === 'length';
       if (f.name === 'request') {
         // Answers to different requests are different things; a request carrying a counter or a

@@ -30,19 +30,25 @@ function distinctSamples(msgs: Message[], max: number): Uint8Array[] {
 
 /** Consecutive messages of the group within each round (record order), sampled to at most maxPairs pairs. */
 export function orderedPairs(msgs: Message[], maxPairs = 4000): [Message, Message][] {
+  // Frames come in record order; sorting a million that already are costs seconds. A round in
+  // order gives its first messages only (no copy of the group to take a few pairs).
+  const last = new Map<number, number>();
+  const unsorted = new Set<number>();
+  for (const m of msgs) {
+    const r = last.get(m.round);
+    if (r !== undefined && m.record < r) unsorted.add(m.round);
+    last.set(m.round, m.record);
+  }
+  const per = Math.max(8, Math.ceil(maxPairs / Math.max(1, last.size)));
   const byRound = new Map<number, Message[]>();
   for (const m of msgs) {
     let l = byRound.get(m.round);
     if (!l) byRound.set(m.round, (l = []));
-    l.push(m);
+    if (l.length <= per || unsorted.has(m.round)) l.push(m);
   }
   const pairs: [Message, Message][] = [];
-  const per = Math.max(8, Math.ceil(maxPairs / Math.max(1, byRound.size)));
-  for (const l of byRound.values()) {
-    // Frames come in record order; sorting a million that already are costs seconds.
-    let sorted = true;
-    for (let i = 1; i < l.length && sorted; i++) if (l[i]!.record < l[i - 1]!.record) sorted = false;
-    if (!sorted) l.sort((a, b) => a.record - b.record);
+  for (const [round, l] of byRound) {
+    if (unsorted.has(round)) l.sort((a, b) => a.record - b.record);
     for (let i = 1; i < l.length && i <= per; i++) pairs.push([l[i - 1]!, l[i]!]);
   }
   return pairs;

@@ -3,6 +3,7 @@
 import { buildStreams } from '../analyze.js';
 import { chooseDevice } from '../device.js';
 import { chooseRule } from '../frame-hypotheses.js';
+import type { StreamValues } from '../frame-learning.js';
 import { assemble, describeRule, type FrameRule, type StreamValue } from '../frames.js';
 import type { Direction, Round } from '../../model.js';
 import type { Frame } from '../types.js';
@@ -29,13 +30,12 @@ export interface DeviceFrames {
 }
 
 /** The first `max` values of a stream's rounds (all when max is Infinity). */
-export function limit(rounds: StreamValue[][], max: number): StreamValue[][] {
-  if (!Number.isFinite(max)) return rounds;
+export function limit(rounds: readonly StreamValues[], max: number): StreamValue[][] {
   const out: StreamValue[][] = [];
   let left = max;
   for (const r of rounds) {
     if (left <= 0) break;
-    out.push(r.length > left ? r.slice(0, left) : r);
+    out.push(Array.isArray(r) && r.length <= left ? (r as StreamValue[]) : r.slice(0, Math.min(r.length, left)));
     left -= r.length;
   }
   return out;
