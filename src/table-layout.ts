@@ -26,8 +26,13 @@ export interface TableOptions {
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 
+/** Where counting needs more than s.length: a colour code, or a character beyond 16 bits (two code units). */
+const NOT_PLAIN = /[\x1b\ud800-\udfff]/;
+
 /** Characters a terminal shows for `s` (colour codes take none). */
 export function visibleLength(s: string): number {
+  // Most cells are plain: a summary of 25 000 connections measures millions of them.
+  if (!NOT_PLAIN.test(s)) return s.length;
   let n = 0;
   for (const _ of s.replace(ANSI, '')) n++;
   return n;
@@ -51,6 +56,9 @@ export function wrapWords(text: string, width: number): string[] {
   out.push(cur);
   return out;
 }
+
+/** True when wrapWords(text, width) is [text]: it fits, and its words are one space apart. */
+const unbroken = (text: string, width: number): boolean => visibleLength(text) <= width && !/^ | $| {2}/.test(text);
 
 /** A wrapped text column narrower than this reads as a column of single words: a record reads better. */
 const MIN_TEXT = 20;
@@ -97,6 +105,9 @@ export function tableRenderer(rows: string[][], o: TableOptions): (i: number) =>
     }
     if (excess > 0) continue;
     return (r) => {
+      // Most rows fit as they are: one line, without breaking (and re-joining) their text cells.
+      const cells = Array.from({ length: cols }, (_, i) => cell(r, i));
+      if (cells.every((c, i) => !spec(i).wrap || unbroken(c, ws[i]!))) return [line(cells, gaps, ws)];
       const parts = Array.from({ length: cols }, (_, i) => (spec(i).wrap ? wrapWords(cell(r, i), ws[i]!) : [cell(r, i)]));
       const height = parts.reduce((h, p) => Math.max(h, p.length), 1);
       return Array.from({ length: height }, (_, k) => line(parts.map((p) => p[k] ?? ''), gaps, ws));
