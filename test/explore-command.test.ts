@@ -57,7 +57,8 @@ async function simClientWithState(state: SimAdapterState): Promise<BleClient> {
 
 describe('explore command on simulated BMS', () => {
   it('prints the table with the pair marked (human) for jbd', async () => {
-    const r = await run({ simulate: 'jbd', timeout: '3' }, deps(async () => (await openSimulatedClient({ protocols: ['jbd'] })).client));
+    // Wide enough for a characteristic a line (60 columns: the next test).
+    const r = await run({ simulate: 'jbd', timeout: '3' }, deps(async () => (await openSimulatedClient({ protocols: ['jbd'] })).client), { env: { COLUMNS: '200' } });
     expect(r.err).not.toMatch(/error/);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^Device: xiaoxiang-\d{4}\s+a4:c1:38:/m);
@@ -69,6 +70,34 @@ describe('explore command on simulated BMS', () => {
     // noble gives no descriptor handles (its hci-socket layer keeps them): none are invented.
     expect(r.out).toMatch(/NOTIFY\n {6}descriptor 2902 Client Characteristic Configuration = 00 00\n {6}descriptor 2901 Characteristic User Description = 72 78 {2}"rx"\n/);
     expect(r.err).toMatch(/one central/);
+  });
+
+  it('the live scan list on a 60-column terminal: each device within the width, so the redraw moves up by the lines printed', async () => {
+    const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 60 });
+    let err = '';
+    stderr.on('data', (d) => (err += String(d)));
+    const r = await run({ simulate: 'jbd', timeout: '3', name: 'xiaoxiang' }, deps(async () => (await openSimulatedClient({ protocols: ['jbd', 'daly', 'jk'] })).client), { stderr });
+    expect(r.code).toBe(0);
+    const frames = err.split(/\x1b\[(\d+)A\x1b\[J/);
+    expect(err).toMatch(/Scanning \(3 s\)/);
+    // Each redraw goes up exactly as many lines as the frame before it printed, and no line is longer than 59.
+    for (let i = 1; i < frames.length; i += 2) {
+      const before = frames[i - 1]!;
+      const block = before.slice(before.lastIndexOf('Scanning ('));
+      expect(Number(frames[i])).toBe(block.split('\n').length - 1);
+    }
+    expect(err.split('\n').filter((l) => [...l.replace(/\x1b\[\d+A\x1b\[J/g, '')].length > 59 && /\S\s+\S/.test(l.trim()))).toEqual([]);
+  });
+
+  it('at 60 columns every characteristic and descriptor breaks between its facts, none inside a word', async () => {
+    const wide = await run({ simulate: 'jbd', timeout: '3' }, deps(async () => (await openSimulatedClient({ protocols: ['jbd'] })).client), { env: { COLUMNS: '200' } });
+    const r = await run({ simulate: 'jbd', timeout: '3' }, deps(async () => (await openSimulatedClient({ protocols: ['jbd'] })).client), { env: { COLUMNS: '60' } });
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').filter((l) => [...l].length > 59 && /\S\s+\S/.test(l.trim()))).toEqual([]);
+    const words = (t: string): Set<string> => new Set(t.split(/\s+/).filter(Boolean));
+    const narrow = words(r.out);
+    expect([...words(wide.out)].filter((w) => !narrow.has(w))).toEqual([]);
+    expect(r.out).toMatch(/^ {2}FF01 {2}JBD notify {2}handle 0x0011 {2}\[read, notify\]/m);
   });
 
   for (const [id, service, notify, write] of [

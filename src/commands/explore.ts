@@ -8,6 +8,7 @@ import type { BleClient, ScannedDevice } from '../ble/client.js';
 import { chooseDevice, describeDevice, exploreDevice, isBmsLike, nothingFound, printableText, rankDevices, scanFor, type DeviceFilter, type ExploreResult } from '../ble/explore.js';
 import { companyName, descriptorName, displayUuid, normalizeUuid, type GattPair } from '../gatt-names.js';
 import { PROTOCOLS } from '../sim/protocols/index.js';
+import { outputWidth, recordLines, terminalColumns, wrapForTerminal, wrapLine } from '../table-layout.js';
 import type { Command, CommandContext, OptionValues } from './command.js';
 
 const SIMULATED = Object.keys(PROTOCOLS);
@@ -45,6 +46,9 @@ function isTty(stream: unknown): boolean {
 
 /** Live list on a terminal: redraws the strongest devices in place while scanning. */
 function liveList(stderr: NodeJS.WritableStream, seconds: number) {
+  // Each device within the terminal's width: the redraw moves up by the lines it printed, which
+  // is only right when the terminal broke none of them.
+  const width = Math.max(20, terminalColumns(stderr) - 1);
   let drawn = 0;
   let last = 0;
   const draw = (all: ScannedDevice[], force = false) => {
@@ -52,7 +56,7 @@ function liveList(stderr: NodeJS.WritableStream, seconds: number) {
     if (!force && now - last < 150) return;
     last = now;
     const top = rankDevices(all).slice(0, 12);
-    const lines = [`Scanning (${seconds} s): ${all.length} device(s) heard`, ...top.map((d) => `  ${isBmsLike(d) ? '*' : ' '} ${deviceLine(d)}`)];
+    const lines = [`Scanning (${seconds} s): ${all.length} device(s) heard`, ...top.flatMap((d) => recordLines(`  ${isBmsLike(d) ? '*' : ' '} ${deviceParts(d)[0]}`, deviceParts(d).slice(1), width, 6))];
     if (drawn) stderr.write(`\x1b[${drawn}A\x1b[J`);
     stderr.write(`${lines.join('\n')}\n`);
     drawn = lines.length;
@@ -61,13 +65,18 @@ function liveList(stderr: NodeJS.WritableStream, seconds: number) {
 }
 
 function deviceLine(d: ScannedDevice): string {
+  return deviceParts(d).join('  ');
+}
+
+/** Name, address, signal, services and maker of a scanned device, a few words each. */
+function deviceParts(d: ScannedDevice): string[] {
   const parts = [`${(d.name ?? '(no name)').padEnd(20)}`, `${(d.address ?? d.id).padEnd(17)}`, `${String(d.rssi).padStart(4)} dBm`];
   if (d.serviceUuids.length) parts.push(`services ${d.serviceUuids.map(displayUuid).join(',')}`);
   if (d.manufacturerData) {
     const company = companyName(Buffer.from(d.manufacturerData, 'hex'));
     parts.push(`mfr ${d.manufacturerData}${company ? ` (${company})` : ''}`);
   }
-  return parts.join('  ');
+  return parts;
 }
 
 function parseSeconds(value: unknown, fallback: number): number {
@@ -115,7 +124,7 @@ export async function runExplore(values: OptionValues, ctx: CommandContext, deps
   const seconds = parseSeconds(values.timeout, 10);
   const filter: DeviceFilter = { name, address };
   const interactive = !ctx.yes && !name && !address && isTty(ctx.stdin) && isTty(ctx.stderr);
-  const say = (line: string) => ctx.stderr.write(`${line}\n`);
+  const say = (line: string) => ctx.stderr.write(`${wrapForTerminal(line, terminalColumns(ctx.stderr))}\n`);
 
   const client = await deps.openClient(simulate);
   const abort = new AbortController();
@@ -153,7 +162,7 @@ export async function runExplore(values: OptionValues, ctx: CommandContext, deps
     say(`Connecting to ${describeDevice(device)}… (BLE allows one central: the vendor app must be closed)`);
     const result = await exploreDevice(client, device, CONNECT_TIMEOUT_MS);
     if (values.json) ctx.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
-    else ctx.stdout.write(formatTable(result));
+    else ctx.stdout.write(wrapForTerminal(formatTable(result, outputWidth(ctx.stdout, ctx.env)), terminalColumns(ctx.stdout)));
     return 0;
   } finally {
     unhook();
@@ -183,13 +192,14 @@ function valueText(hex: string | null): string {
   return `= ${shown}${text ? `  "${text}"` : ''}`;
 }
 
-/** services → characteristics (uuid, name, handle, properties, value) → descriptors; the pair marked. */
-export function formatTable(r: ExploreResult): string {
+/** services → characteristics (uuid, name, handle, properties, value) → descriptors; the pair marked; `width` columns at most. */
+export function formatTable(r: ExploreResult, width = 79): string {
   const out: string[] = [];
-  out.push(`Device: ${deviceLine(r.device)}`);
+  const [name, ...facts] = deviceParts(r.device);
+  out.push(...recordLines(`Device: ${name}`, facts, width, 8));
   if (r.pair) {
     out.push(
-      `Likely pair: ${r.pair.reason}: notify ${displayUuid(r.pair.notify)} ${handleText(r.pair.notifyHandle)}, write ${displayUuid(r.pair.write)} ${handleText(r.pair.writeHandle)}`.replace(/ +/g, ' ').replace(/ ,/g, ','),
+      ...wrapLine(`Likely pair: ${r.pair.reason}: notify ${displayUuid(r.pair.notify)} ${handleText(r.pair.notifyHandle)}, write ${displayUuid(r.pair.write)} ${handleText(r.pair.writeHandle)}`.replace(/ +/g, ' ').replace(/ ,/g, ','), width),
     );
   } else {
     out.push('Likely pair: none found (no service has both a notify and a write characteristic)');
@@ -203,10 +213,11 @@ export function formatTable(r: ExploreResult): string {
         if (normalizeUuid(c.uuid) === r.pair.write) roles.push('WRITE');
       }
       const mark = roles.length ? `  <== ${roles.join(' + ')}` : '';
-      const head = [`  ${displayUuid(c.uuid)}`, c.name ?? '', handleText(c.handle), `[${c.properties.join(', ')}]`, valueText(c.value)].filter(Boolean);
-      out.push(`${head.join('  ')}${mark}`);
+      const head = [c.name ?? '', handleText(c.handle), `[${c.properties.join(', ')}]`, valueText(c.value), mark.trim()].filter(Boolean);
+      out.push(...recordLines(`  ${displayUuid(c.uuid)}`, head, width, 6));
       for (const d of c.descriptors) {
-        out.push(`      ${['descriptor', displayUuid(d.uuid), descriptorName(d.uuid) ?? '', handleText(d.handle), valueText(d.value)].filter(Boolean).join(' ')}`);
+        const words = [displayUuid(d.uuid), descriptorName(d.uuid) ?? '', handleText(d.handle), valueText(d.value)].filter(Boolean).join(' ');
+        out.push(...wrapLine(`      descriptor ${words}`, width));
       }
     }
   }
