@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../src/analysis/analyze.js';
+import { loadCaptures } from '../src/recorders/files.js';
 import { layoutTable, outputWidth, recordLines, visibleLength, wrapLine, wrapWords } from '../src/table-layout.js';
 import { runWizard } from '../src/wizard/run.js';
 import { realEngine } from '../src/wizard/engine.js';
@@ -256,5 +258,32 @@ describe("the wizard's screens at 60, 80 and 120 columns", () => {
     // Only the heading of the section comes between the question that asks and the menu.
     expect(s.transcript.slice(s.transcript.lastIndexOf('', menu), menu).filter((l) => l.trim() && !/Where does the traffic come from/.test(l))).toEqual([]);
     expect(s.transcript[block + 1]).toMatch(/^ {2}(adb|btmon|folder|gatt)\b/);
+  });
+});
+
+describe('the values a candidate table shows are bytes the hex view can show', () => {
+  /** Candidates whose value in no state is what the group's example holds in the candidate's bits. */
+  const mismatched = async (stateArgs: string[], minSupport = 2): Promise<string[]> => {
+    const { rounds, context } = await loadCaptures(stateArgs);
+    const r = analyze(rounds, { learnFrom: context, minSupport });
+    expect(r.candidates.length).toBeGreaterThan(0);
+    return r.candidates.slice(0, 20).flatMap((c) => {
+      const ex = Buffer.from(r.groups.find((g) => g.id === c.group)!.example, 'hex')[c.byte]!;
+      const mask = parseInt(c.mask, 16);
+      const values = Object.values(c.values);
+      const shown = c.kind === 'byte' ? values.some((v) => (v & mask) === (ex & mask)) : values.some((v) => v === ((ex & mask) ? 1 : 0));
+      return shown ? [] : [`${c.group} byte ${c.byte} ${c.mask} (${c.label ?? 'unlabelled'}): example 0x${ex.toString(16)}, values ${JSON.stringify(c.values)}`];
+    });
+  };
+
+  it('three simulated states, checksum bytes included', async () => {
+    expect(await mismatched([`on=${on}`, `off=${off}`, `again=${again}`])).toEqual([]);
+  });
+
+  it.skipIf(!HAVE_CORPUS)('Lumentree registers in three and two states (checksum-labelled bytes among the candidates)', async () => {
+    const file = corpusFile('lumentree_inverter.btsnoop');
+    const w = (from: number): string => `${file}@#${from + 3}..#${from + 18}`;
+    expect(await mismatched([`one=${w(796)}`, `two=${w(815)}`, `zero=${w(834)}`], 1)).toEqual([]);
+    expect(await mismatched([`off=${w(853)}`, `on=${w(872)}`], 1)).toEqual([]);
   });
 });
