@@ -120,8 +120,15 @@ export function tableRenderer(rows: string[][], o: TableOptions): (i: number) =>
   const hang = lead + 2 <= room / 2 ? lead + 2 : 2;
   return (r) => {
     if (head && r === 0) return [];
-    const pairs = rows[r]!.slice(1).flatMap((c, i) => (c === '' ? [] : [head?.[i + 1] ? `${head[i + 1]} ${c}` : c]));
-    return recordLines(pad(cell(r, 0), lead, spec(0).align), pairs, room, hang).map((l) => `${indent}${l}`.trimEnd());
+    const row = rows[r]!;
+    const pairs: string[] = [];
+    for (let i = 1; i < row.length; i++) {
+      const c = row[i]!;
+      if (c !== '') pairs.push(head?.[i] ? `${head[i]} ${c}` : c);
+    }
+    const lines = recordLines(pad(cell(r, 0), lead, spec(0).align), pairs, room, hang);
+    for (let k = 0; k < lines.length; k++) lines[k] = `${indent}${lines[k]}`.trimEnd();
+    return lines;
   };
 }
 
@@ -132,16 +139,25 @@ export function tableRenderer(rows: string[][], o: TableOptions): (i: number) =>
 export function recordLines(first: string, facts: string[], width: number, hang = 2): string[] {
   const lines: string[] = [];
   const pre = ' '.repeat(hang);
+  // The line so far, its visible length and whether it shows anything, kept as it grows (a
+  // summary lays out tens of thousands of records: measuring the line again per fact adds up).
   let cur = first;
+  let curLength = visibleLength(first);
+  let blank = !/\S/.test(first);
   for (const fact of facts) {
-    const sep = /\S/.test(cur) ? '  ' : '';
-    if (visibleLength(cur) + sep.length + visibleLength(fact) <= width) {
+    const sep = blank ? '' : '  ';
+    const factLength = visibleLength(fact);
+    if (curLength + sep.length + factLength <= width) {
       cur = `${cur}${sep}${fact}`;
+      curLength += sep.length + factLength;
+      blank &&= !/\S/.test(fact);
       continue;
     }
-    for (const piece of visibleLength(fact) <= width - hang ? [fact] : wrapWords(fact, width - hang)) {
-      if (/\S/.test(cur)) lines.push(cur);
+    for (const piece of factLength <= width - hang ? [fact] : wrapWords(fact, width - hang)) {
+      if (!blank) lines.push(cur);
       cur = pre + piece;
+      curLength = hang + visibleLength(piece);
+      blank = !/\S/.test(piece);
     }
   }
   lines.push(cur);
