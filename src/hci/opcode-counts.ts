@@ -24,32 +24,52 @@ const NO_SLOT = 255;
 const SLOT = new Uint8Array(256).fill(NO_SLOT);
 VALUE_OPCODES.forEach((op, i) => (SLOT[op] = i));
 
-/** Counts small enough to live in the V8 heap (typed arrays of ≤ 64 bytes need no backing store). */
+/**
+ * Counts small enough to cost little per handle: most handles carry one operation (notifications,
+ * or writes), counted in two number fields; a second operation brings the slots (an 11-entry typed
+ * array), an opcode outside them (none today) a full table.
+ */
 export class OpcodeCounts {
-  private slots = new Uint32Array(VALUE_OPCODES.length);
-  /** Any other opcode (none today): a full table, made when first needed. */
+  private op = -1;
+  private n = 0;
+  private slots: Uint32Array | null = null;
   private wide: Uint32Array | null = null;
 
   add(opcode: number): void {
+    if (opcode === this.op) this.n++;
+    else if (this.op < 0) {
+      this.op = opcode;
+      this.n = 1;
+    } else this.more(opcode);
+  }
+
+  private more(opcode: number): void {
     const s = SLOT[opcode]!;
-    if (s !== NO_SLOT) this.slots[s]!++;
+    if (s !== NO_SLOT) (this.slots ??= new Uint32Array(VALUE_OPCODES.length))[s]!++;
     else (this.wide ??= new Uint32Array(256))[opcode]!++;
+  }
+
+  private count(opcode: number): number {
+    const s = SLOT[opcode]!;
+    const rest = s !== NO_SLOT ? (this.slots?.[s] ?? 0) : (this.wide?.[opcode] ?? 0);
+    return (opcode === this.op ? this.n : 0) + rest;
   }
 
   /** Counts by operation name, in opcode order (Prepare/Execute Write under its own name). */
   named(): Record<string, number> {
     const out: Record<string, number> = {};
     const name = (op: number): string => (op === ATT_EXECUTE_WRITE_REQ ? OP_PREPARED_WRITE : attOpName(op));
-    const wide = this.wide;
-    if (wide === null) {
-      for (let s = 0; s < VALUE_OPCODES.length; s++) if (this.slots[s]) out[name(VALUE_OPCODES[s]!)] = this.slots[s]!;
+    if (this.slots === null && this.wide === null) {
+      if (this.op >= 0) out[name(this.op)] = this.n;
       return out;
     }
-    for (let op = 0; op < 256; op++) {
-      const s = SLOT[op]!;
-      const n = s !== NO_SLOT ? this.slots[s]! : wide[op]!;
+    const ops = this.wide === null && SLOT[this.op] !== NO_SLOT ? VALUE_OPCODES : ALL_OPCODES;
+    for (const op of ops) {
+      const n = this.count(op);
       if (n) out[name(op)] = n;
     }
     return out;
   }
 }
+
+const ALL_OPCODES = Array.from({ length: 256 }, (_, i) => i);
