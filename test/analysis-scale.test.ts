@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import { makeRounds } from '../src/bench/analysis.js';
 import { InputError } from '../src/errors.js';
-import { loadCaptures } from '../src/recorders/files.js';
+import { extractWithinBudget, loadCaptures } from '../src/recorders/files.js';
 import { realEngine } from '../src/wizard/engine.js';
 
 let dir: string;
@@ -36,5 +36,17 @@ describe('analysis scale', () => {
     const err = await loadCaptures([`on=${file}`], { maxValues: 20 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(/^.*big\.btsnoop: the captures hold more than 20 ATT values, the most this process can analyse with its [\d.]+ GiB heap; split the capture into smaller files, or give Node more heap \(NODE_OPTIONS=--max-old-space-size=\d+\)$/);
+  });
+
+  it("the wizard's capture door refuses in the same sentence what the heap could not hold", async () => {
+    const sim = realEngine.simulate({ protocol: 'jbd', switchOn: true, rounds: 1, seed: 3, format: 'btsnoop', variant: 0 });
+    const file = join(dir, `wizard${sim.extension}`);
+    await writeFile(file, sim.bytes);
+    const whole = await realEngine.extract(file);
+    expect(whole.events.length).toBeGreaterThan(20);
+    await expect(extractWithinBudget(file, whole.events.length)).resolves.toMatchObject({ events: { length: whole.events.length } });
+    const err = await extractWithinBudget(file, 20).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toMatch(/wizard\.btsnoop: the captures hold more than 20 ATT values, the most this process can analyse with its [\d.]+ GiB heap; split the capture into smaller files, or give Node more heap/);
   });
 });

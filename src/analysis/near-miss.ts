@@ -68,12 +68,14 @@ export function findNearMisses(
 ): NearMiss[] {
   const rb = roundBits(msgs, length, minAgreement);
   if (rb.length < 3) return [];
+  const index = new Map<string, number>();
+  const stateOf = Int32Array.from(rb, (r) => index.get(r.state) ?? (index.set(r.state, index.size), index.size - 1));
   const out: NearMiss[] = [];
   for (let i = 0; i < length * 8 && out.length < MAX_PER_GROUP; i++) {
     const byte = i >> 3;
     const bit = i & 7;
     if (skip(byte, bit)) continue;
-    const miss = oddRoundOut(rb, i);
+    const miss = oddRoundOut(rb, i, stateOf, index.size);
     if (miss === null) continue;
     const r = rb[miss.odd]!;
     out.push({ group, byte, bit, mask: hex0x(1 << bit), values: miss.values, round: r.round, state: r.state, index: indexOf(r.round), roundValue: r.value[i]! < 0 ? null : r.value[i]!, label: null });
@@ -81,29 +83,51 @@ export function findNearMisses(
   return out;
 }
 
-/** The one round whose value of bit i keeps the states from being separated, with each state's value without it. */
-function oddRoundOut(rb: RoundBits[], i: number): { odd: number; values: Record<string, number> } | null {
-  let found: { odd: number; values: Record<string, number> } | null = null;
-  for (let odd = 0; odd < rb.length; odd++) {
-    const values: Record<string, number> = {};
-    let ok = true;
-    for (let k = 0; k < rb.length && ok; k++) {
-      if (k === odd) continue;
-      const { state, value } = rb[k]!;
-      const v = value[i]!;
-      if (v < 0 || (values[state] !== undefined && values[state] !== v)) ok = false;
-      else values[state] = v;
-    }
-    if (!ok) continue;
-    const vs = Object.values(values);
-    // The odd round's state keeps rounds of its own, and the states differ without it.
-    if (values[rb[odd]!.state] === undefined || !(vs.includes(0) && vs.includes(1))) continue;
-    // With it, the bit would be a candidate already (the odd round agrees): not a near miss.
-    if (rb[odd]!.value[i] === values[rb[odd]!.state]) return null;
-    if (found) return null; // two different rounds could be the odd one: no single round to name
-    found = { odd, values };
+/**
+ * The one round whose value of bit i keeps the states from being separated, with each state's value
+ * without it. Each round is tried as the odd one against counts of the others' values per state
+ * (linear in rounds: a recording of hundreds of app sessions has hundreds of rounds).
+ */
+function oddRoundOut(rb: RoundBits[], i: number, stateOf: Int32Array, states: number): { odd: number; values: Record<string, number> } | null {
+  const zeros = new Int32Array(states);
+  const ones = new Int32Array(states);
+  let mixed = 0;
+  for (let k = 0; k < rb.length; k++) {
+    const v = rb[k]!.value[i]!;
+    if (v < 0) mixed++;
+    else if (v) ones[stateOf[k]!]!++;
+    else zeros[stateOf[k]!]!++;
   }
-  return found;
+  // Every round but the odd one must show a constant value.
+  if (mixed > 1) return null;
+  let found = -1;
+  for (let odd = 0; odd < rb.length; odd++) {
+    const v = rb[odd]!.value[i]!;
+    if (mixed === 1 && v >= 0) continue;
+    const own = stateOf[odd]!;
+    let ok = true;
+    let seen0 = false;
+    let seen1 = false;
+    let ownValue = -1;
+    for (let s = 0; s < states && ok; s++) {
+      const a = zeros[s]! - (s === own && v === 0 ? 1 : 0);
+      const b = ones[s]! - (s === own && v === 1 ? 1 : 0);
+      if (a > 0 && b > 0) ok = false; // the state's other rounds disagree
+      if (a > 0) seen0 = true;
+      if (b > 0) seen1 = true;
+      if (s === own && a + b > 0) ownValue = a > 0 ? 0 : 1;
+    }
+    // The odd round's state keeps rounds of its own, and the states differ without it.
+    if (!ok || ownValue < 0 || !(seen0 && seen1)) continue;
+    // With it, the bit would be a candidate already (the odd round agrees): not a near miss.
+    if (v === ownValue) return null;
+    if (found >= 0) return null; // two different rounds could be the odd one: no single round to name
+    found = odd;
+  }
+  if (found < 0) return null;
+  const values: Record<string, number> = {};
+  for (let k = 0; k < rb.length; k++) if (k !== found) values[rb[k]!.state] ??= rb[k]!.value[i]!;
+  return { odd: found, values };
 }
 
 /** Labels that explain a byte's changes: no near miss is reported there. */

@@ -124,19 +124,33 @@ function tooManyValues(path: string, max: number): InputError {
 }
 
 /**
- * Heap an analysed value costs, all told (its event, its message, the statistics' share, GC room),
- * measured on 1 M values of 300 bytes in `npm run bench` (~850 bytes).
+ * Heap an analysed value costs, all told (its event ~230 bytes, its message ~120, its place in its
+ * stream and groups, GC room; the value's bytes live outside the heap). 8 M values of 300 bytes,
+ * each one message, are analysed within Node's default 4 GiB heap (`npm run bench`: ~3.3 GiB).
  */
-const HEAP_PER_VALUE = 1024;
+const HEAP_PER_VALUE = 512;
 
 /** Values this process can keep for one analysis: its heap limit over the cost of one. */
 export function valueBudget(): number {
   return Math.floor(getHeapStatistics().heap_size_limit / HEAP_PER_VALUE);
 }
 
+/**
+ * The capture door with the heap's limit on kept values (`kept` counts across the files of one
+ * analysis): said in one sentence before the heap runs out, which would abort the process.
+ */
+export function extractWithinBudget(path: string, maxValues = valueBudget(), kept = { values: 0 }): Promise<ExtractFileResult> {
+  return extractAttFromFile(path, {
+    keepEvents: true,
+    onEvent: () => {
+      if (++kept.values > maxValues) throw tooManyValues(path, maxValues);
+    },
+  });
+}
+
 export async function loadCaptures(stateArgs: string[], limits: { maxValues?: number } = {}): Promise<{ rounds: Round[]; context: Round[]; warnings: string[] }> {
   const maxValues = limits.maxValues ?? valueBudget();
-  let kept = 0;
+  const kept = { values: 0 };
   const byState = new Map<string, (FileSpec & ListedPath)[]>();
   for (const a of stateArgs) {
     const { state, files } = parseStateArg(a);
@@ -155,15 +169,8 @@ export async function loadCaptures(stateArgs: string[], limits: { maxValues?: nu
     for (const f of files) {
       let x = read.get(f.path);
       if (!x) {
-        // Said before the heap runs out (which would abort the process): a limit and the way around it.
-        const path = f.path;
         try {
-          x = await extractAttFromFile(f.path, {
-            keepEvents: true,
-            onEvent: () => {
-              if (++kept > maxValues) throw tooManyValues(path, maxValues);
-            },
-          });
+          x = await extractWithinBudget(f.path, maxValues, kept);
         } catch (err) {
           if (!skippable(err, f)) throw err;
           skipped.push(f.path);

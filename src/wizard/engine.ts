@@ -2,7 +2,8 @@
 // simulated captures (sim/). Injected, so tests can wire their own (e.g. another format).
 import { analyze } from '../analysis/analyze.js';
 import type { AnalysisOptions, AnalysisResult } from '../analysis/types.js';
-import { extractAttFromFile, type ExtractFile } from '../hci/extract-file.js';
+import type { ExtractFile } from '../hci/extract-file.js';
+import { extractWithinBudget } from '../recorders/files.js';
 import type { Round } from '../model.js';
 import { simulateAppCapture, type SimulateAppCapture } from '../sim/app-capture.js';
 import { PROTOCOLS } from '../sim/protocols/index.js';
@@ -17,7 +18,8 @@ export interface Engine {
 }
 
 export const realEngine: Engine = {
-  extract: extractAttFromFile,
+  // The capture door, refusing in one sentence what the heap could not hold.
+  extract: (path) => extractWithinBudget(path),
   analyze,
   simulate: simulateAppCapture,
   protocols: () => Object.keys(PROTOCOLS),

@@ -1,0 +1,105 @@
+// How the analysis stores what it reads: a stream's values kept compact per round, frames joined
+// from several values (views when the values lie side by side, copies otherwise). Nothing is
+// dropped or changed on the way, whatever buffers the values come in.
+import { describe, expect, it } from 'vitest';
+import { assemble, NO_RULE, type FrameRule, type StreamValue } from '../src/analysis/frames.js';
+import { StreamRound } from '../src/analysis/stream-values.js';
+import type { AttEvent } from '../src/model.js';
+
+function event(record: number, value: Uint8Array, dir: AttEvent['dir'] = 'device-to-app'): AttEvent {
+  return { record, t: 1_700_000_000_000_000 + record * 1000, conn: 1, peer: null, dir, op: 'Handle Value Notification', opcode: 0x1b, handle: 0x11, uuid: null, value };
+}
+
+/** Frames aa 55 LEN … (LEN = whole frame length), each with its own bytes. */
+function frames(n: number): Uint8Array[] {
+  return Array.from({ length: n }, (_, i) => {
+    const len = 9 + (i % 7);
+    const f = new Uint8Array(len);
+    f.set([0xaa, 0x55, len]);
+    for (let k = 3; k < len; k++) f[k] = (i * 31 + k * 7) & 0xff;
+    return f;
+  });
+}
+
+/** The stream's bytes cut into values of `size`: in one buffer side by side, with a byte between each, or each in its own. */
+function values(bytes: Uint8Array, size: number, layout: 'adjacent' | 'apart' | 'own'): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const big = new Uint8Array(bytes.length * 2);
+  let at = 0;
+  for (let o = 0; o < bytes.length; o += size) {
+    const v = bytes.subarray(o, Math.min(o + size, bytes.length));
+    if (layout === 'own') out.push(Uint8Array.from(v));
+    else {
+      big.set(v, at);
+      out.push(big.subarray(at, at + v.length));
+      at += v.length + (layout === 'apart' ? 1 : 0);
+    }
+  }
+  return out;
+}
+
+const concat = (xs: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(xs.reduce((n, x) => n + x.length, 0));
+  let o = 0;
+  for (const x of xs) (out.set(x, o), (o += x.length));
+  return out;
+};
+
+const asValues = (vs: Uint8Array[]): StreamValue[] => vs.map((bytes, i) => ({ bytes, t: i * 1000, record: i + 1, afterWrite: false, request: null }));
+
+describe('analysis storage', () => {
+  it('a stream round gives back every value in order, with what came before it', () => {
+    const r = new StreamRound();
+    const evs = [event(1, Uint8Array.of(1, 2)), event(2, Uint8Array.of(3)), event(5, Uint8Array.of(4, 5, 6))];
+    r.push(evs[0]!, false, null);
+    r.push(evs[1]!, true, 'a1b2');
+    r.push(evs[2]!, false, 'a1b2');
+    expect(r.length).toBe(3);
+    const all = [...r];
+    expect(all).toEqual([
+      { bytes: evs[0]!.value, t: evs[0]!.t, record: 1, afterWrite: false, request: null },
+      { bytes: evs[1]!.value, t: evs[1]!.t, record: 2, afterWrite: true, request: 'a1b2' },
+      { bytes: evs[2]!.value, t: evs[2]!.t, record: 5, afterWrite: false, request: 'a1b2' },
+    ]);
+    expect(r.slice(0, 2)).toEqual(all.slice(0, 2));
+    expect(r.slice(1)).toEqual(all.slice(1));
+    expect(r.at(2)).toEqual(all[2]);
+  });
+
+  const length: FrameRule = { ...NO_RULE, marker: Uint8Array.of(0xaa, 0x55), length: { offset: 2, size: 1, le: true, add: 0, anchor: null } };
+  const marker: FrameRule = { ...NO_RULE, marker: Uint8Array.of(0xaa, 0x55) };
+  for (const layout of ['adjacent', 'apart', 'own'] as const) {
+    for (const size of [4, 9, 20]) {
+      it(`frames cut by a length field from ${size}-byte values (${layout}) are the frames sent, none lost`, () => {
+        const sent = frames(40);
+        const got = assemble(asValues(values(concat(sent), size, layout)), length);
+        expect(got.filter((f) => f.orphan)).toEqual([]);
+        expect(got.map((f) => [...f.bytes])).toEqual(sent.map((f) => [...f]));
+      });
+    }
+    it(`frames of whole values joined until the next marker (${layout}) hold every byte once`, () => {
+      // Each frame is three values: its head and two pieces.
+      const sent = frames(25);
+      const vs = sent.flatMap((f) => [f.subarray(0, 3), f.subarray(3, 6), f.subarray(6)]);
+      const laid = concat(vs);
+      let o = 0;
+      const placed = vs.map((v) => laid.subarray(o, (o += v.length)));
+      const input = layout === 'own' ? placed.map((v) => Uint8Array.from(v)) : layout === 'apart' ? spread(placed) : placed;
+      const got = assemble(asValues(input), marker);
+      expect(got.map((f) => [...f.bytes])).toEqual(sent.map((f) => [...f]));
+      expect(got.every((f) => f.parts === 3)).toBe(true);
+    });
+  }
+});
+
+/** The values copied into one buffer with a byte between each (side by side no more). */
+function spread(vs: Uint8Array[]): Uint8Array[] {
+  const big = new Uint8Array(vs.reduce((n, v) => n + v.length + 1, 0));
+  let at = 0;
+  return vs.map((v) => {
+    big.set(v, at);
+    const out = big.subarray(at, at + v.length);
+    at += v.length + 1;
+    return out;
+  });
+}
