@@ -1,8 +1,9 @@
 // Evidence rules found on drawn protocols (src/sim/random, `npm run eval -- --random N`): each
 // rule alone on hand-made values, and the drawn protocols whose miss it fixed at rank 1 again.
 import { describe, expect, it } from 'vitest';
+import { judgeRule } from '../src/analysis/frame-evidence.js';
 import { learnSpanningLength } from '../src/analysis/frame-learning.js';
-import type { StreamValue } from '../src/analysis/frames.js';
+import { assemble, NO_RULE, type StreamValue } from '../src/analysis/frames.js';
 import { randomCase } from '../src/bench/eval-random.js';
 import { runCase } from '../src/bench/eval-run.js';
 import { chunk } from '../src/sim/bytes.js';
@@ -44,4 +45,37 @@ describe('drawn protocols that missed before these rules', () => {
       expect([row.rank, row.note]).toEqual([1, '']);
     });
   }
+});
+
+describe('a frame that lost its tail does not swallow the next one', () => {
+  // 7e a1 | type | length (byte 3) | payload | sum8: 24 bytes in two notifications of 20 + 4.
+  const full = (k: number): Uint8Array => {
+    const f = new Uint8Array(24);
+    f.set([0x7e, 0xa1, 0x11, 24 - 6]);
+    for (let i = 4; i < 23; i++) f[i] = (k * 13 + i) & 0xff;
+    return f;
+  };
+  const rule = { marker: Uint8Array.of(0x7e, 0xa1), length: { offset: 3, size: 1 as const, le: false, add: 6, anchor: null }, fixed: null, request: false, gapUs: null };
+  it('the same frame starting again (its own length field gives the length awaited) ends the one being built, which is left out', () => {
+    const parts = [...chunk(full(1), 20), chunk(full(2), 20)[0]!, ...chunk(full(3), 20), ...chunk(full(4), 20)];
+    const frames = assemble(values(parts), rule);
+    expect(frames.map((f) => [f.bytes.length, f.orphan])).toEqual([[24, false], [20, true], [24, false], [24, false]]);
+  });
+  it('a one-byte marker inside the data stays data (a byte vouches for nothing)', () => {
+    const one = { ...rule, marker: Uint8Array.of(0x7e), length: { ...rule.length, offset: 3 } };
+    const parts = [...chunk(full(1), 20), chunk(full(2), 20)[0]!, ...chunk(full(3), 20)];
+    expect(assemble(values(parts), one).map((f) => f.bytes.length)).toEqual([24, 44]);
+  });
+});
+
+describe('a round that begins inside a frame', () => {
+  it('its leading tail (shorter than a frame) counts neither for nor against a marker rule', () => {
+    const frame = (k: number): Uint8Array => Uint8Array.from({ length: 40 }, (_, i) => (i === 0 ? 0xa5 : i === 1 ? 0x01 : (k * 7 + i * 3) & 0x7f));
+    const round = (cut: number): StreamValue[] => {
+      const parts = Array.from({ length: 8 }, (_, k) => chunk(frame(k), 20)).flat().slice(cut);
+      return parts.map((bytes, i) => ({ bytes, t: i * 10_000 + Math.floor((i + cut) / 2) * 500_000, record: i + 1, afterWrite: false, request: null }));
+    };
+    const marker = { ...NO_RULE, marker: Uint8Array.of(0xa5, 0x01), fixed: 40 };
+    expect(judgeRule([round(1), round(0)], marker).evidence.coverage).toBe(1);
+  });
 });

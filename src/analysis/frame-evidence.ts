@@ -113,6 +113,18 @@ function lengthShare(frames: Uint8Array[], markerLength: number, known: LengthRu
   return found ? explained(found) : 0;
 }
 
+function modalLength(frames: Uint8Array[]): number {
+  const c = new Map<number, number>();
+  let best = 0;
+  let n = 0;
+  for (const f of frames) {
+    const k = (c.get(f.length) ?? 0) + 1;
+    c.set(f.length, k);
+    if (k > n || (k === n && f.length > best)) [best, n] = [f.length, k];
+  }
+  return best;
+}
+
 export const EVIDENCE_WEIGHTS = { checksum: 0.4, lengthField: 0.2, oneLength: 0.15, starts: 0.1, whole: 0.15 } as const;
 
 /** Cuts the rounds with the rule and weighs the evidence that the cut is right; `cut` fingerprints the frames (rules that cut alike share it). */
@@ -129,6 +141,8 @@ export function judgeRule(rounds: StreamValue[][], rule: FrameRule): { evidence:
   const orphansByKind = new Map<string, Uint8Array[]>();
   const markerLength = rule.marker?.length ?? 0;
   const framed: Uint8Array[] = [];
+  /** Per round, the bytes of the leading values no frame of the rule holds. */
+  const tails: number[] = [];
   for (const r of rounds) {
     for (const v of r) valueBytes += v.bytes.length;
     // Which values each frame is made of: its first value (by record) and the parts after it.
@@ -140,8 +154,19 @@ export function judgeRule(rounds: StreamValue[][], rule: FrameRule): { evidence:
     const begins = new Set<number>();
     for (const f of frames) begins.add(at.get(f.record) ?? -1);
     for (const i of begins) if (i > 0 && flags.start.get(r[i]!)) startsMet++;
+    // Values of the round's first burst before its first frame may be the tail of a frame the
+    // capture began inside: no rule can frame them, so they count neither for nor against it.
+    let burst = 1;
+    while (burst < r.length && !flags.start.get(r[burst]!)) burst++;
+    let leading = true;
+    let tail = 0;
     for (const f of frames) {
       cut = Math.imul(cut ^ (f.orphan ? 0x10000 + f.bytes.length : f.bytes.length), 0x01000193) >>> 0;
+      if (f.orphan && leading && (at.get(f.record) ?? burst) < burst) {
+        tail += f.bytes.length;
+        continue;
+      }
+      leading = false;
       if (f.orphan) {
         const k = `${f.bytes[0]}/${f.bytes.length}`;
         let ol = orphansByKind.get(k);
@@ -166,7 +191,12 @@ export function judgeRule(rounds: StreamValue[][], rule: FrameRule): { evidence:
       if (!kl) framesByKind.set(k, (kl = []));
       kl.push(f.bytes);
     }
+    if (tail > 0) tails.push(tail);
   }
+  // A leading run shorter than the rule's usual frame may be the tail of a frame the capture began
+  // inside: it counts neither for nor against the rule. A longer one is traffic the rule cannot cut.
+  const usual = modalLength(framed);
+  for (const t of tails) if (t < usual) valueBytes -= t;
   if (framedBytes === 0 || valueBytes === 0) return { evidence: { coverage: 0, checksum: 0, lengthField: 0, oneLength: 0, starts: 0, whole: 0, score: 0 }, cut };
   let checksumBytes = 0;
   let oneLengthBytes = 0;

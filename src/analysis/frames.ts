@@ -114,11 +114,11 @@ function head(parts: Uint8Array[], len: number, k: number): Uint8Array {
   return whole;
 }
 
-/** A length field says the frame being built is not complete yet (a marker byte inside the data is no start). */
-function awaitingMore(parts: Uint8Array[], len: number, rule: FrameRule): boolean {
-  if (len === 0 || !rule.length) return false;
+/** The length the frame being built still waits for (its length field says it is longer), or null. */
+function awaitedLength(parts: Uint8Array[], len: number, rule: FrameRule): number | null {
+  if (len === 0 || !rule.length) return null;
   const f = readField(head(parts, len, rule.length.offset + rule.length.size), rule.length);
-  return f !== null && len < f + rule.length.add;
+  return f !== null && len < f + rule.length.add ? f + rule.length.add : null;
 }
 
 /** Builds the frames of one round's stream under a rule. */
@@ -153,6 +153,8 @@ export function assemble<T>(values: Iterable<StreamValue>, rule: FrameRule, make
     nParts++;
   };
   let prev: StreamValue | null = null;
+  // Lengths of the frames a length field completed so far (a frame start is recognised by them).
+  const lengths = new Set<number>();
   for (const v of values) {
     if (v.bytes.length === 0) continue;
     if (rule.request && v.afterWrite) flush();
@@ -163,8 +165,23 @@ export function assemble<T>(values: Iterable<StreamValue>, rule: FrameRule, make
       continue;
     }
     if (rule.marker) {
-      if (startsWith(v.bytes, rule.marker) && !awaitingMore(parts, len, rule)) {
-        flush();
+      const marked = startsWith(v.bytes, rule.marker);
+      // A marker inside a frame its length field says is not complete is data, unless the value
+      // starts the same frame again: a marker of two bytes or more (one byte is common in data)
+      // and its own length field giving the length awaited, one that complete frames of this
+      // stream had. Then the frame being built lost its tail (a notification the capture missed)
+      // and is left out.
+      const awaited = marked && rule.marker.length >= 2 ? awaitedLength(parts, len, rule) : null;
+      const own = awaited !== null ? readField(v.bytes, rule.length!) : null;
+      const lostTail = own !== null && own + rule.length!.add === awaited && lengths.has(awaited);
+      if (marked && (lostTail || awaitedLength(parts, len, rule) === null)) {
+        if (lostTail) {
+          emit(concat(parts, len), first!, nParts, true);
+          parts = [];
+          len = 0;
+          first = null;
+          nParts = 0;
+        } else flush();
         push(v, v.bytes);
       } else if (len === 0) {
         emit(v.bytes, v, 1, true); // a value outside any frame
@@ -195,6 +212,7 @@ export function assemble<T>(values: Iterable<StreamValue>, rule: FrameRule, make
         }
         if (expected === null || len < expected) break;
         if (len === expected) {
+          if (rule.length) lengths.add(expected);
           flush();
           break;
         }
@@ -207,6 +225,7 @@ export function assemble<T>(values: Iterable<StreamValue>, rule: FrameRule, make
           break; // the rule does not fit this frame: keep it whole until the next boundary
         }
         const from = first!;
+        if (rule.length) lengths.add(expected);
         emit(buf.subarray(0, expected), from, nParts);
         parts = [rest];
         len = rest.length;
