@@ -304,7 +304,7 @@ export function analyze(rounds: Round[], options: AnalysisOptions = {}): Analysi
   for (const st of states) {
     const rs = rounds.filter((r) => r.state === st);
     const files = new Set(rs.flatMap((r) => r.source.files.map((f) => f.path)));
-    const withDevice = rs.filter((r) => deviceEvents(r.events, device, null, withUnknown, own.get(r)).length > 0).length;
+    const withDevice = rs.filter((r) => r.events.some(ofDevice(r.events, device, withUnknown, own.get(r)))).length;
     summary[st] = { captures: files.size || rs.length, rounds: withDevice, messages: messagesPerState.get(st)! };
   }
   // Inputs first: two states reading the same records explain any answer that follows.

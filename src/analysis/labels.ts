@@ -109,23 +109,40 @@ export function labelGroup(msgs: Message[], gs: GroupStats, lengthRule: LengthRu
   return { checksum, bytes };
 }
 
-/** Per state: [min, max] of a value read from each message; null when a state has no message with it. */
-function ranges(msgs: Message[], states: string[], read: (b: Uint8Array) => number | null): ([number, number] | null)[] {
+/**
+ * Per state (messages of other states are not read): [min, max] of a value 0..size-1 read from each
+ * message; null when a state has no message with it. Counted in a histogram per state, not a list
+ * of every value (a group may hold millions of messages).
+ */
+function ranges(msgs: Message[], states: string[], size: number, read: (b: Uint8Array) => number | null): ([number, number] | null)[] {
   const idx = new Map(states.map((s, i) => [s, i]));
-  const vals: number[][] = states.map(() => []);
+  const counts = states.map(() => new Uint32Array(size));
+  const n = states.map(() => 0);
   for (const m of msgs) {
-    const v = read(m.bytes);
     const s = idx.get(m.state);
-    if (v === null || s === undefined) continue;
-    vals[s]!.push(v);
+    if (s === undefined) continue;
+    const v = read(m.bytes);
+    if (v === null) continue;
+    counts[s]![v]!++;
+    n[s]!++;
   }
   // The central 90% of each state: a few odd frames (cut wrongly, caught mid-change) are no range.
-  return vals.map((l) => {
-    if (l.length === 0) return null;
-    l.sort((a, b) => a - b);
-    const cut = l.length >= 20 ? Math.floor(l.length * 0.05) : 0;
-    return [l[cut]!, l[l.length - 1 - cut]!] as [number, number];
+  return counts.map((c, s) => {
+    const len = n[s]!;
+    if (len === 0) return null;
+    const cut = len >= 20 ? Math.floor(len * 0.05) : 0;
+    return [nth(c, cut), nth(c, len - 1 - cut)] as [number, number];
   });
+}
+
+/** The k-th smallest value (0-based) of a histogram. */
+function nth(counts: Uint32Array, k: number): number {
+  let seen = 0;
+  for (let v = 0; v < counts.length; v++) {
+    seen += counts[v]!;
+    if (seen > k) return v;
+  }
+  return counts.length - 1;
 }
 
 /** The states' ranges touch or overlap, as when a number's upper part changes by a carry. */
@@ -149,7 +166,6 @@ export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitM
   if (inNumberRun(gs, byte, decided)) return true;
   // Only the states where the bit is constant are compared (a third state may be mixed).
   const states = decided ? gs.states.filter((_, i) => decided[i]) : gs.states;
-  const scoped = decided ? msgs.filter((m) => states.includes(m.state)) : msgs;
   const noisy = (p: number): boolean => {
     if (p < 0 || p >= gs.length) return false;
     const prof = byteProfile(gs, p);
@@ -160,7 +176,7 @@ export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitM
   if (lowMask && noisy(byte) && movingBits(gs, byte, decided) & lowMask) {
     const prof = byteProfile(gs, byte);
     // Only when the bits below the candidate vary (a flag byte may have an unrelated flickering bit above).
-    const rs = ranges(scoped, states, (b) => (byte < b.length ? b[byte]! : null));
+    const rs = ranges(msgs, states, 256, (b) => (byte < b.length ? b[byte]! : null));
     if (prof.distinct.some((d) => d >= 3) && adjacent(rs)) return true;
   }
   // The rest of the byte moves within the states and its distribution shifts between them: the
@@ -168,7 +184,7 @@ export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitM
   if (otherBitsShift(gs, byte, bitMask, decided)) return true;
   for (const low of [byte + 1, byte - 1]) {
     if (!noisy(low)) continue;
-    const rs = ranges(scoped, states, (b) => (byte < b.length && low < b.length ? b[byte]! * 256 + b[low]! : null));
+    const rs = ranges(msgs, states, 65_536, (b) => (byte < b.length && low < b.length ? b[byte]! * 256 + b[low]! : null));
     if (adjacent(rs)) return true;
   }
   return false;
