@@ -1,7 +1,7 @@
 import { progressOf } from '../session/schema.js';
 import { listSessions, resolveSessionsDir } from '../session/store.js';
 import type { Command } from './command.js';
-import { layoutTable, outputWidth, recordLines } from '../table-layout.js';
+import { layoutTable, outputWidth, terminalColumns, wrapForTerminal } from '../table-layout.js';
 import { visible } from '../text-safe.js';
 
 export const command: Command = {
@@ -57,7 +57,8 @@ Options:
     const table = layoutTable(cells, { width, columns: [{}, { wrap: true }, { wrap: true }] });
     const lines: string[] = [];
     for (const r of rows) {
-      if (r.error) lines.push(...recordLines(visible(r.id), [`(unreadable: ${visible(r.error)})`], width, 4));
+      // Why a file is unreadable is a sentence: a paragraph, broken between words on a terminal only.
+      if (r.error) lines.push(wrapForTerminal(`${visible(r.id)}  (unreadable: ${visible(r.error)})`, terminalColumns(ctx.stdout)));
       else lines.push(...table[readable.indexOf(r)]!);
     }
     ctx.stdout.write(`${lines.join('\n')}\n`);
