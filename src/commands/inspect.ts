@@ -96,6 +96,8 @@ operation that carries a value: time, connection and device, direction, operatio
 its UUID when the capture shows GATT discovery), the value in hex and as text (printable ASCII,
 '.' for other bytes). Times are seconds since the capture's first record, as tshark shows them
 and as windows (FILE@12.5..20) count them; --absolute-time shows the capture's clock instead.
+An event is one line when it fits the terminal (COLUMNS, or 80, when the output is not one);
+else its facts come first and its value follows in rows of whole bytes (COLUMNS=1000 for one line).
 
 Options:
   --json           JSON Lines, one event a line: record, t (µs since the Unix epoch, or null),
