@@ -56,6 +56,16 @@ describe('a bug report log streamed out of its zip', () => {
     expect(info.records).toBeGreaterThan(0);
   });
 
+  it('stops an entry that inflates to more than it declares (zip bomb), keeping what came within the declared size', async () => {
+    const log = repeatedLog(2 * 1024 * 1024);
+    const path = join(dir, 'bomb.zip');
+    writeFileSync(path, deflatedZip(LOG, deflateRawSync(log), 1024 * 1024));
+    let packets = 0;
+    const info = await readCaptureFile(path, () => void packets++);
+    expect(info.damage?.message).toMatch(/bomb\.zip.*inflates to more than the 1048576 bytes it declares/);
+    expect(packets).toBeGreaterThan(0);
+  });
+
   it.skipIf(!built)('reads a 96 MB log out of a zip in about the memory of reading the log itself', () => {
     const log = repeatedLog(96 * 1024 * 1024);
     const logPath = join(dir, 'big.btsnoop');
