@@ -6,7 +6,9 @@ import { InputError, Interrupted } from './errors.js';
 import { guardedStream, visible } from './text-safe.js';
 import type { Command, CommandContext } from './commands/command.js';
 import { type HelpEntry, type HelpTable, readHelpTable } from './help-table.js';
+import { layoutHelp } from './help-layout.js';
 import { howInvoked } from './invocation.js';
+import { layoutTable, outputWidth, wrapWords } from './table-layout.js';
 import { VERSION } from './version.js';
 
 export const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
@@ -35,7 +37,7 @@ function helpTable(argv: string[]): HelpTable | null {
   return argv.includes('--help') || argv.includes('-h') || argv[0] === 'help' ? readHelpTable(VERSION, Object.keys(COMMANDS)) : null;
 }
 
-async function mainHelp(table: HelpTable | null): Promise<string> {
+async function mainHelp(table: HelpTable | null, width: number): Promise<string> {
   const lines = [
     `bms-wizard ${VERSION} — find how a BMS encodes a switch or a reading in its Bluetooth LE traffic.`,
     '',
@@ -43,17 +45,17 @@ async function mainHelp(table: HelpTable | null): Promise<string> {
     '',
     'Commands:',
   ];
-  for (const [name, load] of Object.entries(COMMANDS)) {
-    const summary = table ? table.commands[name]!.summary : (await load()).command.summary;
-    lines.push(`  ${name.padEnd(10)} ${summary}`);
-  }
-  lines.push('', 'Without a command, the guided wizard starts.', 'Global options: --help, --debug (stack traces), --yes (accept defaults, never prompt), --version.');
-  lines.push("Run 'bms-wizard COMMAND --help' for a command's options.");
-  return lines.join('\n') + '\n';
+  const rows: string[][] = [];
+  for (const [name, load] of Object.entries(COMMANDS)) rows.push([name, table ? table.commands[name]!.summary : (await load()).command.summary]);
+  const commands = layoutTable(rows, { width, indent: 2, gap: 3, columns: [{}, { wrap: true }] }).flat();
+  const tail = ['', 'Without a command, the guided wizard starts.', '', 'Global options: --help, --debug (stack traces), --yes (accept defaults, never prompt), --version.', '', "Run 'bms-wizard COMMAND --help' for a command's options."];
+  return [layoutHelp(lines.join('\n'), width), ...commands, layoutHelp(tail.join('\n'), width)].join('\n') + '\n';
 }
 
-function commandHelp(c: HelpEntry): string {
-  return `Usage: ${c.usage}\n\n${c.summary}\n\n${c.help.trimEnd()}\n\nGlobal options: --help, --debug, --yes\n`;
+function commandHelp(c: HelpEntry, width: number): string {
+  // The usage goes on under itself, as a command line is read.
+  const usage = wrapWords(c.usage, width - 7).map((l, i) => `${i ? '       ' : 'Usage: '}${l}`);
+  return `${usage.join('\n')}\n\n${layoutHelp(`${c.summary}\n\n${c.help.trimEnd()}\n\nGlobal options: --help, --debug, --yes`, width)}\n`;
 }
 
 export async function main(argv: string[], given: Omit<CommandContext, 'debug' | 'yes'>): Promise<number> {
@@ -66,7 +68,7 @@ export async function main(argv: string[], given: Omit<CommandContext, 'debug' |
       return 0;
     }
     if (argv[0] === 'help' || (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h'))) {
-      ctx.stdout.write(await mainHelp(helpTable(argv)));
+      ctx.stdout.write(await mainHelp(helpTable(argv), outputWidth(ctx.stdout, ctx.env)));
       return 0;
     }
     const named = argv[0] !== undefined && !argv[0].startsWith('-');
@@ -89,7 +91,7 @@ export async function main(argv: string[], given: Omit<CommandContext, 'debug' |
     }
     const { values, positionals } = parsed;
     if (values.help) {
-      ctx.stdout.write(commandHelp(command));
+      ctx.stdout.write(commandHelp(command, outputWidth(ctx.stdout, ctx.env)));
       return 0;
     }
     const run = command.run ?? (await load()).command.run;

@@ -287,3 +287,26 @@ describe('the values a candidate table shows are bytes the hex view can show', (
     expect(await mismatched([`off=${w(853)}`, `on=${w(872)}`], 1)).toEqual([]);
   });
 });
+
+describe('--help at 60 and 80 columns', () => {
+  const commands = ['wizard', 'demo', 'explore', 'inspect', 'analyze', 'fields', 'map', 'identify', 'sessions', 'resume', 'export'];
+
+  it.each([60, 80])('the main help and every command help within %i columns, nothing lost, examples still whole commands', async (columns) => {
+    for (const args of [['--help'], ...commands.map((c) => [c, '--help'])]) {
+      const wide = await runCli(args, { COLUMNS: '1000' });
+      const r = await runCli(args, { COLUMNS: String(columns) });
+      expect(r.code).toBe(0);
+      expect(overlong(r.out, columns), args.join(' ')).toEqual([]);
+      // The same words in the same order, but for the shell continuations of long examples.
+      const flat = (t: string): string => t.replace(/ \\\n\s+/g, ' ').replace(/\s+/g, ' ');
+      expect(flat(r.out), args.join(' ')).toBe(flat(wide.out));
+      // Each example a command: its continued rows joined give the example as written.
+      for (const ex of wide.out.split('\n').filter((l) => /^ {2}bms-wizard /.test(l))) expect(r.out.replace(/ \\\n {6}/g, ' ')).toContain(ex);
+    }
+  });
+
+  it('an option whose text does not fit beside it at 80 columns continues under its text', async () => {
+    const r = await runCli(['analyze', '--help'], { COLUMNS: '80' });
+    expect(r.out).toMatch(/^ {2}--state LABEL=FILES {5}captures of one state, comma-separated \(repeat\n {26}--state for more states or files\)\./m);
+  });
+});

@@ -242,7 +242,8 @@ export const command: Command = {
     `  --simulate P     explore a simulated BMS (${SIMULATED.join(', ')}) instead of the adapter`,
     '',
     'BLE allows one central: close the vendor app first. On Linux without root, give node the right',
-    'once: sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))',
+    'once:',
+    '  sudo setcap cap_net_raw+eip $(eval readlink -f $(which node))',
   ].join('\n'),
   options: {
     name: { type: 'string' },
