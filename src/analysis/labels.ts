@@ -4,7 +4,7 @@ import { toHex } from '../hex.js';
 import { byteProfile, popcount, type GroupStats } from './bits.js';
 import { detectChecksum, type ChecksumMatch } from './checksums.js';
 import { inNumberRun } from './number-run.js';
-import type { LengthRule } from './frames.js';
+import { readField, type LengthRule } from './frames.js';
 import type { Label, Message } from './types.js';
 
 export interface GroupLabels {
@@ -82,6 +82,13 @@ export function isCounter(pairs: [Message, Message][], byte: number): boolean {
   return moved >= 4 && moved >= n * 0.2 && Math.max(up, down) >= moved * 0.95;
 }
 
+/** The field gives the length of at least 90% of the messages. */
+function givesLengths(msgs: Message[], rule: LengthRule): boolean {
+  let n = 0;
+  for (const m of msgs) if ((readField(m.bytes, rule) ?? -1) + rule.add === m.bytes.length) n++;
+  return n >= msgs.length * 0.9;
+}
+
 export function labelGroup(msgs: Message[], gs: GroupStats, lengthRule: LengthRule | null, modalLength: number): GroupLabels {
   const bytes = new Map<number, Label>();
   const checksum = detectChecksum(distinctSamples(msgs, 48));
@@ -89,7 +96,9 @@ export function labelGroup(msgs: Message[], gs: GroupStats, lengthRule: LengthRu
     const at = modalLength - checksum.fromEnd - checksum.size;
     for (let i = 0; i < checksum.size; i++) if (at + i >= 0) bytes.set(at + i, 'checksum');
   }
-  if (lengthRule) for (let i = 0; i < lengthRule.size; i++) bytes.set(lengthRule.offset + i, 'length');
+  // The rule's length field, where it gives this group's lengths (a 0/1 flag that passed for a
+  // field in frames of 8 and 9 bytes does not, in the group of one of them).
+  if (lengthRule && givesLengths(msgs, lengthRule)) for (let i = 0; i < lengthRule.size; i++) bytes.set(lengthRule.offset + i, 'length');
   // Length fields in groups whose messages differ in length.
   const lengths = new Set(msgs.map((m) => m.bytes.length));
   if (lengths.size >= 2) {
