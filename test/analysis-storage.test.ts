@@ -1,7 +1,14 @@
 // How the analysis stores what it reads: a stream's values kept compact per round, frames joined
 // from several values (views when the values lie side by side, copies otherwise). Nothing is
 // dropped or changed on the way, whatever buffers the values come in.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { toHex } from '../src/hex.js';
+import { extractAttFromFile } from '../src/hci/extract-file.js';
+import { extractWithinBudget } from '../src/recorders/files.js';
+import { simulateCapture } from '../src/sim/capture.js';
 import { assemble, NO_RULE, type FrameRule, type StreamValue } from '../src/analysis/frames.js';
 import { StreamRound } from '../src/analysis/stream-values.js';
 import type { AttEvent } from '../src/model.js';
@@ -47,7 +54,28 @@ const concat = (xs: Uint8Array[]): Uint8Array => {
 
 const asValues = (vs: Uint8Array[]): StreamValue[] => vs.map((bytes, i) => ({ bytes, t: i * 1000, record: i + 1, afterWrite: false, request: null }));
 
+const plain = (e: AttEvent): Record<string, unknown> => ({ record: e.record, t: e.t, conn: e.conn, peer: e.peer, dir: e.dir, op: e.op, opcode: e.opcode, handle: e.handle, uuid: e.uuid, value: toHex(e.value) });
+
 describe('analysis storage', () => {
+  it('the events an analysis keeps from a capture are the events the capture holds, every one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bmsw-storage-'));
+    try {
+      const file = join(dir, 'jk.btsnoop');
+      await writeFile(file, simulateCapture({ protocol: 'jk', rounds: 2, seconds: 20, switchOn: true, aclOnly: false, aclFragment: 27, mtu: 247, deviceMtu: 247 }).bytes);
+      const whole = await extractAttFromFile(file);
+      const kept = await extractWithinBudget(file);
+      expect(whole.events.length).toBeGreaterThan(50);
+      expect(kept.events.map(plain)).toEqual(whole.events.map(plain));
+      expect(kept.start).toBe(whole.start);
+      // A value set again reads back as set.
+      const e = kept.events[3]!;
+      e.value = Uint8Array.of(1, 2, 3);
+      expect([...e.value]).toEqual([1, 2, 3]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a stream round gives back every value in order, with what came before it', () => {
     const r = new StreamRound();
     const evs = [event(1, Uint8Array.of(1, 2)), event(2, Uint8Array.of(3)), event(5, Uint8Array.of(4, 5, 6))];

@@ -74,7 +74,7 @@ export async function extractAttFromFile(path: string, opts: ExtractFileOptions 
  * Kept events decoded before the discovery that names their handle (a capture that starts
  * mid-connection, discovery repeated after a restart) get the UUID the whole capture taught.
  */
-function fillUuids(events: AttEvent[], result: ExtractResult): void {
+export function fillUuids(events: AttEvent[], result: ExtractResult): void {
   let byConn: Map<number, Map<number, string>> | null = null;
   for (const e of events) {
     if (e.uuid !== null) continue;

@@ -3,7 +3,9 @@
 import { InputError } from '../errors.js';
 import { classicOnlySentence } from '../hci/classic.js';
 import { getHeapStatistics } from 'node:v8';
-import { extractAttFromFile, type ExtractFileResult } from '../hci/extract-file.js';
+import { extractAttFromFile, fillUuids, type ExtractFileResult } from '../hci/extract-file.js';
+import { ValueSlab } from '../hci/slab.js';
+import { KeptEvent } from './kept-event.js';
 import { expandPath, skippable, skippedSentence, type ListedPath } from './paths.js';
 import type { AttEvent, Micros, Round, SourceInfo } from '../model.js';
 
@@ -137,15 +139,22 @@ export function valueBudget(): number {
 
 /**
  * The capture door with the heap's limit on kept values (`kept` counts across the files of one
- * analysis): said in one sentence before the heap runs out, which would abort the process.
+ * analysis): said in one sentence before the heap runs out, which would abort the process. The
+ * events are kept compact (kept-event.ts).
  */
-export function extractWithinBudget(path: string, maxValues = valueBudget(), kept = { values: 0 }): Promise<ExtractFileResult> {
-  return extractAttFromFile(path, {
-    keepEvents: true,
-    onEvent: () => {
+export async function extractWithinBudget(path: string, maxValues = valueBudget(), kept = { values: 0 }): Promise<ExtractFileResult> {
+  const events: AttEvent[] = [];
+  const slab = new ValueSlab();
+  const x = await extractAttFromFile(path, {
+    keepEvents: false,
+    copyValues: false,
+    onEvent: (e) => {
       if (++kept.values > maxValues) throw tooManyValues(path, maxValues);
+      events.push(new KeptEvent(e, slab.copy(e.value, 0, e.value.length)));
     },
   });
+  fillUuids(events, x.result);
+  return { ...x, events, start: x.result.start ?? events[0]?.t ?? null };
 }
 
 export async function loadCaptures(stateArgs: string[], limits: { maxValues?: number } = {}): Promise<{ rounds: Round[]; context: Round[]; warnings: string[] }> {
