@@ -82,7 +82,9 @@ export function tableRenderer(rows: string[][], o: TableOptions): (i: number) =>
   const indent = ' '.repeat(o.indent ?? 0);
   const cols = rows.reduce((n, r) => Math.max(n, r.length), 0);
   const spec = (i: number): TableColumn => o.columns?.[i] ?? {};
-  const widths = Array.from({ length: cols }, (_, i) => rows.reduce((w, r) => Math.max(w, visibleLength(r[i] ?? '')), 0));
+  // One pass over the rows (a summary's table has one row per handle: 100 000 and more).
+  const widths = new Array<number>(cols).fill(0);
+  for (const r of rows) for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i]!, visibleLength(r[i]!));
   const room = o.width - indent.length;
   const cell = (r: number, i: number): string => rows[r]![i] ?? '';
   // Spaces before each column: as asked, or one everywhere when that is what makes the table fit.

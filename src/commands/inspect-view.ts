@@ -133,7 +133,8 @@ export function summaryLines(c: CaptureInfo, r: ExtractResult, connections: Conn
   if (handles.length) {
     const rows = [['conn', 'handle', 'service', 'uuid', 'properties', 'events']];
     for (const h of handles) {
-      const counts = Object.entries(h.counts).map(([op, n]) => `${op} ${n}`).join(', ');
+      let counts = '';
+      for (const op in h.counts) counts += `${counts === '' ? '' : ', '}${op} ${h.counts[op]}`;
       rows.push([String(h.conn), hex0x(h.handle, 4), h.service ?? '-', h.uuid ?? '-', h.properties.join(',') || '-', counts || '-']);
     }
     // The counts per operation wrap; too narrow for that, each handle is a record.
