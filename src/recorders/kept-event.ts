@@ -1,18 +1,12 @@
 // The events an analysis keeps from its capture files: each value copied into shared slabs and
 // its view made when it is read, so a kept event costs its fields only (a typed array kept per
 // event costs ~100 bytes of heap more: millions of values are millions of them).
-import type { AttEvent, Direction, Micros } from '../model.js';
+import type { AttEvent } from '../model.js';
+
+/** The event's fields as AttEvent declares them (the class below sets them; its value is an accessor). */
+export interface KeptEvent extends Omit<AttEvent, 'value'> {}
 
 export class KeptEvent implements AttEvent {
-  record: number;
-  t: Micros;
-  conn: number;
-  peer: string | null;
-  dir: Direction;
-  op: string;
-  opcode: number;
-  handle: number;
-  uuid: string | null;
   private buffer: ArrayBufferLike;
   private offset: number;
   private size: number;
