@@ -154,6 +154,15 @@ describe('analyze at 60, 80 and 120 columns', () => {
 });
 
 describe('inspect at 60 and 80 columns', () => {
+  it('events in a pipe are one line each (grep sees whole events), unless COLUMNS sets a width', async () => {
+    const json = (await runCli(['inspect', '--json', on])).out.trim().split('\n');
+    const piped = (await runCli(['inspect', on])).out.split('\n').filter((l) => /^#\d/.test(l));
+    expect(piped).toHaveLength(json.length);
+    expect(piped.some((l) => l.length > 80)).toBe(true);
+    const narrow = await runCli(['inspect', on], { COLUMNS: '60' });
+    expect(overlong(narrow.out.split('\n').filter((l) => !l.startsWith('# ')).join('\n'), 60)).toEqual([]);
+  });
+
   it.each([60, 80])('events: lines within %i columns, each value in rows of whole bytes that add up to the value', async (columns) => {
     const r = await runCli(['inspect', on], {}, { terminal: columns });
     expect(r.code).toBe(0);

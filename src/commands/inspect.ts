@@ -34,7 +34,12 @@ class Output {
   }
 }
 
-async function inspectFile(path: string, v: { json: boolean; summary: boolean; absolute: boolean; device: string | null; handle: number | null; width: number; columns: number }, out: Output, ctx: CommandContext): Promise<boolean> {
+/** Events are a stream, not a table: in a pipe each stays one line (grep sees whole events) unless COLUMNS asks for a width. */
+function eventWidth(ctx: CommandContext): number {
+  return terminalColumns(ctx.stdout) || ctx.env.COLUMNS ? outputWidth(ctx.stdout, ctx.env) : Infinity;
+}
+
+async function inspectFile(path: string, v: { json: boolean; summary: boolean; absolute: boolean; device: string | null; handle: number | null; width: number; eventWidth: number; columns: number }, out: Output, ctx: CommandContext): Promise<boolean> {
   const wanted = (e: AttEvent): boolean => (v.device === null || (e.peer !== null && e.peer === v.device)) && (v.handle === null || e.handle === v.handle);
   let shown = 0;
   // A file name is outside text: escaped before it reaches the terminal.
@@ -50,7 +55,7 @@ async function inspectFile(path: string, v: { json: boolean; summary: boolean; a
         header();
         shown++;
         if (v.json) out.json.event(e, start);
-        else out.line(eventLine(e, { absolute: v.absolute, start }, v.width));
+        else out.line(eventLine(e, { absolute: v.absolute, start }, v.eventWidth));
       };
   const { capture, result } = await extractAttFromFile(path, {
     hash: false,
@@ -96,8 +101,8 @@ operation that carries a value: time, connection and device, direction, operatio
 its UUID when the capture shows GATT discovery), the value in hex and as text (printable ASCII,
 '.' for other bytes). Times are seconds since the capture's first record, as tshark shows them
 and as windows (FILE@12.5..20) count them; --absolute-time shows the capture's clock instead.
-An event is one line when it fits the terminal (COLUMNS, or 80, when the output is not one);
-else its facts come first and its value follows in rows of whole bytes (COLUMNS=1000 for one line).
+An event is one line when it fits the terminal; else its facts come first and its value follows in
+rows of whole bytes. In a pipe or a file an event is always one line (for grep), unless COLUMNS is set.
 
 Options:
   --json           JSON Lines, one event a line: record, t (µs since the Unix epoch, or null),
@@ -125,7 +130,7 @@ before the damage, then says where it stopped; the exit code is then 2.`,
     const { options } = settingsFromFlags(values, ['device', 'handle']);
     const device = options.device ?? null;
     const handle = options.handle ?? null;
-    const v = { json: Boolean(values.json), summary: Boolean(values.summary), absolute: Boolean(values['absolute-time']), device, handle, width: outputWidth(ctx.stdout, ctx.env), columns: terminalColumns(ctx.stdout) };
+    const v = { json: Boolean(values.json), summary: Boolean(values.summary), absolute: Boolean(values['absolute-time']), device, handle, width: outputWidth(ctx.stdout, ctx.env), eventWidth: eventWidth(ctx), columns: terminalColumns(ctx.stdout) };
     const out = new Output(ctx.stdout);
     let ok = true;
     for (const path of positionals) {
