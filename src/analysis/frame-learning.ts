@@ -274,7 +274,12 @@ export function sampleRounds(rounds: readonly StreamValues[], max: number): Stre
   const total = rounds.reduce((n, r) => n + r.length, 0);
   if (total <= max) return rounds.map((r) => (Array.isArray(r) ? (r as StreamValue[]) : r.slice(0)));
   const per = Math.max(16, Math.ceil(max / rounds.length));
-  return rounds.map((r) => r.slice(0, per));
+  // Hundreds of rounds (a log of many app sessions): every step-th round, so that the sample stays
+  // about `max` values (16 of each round would make it grow with the rounds).
+  const step = Math.max(1, Math.floor((rounds.length * per) / max));
+  const out: StreamValue[][] = [];
+  for (let i = 0; i < rounds.length; i += step) out.push(rounds[i]!.slice(0, per));
+  return out;
 }
 
 export function hasWrites(rounds: StreamValue[][]): boolean {
