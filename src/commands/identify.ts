@@ -1,9 +1,8 @@
 // `bms-wizard identify CAPTURE...`: is the device a known BMS family (a rebrand of a supported one)?
 import { identifyRounds, type IdentifyResult } from '../analysis/known/identify.js';
-import { roundsFromCapture } from '../recorders/files.js';
+import { extractWithinBudget, roundsFromCapture } from '../recorders/files.js';
 import { terminalColumns, wrapForTerminal } from '../table-layout.js';
 import { InputError } from '../errors.js';
-import { extractAttFromFile } from '../hci/extract-file.js';
 import type { Round } from '../model.js';
 import type { Command } from './command.js';
 
@@ -53,8 +52,10 @@ Options:
     if (positionals.length === 0) throw new InputError("identify needs at least one capture file: 'bms-wizard identify CAPTURE'");
     const rounds: Round[] = [];
     const discovered: { peer: string | null; uuids: string[] }[] = [];
+    // The analysis' door: compact events, and one sentence for captures beyond what the heap holds.
+    const kept = { values: 0 };
     for (const path of positionals) {
-      const { capture, events, result } = await extractAttFromFile(path);
+      const { capture, events, result } = await extractWithinBudget(path, undefined, kept);
       if (capture.damage) ctx.stderr.write(`warning: ${capture.damage.message}${/[.!?]$/.test(capture.damage.message) ? '' : '.'} Only the records before it are checked.\n`);
       for (const h of result.handles) discovered.push({ peer: h.peer, uuids: [h.service, h.uuid].filter((u): u is string => u !== null) });
       rounds.push(...roundsFromCapture('capture', events, { kind: 'file', files: [] }));
