@@ -242,17 +242,27 @@ describe.skipIf(!CHROMIUM)('visual report in a real headless browser', () => {
     const after = await page.$eval('canvas.heatmap', (c: HTMLCanvasElement) => c.width);
     expect(after).toBeGreaterThan(before);
     await page.click('input.bits');
-    // Hiding the labelled bytes (checksums, counters…) blanks their columns.
-    const blank = async () => page.$eval('canvas.heatmap', (c: HTMLCanvasElement) => {
+    // Hiding the labelled bytes (checksums, counters…) blanks their columns: in the first group
+    // that has labelled bytes (its fold opened when it has no candidate).
+    const labelled = await page.evaluate(() => {
+      const data = JSON.parse(document.getElementById('report-data')!.textContent!) as { groups: { id: string; labels: unknown[] }[] };
+      const g = data.groups.find((x) => x.labels.length > 0);
+      if (!g) return null;
+      const fold = document.getElementById(`group-${g.id}`)!.querySelector('details');
+      if (fold) fold.open = true;
+      return `#group-${g.id}`;
+    });
+    expect(labelled).not.toBeNull();
+    const blank = async () => page.$eval(`${labelled} canvas.heatmap`, (c: HTMLCanvasElement) => {
       const d = c.getContext('2d')!.getImageData(0, 30, c.width, c.height - 30).data;
       let n = 0;
       for (let i = 0; i < d.length; i += 4) if (d[i] === 255 && d[i + 1] === 255 && d[i + 2] === 255) n++;
       return n;
     });
     const shownAll = await blank();
-    await page.click('input.hide-known');
+    await page.click(`${labelled} input.hide-known`);
     expect(await blank()).toBeGreaterThan(shownAll);
-    await page.click('input.hide-known');
+    await page.click(`${labelled} input.hide-known`);
     await page.screenshot({ path: join(OUTPUT, shot), fullPage: true });
     await page.screenshot({ path: join(OUTPUT, shot.replace(/\.png$/, '-top.png')) });
     expect(errors).toEqual([]);
