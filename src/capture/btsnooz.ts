@@ -7,10 +7,10 @@
 // The delta is the time since the previous record, so the first record's time comes from
 // subtracting every delta from the last timestamp. Android cuts ACL packets (other than L2CAP
 // signalling) to 14 bytes here, so ATT values are mostly cut: the full snoop log is better.
-import { inflateSync } from 'node:zlib';
 import { CaptureError } from '../errors.js';
 import { HCI_ACL, HCI_COMMAND, HCI_EVENT, HCI_ISO, HCI_SCO, type HciPacket } from '../model.js';
 import type { CaptureFormat, PacketOut, RecordParser } from './format.js';
+import { zlib } from './builtins.js';
 import { emitterOf } from './sink.js';
 
 /** Largest inflated summary block read (Android's is far smaller). */
@@ -60,7 +60,7 @@ export function walkBtsnooz(snooz: Buffer, emit: (p: HciPacket) => void): Btsnoo
   let body: Buffer;
   try {
     // Android keeps a few hundred KB here; the bound stops a block that inflates without end.
-    body = inflateSync(snooz.subarray(9), { maxOutputLength: MAX_SUMMARY_BYTES });
+    body = zlib().inflateSync(snooz.subarray(9), { maxOutputLength: MAX_SUMMARY_BYTES });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new CaptureError(`the BTSNOOP_LOG_SUMMARY block inflates to more than ${MAX_SUMMARY_BYTES} bytes`, { format: FORMAT_NAME, offset: 9, hint: 'Get the full HCI snoop log instead (bug report zip: FS/data/misc/bluetooth/logs/btsnoop_hci.log)' });

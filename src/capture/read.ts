@@ -2,7 +2,7 @@
 // reports what it read. Packets are views into the current chunk: a consumer that keeps bytes
 // after its emit callback returns must copy them.
 import { hexNum } from '../hex.js';
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { open as openFile, stat } from 'node:fs/promises';
 import { CaptureError } from '../errors.js';
 import { type Packet, showableMicros } from '../model.js';
@@ -10,6 +10,7 @@ import type { CaptureFormat, PacketOut, PacketSink, RecordParser } from './forma
 import { FORMATS } from './formats.js';
 import { corruptRecord, MAX_RECORD_BYTES } from './record-errors.js';
 import { innerFormat, insideZip, streamCaptureFromZip, ZIP_FORMAT_ID } from './bugreport-zip.js';
+import { crypto } from './builtins.js';
 import { sinkOf } from './sink.js';
 import { zipInFile } from './zip.js';
 
@@ -113,7 +114,7 @@ export function readCaptureBuffer(buf: Buffer, emit: PacketOut, name?: string, o
   } catch (e) {
     damage = located(e, file, format);
   }
-  const sha256 = opts.hash ? createHash('sha256').update(buf).digest('hex') : null;
+  const sha256 = opts.hash ? crypto().createHash('sha256').update(buf).digest('hex') : null;
   return { file, format: format.id, formatName: format.name, variant, bytes: buf.length, records: recordsOf(parser, highest), damage, sha256 };
 }
 
@@ -161,7 +162,7 @@ export async function readCaptureFile(path: string, emit: PacketOut, opts: ReadO
       throw located(e, path, format);
     }
     const { parser, variant, headerLength } = opened;
-    const hash = opts.hash ? createHash('sha256') : null;
+    const hash = opts.hash ? crypto().createHash('sha256') : null;
     if (format.id === ZIP_FORMAT_ID) return await readZipFile(path, fh, size, format, variant, emit, chunk, hash);
 
     let highest = 0;

@@ -4,8 +4,8 @@
 // as a stream of chunks, so that a bug report's log never sits whole in memory).
 import { readSync } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
-import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { CaptureError } from '../errors.js';
+import { zlib } from './builtins.js';
 
 const LOCAL_SIG = 0x04034b50;
 const CENTRAL_SIG = 0x02014b50;
@@ -199,7 +199,7 @@ export function readZipEntry(zip: Buffer | ZipBytes, entry: ZipEntry, allowance 
   const raw = z.at(start, end - start);
   if (entry.method === 0) return raw;
   try {
-    return inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
+    return zlib().inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') tooLarge(entry, start);
     return noInflate(entry, start, e);
@@ -223,7 +223,7 @@ export async function* streamZipEntry(z: ZipBytes, entry: ZipEntry, allowance = 
     yield* pieces();
     return;
   }
-  const inflater = createInflateRaw({ chunkSize: 256 * 1024 });
+  const inflater = zlib().createInflateRaw({ chunkSize: 256 * 1024 });
   pipeline(Readable.from(pieces()), inflater, () => undefined);
   let total = 0;
   try {
