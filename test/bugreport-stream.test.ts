@@ -9,7 +9,8 @@ import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCaptureFile } from '../src/capture/read.js';
 import { simulateCapture } from '../src/sim/index.js';
-import { makeZip } from './bugreport-helpers.js';
+import type { HciPacket, Packet } from '../src/model.js';
+import { bugreportText, btsnoopRecords, encodeBtsnooz, makeZip } from './bugreport-helpers.js';
 
 const LOG = 'FS/data/misc/bluetooth/logs/btsnoop_hci.log';
 /** The built reader, for measuring in a fresh process (npm test builds dist/ first). */
@@ -64,6 +65,23 @@ describe('a bug report log streamed out of its zip', () => {
     const info = await readCaptureFile(path, () => void packets++);
     expect(info.damage?.message).toMatch(/bomb\.zip.*inflates to more than the 1048576 bytes it declares/);
     expect(packets).toBeGreaterThan(0);
+  });
+
+  it('reads the btsnooz summary of a bug report text inside a zip from the file, as from the text itself', async () => {
+    const text = Buffer.from(bugreportText(encodeBtsnooz(btsnoopRecords(sim()), 2), 3000));
+    const textPath = join(dir, 'bugreport.txt');
+    const zipPath = join(dir, 'summary-only.zip');
+    writeFileSync(textPath, text);
+    writeFileSync(zipPath, makeZip([{ name: 'dumpstate_board.txt', data: Buffer.from('nothing') }, { name: 'bugreport-redfin-2026.txt', data: text }]));
+    const packets = async (path: string): Promise<string[]> => {
+      const out: string[] = [];
+      const info = await readCaptureFile(path, (p: Packet) => void out.push(`${p.t} ${Buffer.from((p as HciPacket).data).toString('hex')}`), { chunkSize: 4096 });
+      expect(info.damage).toBeNull();
+      return out;
+    };
+    const direct = await packets(textPath);
+    expect(direct.length).toBeGreaterThan(0);
+    expect(await packets(zipPath)).toEqual(direct);
   });
 
   it.skipIf(!built)('reads a 96 MB log out of a zip in about the memory of reading the log itself', () => {
