@@ -7,7 +7,7 @@ import type { AnalysisResult } from '../src/analysis/types.js';
 import { randomCase, randomCases } from '../src/bench/eval-random.js';
 import { judge, summary } from '../src/bench/eval-run.js';
 import { buildFrame, headerBytes, randomDevice, switchPlace } from '../src/sim/random/protocol.js';
-import { describeSpec, drawSpec } from '../src/sim/random/spec.js';
+import { describeSpec, drawSpec, switchOf } from '../src/sim/random/spec.js';
 import { SimulatedBms } from '../src/sim/state.js';
 
 const SEEDS = Array.from({ length: 120 }, (_, i) => i + 1);
@@ -37,7 +37,7 @@ describe('drawSpec', () => {
     expect(specs.some((s) => s.length === null) && specs.some((s) => s.length?.size === 2 && s.length.le)).toBe(true);
     expect(new Set(specs.map((s) => s.checksum?.algorithm ?? 'none')).size).toBeGreaterThanOrEqual(8);
     expect(new Set(specs.map((s) => s.mode))).toEqual(new Set(['poll', 'stream']));
-    expect(new Set(specs.map((s) => s.types[s.switchType]!.fields.find((f) => f.kind === 'switch')!.kind === 'switch' && (s.types[s.switchType]!.fields.find((f) => f.kind === 'switch') as { style: string }).style))).toEqual(new Set(['bit', 'enum', 'byte']));
+    expect(new Set(specs.map((s) => switchOf(s).style))).toEqual(new Set(['bit', 'enum', 'byte']));
     expect(specs.some((s) => s.startMidFrame) && specs.some((s) => s.cut === 'pieces') && specs.some((s) => s.types.some((t) => t.role === 'ack'))).toBe(true);
   });
 });

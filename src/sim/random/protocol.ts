@@ -10,7 +10,7 @@ import { Prng } from '../prng.js';
 import type { BmsProtocol, BmsState } from '../protocol.js';
 import { isStart, START_STREAM } from '../shapes/gatt.js';
 import { packMv, socPermille } from '../state.js';
-import { fieldSize, type FieldSpec, type FrameTypeSpec, type NumberEncoding, type RandomSpec } from './spec.js';
+import { fieldSize, type FieldSpec, type FrameTypeSpec, type NumberEncoding, type RandomSpec, type SwitchField } from './spec.js';
 
 export interface RandomDevice {
   spec: RandomSpec;
@@ -78,7 +78,7 @@ function numberValue(s: BmsState, what: Extract<FieldSpec, { kind: 'number' }>['
   }
 }
 
-function switchByte(s: BmsState, f: Extract<FieldSpec, { kind: 'switch' }>): number {
+function switchByte(s: BmsState, f: SwitchField): number {
   if (f.style !== 'bit') return s.dischargeOn ? f.on : f.off;
   // The other flags: charge on (constant) and charging (follows the current).
   const bit = Math.log2(f.mask);

@@ -223,12 +223,19 @@ export function drawSpec(seed: number): RandomSpec {
   };
 }
 
+export type SwitchField = Extract<FieldSpec, { kind: 'switch' }>;
+
+/** The switch field of a spec (its frame type is `types[switchType]`). */
+export function switchOf(s: RandomSpec): SwitchField {
+  return s.types[s.switchType]!.fields.find((f): f is SwitchField => f.kind === 'switch')!;
+}
+
 /** The spec in a few words, for the eval table ("m:a5 t,len1le/payload crc8-smbus 61B poll 2+ack"). */
 export function describeSpec(s: RandomSpec): string {
   const m = s.marker.length ? `m:${s.marker.map((b) => b.toString(16).padStart(2, '0')).join('')}` : 'no-marker';
   const hdr = s.header.map((h) => (h === 'length' ? `len${s.length!.size}${s.length!.size === 2 ? (s.length!.le ? 'le' : 'be') : ''}/${s.length!.counts}` : h === 'type' ? 't' : 'a')).join(',');
   const ck = s.checksum ? `${s.checksum.algorithm.split(' ')[0]}${s.checksum.size === 2 ? (s.checksum.le ? 'le' : 'be') : ''}` : 'no-ck';
   const lens = s.types.map((t) => `${t.role === 'ack' ? 'ack' : ''}${t.length}`).join('/');
-  const sw = s.types[s.switchType]!.fields.find((f) => f.kind === 'switch') as Extract<FieldSpec, { kind: 'switch' }>;
+  const sw = switchOf(s);
   return `${m}${hdr ? ` ${hdr}` : ''} ${ck}${s.end !== null ? '+end' : ''} ${lens}B mtu${s.payload}${s.cut === 'pieces' ? ' pieces' : ''} ${s.mode}${s.startMidFrame ? ' mid' : ''} ${sw.style}`;
 }
