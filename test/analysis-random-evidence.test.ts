@@ -40,7 +40,9 @@ describe('drawn protocols that missed before these rules', () => {
   // 190, 253: a flags byte with a charging flag that follows the current (one flickering flag is no drifting number).
   // 131: a 0/1 switch byte in 9-byte frames beside 8-byte acks passes for the stream's length field;
   // in the 9-byte group it gives no lengths, so it is no length there.
-  for (const seed of [44, 277, 190, 253, 131]) {
+  // 80: a constant 3-byte ack and the next 9-byte answer glued across the app's write still verify
+  // (the ack sums to zero): a frame that straddles a write is not whole.
+  for (const seed of [44, 277, 190, 253, 131, 80]) {
     it(`random ${seed} ranks its switch first`, async () => {
       const row = await runCase(randomCase(seed));
       expect(row.counted).toBe(true);
@@ -79,5 +81,21 @@ describe('a round that begins inside a frame', () => {
     };
     const marker = { ...NO_RULE, marker: Uint8Array.of(0xa5, 0x01), fixed: 40 };
     expect(judgeRule([round(1), round(0)], marker).evidence.coverage).toBe(1);
+  });
+});
+
+describe('a frame across an app write', () => {
+  it('is not whole: a rule gluing an answer to the one after the next write loses the whole share', () => {
+    const ack = Uint8Array.of(0x8f, 0x00, 0x71);
+    const data = (k: number): Uint8Array => Uint8Array.of(0x19, 0x0d, k, 0x9e, 0x04, 0xfd, 0x2a, 0x55, k ^ 0x5a);
+    const round: StreamValue[] = [];
+    for (let k = 0; k < 12; k++) {
+      round.push({ bytes: data(k), t: k * 1_000_000, record: 4 * k + 2, afterWrite: true, request: '52196b' });
+      round.push({ bytes: ack, t: k * 1_000_000 + 200_000, record: 4 * k + 4, afterWrite: true, request: '4b004b' });
+    }
+    const glued = judgeRule([round], { ...NO_RULE, marker: ack, fixed: 12 }).evidence;
+    const whole = judgeRule([round], NO_RULE).evidence;
+    expect(glued.whole).toBeLessThan(0.05); // only the last ack, with no answer after it
+    expect(whole.whole).toBe(1);
   });
 });

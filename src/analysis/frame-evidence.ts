@@ -179,7 +179,7 @@ export function judgeRule(rounds: StreamValue[][], rule: FrameRule): { evidence:
       framed.push(f.bytes);
       framedBytes += n;
       let straddles = false;
-      for (let k = 1; k < f.parts && vi + k < r.length; k++) if (flags.pause.get(r[vi + k]!)) straddles = true;
+      for (let k = 1; k < f.parts && vi + k < r.length; k++) if (flags.pause.get(r[vi + k]!) || r[vi + k]!.afterWrite) straddles = true;
       if (!straddles) wholeBytes += n;
       const t = typeOf(f.bytes, markerLength);
       let l = framesByType.get(t);
