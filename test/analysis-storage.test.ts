@@ -11,6 +11,7 @@ import { extractWithinBudget } from '../src/recorders/files.js';
 import { simulateCapture } from '../src/sim/capture.js';
 import { assemble, NO_RULE, type FrameRule, type StreamValue } from '../src/analysis/frames.js';
 import { StreamRound } from '../src/analysis/stream-values.js';
+import { KeptMessage } from '../src/analysis/kept-message.js';
 import type { AttEvent } from '../src/model.js';
 
 function event(record: number, value: Uint8Array, dir: AttEvent['dir'] = 'device-to-app'): AttEvent {
@@ -74,6 +75,21 @@ describe('analysis storage', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a kept message reads back its bytes (a view over the same memory, made when read) and the place its round shares', () => {
+    const memory = Uint8Array.of(9, 9, 0xaa, 0x55, 5, 1, 2, 9);
+    const place = { state: 'on', round: 3, handle: 0x11, dir: 'device-to-app' as const };
+    const a = new KeptMessage(memory.subarray(2, 7), 42, 7, 2, '01', false, place);
+    const b = new KeptMessage(memory.subarray(5, 6), null, 8, 1, null, true, place);
+    expect(toHex(a.bytes)).toBe('aa55050102');
+    expect(toHex(b.bytes)).toBe('01');
+    expect([a.t, a.record, a.parts, a.request, a.orphan]).toEqual([42, 7, 2, '01', false]);
+    expect([b.t, b.record, b.parts, b.request, b.orphan]).toEqual([null, 8, 1, null, true]);
+    expect([a.state, a.round, a.handle, a.dir]).toEqual(['on', 3, 0x11, 'device-to-app']);
+    expect(a.bytes).not.toBe(a.bytes);
+    memory[3] = 0x66;
+    expect(toHex(a.bytes)).toBe('aa66050102');
   });
 
   it('a stream round gives back every value in order, with what came before it', () => {

@@ -10,6 +10,7 @@ import { findValues, parseQuery } from './find.js';
 import { assemble, describeRule, type FrameRule } from './frames.js';
 import { LEARN_VALUES, sampleRounds } from './frame-learning.js';
 import { StreamRound } from './stream-values.js';
+import { KeptMessage } from './kept-message.js';
 import { chooseRule, framingReport } from './frame-hypotheses.js';
 import { commonPrefix, groupStream } from './groups.js';
 import { groupActivity } from './activity.js';
@@ -154,10 +155,10 @@ function frameStream(s: Stream, rounds: Round[], frames: FramesOption): { rule: 
   for (const ri of allIdx) {
     if (ri >= rounds.length) continue;
     const state = rounds[ri]!.state;
-    // Messages built where frames are cut (no frame object per message to collect), one literal
-    // shape for all (a spread makes slow dictionary objects: 6× slower on 1 M messages).
-    const { handle, dir } = s;
-    for (const m of assemble(s.values.get(ri)!, rule, (bytes, t, record, parts, request, orphan): Message => ({ bytes, t, record, parts, request, orphan, state, round: ri, handle, dir }))) messages.push(m);
+    // Messages built where frames are cut (no frame object per message to collect), compact
+    // (kept-message.ts): the round's place shared, the bytes' view made when read.
+    const place = { state, round: ri, handle: s.handle, dir: s.dir };
+    for (const m of assemble(s.values.get(ri)!, rule, (bytes, t, record, parts, request, orphan): Message => new KeptMessage(bytes, t, record, parts, request, orphan, place))) messages.push(m);
     s.values.delete(ri);
   }
   // Cut into messages, the stream's values need not stay alive while the rest is analysed.

@@ -1,6 +1,5 @@
 // Grouping messages of one stream by a key. The automatic key splits by length and by leading
 // bytes of low cardinality (frame types), but never by a byte that only separates the states.
-import { maxLength } from './stats.js';
 import { hexNum, toHex } from '../hex.js';
 import type { KeyOption, Message } from './types.js';
 
@@ -123,7 +122,7 @@ function profile(msgs: Message[], len: number): { mode: Int16Array; share: Float
 function differentStructures(classes: Map<number, Message[]>, skip: number, minDiff: number): boolean {
   const lists = [...classes.values()].filter((l) => l.length >= 2);
   if (lists.length < 2) return false;
-  const len = Math.min(...lists.map((l) => maxLength(l.map((m) => m.bytes))));
+  const len = Math.min(...lists.map(longestMessage));
   const profiles = lists.map((l) => profile(l, len));
   const need = Math.max(minDiff, Math.ceil(len * 0.05));
   let pairs = 0;
@@ -261,7 +260,7 @@ export function groupStream(msgs: Message[], option: KeyOption, markerLength = 0
       // Request/response traffic: the request a message answers is part of its key.
       const answered = msgs.filter((m) => m.request !== null).length;
       if (msgs.length > 0 && msgs[0]!.dir === 'device-to-app' && answered >= msgs.length * 0.5) features.unshift(requestFeature(msgs));
-      const maxLen = maxLength(msgs.map((m) => m.bytes));
+      const maxLen = longestMessage(msgs);
       for (let p = markerLength; p < Math.min(maxLen, markerLength + KEY_POSITIONS); p++) features.push(byteFeature(p));
       return autoPartition(msgs, features, markerLength).map((p) => ({
         key: `auto:${p.desc.filter((d) => !d.endsWith('=*') || d.startsWith('length')).join(',') || 'all'}`,
@@ -288,4 +287,14 @@ export function commonPrefix(msgs: Message[]): string {
     if (n === 0) break;
   }
   return toHex(first.subarray(0, n));
+}
+
+/** The longest message's length (messages make their bytes' view when read: no array of them). */
+function longestMessage(msgs: readonly Message[]): number {
+  let n = 0;
+  for (const m of msgs) {
+    const len = m.bytes.length;
+    if (len > n) n = len;
+  }
+  return n;
 }
