@@ -1,5 +1,6 @@
 // Analyses N generated messages in a fresh process (so that its peak RSS is the analysis' own, next
 // to the input it is given). Prints one JSON object on stdout. Usage: analysis-child N [BYTES]
+import { getHeapStatistics } from 'node:v8';
 import { analyze } from '../analysis/analyze.js';
 import { makeRounds, type AnalysisChildResult } from './analysis.js';
 
@@ -21,6 +22,7 @@ const out: AnalysisChildResult = {
   cpuS: (used.user + used.system) / 1e6,
   inputRssMB,
   peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+  heapGiB: getHeapStatistics().heap_size_limit / 2 ** 30,
   found: c ? `byte ${c.byte} mask ${c.mask}` : 'nothing',
 };
 process.stdout.write(`${JSON.stringify(out)}\n`);

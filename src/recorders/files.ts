@@ -126,11 +126,12 @@ function tooManyValues(path: string, max: number): InputError {
 }
 
 /**
- * Heap an analysed value costs, all told (its event ~230 bytes, its message ~120, its place in its
- * stream and groups, GC room; the value's bytes live outside the heap). 8 M values of 300 bytes,
- * each one message, are analysed within Node's default 4 GiB heap (`npm run bench`: ~3.3 GiB).
+ * Heap an analysed value costs, all told, with room for the collector: measured as the smallest heap
+ * that analyses 1 M values of 300 bytes, each one message (260 MB fails, 280 MB completes: its event
+ * ~140 bytes, its compact message ~110, its places in lists; the bytes live outside the heap), plus
+ * a quarter. 10 M such values are analysed within Node's default 4 GiB heap (`npm run bench`).
  */
-const HEAP_PER_VALUE = 512;
+const HEAP_PER_VALUE = 400;
 
 /** Values this process can keep for one analysis: its heap limit over the cost of one. */
 export function valueBudget(): number {
