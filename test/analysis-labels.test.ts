@@ -31,6 +31,11 @@ describe('checksum algorithms (catalogue check values of "123456789")', () => {
     const frames = ['dd03001d055a00006d5e6d6000002c7c00000000000080640304030b6e0b6e0b6afaef77', 'dd0400080d660d610d680d59fe3c77', 'dd0400080d660d620d680d59fe3b77'];
     expect(detectChecksum(frames.slice(1).map((h) => Buffer.from(h, 'hex')))).toMatchObject({ algorithm: '0x10000-sum16', from: 2, fromEnd: 1, size: 2, le: false });
   });
+  it('prefers the wider of two checks that verify as often: 0x10000 − sum16 over a one\'s-complement sum8 that its low byte makes 0xff', () => {
+    // Random protocol 31: the high byte of 0x10000 − sum16 is 0xff, so ~sum8 of everything before it verifies too.
+    const samples = ['101808000000980f0029ff', '10180800000098000038ff'].map((h) => Buffer.from(h, 'hex'));
+    expect(detectChecksum(samples)).toMatchObject({ algorithm: '0x10000-sum16', from: 0, fromEnd: 0, size: 2, le: true });
+  });
   it('does not invent a checksum for random bytes', () => {
     let s = 3;
     const r = (): number => ((s = (s * 1103515245 + 12345) & 0x7fffffff) >> 8) & 0xff;

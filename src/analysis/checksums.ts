@@ -188,7 +188,10 @@ export function detectChecksum(samples: Uint8Array[]): ChecksumMatch | null {
             if (alg.compute(b, from, at) === stored) matches++;
             else if (i + 1 - matches > samples.length * 0.1) break; // cannot reach 90% any more
           }
-          if (matches >= samples.length * 0.9 && (!best || matches > best.matches)) {
+          // Of checks that verify as often, the wider one is the stronger evidence (chance passes a
+          // 16-bit check 1 time in 65 536, an 8-bit one 1 in 256): a one's-complement sum8 over
+          // 0x10000 − sum16 and its low byte verifies whenever the high byte is 0xff.
+          if (matches >= samples.length * 0.9 && (!best || matches > best.matches || (matches === best.matches && alg.size > best.size))) {
             best = { algorithm: alg.name, from, fromEnd, size: alg.size, le, matches, of: samples.length };
           }
         }
