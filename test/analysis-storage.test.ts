@@ -12,6 +12,7 @@ import { simulateCapture } from '../src/sim/capture.js';
 import { assemble, NO_RULE, type FrameRule, type StreamValue } from '../src/analysis/frames.js';
 import { StreamRound } from '../src/analysis/stream-values.js';
 import { KeptMessage } from '../src/analysis/kept-message.js';
+import { frameGroups } from '../src/analysis/analyze.js';
 import type { AttEvent } from '../src/model.js';
 
 function event(record: number, value: Uint8Array, dir: AttEvent['dir'] = 'device-to-app'): AttEvent {
@@ -101,13 +102,26 @@ describe('analysis storage', () => {
     expect(r.length).toBe(3);
     const all = [...r];
     expect(all).toEqual([
-      { bytes: evs[0]!.value, t: evs[0]!.t, record: 1, afterWrite: false, request: null },
-      { bytes: evs[1]!.value, t: evs[1]!.t, record: 2, afterWrite: true, request: 'a1b2' },
-      { bytes: evs[2]!.value, t: evs[2]!.t, record: 5, afterWrite: false, request: 'a1b2' },
+      { bytes: evs[0]!.value, t: evs[0]!.t, record: 1, afterWrite: false, request: null, event: evs[0] },
+      { bytes: evs[1]!.value, t: evs[1]!.t, record: 2, afterWrite: true, request: 'a1b2', event: evs[1] },
+      { bytes: evs[2]!.value, t: evs[2]!.t, record: 5, afterWrite: false, request: 'a1b2', event: evs[2] },
     ]);
     expect(r.slice(0, 2)).toEqual(all.slice(0, 2));
     expect(r.slice(1)).toEqual(all.slice(1));
     expect(r.at(2)).toEqual(all[2]);
+  });
+
+  it('the messages of an analysis read back the frames of their values: a whole value its event, a joined frame its parts', () => {
+    // Frames aa 55 LEN …: even ones each one notification, odd ones in two (head of 3 bytes, rest).
+    const sent = frames(30);
+    const evs: AttEvent[] = [];
+    sent.forEach((f, i) => (i % 2 ? evs.push(event(evs.length + 1, f.subarray(0, 3)), event(evs.length + 2, f.subarray(3))) : evs.push(event(evs.length + 1, f))));
+    const rounds = [{ state: 'x', index: 1, source: { kind: 'test', files: [] }, events: evs }];
+    const { groups } = frameGroups(rounds, { frames: { kind: 'marker', marker: Uint8Array.of(0xaa, 0x55) } });
+    const got = groups.flatMap((g) => g.messages).sort((a, b) => a.record - b.record);
+    expect(got.map((m) => toHex(m.bytes))).toEqual(sent.map(toHex));
+    const firsts = evs.filter((e) => e.value[0] === 0xaa);
+    expect(got.map((m) => [m.record, m.t, m.parts, m.orphan, m.round, m.handle, m.dir])).toEqual(firsts.map((e, i) => [e.record, e.t, i % 2 ? 2 : 1, false, 0, 0x11, 'device-to-app']));
   });
 
   const length: FrameRule = { ...NO_RULE, marker: Uint8Array.of(0xaa, 0x55), length: { offset: 2, size: 1, le: true, add: 0, anchor: null } };

@@ -2,15 +2,15 @@
 import { groupBy } from './stats.js';
 import { AnalysisError } from './analysis-error.js';
 import { toHex } from '../hex.js';
-import type { Direction, Round } from '../model.js';
+import type { Direction, Micros, Round } from '../model.js';
 import { countGroup, findBitCandidates } from './bits.js';
 import { describeChecksum } from './checksums.js';
 import { chooseDevice, deviceEvents, logHandles, ofDevice, streamId } from './device.js';
 import { findValues, parseQuery } from './find.js';
-import { assemble, describeRule, type FrameRule } from './frames.js';
+import { assemble, describeRule, type FrameRule, type StreamValue } from './frames.js';
 import { LEARN_VALUES, sampleRounds } from './frame-learning.js';
 import { StreamRound } from './stream-values.js';
-import { KeptMessage } from './kept-message.js';
+import { EventMessage, KeptMessage } from './kept-message.js';
 import { chooseRule, framingReport } from './frame-hypotheses.js';
 import { commonPrefix, groupStream } from './groups.js';
 import { groupActivity } from './activity.js';
@@ -156,9 +156,12 @@ function frameStream(s: Stream, rounds: Round[], frames: FramesOption): { rule: 
     if (ri >= rounds.length) continue;
     const state = rounds[ri]!.state;
     // Messages built where frames are cut (no frame object per message to collect), compact
-    // (kept-message.ts): the round's place shared, the bytes' view made when read.
+    // (kept-message.ts): the round's place shared, the bytes' view made when read, a message that
+    // is one whole value its event.
     const place = { state, round: ri, handle: s.handle, dir: s.dir };
-    for (const m of assemble(s.values.get(ri)!, rule, (bytes, t, record, parts, request, orphan): Message => new KeptMessage(bytes, t, record, parts, request, orphan, place))) messages.push(m);
+    const make = (bytes: Uint8Array, t: Micros, record: number, parts: number, request: string | null, orphan: boolean, from: StreamValue): Message =>
+      parts === 1 && from.event && bytes === from.bytes ? new EventMessage(from.event, request, orphan, place) : new KeptMessage(bytes, t, record, parts, request, orphan, place);
+    for (const m of assemble(s.values.get(ri)!, rule, make)) messages.push(m);
     s.values.delete(ri);
   }
   // Cut into messages, the stream's values need not stay alive while the rest is analysed.

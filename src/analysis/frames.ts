@@ -3,7 +3,7 @@
 // (the app's writes), a time gap. Learning the rule from the data is frame-learning.ts's job.
 import { hexNum, toHex } from '../hex.js';
 import { ValueSlab } from '../hci/slab.js';
-import type { Micros } from '../model.js';
+import type { AttEvent, Micros } from '../model.js';
 import type { Frame } from './types.js';
 
 /** Total frame length = field value + add; the field sits at offset (size 1 or 2 bytes). */
@@ -40,6 +40,8 @@ export interface StreamValue {
   afterWrite: boolean;
   /** Hex of the last app write before this value in the round, or null. */
   request: string | null;
+  /** The event the value is (its bytes, time and record): what a message of this value alone can keep instead of them. */
+  event?: AttEvent;
 }
 
 export type { Frame } from './types.js';
@@ -123,7 +125,8 @@ function awaitedLength(parts: Uint8Array[], len: number, rule: FrameRule): numbe
 
 /** Builds the frames of one round's stream under a rule. */
 /** Builds the object for one frame (the analysis builds its messages directly: no frame object in between). */
-export type MakeFrame<T> = (bytes: Uint8Array, t: Micros, record: number, parts: number, request: string | null, orphan: boolean) => T;
+/** `from`: the frame's first value (its bytes are `bytes` when the frame is that value alone). */
+export type MakeFrame<T> = (bytes: Uint8Array, t: Micros, record: number, parts: number, request: string | null, orphan: boolean, from: StreamValue) => T;
 
 const makeFrame: MakeFrame<Frame> = (bytes, t, record, parts, request, orphan) => ({ bytes, t, record, parts, request, orphan });
 
@@ -137,7 +140,7 @@ export function assemble<T>(values: Iterable<StreamValue>, rule: FrameRule, make
   let nParts = 0;
   const plain = !rule.marker && !rule.request && rule.gapUs === null;
   const emit = (bytes: Uint8Array, from: StreamValue, n: number, orphan = false): void => {
-    out.push(make(bytes, from.t, from.record, n, from.request, orphan));
+    out.push(make(bytes, from.t, from.record, n, from.request, orphan, from));
   };
   const flush = (): void => {
     if (len > 0 && first) emit(concat(parts, len), first, nParts);

@@ -2,7 +2,8 @@
 // length) instead of a typed array of its own (a view costs ~100 bytes of heap; ten million messages
 // were ten million views), and the facts its stream and round share (state, round, handle,
 // direction) in one object for all of them. Its view is made when `bytes` is read and dies young.
-import type { Direction, Micros } from '../model.js';
+// A message that is one whole value keeps its event instead (bytes, time and record are the event's).
+import type { AttEvent, Direction, Micros } from '../model.js';
 import type { Message } from './types.js';
 
 /** What the messages of one stream in one round share. */
@@ -36,6 +37,53 @@ export class KeptMessage implements Message {
 
   get bytes(): Uint8Array {
     return new Uint8Array(this.buffer, this.offset, this.size);
+  }
+
+  get state(): string {
+    return this.place.state;
+  }
+
+  get round(): number {
+    return this.place.round;
+  }
+
+  get handle(): number {
+    return this.place.handle;
+  }
+
+  get dir(): Direction {
+    return this.place.dir;
+  }
+}
+
+/** A message that is one whole event's value: its bytes, time and record are read from the event. */
+export class EventMessage implements Message {
+  private readonly event: AttEvent;
+  readonly request: string | null;
+  readonly orphan: boolean;
+  private readonly place: MessagePlace;
+
+  constructor(event: AttEvent, request: string | null, orphan: boolean, place: MessagePlace) {
+    this.event = event;
+    this.request = request;
+    this.orphan = orphan;
+    this.place = place;
+  }
+
+  get bytes(): Uint8Array {
+    return this.event.value;
+  }
+
+  get t(): Micros {
+    return this.event.t;
+  }
+
+  get record(): number {
+    return this.event.record;
+  }
+
+  get parts(): number {
+    return 1;
   }
 
   get state(): string {

@@ -23,7 +23,7 @@ export class StreamRound implements Iterable<StreamValue> {
 
   at(i: number): StreamValue {
     const e = this.events[i]!;
-    return { bytes: e.value, t: e.t, record: e.record, afterWrite: this.afterWrite[i] === 1, request: this.requests[i]! };
+    return { bytes: e.value, t: e.t, record: e.record, afterWrite: this.afterWrite[i] === 1, request: this.requests[i]!, event: e };
   }
 
   /** The values [from, to) as StreamValue objects (what frame learning reads). */
@@ -38,7 +38,7 @@ export class StreamRound implements Iterable<StreamValue> {
     // survive straight to the old space, and these die young where at()'s are kept for learning.
     for (let i = 0; i < this.events.length; i++) {
       const e = this.events[i]!;
-      yield { bytes: e.value, t: e.t, record: e.record, afterWrite: this.afterWrite[i] === 1, request: this.requests[i]! };
+      yield { bytes: e.value, t: e.t, record: e.record, afterWrite: this.afterWrite[i] === 1, request: this.requests[i]!, event: e };
     }
   }
 }
