@@ -66,6 +66,20 @@ describe('numbers that step a little between the states', () => {
   });
 });
 
+describe('other bits of a flags byte', () => {
+  /** A flags byte: the switch at bit 7, a constant flag at bit 0 and one that flickers with the current (bit 1), or bit 0 flickering as a number's low end does. */
+  const flags = (moving: number): FrameFn => (s, i, r) => [Uint8Array.from([0xdd, 0x07, (on(s) ? 0x80 : 0) | (moving === 1 ? 0 : 0x01) | (r() < 0.5 ? moving : 0), 0x33, i & 0xff])];
+  const switchBit = (res: AnalysisResult) => res.candidates.find((c) => c.byte === 2 && c.mask === '0x80')!;
+
+  it('one flickering bit above bit 0 is another flag (charging), not the low end of a number', () => {
+    const flag = switchBit(run(flags(0x02)));
+    const number = switchBit(run(flags(0x01)));
+    expect(flag.why).toContain('a lower bit of the byte varies (another flag)');
+    expect(number.why).toContain('lower bits of the byte vary (a number?)');
+    expect(flag.score).toBeGreaterThan(number.score);
+  });
+});
+
 describe('bits that always change together', () => {
   it('are one finding that names the others, with a note that a third state can separate them', () => {
     // Three flags alone in their bytes, between constant bytes: the same evidence for each.

@@ -94,12 +94,15 @@ export function buildCandidates(bits: BitCandidate[], ctx: RankContext): Candida
     if (prof.distinct.some((d, i) => d >= 2 && decided[i])) {
       const below = (1 << bitsOfLowest(mask)) - 1;
       const moving = movingBits(ctx.stats, byte);
-      const onlyBelow = moving !== 0 && (moving & ~below) === 0;
-      const onlyAbove = moving !== 0 && (moving & below) === 0 && popcount(moving) <= 2;
+      // One moving bit above bit 0, with bit 0 fixed, is a flag of its own (charging, beside the
+      // MOSFET flag): a number drifting from its low end moves its lowest bit first.
+      const flag = popcount(moving) === 1 && moving !== 1;
+      const onlyBelow = !flag && moving !== 0 && (moving & ~below) === 0;
+      const onlyAbove = moving !== 0 && ((moving & below) === 0 || flag) && popcount(moving) <= 2;
       // Bits above the candidate that flicker are other flags of a bit field (a balancing flag
       // next to a MOSFET flag): no sign of a number, which drifts from its low end.
       score *= onlyBelow ? 0.6 : onlyAbove ? 1 : prof.distinct.some((d) => d >= 3) ? 0.75 : 0.9;
-      why.push(onlyBelow ? 'lower bits of the byte vary (a number?)' : onlyAbove ? 'higher bits of the byte vary (other flags)' : 'other bits of the byte vary');
+      why.push(onlyBelow ? 'lower bits of the byte vary (a number?)' : onlyAbove ? (flag && (moving & below) !== 0 ? 'a lower bit of the byte varies (another flag)' : 'higher bits of the byte vary (other flags)') : 'other bits of the byte vary');
     }
     const neighbours = [byte - 1, byte + 1].filter((p) => p >= 0 && p < ctx.stats.length);
     const noisyNeighbours = neighbours.filter((p) => byteProfile(ctx.stats, p).distinct.some((d) => d >= 3)).length;
