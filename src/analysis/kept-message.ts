@@ -14,29 +14,12 @@ export interface MessagePlace {
   readonly dir: Direction;
 }
 
-/** The Message fields the class sets (its bytes and place are accessors). */
-export interface KeptMessage extends Omit<Message, 'bytes' | 'state' | 'round' | 'handle' | 'dir'> {}
-
-export class KeptMessage implements Message {
-  private readonly buffer: ArrayBufferLike;
-  private readonly offset: number;
-  private readonly size: number;
+/** What both kinds of kept message read from the place their stream and round share. */
+abstract class PlacedMessage {
   private readonly place: MessagePlace;
 
-  constructor(bytes: Uint8Array, t: Micros, record: number, parts: number, request: string | null, orphan: boolean, place: MessagePlace) {
-    this.buffer = bytes.buffer;
-    this.offset = bytes.byteOffset;
-    this.size = bytes.length;
-    this.t = t;
-    this.record = record;
-    this.parts = parts;
-    this.request = request;
-    this.orphan = orphan;
+  constructor(place: MessagePlace) {
     this.place = place;
-  }
-
-  get bytes(): Uint8Array {
-    return new Uint8Array(this.buffer, this.offset, this.size);
   }
 
   get state(): string {
@@ -56,18 +39,42 @@ export class KeptMessage implements Message {
   }
 }
 
+/** The Message fields the class sets (its bytes and place are accessors). */
+export interface KeptMessage extends Omit<Message, 'bytes' | 'state' | 'round' | 'handle' | 'dir'> {}
+
+export class KeptMessage extends PlacedMessage implements Message {
+  private readonly buffer: ArrayBufferLike;
+  private readonly offset: number;
+  private readonly size: number;
+
+  constructor(bytes: Uint8Array, t: Micros, record: number, parts: number, request: string | null, orphan: boolean, place: MessagePlace) {
+    super(place);
+    this.buffer = bytes.buffer;
+    this.offset = bytes.byteOffset;
+    this.size = bytes.length;
+    this.t = t;
+    this.record = record;
+    this.parts = parts;
+    this.request = request;
+    this.orphan = orphan;
+  }
+
+  get bytes(): Uint8Array {
+    return new Uint8Array(this.buffer, this.offset, this.size);
+  }
+}
+
 /** A message that is one whole event's value: its bytes, time and record are read from the event. */
-export class EventMessage implements Message {
+export class EventMessage extends PlacedMessage implements Message {
   private readonly event: AttEvent;
   readonly request: string | null;
   readonly orphan: boolean;
-  private readonly place: MessagePlace;
 
   constructor(event: AttEvent, request: string | null, orphan: boolean, place: MessagePlace) {
+    super(place);
     this.event = event;
     this.request = request;
     this.orphan = orphan;
-    this.place = place;
   }
 
   get bytes(): Uint8Array {
@@ -84,21 +91,5 @@ export class EventMessage implements Message {
 
   get parts(): number {
     return 1;
-  }
-
-  get state(): string {
-    return this.place.state;
-  }
-
-  get round(): number {
-    return this.place.round;
-  }
-
-  get handle(): number {
-    return this.place.handle;
-  }
-
-  get dir(): Direction {
-    return this.place.dir;
   }
 }

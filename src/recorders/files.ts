@@ -127,9 +127,10 @@ function tooManyValues(path: string, max: number): InputError {
 
 /**
  * Heap an analysed value costs, all told, with room for the collector: measured as the smallest heap
- * that analyses 1 M values of 300 bytes, each one message (260 MB fails, 280 MB completes: its event
- * ~140 bytes, its compact message ~110, its places in lists; the bytes live outside the heap), plus
- * a quarter. 10 M such values are analysed within Node's default 4 GiB heap (`npm run bench`).
+ * that analyses 1 M values of 300 bytes, each one message (--max-old-space-size=220 fails, 240
+ * completes: a heap limit of 302 MB; its event ~140 bytes, its message ~60 as it keeps the event,
+ * its places in lists; the bytes live outside the heap), plus a third. 10 M such values are
+ * analysed within Node's default 4 GiB heap (`npm run bench`).
  */
 const HEAP_PER_VALUE = 400;
 
