@@ -66,6 +66,20 @@ describe('numbers that step a little between the states', () => {
   });
 });
 
+describe('the sign of a number that follows the state', () => {
+  it('the 0xff / 0x00 upper bytes of a current that is negative in one state only are parts of a number', () => {
+    const f: FrameFn = (s, i, r) => {
+      const ma = on(s) ? -120 + Math.floor(r() * 100) : 20 + Math.floor(r() * 100);
+      const b = Buffer.alloc(4);
+      b.writeInt32LE(ma);
+      return [Uint8Array.from([0xdd, 0x08, ...b, on(s) ? 0x01 : 0x00, 0x33, i & 0xff, 0x77])];
+    };
+    const res = run(f);
+    expect(res.candidates.find((c) => c.label === null)).toMatchObject({ byte: 6, mask: '0x01' });
+    for (const byte of [3, 4, 5]) expect(res.candidates.find((c) => c.byte === byte)?.label, `byte ${byte}`).toBe('number');
+  });
+});
+
 describe('other bits of a flags byte', () => {
   /** A flags byte: the switch at bit 7, a constant flag at bit 0 and one that flickers with the current (bit 1), or bit 0 flickering as a number's low end does. */
   const flags = (moving: number): FrameFn => (s, i, r) => [Uint8Array.from([0xdd, 0x07, (on(s) ? 0x80 : 0) | (moving === 1 ? 0 : 0x01) | (r() < 0.5 ? moving : 0), 0x33, i & 0xff])];

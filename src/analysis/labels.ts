@@ -175,6 +175,7 @@ export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitM
   if (inNumberRun(gs, byte, decided)) return true;
   // Only the states where the bit is constant are compared (a third state may be mixed).
   const states = decided ? gs.states.filter((_, i) => decided[i]) : gs.states;
+  if (signExtension(msgs, states, byte)) return true;
   const noisy = (p: number): boolean => {
     if (p < 0 || p >= gs.length) return false;
     const prof = byteProfile(gs, p);
@@ -195,6 +196,34 @@ export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitM
     if (!noisy(low)) continue;
     const rs = ranges(msgs, states, 65_536, (b) => (byte < b.length && low < b.length ? b[byte]! * 256 + b[low]! : null));
     if (adjacent(rs)) return true;
+  }
+  return false;
+}
+
+/**
+ * True when the byte is the sign extension of a number below it: 0x00 or 0xff in every message of
+ * the compared states, and a copy of bit 7 of a neighbouring byte (the number's next lower byte
+ * in either byte order) in every one of them, both values seen: a current that changes sign with
+ * the state (0xffffec78 ↔ 0x0000012c), where a switch byte would not follow another byte's top bit.
+ */
+function signExtension(msgs: Message[], states: string[], byte: number): boolean {
+  const compared = new Set(states);
+  for (const low of [byte - 1, byte + 1]) {
+    if (low < 0) continue;
+    let neg = 0;
+    let pos = 0;
+    for (const m of msgs) {
+      if (!compared.has(m.state) || low >= m.bytes.length || byte >= m.bytes.length) continue;
+      const v = m.bytes[byte]!;
+      const top = m.bytes[low]! >> 7;
+      if (v === 0xff && top === 1) neg++;
+      else if (v === 0 && top === 0) pos++;
+      else {
+        neg = pos = 0;
+        break;
+      }
+    }
+    if (neg > 0 && pos > 0) return true;
   }
   return false;
 }
