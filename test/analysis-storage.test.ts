@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { toHex } from '../src/hex.js';
 import { extractAttFromFile } from '../src/hci/extract-file.js';
 import { extractWithinBudget } from '../src/recorders/files.js';
+import { KeptEvent, Links } from '../src/recorders/kept-event.js';
 import { simulateCapture } from '../src/sim/capture.js';
 import { assemble, NO_RULE, type FrameRule, type StreamValue } from '../src/analysis/frames.js';
 import { StreamRound } from '../src/analysis/stream-values.js';
@@ -76,6 +77,19 @@ describe('analysis storage', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('kept events sharing a link read back their own fields; a UUID found later changes the event it is set on only', () => {
+    const links = new Links();
+    const bytes = Uint8Array.of(1, 2, 3, 4, 5, 6);
+    const given = [event(1, bytes.subarray(0, 2)), event(2, bytes.subarray(2, 3), 'app-to-device'), { ...event(3, bytes.subarray(3)), conn: 2, peer: 'aa:bb:cc:dd:ee:ff' }, event(4, bytes.subarray(5))];
+    const kept = given.map((e) => new KeptEvent(e, e.value, links));
+    expect(kept.map(plain)).toEqual(given.map(plain));
+    kept[0]!.uuid = 'ffe1';
+    expect(kept.map((e) => e.uuid)).toEqual(['ffe1', null, null, null]);
+    expect(plain(kept[0]!)).toEqual({ ...plain(given[0]!), uuid: 'ffe1' });
+    kept[3]!.uuid = 'ffe1';
+    expect(kept.map(plain)).toEqual(given.map((e, i) => ({ ...plain(e), uuid: i === 0 || i === 3 ? 'ffe1' : null })));
   });
 
   it('a kept message reads back its bytes (a view over the same memory, made when read) and the place its round shares', () => {

@@ -7,7 +7,7 @@ import type { Message } from '../analysis/types.js';
 import type { AttEvent, Round } from '../model.js';
 import type { BenchRow, BenchSection } from './table.js';
 import { valueBudget } from '../recorders/files.js';
-import { KeptEvent } from '../recorders/kept-event.js';
+import { KeptEvent, Links } from '../recorders/kept-event.js';
 import { execFile } from 'node:child_process';
 import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +37,7 @@ export function makeRounds(messages: number, seed = 7, size = 300): Round[] {
   const states = ['on', 'off'];
   const perRound = Math.ceil(messages / 10);
   const rounds: Round[] = [];
+  const links = new Links();
   let made = 0;
   for (let r = 0; r < 10; r++) {
     const state = states[r % 2]!;
@@ -58,7 +59,7 @@ export function makeRounds(messages: number, seed = 7, size = 300): Round[] {
       for (let k = 0; k < size - 1; k++) sum += f[k]!;
       f[size - 1] = sum & 0xff;
       // Kept as the capture door keeps them (extractWithinBudget): compact events, views made when read.
-      events.push(new KeptEvent({ record: i + 1, t: 1_700_000_000_000_000 + i * 100_000, conn: 1, peer: 'c8:47:8c:00:00:01', dir: 'device-to-app', op: 'Handle Value Notification', opcode: 0x1b, handle: 0x12, uuid: null, value: f }, f));
+      events.push(new KeptEvent({ record: i + 1, t: 1_700_000_000_000_000 + i * 100_000, conn: 1, peer: 'c8:47:8c:00:00:01', dir: 'device-to-app', op: 'Handle Value Notification', opcode: 0x1b, handle: 0x12, uuid: null, value: f }, f, links));
     }
     rounds.push({ state, index: Math.floor(r / 2) + 1, source: { kind: 'bench', files: [] }, events });
   }

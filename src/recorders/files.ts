@@ -5,7 +5,7 @@ import { classicOnlySentence } from '../hci/classic.js';
 import { getHeapStatistics } from 'node:v8';
 import { extractAttFromFile, fillUuids, type ExtractFileResult } from '../hci/extract-file.js';
 import { ValueSlab } from '../hci/slab.js';
-import { KeptEvent } from './kept-event.js';
+import { KeptEvent, Links } from './kept-event.js';
 import { expandPath, skippable, skippedSentence, type ListedPath } from './paths.js';
 import type { AttEvent, Micros, Round, SourceInfo } from '../model.js';
 
@@ -147,12 +147,13 @@ export function valueBudget(): number {
 export async function extractWithinBudget(path: string, maxValues = valueBudget(), kept = { values: 0 }): Promise<ExtractFileResult> {
   const events: AttEvent[] = [];
   const slab = new ValueSlab();
+  const links = new Links();
   const x = await extractAttFromFile(path, {
     keepEvents: false,
     copyValues: false,
     onEvent: (e) => {
       if (++kept.values > maxValues) throw tooManyValues(path, maxValues);
-      events.push(new KeptEvent(e, slab.copy(e.value, 0, e.value.length)));
+      events.push(new KeptEvent(e, slab.copy(e.value, 0, e.value.length), links));
     },
   });
   fillUuids(events, x.result);
