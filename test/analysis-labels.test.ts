@@ -5,7 +5,7 @@ import { analyze } from '../src/analysis/analyze.js';
 import { CHECKSUMS, detectChecksum } from '../src/analysis/checksums.js';
 import { findValues, parseQuery } from '../src/analysis/find.js';
 import { candidateTable, hexView } from '../src/analysis/view.js';
-import { crc16modbus, jbdModel, rounds, u16be, type Exchange } from './analysis-synth.js';
+import { crc16modbus, jbdModel, rounds, synthModel, u16be, type Exchange } from './analysis-synth.js';
 
 const check = (name: string, text: string): number => CHECKSUMS.find((c) => c.name === name)!.compute(Buffer.from(text, 'ascii'), 0, text.length);
 
@@ -57,6 +57,20 @@ function labelledModel(opts: { counter?: boolean; number?: boolean; staticData?:
     return [{ write: { handle: 0x30, value: Uint8Array.of(0xaa, 0x07) }, notify: { handle: 0x32, values: [Uint8Array.from([...body, crc & 0xff, crc >> 8])] } }];
   };
 }
+
+describe('a header counter of one frame type', () => {
+  it('labels the same byte of another type only where that byte continues the count (not a flags byte at its place)', () => {
+    // Type 1 counts at byte 2; type 2 holds its flags there (the switch at bit 7, a flag that flickers at bit 1).
+    const frames = (s: string, i: number, r: () => number): Uint8Array[] => [
+      Uint8Array.of(0xaa, 0x01, i & 0xff, ...Array.from({ length: 6 }, () => Math.floor(r() * 256)), 0x55),
+      Uint8Array.of(0xaa, 0x02, (s === 'on' ? 0x80 : 0) | 0x01 | (r() < 0.3 ? 0x02 : 0), 0x33, 0x44, 0x66),
+    ];
+    const res = analyze(rounds(['on', 'off'], 3, 30, synthModel(frames, { request: Uint8Array.of(0xaa, 0x00), mtu: 64 })));
+    const counted = res.groups.find((g) => g.length === 10)!;
+    expect(counted.labels).toContainEqual({ byte: 2, label: 'counter' });
+    expect(res.candidates.find((c) => c.label === null)).toMatchObject({ byte: 2, mask: '0x80', label: null });
+  });
+});
 
 describe('labels', () => {
   it('checksum bytes that differ between static states are labelled checksum and ranked after the switch', () => {

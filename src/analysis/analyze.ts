@@ -14,7 +14,7 @@ import { EventMessage, KeptMessage } from './kept-message.js';
 import { chooseRule, framingReport } from './frame-hypotheses.js';
 import { commonPrefix, groupStream } from './groups.js';
 import { groupActivity } from './activity.js';
-import { isChance, isNumberPart, labelGroup } from './labels.js';
+import { continuesCounter, isChance, isNumberPart, labelGroup } from './labels.js';
 import { describeFramesOption, describeKeyOption } from './options.js';
 import { buildCandidates, sortCandidates } from './rank.js';
 import { explained, findNearMisses } from './near-miss.js';
@@ -197,9 +197,9 @@ function groupAndLabel(messages: Message[], rule: FrameRule, key: KeyOption, sta
     return { key: part.key, messages: part.messages, stats, length, labels: labelGroup(part.messages, stats, rule.length, length), orphans: part.orphans === true };
   });
   const headerEnd = markerLength + 4;
-  const streamCounters = new Set<number>();
-  for (const g of groups) if (!g.orphans) for (const [b, l] of g.labels.bytes) if (l === 'counter' && b < headerEnd) streamCounters.add(b);
-  for (const g of groups) for (const b of streamCounters) if (b < g.stats.length && !g.labels.bytes.has(b)) g.labels.bytes.set(b, 'counter');
+  const streamCounters = new Map<number, Message[][]>();
+  for (const g of groups) if (!g.orphans) for (const [b, l] of g.labels.bytes) if (l === 'counter' && b < headerEnd) streamCounters.set(b, [...(streamCounters.get(b) ?? []), g.messages]);
+  for (const g of groups) for (const [b, sources] of streamCounters) if (b < g.stats.length && !g.labels.bytes.has(b) && continuesCounter(sources, g.messages, b)) g.labels.bytes.set(b, 'counter');
   return groups;
 }
 

@@ -82,6 +82,47 @@ export function isCounter(pairs: [Message, Message][], byte: number): boolean {
   return moved >= 4 && moved >= n * 0.2 && Math.max(up, down) >= moved * 0.95;
 }
 
+/** Target messages read to tell whether a group's byte continues a counter of the stream. */
+const CONTINUE_SAMPLE = 400;
+
+/**
+ * The target group's byte continues a header counter of the stream's other groups (a sequence
+ * number every frame type carries): where a target message follows one of theirs in its round,
+ * the byte has stepped forward by a little, in at least 90% of such places. True when no target
+ * message follows one of theirs (nothing says otherwise); false where the byte holds something
+ * else in this frame type (a flags byte at the place of another type's uptime).
+ */
+export function continuesCounter(sources: Message[][], target: Message[], byte: number): boolean {
+  const byRound = new Map<number, Message[]>();
+  for (const l of sources) {
+    for (const m of l) {
+      if (byte >= m.bytes.length) continue;
+      let r = byRound.get(m.round);
+      if (!r) byRound.set(m.round, (r = []));
+      r.push(m);
+    }
+  }
+  for (const r of byRound.values()) r.sort((a, b) => a.record - b.record);
+  let n = 0;
+  let ok = 0;
+  for (const m of target.slice(0, CONTINUE_SAMPLE)) {
+    const r = byRound.get(m.round);
+    if (!r || byte >= m.bytes.length) continue;
+    // The last message of the sources before m (binary search by record).
+    let lo = 0;
+    let hi = r.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (r[mid]!.record < m.record) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === 0) continue;
+    n++;
+    if (((m.bytes[byte]! - r[lo - 1]!.bytes[byte]! + 256) & 0xff) <= 16) ok++;
+  }
+  return n === 0 || ok >= n * 0.9;
+}
+
 /** The field gives the length of at least 90% of the messages. */
 function givesLengths(msgs: Message[], rule: LengthRule): boolean {
   let n = 0;
