@@ -127,12 +127,12 @@ function tooManyValues(path: string, max: number): InputError {
 
 /**
  * Heap an analysed value costs, all told, with room for the collector: measured as the smallest heap
- * that analyses 1 M values of 300 bytes, each one message (--max-old-space-size=220 fails, 240
- * completes: a heap limit of 302 MB; its event ~140 bytes, its message ~60 as it keeps the event,
- * its places in lists; the bytes live outside the heap), plus a third. 10 M such values are
- * analysed within Node's default 4 GiB heap (`npm run bench`).
+ * that analyses 1 M values of 300 bytes, each one message (--max-old-space-size=160 fails, 180
+ * completes: a heap limit of 239 MB; its event ~70 bytes as it shares its link, its message ~60 as
+ * it keeps the event, its places in lists; the bytes live outside the heap), plus a third. 13.5 M
+ * such values are analysed within Node's default 4 GiB heap.
  */
-const HEAP_PER_VALUE = 400;
+const HEAP_PER_VALUE = 320;
 
 /** Values this process can keep for one analysis: its heap limit over the cost of one. */
 export function valueBudget(): number {
