@@ -1,7 +1,7 @@
 // A drawn protocol (random/spec.ts) as a simulated device: it builds each frame type from the
 // battery's state, answers the app's requests or streams, cuts frames into notifications, and
-// keeps the frames that carried the switch in each state (random/undecidable.ts reads them: a
-// state that never sent one cannot be told apart, the case is undecidable, not a miss).
+// counts the frames that carried the switch in each state (a state that never sent one cannot be
+// told apart: the case is undecidable, not a miss).
 import { CHECKSUMS } from '../../analysis/checksums.js';
 import { toHex } from '../../hex.js';
 import { chunk } from '../bytes.js';
@@ -15,8 +15,8 @@ import { fieldSize, type FieldSpec, type FrameTypeSpec, type NumberEncoding, typ
 export interface RandomDevice {
   spec: RandomSpec;
   protocol: BmsProtocol;
-  /** Frames of the switch's type sent so far, in send order, by the switch's state. */
-  switchFrames: { on: Uint8Array[]; off: Uint8Array[] };
+  /** Frames of the switch's type sent so far, by the switch's state. */
+  switchFrames: { on: number; off: number };
 }
 
 function headerSize(s: RandomSpec): number {
@@ -158,14 +158,14 @@ const SET = 0x57;
 export function randomDevice(spec: RandomSpec): RandomDevice {
   const gatt = randomGatt(spec.seed, spec.payload);
   const pieces = new Prng(spec.seed ^ 0x9ece);
-  const switchFrames: RandomDevice['switchFrames'] = { on: [], off: [] };
+  const switchFrames = { on: 0, off: 0 };
   const data = spec.types.filter((t) => t.role === 'data');
   const ack = spec.types.find((t) => t.role === 'ack') ?? null;
   const cmd = (op: number, arg: number): Uint8Array => Uint8Array.of(...spec.marker, op, arg, (op + arg) & 0xff);
   const isCmd = (w: Uint8Array, op: number): boolean => w.length === spec.marker.length + 3 && spec.marker.every((b, i) => w[i] === b) && w[spec.marker.length] === op;
   const send = (s: BmsState, t: FrameTypeSpec, mtu: number): Uint8Array[] => {
+    if (t === spec.types[spec.switchType]) switchFrames[s.dischargeOn ? 'on' : 'off']++;
     const f = buildFrame(spec, t, s);
-    if (t === spec.types[spec.switchType]) switchFrames[s.dischargeOn ? 'on' : 'off'].push(f);
     if (spec.cut === 'mtu') return chunk(f, Math.min(spec.payload, mtu - 3));
     const out: Uint8Array[] = [];
     for (let o = 0; o < f.length; ) {
