@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../src/analysis/analyze.js';
 import type { AnalysisResult } from '../src/analysis/types.js';
 import { PLAIN_WORDS, wordNote } from '../src/analysis/wording.js';
-import { rounds, synthModel } from './analysis-synth.js';
+import { buildRound, rounds, synthModel } from './analysis-synth.js';
+import type { Round } from '../src/model.js';
 
 type FrameFn = (state: string, i: number, r: () => number) => Uint8Array[];
 const on = (s: string): boolean => s === 'on';
@@ -121,5 +122,34 @@ describe('bits that always change together', () => {
     const top = res.candidates.filter((c) => c.label === null);
     expect(top.map((c) => c.byte).sort()).toEqual([2, 3]);
     expect(top.every((c) => !c.together?.length)).toBe(true);
+  });
+});
+
+describe('a byte one step apart beside a clock’s low byte', () => {
+  // Frame: dd 06 | 3 constant bytes | enum | clock low byte | 2 constant bytes | sum8. The clock counts up across the rounds of a state
+  // and never wraps there; the enum is 12 on and 11 off, so the pair reads as a 16-bit clock.
+  function clockRounds(order: string[], apart: boolean): Round[] {
+    const ticks = new Map<string, number>();
+    const frames: FrameFn = (s) => {
+      const n = ticks.get(s) ?? 0;
+      ticks.set(s, n + 1);
+      const f = Uint8Array.from([0xdd, 0x06, 0x01, 0x02, 0x03, on(s) ? 12 : 11, on(s) ? n : 160 + n, 0x04, 0x05, 0]);
+      f[9] = f.subarray(0, 9).reduce((a, b) => a + b, 0) & 0xff;
+      return [f];
+    };
+    const model = synthModel(frames, { request: Uint8Array.of(0xdd, 0x06), mtu: 64 });
+    const out: Round[] = [];
+    for (const s of order) for (let k = 0; k < 3; k++) out.push(buildRound(s, apart ? out.length + 1 : k + 1, 30, model, 7 + out.length));
+    return out;
+  }
+  const enumLabel = (res: AnalysisResult): string | null | undefined => res.candidates.find((c) => c.byte === 5 && c.kind === 'byte')?.label;
+
+  it('is a switch when the state recorded first holds the higher value (a clock cannot tick down)', () => {
+    const res = analyze(clockRounds(['on', 'off'], true));
+    expect(res.candidates.find((c) => c.label === null)).toMatchObject({ byte: 5, kind: 'byte', values: { on: 12, off: 11 } });
+  });
+  it('stays a number part when the pair counts up in time, or when the rounds overlap in time (no order to go by)', () => {
+    expect(enumLabel(analyze(clockRounds(['off', 'on'], true)))).toBe('number');
+    expect(enumLabel(analyze(clockRounds(['on', 'off'], false)))).toBe('number');
   });
 });

@@ -236,7 +236,53 @@ export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitM
   for (const low of [byte + 1, byte - 1]) {
     if (!noisy(low)) continue;
     const rs = ranges(msgs, states, 65_536, (b) => (byte < b.length && low < b.length ? b[byte]! * 256 + b[low]! : null));
-    if (adjacent(rs)) return true;
+    if (adjacent(rs) && !clockRunsBackwards(msgs, states, byte, low)) return true;
+  }
+  return false;
+}
+
+/** The rounds of these messages lie apart in time (none overlaps another): only then does their order in time mean anything. */
+function roundsApartInTime(msgs: Message[]): boolean {
+  const span = new Map<number, [number, number]>();
+  for (const m of msgs) {
+    const r = span.get(m.round);
+    if (!r) span.set(m.round, [m.t!, m.t!]);
+    else {
+      if (m.t! < r[0]) r[0] = m.t!;
+      if (m.t! > r[1]) r[1] = m.t!;
+    }
+  }
+  const spans = [...span.values()].sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < spans.length; i++) if (spans[i]![0] <= spans[i - 1]![1]) return false;
+  return true;
+}
+
+/**
+ * True when `low` counts up like a clock's low byte (it never falls in time within any compared
+ * state, and moves) and the pair read as one 16-bit clock would run backwards in time between
+ * the states: a count that only goes up cannot have ticked its upper byte down, so the pair is no
+ * number and the byte's step between the states is not its carry. Messages without a time, or
+ * rounds that overlap in time (clocks of different files), say nothing.
+ */
+function clockRunsBackwards(msgs: Message[], states: string[], byte: number, low: number): boolean {
+  const compared = new Set(states);
+  const seq: Message[] = [];
+  for (const m of msgs) if (compared.has(m.state) && m.t !== null && byte < m.bytes.length && low < m.bytes.length) seq.push(m);
+  if (seq.length < 2 || !roundsApartInTime(seq)) return false;
+  seq.sort((a, b) => a.t! - b.t!);
+  const last = new Map<string, number>();
+  let moved = false;
+  for (const m of seq) {
+    const v = m.bytes[low]!;
+    const before = last.get(m.state);
+    if (before !== undefined && v < before) return false; // falls within a state: no clock
+    if (before !== undefined && v > before) moved = true;
+    last.set(m.state, v);
+  }
+  if (!moved) return false;
+  for (let i = 1; i < seq.length; i++) {
+    const pair = (m: Message): number => m.bytes[byte]! * 256 + m.bytes[low]!;
+    if (pair(seq[i]!) < pair(seq[i - 1]!)) return true;
   }
   return false;
 }
