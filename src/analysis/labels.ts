@@ -241,15 +241,15 @@ export function isNumberPart(msgs: Message[], gs: GroupStats, byte: number, bitM
   return false;
 }
 
-/** The rounds of these messages lie apart in time (none overlaps another): only then does their order in time mean anything. */
-function roundsApartInTime(msgs: Message[]): boolean {
+/** The rounds lie apart in time (none overlaps another): only then does their order in time mean anything. */
+function roundsApartInTime(t: number[], round: number[]): boolean {
   const span = new Map<number, [number, number]>();
-  for (const m of msgs) {
-    const r = span.get(m.round);
-    if (!r) span.set(m.round, [m.t!, m.t!]);
+  for (let i = 0; i < t.length; i++) {
+    const r = span.get(round[i]!);
+    if (!r) span.set(round[i]!, [t[i]!, t[i]!]);
     else {
-      if (m.t! < r[0]) r[0] = m.t!;
-      if (m.t! > r[1]) r[1] = m.t!;
+      if (t[i]! < r[0]) r[0] = t[i]!;
+      if (t[i]! > r[1]) r[1] = t[i]!;
     }
   }
   const spans = [...span.values()].sort((a, b) => a[0] - b[0]);
@@ -265,25 +265,35 @@ function roundsApartInTime(msgs: Message[]): boolean {
  * rounds that overlap in time (clocks of different files), say nothing.
  */
 function clockRunsBackwards(msgs: Message[], states: string[], byte: number, low: number): boolean {
-  const compared = new Set(states);
-  const seq: Message[] = [];
-  for (const m of msgs) if (compared.has(m.state) && m.t !== null && byte < m.bytes.length && low < m.bytes.length) seq.push(m);
-  if (seq.length < 2 || !roundsApartInTime(seq)) return false;
-  seq.sort((a, b) => a.t! - b.t!);
-  const last = new Map<string, number>();
+  const compared = new Map(states.map((s, i) => [s, i]));
+  // Each message's bytes read once (a kept message makes a view per read), into columns.
+  const t: number[] = [];
+  const round: number[] = [];
+  const state: number[] = [];
+  const pair: number[] = [];
+  for (const m of msgs) {
+    const s = compared.get(m.state);
+    if (s === undefined || m.t === null) continue;
+    const b = m.bytes;
+    if (byte >= b.length || low >= b.length) continue;
+    t.push(m.t);
+    round.push(m.round);
+    state.push(s);
+    pair.push(b[byte]! * 256 + b[low]!);
+  }
+  if (t.length < 2 || !roundsApartInTime(t, round)) return false;
+  const order = Array.from(t.keys()).sort((a, b) => t[a]! - t[b]!);
+  const last = new Int32Array(states.length).fill(-1);
   let moved = false;
-  for (const m of seq) {
-    const v = m.bytes[low]!;
-    const before = last.get(m.state);
-    if (before !== undefined && v < before) return false; // falls within a state: no clock
-    if (before !== undefined && v > before) moved = true;
-    last.set(m.state, v);
+  for (const i of order) {
+    const v = pair[i]! & 0xff;
+    const before = last[state[i]!]!;
+    if (before >= 0 && v < before) return false; // falls within a state: no clock
+    if (before >= 0 && v > before) moved = true;
+    last[state[i]!] = v;
   }
   if (!moved) return false;
-  for (let i = 1; i < seq.length; i++) {
-    const pair = (m: Message): number => m.bytes[byte]! * 256 + m.bytes[low]!;
-    if (pair(seq[i]!) < pair(seq[i - 1]!)) return true;
-  }
+  for (let k = 1; k < order.length; k++) if (pair[order[k]!]! < pair[order[k - 1]!]!) return true;
   return false;
 }
 

@@ -20,7 +20,7 @@ function records(b: Buffer): number[] {
 }
 
 /** Writes ≥ sizeMB: the capture's header and first fifth once, then the records of its middle again and again. */
-export function writeLongCapture(file: string, capture: Buffer, sizeMB: number): number {
+function writeLongCapture(file: string, capture: Buffer, sizeMB: number): number {
   const rec = records(capture);
   const from = rec[Math.floor(rec.length / 5)]!;
   const to = rec[Math.floor((rec.length * 4) / 5)]!;

@@ -4,7 +4,7 @@
 import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
 import { crc32, createDeflateRaw } from 'node:zlib';
 
-export const BUGREPORT_LOG = 'FS/data/misc/bluetooth/logs/btsnoop_hci.log';
+const BUGREPORT_LOG = 'FS/data/misc/bluetooth/logs/btsnoop_hci.log';
 
 /** Writes `zip`: one deflated entry named `name` holding the bytes of `file`. Returns the zip's size. */
 export async function zipOfFile(file: string, zip: string, name = BUGREPORT_LOG): Promise<number> {
